@@ -1,0 +1,208 @@
+"""The wire format of the central API, defined once.
+
+The server (central/) imports these models for its request and response bodies, so the
+OpenAPI document at /openapi.json and the terminal's client agree by construction.
+Keep this module light: it is on the terminal's start-up path (pydantic only).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Role = Literal["clerk", "supervisor", "device", "admin"]
+TicketKind = Literal["walk_in", "appointment", "green"]
+# waiting ─call→ called ─start→ serving ─finish→ done; see DESIGN.md §2 for the whole machine.
+TicketStatus = Literal["waiting", "called", "serving", "held", "done", "missed", "cancelled"]
+WindowStatus = Literal["signed_off", "idle", "calling", "serving", "paused"]
+PauseReason = Literal["break", "training", "system_fault", "other"]
+EventType = Literal[
+    "queue.changed",
+    "ticket.called",
+    "window.changed",
+    "rating.received",
+    "escalation.changed",
+]
+
+
+class Wire(BaseModel):
+    """Base for every wire model: unknown fields from a newer server are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+
+class ErrorBody(Wire):
+    code: str = Field(description="machine-readable code, e.g. 'conflict', 'invalid'")
+    message: str = Field(description="one plain sentence saying what happened and what to do")
+    fields: dict[str, str] = Field(default_factory=dict, description="field name → message")
+
+
+class ErrorResponse(Wire):
+    error: ErrorBody
+
+
+# --- auth -----------------------------------------------------------------------------------
+
+
+class Staff(Wire):
+    staff_no: str
+    name: str
+    role: Role
+    department: str | None = None
+
+
+class LoginRequest(Wire):
+    staff_no: str = Field(min_length=1, max_length=32)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class LoginResponse(Wire):
+    token: str
+    expires_at: datetime
+    staff: Staff
+
+
+# --- hall -----------------------------------------------------------------------------------
+
+
+class Department(Wire):
+    code: str
+    name: str
+
+
+class QueueInfo(Wire):
+    prefix: str = Field(description="the queue's letter: tickets are numbered A001, A002 …")
+    name: str
+    department: str | None = None
+    daily_cap: int
+
+
+class WindowQueue(Wire):
+    prefix: str
+    priority: int = Field(description="1 is served first among the window's queues")
+
+
+class Window(Wire):
+    no: int
+    name: str
+    general: bool = Field(description="a general window (综合窗口) that takes any item")
+    queues: list[WindowQueue]
+    status: WindowStatus
+    staff_no: str | None = None
+    staff_name: str | None = None
+    pause_reason: PauseReason | None = None
+    current_ticket: Ticket | None = None
+    served_today: int = 0
+
+
+class Hall(Wire):
+    code: str
+    name: str
+    departments: list[Department]
+    queues: list[QueueInfo]
+    windows: list[Window]
+
+
+class QueueStats(Wire):
+    prefix: str
+    name: str
+    waiting: int
+    longest_wait_s: int = Field(description="seconds the oldest waiting ticket has waited")
+    issued_today: int
+    served_today: int
+
+
+class QueuesResponse(Wire):
+    as_of: datetime
+    queues: list[QueueStats]
+
+
+# --- tickets --------------------------------------------------------------------------------
+
+
+class Ticket(Wire):
+    id: int
+    number: str = Field(description="prefix letter + daily sequence, e.g. A012")
+    queue: str = Field(description="the prefix of the queue the ticket now waits in")
+    kind: TicketKind
+    status: TicketStatus
+    issued_at: datetime
+    appointment_at: datetime | None = None
+    called_at: datetime | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    window_no: int | None = Field(default=None, description="the window that called it")
+    target_window: int | None = Field(
+        default=None, description="after a transfer to a window: only that window may call it"
+    )
+    staff_no: str | None = None
+    recall_count: int = 0
+    transferred_from: str | None = Field(default=None, description="queue prefix before transfer")
+
+
+class IssueTicketRequest(Wire):
+    queue: str = Field(min_length=1, max_length=4)
+    kind: TicketKind = "walk_in"
+    appointment_at: datetime | None = Field(
+        default=None, description="required for kind=appointment: the start of its time slot"
+    )
+
+
+class TransferRequest(Wire):
+    """Exactly one of queue or window_no."""
+
+    queue: str | None = None
+    window_no: int | None = None
+
+
+class PauseRequest(Wire):
+    reason: PauseReason
+    note: str = Field(default="", max_length=200)
+
+
+# --- live events ----------------------------------------------------------------------------
+
+
+class Event(Wire):
+    """Events carry ids only; the client re-fetches what it shows."""
+
+    id: int
+    type: EventType
+    hall: str
+    at: datetime
+    queue: str | None = None
+    ticket_id: int | None = None
+    window_no: int | None = None
+    object_id: str | None = None
+
+
+class EventsPage(Wire):
+    """The polling fallback of /v1/events: events after `after`, oldest first."""
+
+    events: list[Event]
+    last_id: int
+
+
+# --- audit ----------------------------------------------------------------------------------
+
+
+class AuditRecord(Wire):
+    id: int
+    at: datetime
+    actor: str | None
+    role: str | None
+    window_no: int | None
+    source: str | None = Field(default=None, description="client address the change came from")
+    action: str
+    object_type: str
+    object_id: str
+    before: dict[str, object] | None = None
+    after: dict[str, object] | None = None
+
+
+Window.model_rebuild()
