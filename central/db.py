@@ -1,0 +1,72 @@
+"""The database engine: SQLite (WAL) by default, PostgreSQL through a URL; one code path.
+
+Write transactions on SQLite open with BEGIN IMMEDIATE so concurrent writers queue on the
+database lock (busy_timeout) instead of failing half-way with "database is locked"; reads use
+a plain BEGIN and, under WAL, never wait for writers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+
+from central.settings import Settings
+
+_WRITE = "counter_write"
+
+
+def database_url(settings: Settings) -> str:
+    return settings.db_url or f"sqlite+pysqlite:///{settings.db_path}"
+
+
+def make_engine(settings: Settings) -> Engine:
+    url = database_url(settings)
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40)
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        pool_size=10,
+        max_overflow=40,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take BEGIN away from pysqlite; the "begin" hook below emits our own.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def is_sqlite(engine: Engine | Connection) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def write_tx(engine: Engine) -> Iterator[Connection]:
+    """A transaction that will write: commits on success, rolls back on any exception."""
+    with engine.connect() as conn:
+        conn.execution_options(**{_WRITE: True})
+        with conn.begin():
+            yield conn
+
+
+@contextmanager
+def read_tx(engine: Engine) -> Iterator[Connection]:
+    """A read-only snapshot (under WAL it never waits for a writer)."""
+    with engine.connect() as conn, conn.begin():
+        yield conn

@@ -1,0 +1,25 @@
+"""Hall-local time. China has no DST: the hall's day runs in UTC+8."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+HALL_TZ = timezone(timedelta(hours=8))
+
+
+def as_utc(moment: datetime) -> datetime:
+    """An aware UTC datetime; a naive one is taken as hall-local time (what a kiosk means)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=HALL_TZ)
+    return moment.astimezone(timezone.utc)
+
+
+def service_day(moment: datetime) -> date:
+    """The hall-local date a moment falls on: ticket sequences and "today" counts reset on it."""
+    return as_utc(moment).astimezone(HALL_TZ).date()
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """[start, end) of a hall-local day, in UTC."""
+    start = datetime.combine(day, time(0), tzinfo=HALL_TZ).astimezone(timezone.utc)
+    return start, start + timedelta(days=1)

@@ -1,0 +1,224 @@
+"""The tables (SQLAlchemy Core). Types are chosen to mean the same on SQLite and PostgreSQL.
+
+One database holds one hall. The migration history in central/migrations creates these tables;
+a change here needs a new revision there.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets 64-bit ids.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out, whatever the backend stores (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use aware UTC")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)  # type: ignore[no-any-return]
+        return value.astimezone(timezone.utc)  # type: ignore[no-any-return]
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+hall = Table(
+    "hall",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("seeded_at", UTCDateTime(), nullable=False),
+)
+
+departments = Table(
+    "departments",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+)
+
+queues = Table(
+    "queues",
+    metadata,
+    Column("prefix", String(4), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("department_code", String(32), ForeignKey("departments.code"), nullable=True),
+    Column("daily_cap", Integer, nullable=False),
+)
+
+windows = Table(
+    "windows",
+    metadata,
+    Column("no", Integer, primary_key=True, autoincrement=False),
+    Column("name", String(100), nullable=False),
+    Column("general", Boolean, nullable=False, default=False),
+    Column("department_code", String(32), ForeignKey("departments.code"), nullable=True),
+    # Who is signed on (None: signed off) and why the window is paused (None: not paused).
+    # calling/serving are not stored: they follow from the window's current ticket.
+    Column("staff_no", String(32), ForeignKey("staff.staff_no"), nullable=True, unique=True),
+    Column("pause_reason", String(20), nullable=True),
+    Column("pause_note", String(200), nullable=True),
+    Column("updated_at", UTCDateTime(), nullable=True),
+)
+
+window_queues = Table(
+    "window_queues",
+    metadata,
+    Column("window_no", Integer, ForeignKey("windows.no"), primary_key=True),
+    Column("queue_prefix", String(4), ForeignKey("queues.prefix"), primary_key=True),
+    Column("priority", Integer, nullable=False),
+)
+
+staff = Table(
+    "staff",
+    metadata,
+    Column("staff_no", String(32), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("role", String(20), nullable=False),  # clerk, supervisor, device, admin
+    Column("department_code", String(32), ForeignKey("departments.code"), nullable=True),
+    Column("title", String(50), nullable=True),
+    Column("device_kind", String(20), nullable=True),  # kiosk, pad, display (role device)
+    Column("usual_window", Integer, nullable=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    # sha256 of the bearer token: a leaked database does not leak usable tokens.
+    Column("token_hash", String(64), primary_key=True),
+    Column("staff_no", String(32), ForeignKey("staff.staff_no"), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime(), nullable=True),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("staff_no", String(64), nullable=False),  # as typed: unknown numbers count too
+    Column("at", UTCDateTime(), nullable=False),
+    Index("ix_login_failures_staff_at", "staff_no", "at"),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("number", String(16), nullable=False),
+    Column("issued_queue", String(4), ForeignKey("queues.prefix"), nullable=False),
+    Column("queue_prefix", String(4), ForeignKey("queues.prefix"), nullable=False),
+    Column("service_day", Date, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("issued_at", UTCDateTime(), nullable=False),
+    Column("appointment_at", UTCDateTime(), nullable=True),
+    Column("called_at", UTCDateTime(), nullable=True),
+    Column("started_at", UTCDateTime(), nullable=True),
+    Column("finished_at", UTCDateTime(), nullable=True),
+    Column("window_no", Integer, ForeignKey("windows.no"), nullable=True),
+    Column("target_window", Integer, ForeignKey("windows.no"), nullable=True),
+    Column("staff_no", String(32), nullable=True),
+    Column("recall_count", Integer, nullable=False, default=0),
+    Column("transferred_from", String(4), nullable=True),
+    UniqueConstraint("issued_queue", "service_day", "seq", name="uq_tickets_daily_number"),
+    Index("ix_tickets_status_queue", "status", "queue_prefix"),
+    Index("ix_tickets_window_status", "window_no", "status"),
+)
+
+# The last number issued per queue per hall-local day (A001, A002 … reset each day).
+ticket_sequences = Table(
+    "ticket_sequences",
+    metadata,
+    Column("queue_prefix", String(4), ForeignKey("queues.prefix"), primary_key=True),
+    Column("service_day", Date, primary_key=True),
+    Column("last_seq", Integer, nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("type", String(40), nullable=False),
+    Column("hall", String(32), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("queue", String(4), nullable=True),
+    Column("ticket_id", BigInteger, nullable=True),
+    Column("window_no", Integer, nullable=True),
+    Column("object_id", String(64), nullable=True),
+)
+
+# Append-only (步步留痕): the code has no update or delete path, and triggers refuse both.
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("actor", String(32), nullable=True),
+    Column("role", String(20), nullable=True),
+    Column("window_no", Integer, nullable=True),
+    Column("source", String(100), nullable=True),
+    Column("action", String(40), nullable=False),
+    Column("object_type", String(40), nullable=False),
+    Column("object_id", String(64), nullable=False),
+    Column("before", JSON, nullable=True),
+    Column("after", JSON, nullable=True),
+    Index("ix_audit_actor", "actor"),
+    Index("ix_audit_object", "object_type", "object_id"),
+    Index("ix_audit_at", "at"),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("actor", String(32), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("request", String(64), nullable=False),  # sha256 of method, path and body
+    Column("status_code", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)

@@ -1,0 +1,292 @@
+"""CentralClient: the async httpx client of the central API, one method per endpoint.
+
+Every POST carries an Idempotency-Key, so a POST that timed out can be retried safely: the
+server answers a repeat with the first result instead of acting twice. GETs are retried too.
+Failures surface as one exception class per kind (client.errors).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import datetime
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from client import errors
+from client.models import (
+    AuditRecord,
+    ErrorResponse,
+    EventsPage,
+    Hall,
+    IssueTicketRequest,
+    LoginRequest,
+    LoginResponse,
+    PauseReason,
+    PauseRequest,
+    QueuesResponse,
+    Staff,
+    Ticket,
+    TicketKind,
+    TransferRequest,
+    Window,
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+# Retries only where an idempotency key (POST) or the method (GET) makes them safe.
+RETRIES = 2
+RETRY_DELAY_S = 0.3
+
+_STATUS_ERRORS: dict[int, type[errors.CentralError]] = {
+    401: errors.AuthExpired,
+    403: errors.Forbidden,
+    404: errors.NotFound,
+    409: errors.Conflict,
+    422: errors.Invalid,
+    429: errors.RateLimited,
+}
+
+
+class CentralClient:
+    """Talks to one central API; `transport` lets the demo and tests run it in-process."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 10.0,
+        verify: bool | str = True,
+        token: str | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.is_in_process = transport is not None
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            transport=transport,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            verify=verify,
+            headers={"Accept": "application/json"},
+        )
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The underlying httpx client (the live-event stream shares its transport)."""
+        return self._http
+
+    def auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: BaseModel | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> httpx.Response:
+        headers = self.auth_headers()
+        if method == "POST":
+            # The same key on every retry: the server answers a repeat with the first result.
+            headers["Idempotency-Key"] = uuid.uuid4().hex
+        body = json.model_dump(mode="json", exclude_none=True) if json is not None else None
+        last: errors.CentralError | None = None
+        for attempt in range(RETRIES + 1):
+            if attempt:
+                await asyncio.sleep(RETRY_DELAY_S * attempt)
+            try:
+                response = await self._http.request(
+                    method, path, json=body, params=params, headers=headers
+                )
+            except httpx.TimeoutException:
+                last = errors.Timeout(
+                    f"The central API at {self.base_url} did not answer in time; try again."
+                )
+                continue
+            except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.NetworkError):
+                last = errors.Unreachable(
+                    f"Cannot reach the central API at {self.base_url}; check the network."
+                )
+                continue
+            if response.status_code >= 500 and attempt < RETRIES:
+                last = error_from_response(response)
+                continue
+            if response.status_code >= 400:
+                raise error_from_response(response)
+            return response
+        assert last is not None
+        raise last
+
+    async def _get(self, path: str, model: type[M], params: dict[str, Any] | None = None) -> M:
+        return _parse(model, await self._request("GET", path, params=params))
+
+    async def _post(self, path: str, model: type[M], body: BaseModel | None = None) -> M:
+        return _parse(model, await self._request("POST", path, json=body))
+
+    # --- auth -------------------------------------------------------------------------------
+
+    async def login(self, staff_no: str, password: str) -> LoginResponse:
+        answer = await self._post(
+            "/v1/auth/login",
+            LoginResponse,
+            LoginRequest(staff_no=staff_no, password=password),
+        )
+        self.token = answer.token
+        return answer
+
+    async def logout(self) -> None:
+        await self._request("POST", "/v1/auth/logout")
+        self.token = None
+
+    async def me(self) -> Staff:
+        return await self._get("/v1/me", Staff)
+
+    # --- hall -------------------------------------------------------------------------------
+
+    async def hall(self) -> Hall:
+        return await self._get("/v1/hall", Hall)
+
+    async def queues(self) -> QueuesResponse:
+        return await self._get("/v1/queues", QueuesResponse)
+
+    # --- tickets ----------------------------------------------------------------------------
+
+    async def issue_ticket(
+        self,
+        queue: str,
+        kind: TicketKind = "walk_in",
+        appointment_at: datetime | None = None,
+    ) -> Ticket:
+        body = IssueTicketRequest(queue=queue, kind=kind, appointment_at=appointment_at)
+        return await self._post("/v1/tickets", Ticket, body)
+
+    async def ticket(self, ticket_id: int) -> Ticket:
+        return await self._get(f"/v1/tickets/{ticket_id}", Ticket)
+
+    async def _ticket_action(self, ticket_id: int, action: str) -> Ticket:
+        return await self._post(f"/v1/tickets/{ticket_id}/{action}", Ticket)
+
+    async def recall(self, ticket_id: int) -> Ticket:
+        return await self._ticket_action(ticket_id, "recall")
+
+    async def no_show(self, ticket_id: int) -> Ticket:
+        return await self._ticket_action(ticket_id, "no-show")
+
+    async def start(self, ticket_id: int) -> Ticket:
+        return await self._ticket_action(ticket_id, "start")
+
+    async def finish(self, ticket_id: int) -> Ticket:
+        return await self._ticket_action(ticket_id, "finish")
+
+    async def hold(self, ticket_id: int) -> Ticket:
+        return await self._ticket_action(ticket_id, "hold")
+
+    async def call_back(self, ticket_id: int) -> Ticket:
+        return await self._ticket_action(ticket_id, "call-back")
+
+    async def cancel(self, ticket_id: int) -> Ticket:
+        return await self._ticket_action(ticket_id, "cancel")
+
+    async def reactivate(self, ticket_id: int) -> Ticket:
+        return await self._ticket_action(ticket_id, "reactivate")
+
+    async def transfer(
+        self, ticket_id: int, *, queue: str | None = None, window_no: int | None = None
+    ) -> Ticket:
+        body = TransferRequest(queue=queue, window_no=window_no)
+        return await self._post(f"/v1/tickets/{ticket_id}/transfer", Ticket, body)
+
+    # --- windows ----------------------------------------------------------------------------
+
+    async def window(self, no: int) -> Window:
+        return await self._get(f"/v1/windows/{no}", Window)
+
+    async def sign_on(self, no: int) -> Window:
+        return await self._post(f"/v1/windows/{no}/sign-on", Window)
+
+    async def sign_off(self, no: int) -> Window:
+        return await self._post(f"/v1/windows/{no}/sign-off", Window)
+
+    async def pause(self, no: int, reason: PauseReason, note: str = "") -> Window:
+        return await self._post(
+            f"/v1/windows/{no}/pause", Window, PauseRequest(reason=reason, note=note)
+        )
+
+    async def resume(self, no: int) -> Window:
+        return await self._post(f"/v1/windows/{no}/resume", Window)
+
+    async def call_next(self, no: int) -> Ticket | None:
+        """The called ticket, or None when nothing waits for this window (HTTP 204)."""
+        response = await self._request("POST", f"/v1/windows/{no}/call-next")
+        if response.status_code == 204:
+            return None
+        return _parse(Ticket, response)
+
+    # --- live and audit ---------------------------------------------------------------------
+
+    async def poll_events(self, after: int) -> EventsPage:
+        return await self._get("/v1/events/poll", EventsPage, {"after": after})
+
+    async def audit(
+        self, *, actor: str | None = None, object_id: str | None = None
+    ) -> list[AuditRecord]:
+        params = {k: v for k, v in {"actor": actor, "object": object_id}.items() if v}
+        response = await self._request("GET", "/v1/audit", params=params)
+        try:
+            return _AUDIT_LIST.validate_json(response.content)
+        except ValidationError as exc:
+            raise _contract_error(response) from exc
+
+
+_AUDIT_LIST = TypeAdapter(list[AuditRecord])
+
+
+def _parse(model: type[M], response: httpx.Response) -> M:
+    try:
+        return model.model_validate_json(response.content)
+    except ValidationError as exc:
+        raise _contract_error(response) from exc
+
+
+def _contract_error(response: httpx.Response) -> errors.ServerError:
+    return errors.ServerError(
+        "The central API sent an answer this terminal does not understand; "
+        "tell the hall's administrator (the server may be a different version).",
+        status=response.status_code,
+    )
+
+
+def error_from_response(response: httpx.Response) -> errors.CentralError:
+    status = response.status_code
+    message = ""
+    fields: dict[str, str] = {}
+    try:
+        body = ErrorResponse.model_validate_json(response.content)
+        message, fields = body.error.message, body.error.fields
+    except ValidationError:
+        pass
+    if status >= 500:
+        return errors.ServerError(
+            message or f"The central API failed (HTTP {status}); try again in a moment.",
+            status=status,
+        )
+    cls = _STATUS_ERRORS.get(status, errors.ServerError)
+    if not message:
+        message = {
+            401: "Your session has expired; log in again.",
+            403: "You are not allowed to do that.",
+            404: "That record does not exist on the central API.",
+            429: "Too many attempts; wait a few minutes and try again.",
+        }.get(status, f"The central API refused the request (HTTP {status}).")
+    if cls is errors.Invalid:
+        return errors.Invalid(message, status=status, fields=fields)
+    return cls(message, status=status)

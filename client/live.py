@@ -1,0 +1,122 @@
+"""Live hall events: Server-Sent Events with resume, falling back to slow polling.
+
+The stream (GET /v1/events) carries ids only; the terminal re-fetches what it shows. When the
+stream drops, it is reopened with Last-Event-ID so nothing is missed. When it keeps failing
+(a proxy that buffers, a flaky link), events are polled every `poll_interval` seconds and the
+stream is tried again now and then.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from typing import Literal
+
+import httpx
+from httpx_sse import SSEError, aconnect_sse
+from pydantic import ValidationError
+
+from client import errors
+from client.api import CentralClient, error_from_response
+from client.models import Event
+
+ConnectionState = Literal["connecting", "live", "polling", "offline"]
+
+# The server sends a heartbeat every 15 s; a stream silent for longer than this is dead.
+STREAM_READ_TIMEOUT_S = 45.0
+# While polling, try the stream again after this many polls.
+POLLS_BEFORE_STREAM_RETRY = 4
+
+
+class LiveEvents:
+    def __init__(
+        self,
+        client: CentralClient,
+        *,
+        last_event_id: int | None = None,
+        poll_interval: float = 15.0,
+        max_stream_failures: int = 3,
+        on_state: Callable[[ConnectionState], None] | None = None,
+    ) -> None:
+        self.client = client
+        self.last_event_id = last_event_id
+        self.poll_interval = poll_interval
+        self.max_stream_failures = max_stream_failures
+        self.on_state = on_state
+        self.state: ConnectionState = "connecting"
+        self.last_error: errors.CentralError | None = None
+
+    def _set_state(self, state: ConnectionState) -> None:
+        if state != self.state:
+            self.state = state
+            if self.on_state is not None:
+                self.on_state(state)
+
+    async def __aiter__(self) -> AsyncIterator[Event]:
+        failures = 0
+        polls = 0
+        while True:
+            if failures < self.max_stream_failures:
+                try:
+                    async for event in self._stream():
+                        failures = 0
+                        yield event
+                    failures += 1  # the server closed the stream: reopen it
+                except (httpx.HTTPError, SSEError, errors.CentralError, ValidationError) as exc:
+                    failures += 1
+                    self.last_error = _as_central_error(exc)
+                    if failures < self.max_stream_failures:
+                        self._set_state("connecting")
+                        await asyncio.sleep(min(0.5 * 2**failures, 8.0))
+                polls = 0
+                continue
+            async for event in self._poll_once():
+                yield event
+            polls += 1
+            if polls >= POLLS_BEFORE_STREAM_RETRY:
+                failures = self.max_stream_failures - 1  # one more try at the stream
+            await asyncio.sleep(self.poll_interval)
+
+    async def _stream(self) -> AsyncIterator[Event]:
+        headers = {**self.client.auth_headers(), "Accept": "text/event-stream"}
+        if self.last_event_id is not None:
+            headers["Last-Event-ID"] = str(self.last_event_id)
+        timeout = httpx.Timeout(10.0, read=STREAM_READ_TIMEOUT_S)
+        async with aconnect_sse(
+            self.client.http, "GET", "/v1/events", headers=headers, timeout=timeout
+        ) as source:
+            response = source.response
+            if response.status_code >= 400:
+                await response.aread()
+                raise error_from_response(response)
+            self._set_state("live")
+            self.last_error = None
+            async for sse in source.aiter_sse():
+                if not sse.data:
+                    continue
+                event = Event.model_validate_json(sse.data)
+                self.last_event_id = event.id
+                yield event
+
+    async def _poll_once(self) -> AsyncIterator[Event]:
+        try:
+            page = await self.client.poll_events(after=self.last_event_id or 0)
+        except errors.CentralError as exc:
+            self.last_error = exc
+            self._set_state("offline")
+            return
+        self._set_state("polling")
+        first_contact = self.last_event_id is None
+        self.last_event_id = page.last_id
+        if first_contact:
+            return  # nothing to catch up on: the terminal fetches the present state itself
+        for event in page.events:
+            yield event
+
+
+def _as_central_error(exc: Exception) -> errors.CentralError:
+    if isinstance(exc, errors.CentralError):
+        return exc
+    if isinstance(exc, httpx.TimeoutException):
+        return errors.Timeout("The live event stream went silent; reconnecting.")
+    return errors.Unreachable("The live event stream dropped; reconnecting.")

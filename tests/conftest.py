@@ -1,0 +1,72 @@
+"""Shared fixtures: a real central API in-process, and clients logged in as hall staff."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from client.api import CentralClient
+from client.asgi import StreamingASGITransport
+
+# The terminal follows the locale; tests pin it so snapshots do not depend on the machine.
+os.environ.setdefault("LANG", "en_US.UTF-8")
+
+HALL_TZ = timezone(timedelta(hours=8))
+# A working Tuesday morning in the hall (UTC+8), used by every deterministic test.
+FIXED_NOW = datetime(2026, 11, 17, 9, 30, tzinfo=HALL_TZ)
+
+
+class FakeClock:
+    """A clock tests move by hand; the server and the terminal both read it."""
+
+    def __init__(self, now: datetime = FIXED_NOW) -> None:
+        self.now = now.astimezone(timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "central.db"
+
+
+@pytest.fixture
+def central_app(db_path: Path, clock: FakeClock) -> Any:
+    from central.app import create_app
+    from central.settings import Settings
+
+    return create_app(Settings(db_path=str(db_path), seed="demo", clock=clock, kdf_fast=True))
+
+
+ClientFactory = Callable[..., Awaitable[CentralClient]]
+
+
+@pytest.fixture
+async def make_client(central_app: Any) -> AsyncIterator[ClientFactory]:
+    """make_client("1001") → a CentralClient logged in as that account (demo password)."""
+    made: list[CentralClient] = []
+
+    async def factory(staff_no: str | None = None, password: str = "counter") -> CentralClient:
+        client = CentralClient("http://central.test", transport=StreamingASGITransport(central_app))
+        made.append(client)
+        if staff_no is not None:
+            await client.login(staff_no, password)
+        return client
+
+    yield factory
+    for client in made:
+        await client.aclose()
