@@ -22,15 +22,23 @@ def database_url(settings: Settings) -> str:
     return settings.db_url or f"sqlite+pysqlite:///{settings.db_path}"
 
 
-def make_engine(settings: Settings) -> Engine:
+def make_engine(settings: Settings, *, writer: bool = False) -> Engine:
+    """The engine; `writer=True` on SQLite: the one-connection engine for write transactions.
+
+    SQLite runs one write transaction at a time anyway. Writers that wait for the connection
+    in this process queue in order; writers that wait on the database lock poll it with
+    growing sleeps (busy_timeout), which under a burst of calls costs seconds. Other
+    processes on the same file still meet SQLite's lock, so correctness never rests on this.
+    """
     url = database_url(settings)
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40)
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": 30},
-        pool_size=10,
-        max_overflow=40,
+        pool_size=1 if writer else 10,
+        max_overflow=0 if writer else 40,
+        pool_timeout=60,
     )
 
     @event.listens_for(engine, "connect")

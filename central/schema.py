@@ -222,3 +222,50 @@ idempotency_keys = Table(
     Column("body", Text, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
 )
+
+# --- the general window (无差别综合受理) ---------------------------------------------------------
+
+# One row per intake at the general window, whatever its outcome (受理 / 容缺受理 / 一次性告知 /
+# 不予受理). Item name and department are copied in: the catalog may change after the case.
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("case_no", String(24), nullable=False, unique=True),  # 办件编号, ZC2026111700012
+    Column("service_day", Date, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("item_code", String(40), nullable=False),
+    Column("item_name", String(200), nullable=False),
+    Column("department_name", String(200), nullable=False),
+    Column("catalog_version", String(16), nullable=False),
+    Column("decision", String(20), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("applicant_kind", String(20), nullable=False),
+    # The person's ID number or the enterprise's USCC, normalised (no spaces, upper case):
+    # how an applicant who returns after a 一次性告知 is found again.
+    Column("applicant_key", String(32), nullable=False),
+    Column("applicant", JSON, nullable=False),
+    Column("checklist", JSON, nullable=False),
+    Column("due_date", Date, nullable=True),
+    Column("due_guessed", Boolean, nullable=False, default=False),
+    Column("commitment_date", Date, nullable=True),
+    Column("delivery", String(20), nullable=False),
+    Column("address", String(200), nullable=True),
+    Column("refuse_reason", String(500), nullable=True),
+    Column("refer_to", String(200), nullable=True),
+    Column("staff_no", String(32), nullable=False),
+    Column("staff_name", String(100), nullable=False),
+    Column("window_no", Integer, nullable=True),
+    Column("ticket_id", BigInteger, nullable=True),
+    Column("ticket_number", String(16), nullable=True),
+    UniqueConstraint("service_day", "seq", name="uq_cases_daily_number"),
+    Index("ix_cases_applicant_key", "applicant_key", "created_at"),
+)
+
+# The last case number issued per hall-local day.
+case_sequences = Table(
+    "case_sequences",
+    metadata,
+    Column("service_day", Date, primary_key=True),
+    Column("last_seq", Integer, nullable=False),
+)

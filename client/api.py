@@ -9,13 +9,27 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from client import errors
+from client.case_models import Case, CaseRequest, DueDateAnswer
+from client.catalog_models import Catalog, CatalogItem, CatalogVersion
+from client.escalation_models import (
+    AssignRequest,
+    CallbackRequest,
+    CloseRequest,
+    Escalation,
+    EscalationCategory,
+    EscalationList,
+    EscalationRequest,
+    EscalationStatus,
+    ProgressRequest,
+    ResolveRequest,
+)
 from client.models import (
     AuditRecord,
     ErrorResponse,
@@ -231,6 +245,89 @@ class CentralClient:
             return None
         return _parse(Ticket, response)
 
+    # --- catalog, cases, calendar ---------------------------------------------------------
+
+    async def catalog_version(self) -> CatalogVersion:
+        return await self._get("/v1/catalog/version", CatalogVersion)
+
+    async def catalog(self) -> Catalog:
+        """The whole catalog; terminals cache it and re-fetch when the version changes."""
+        return await self._get("/v1/catalog", Catalog)
+
+    async def catalog_item(self, code: str) -> CatalogItem:
+        return await self._get(f"/v1/catalog/items/{code}", CatalogItem)
+
+    async def create_case(self, request: CaseRequest) -> Case:
+        return await self._post("/v1/cases", Case, request)
+
+    async def case(self, case_no: str) -> Case:
+        return await self._get(f"/v1/cases/{case_no}", Case)
+
+    async def cases_for_applicant(self, id_number: str) -> list[Case]:
+        """Earlier cases of an applicant (person ID number or enterprise USCC), newest first."""
+        response = await self._request("GET", "/v1/cases", params={"applicant_id": id_number})
+        try:
+            return _CASE_LIST.validate_json(response.content)
+        except ValidationError as exc:
+            raise _contract_error(response) from exc
+
+    async def due_date(self, start: date, working_days: int) -> DueDateAnswer:
+        params = {"from": start.isoformat(), "working_days": working_days}
+        return await self._get("/v1/calendar/due", DueDateAnswer, params)
+
+    # --- 办不成事 escalations (the "escalations" helper; models in client/escalation_models.py) ---
+
+    async def create_escalation(self, request: EscalationRequest) -> Escalation:
+        return await self._post("/v1/escalations", Escalation, request)
+
+    async def escalations(
+        self,
+        *,
+        mine: bool | None = None,
+        status: EscalationStatus | None = None,
+        category: EscalationCategory | None = None,
+        department: str | None = None,
+        overdue: bool | None = None,
+        limit: int | None = None,
+    ) -> EscalationList:
+        """A clerk's own escalations (mine=True), or for a supervisor the hall's ledger."""
+        wanted: dict[str, Any] = {
+            "mine": mine,
+            "status": status,
+            "category": category,
+            "department": department,
+            "overdue": overdue,
+            "limit": limit,
+        }
+        params = {
+            k: (str(v).lower() if isinstance(v, bool) else v)
+            for k, v in wanted.items()
+            if v is not None
+        }
+        return await self._get("/v1/escalations", EscalationList, params)
+
+    async def escalation(self, no: str) -> Escalation:
+        """One escalation with its timeline."""
+        return await self._get(f"/v1/escalations/{no}", Escalation)
+
+    async def assign_escalation(self, no: str, request: AssignRequest) -> Escalation:
+        return await self._post(f"/v1/escalations/{no}/assign", Escalation, request)
+
+    async def escalation_progress(self, no: str, note: str) -> Escalation:
+        body = ProgressRequest(note=note)
+        return await self._post(f"/v1/escalations/{no}/progress", Escalation, body)
+
+    async def resolve_escalation(self, no: str, result: str) -> Escalation:
+        body = ResolveRequest(result=result)
+        return await self._post(f"/v1/escalations/{no}/resolve", Escalation, body)
+
+    async def escalation_callback(self, no: str, request: CallbackRequest) -> Escalation:
+        return await self._post(f"/v1/escalations/{no}/callback", Escalation, request)
+
+    async def close_escalation(self, no: str, request: CloseRequest) -> Escalation:
+        """销号, or with `out_of_scope` set: closed as not the hall's matter."""
+        return await self._post(f"/v1/escalations/{no}/close", Escalation, request)
+
     # --- live and audit ---------------------------------------------------------------------
 
     async def poll_events(self, after: int) -> EventsPage:
@@ -248,6 +345,7 @@ class CentralClient:
 
 
 _AUDIT_LIST = TypeAdapter(list[AuditRecord])
+_CASE_LIST = TypeAdapter(list[Case])
 
 
 def _parse(model: type[M], response: httpx.Response) -> M:

@@ -91,7 +91,9 @@ class StreamingASGITransport(httpx.AsyncBaseTransport):
 
         async def send(message: Message) -> None:
             if message["type"] == "http.response.start":
-                started.set_result((message["status"], list(message.get("headers", []))))
+                # A second start comes from an error handler after a stream broke: ignore it.
+                if not started.done():
+                    started.set_result((message["status"], list(message.get("headers", []))))
             elif message["type"] == "http.response.body":
                 data = message.get("body", b"")
                 if data and request.method != "HEAD":

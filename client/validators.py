@@ -54,8 +54,12 @@ _ID_CHECK: Final = "10X98765432"
 # First two digits of the administrative division code (GB/T 2260), plus 81/82/83 used by
 # the residence permits of Hong Kong, Macao and Taiwan residents.
 _PROVINCES: Final = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
-    "61 62 63 64 65 71 81 82 83".split()
+    {
+        *("11", "12", "13", "14", "15", "21", "22", "23"),
+        *("31", "32", "33", "34", "35", "36", "37"),
+        *("41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54"),
+        *("61", "62", "63", "64", "65", "71", "81", "82", "83"),
+    }
 )
 _HMT_PREFIXES: Final = frozenset({"810000", "820000", "830000"})
 _EARLIEST_BIRTH: Final = date(1900, 1, 1)
@@ -74,7 +78,7 @@ def resident_id_check_char(first17: str) -> str:
     """The GB 11643 check character for the first 17 digits of a resident ID number."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         raise ValueError("need exactly 17 digits")
-    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS))
+    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11]
 
 
@@ -131,7 +135,7 @@ def uscc_check_char(first17: str) -> str:
     """The GB 32100 check character for the first 17 characters of a credit code."""
     if len(first17) != 17 or any(c not in _USCC_VALUE for c in first17):
         raise ValueError("need exactly 17 characters of the credit-code alphabet")
-    total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, _USCC_WEIGHTS))
+    total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 

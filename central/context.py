@@ -1,0 +1,28 @@
+"""Who is acting, when and from where: handed to every engine operation (and into the audit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Actor:
+    staff_no: str
+    name: str
+    role: str  # clerk, supervisor, device, admin
+    department: str | None = None
+    device_kind: str | None = None  # kiosk, pad, display (role device)
+
+    @property
+    def is_supervisor(self) -> bool:
+        """Supervisors and admins may act on any window and any ticket."""
+        return self.role in ("supervisor", "admin")
+
+
+@dataclass(frozen=True)
+class Ctx:
+    actor: Actor | None
+    now: datetime
+    hall: str
+    source: str | None = None

@@ -1,0 +1,653 @@
+"""The queue engine: the ticket state machine of DESIGN.md §2, window sign-on/pause, call order.
+
+Pure rules first (transitions, numbering, call order), then the database operations. Every
+operation runs inside the caller's write transaction (Store.write: BEGIN IMMEDIATE on SQLite),
+changes rows with compare-and-set updates (`… WHERE status = <expected>`, checking the row
+count), and writes its audit row and events in that same transaction.
+
+Two windows never get the same ticket: call-next picks candidates in call order and claims one
+with `UPDATE tickets SET status='called' … WHERE id=:id AND status='waiting'`; a claim that
+touches no row lost a race and the next candidate is tried. On PostgreSQL the candidates are
+read `FOR UPDATE SKIP LOCKED`; on SQLite the IMMEDIATE transaction already serialises writers.
+There is no in-process lock: several server processes may share one database.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, case, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from central import audit
+from central.context import Actor, Ctx
+from central.errors import Conflict, Forbidden, Invalid, NotFound, require_text
+from central.events import emit
+from central.hall_time import as_utc, service_day
+from central.hall_view import ACTIVE, ticket_model
+from central.schema import queues, staff, ticket_sequences, tickets, window_queues, windows
+from client.models import Ticket
+
+# --- pure rules -------------------------------------------------------------------------------
+
+# action → (states it may start from, state it leads to, how a refusal names the action)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "call": (("waiting",), "called", "called"),
+    "recall": (("called",), "called", "recalled"),
+    "no_show": (("called",), "missed", "marked no-show"),
+    "start": (("called",), "serving", "started"),
+    "finish": (("serving",), "done", "finished"),
+    "hold": (("serving",), "held", "put on hold"),
+    "call_back": (("held",), "serving", "called back"),
+    "transfer": (("called", "serving"), "waiting", "transferred"),
+    "cancel": (("waiting",), "cancelled", "cancelled"),
+    "reactivate": (("missed",), "waiting", "reactivated"),
+}
+SUPERVISOR_ONLY = ("cancel", "reactivate")
+MAX_DB_INT = 2**31 - 1
+CANDIDATES = 8  # call-next claims from this many candidates before reading again
+APPOINTMENT_HORIZON = timedelta(days=366)
+
+
+def next_status(action: str, number: str, status: str) -> str:
+    """The state `action` leads to from `status`, or Conflict with a sentence saying why not."""
+    allowed, to, phrase = TRANSITIONS[action]
+    if status not in allowed:
+        raise Conflict(
+            f"Ticket {number} is {status}; only a {' or '.join(allowed)} ticket can be {phrase}."
+        )
+    return to
+
+
+def ticket_number(prefix: str, seq: int) -> str:
+    return f"{prefix}{seq:03d}"
+
+
+def call_rank(
+    kind: str,
+    appointment_at: datetime | None,
+    priority: int,
+    issued_at: datetime,
+    ticket_id: int,
+    now: datetime,
+) -> tuple[int, int, int, datetime, int]:
+    """Call order as a sort key (the SQL in call_next orders the same way): green channel first,
+    then appointments whose slot has come, then the window's queue priority, then arrival."""
+    due = kind == "appointment" and appointment_at is not None and appointment_at <= now
+    return (0 if kind == "green" else 1, 0 if due else 1, priority, issued_at, ticket_id)
+
+
+def current_ticket_sentence(number: str, status: str, then: str = "") -> str:
+    first = (
+        f"Start, transfer or mark no-show for {number} first"
+        if status == "called"
+        else f"Finish, hold or transfer {number} first"
+    )
+    return f"{first}{then}."
+
+
+# --- reads --------------------------------------------------------------------------------------
+
+
+def _ticket(conn: Connection, ticket_id: int) -> Any:
+    row = None
+    if 0 < ticket_id <= 2**63 - 1:
+        row = conn.execute(select(tickets).where(tickets.c.id == ticket_id)).first()
+    if row is None:
+        raise NotFound(f"There is no ticket {ticket_id}.")
+    return row
+
+
+def get_ticket(conn: Connection, ticket_id: int) -> Ticket:
+    return ticket_model(_ticket(conn, ticket_id))
+
+
+def _window(conn: Connection, no: int) -> Any:
+    row = None
+    if 0 <= no <= MAX_DB_INT:
+        row = conn.execute(select(windows).where(windows.c.no == no)).first()
+    if row is None:
+        raise NotFound(f"There is no window {no} in this hall.")
+    return row
+
+
+def _current(conn: Connection, window_no: int) -> Any:
+    return conn.execute(
+        select(tickets).where(tickets.c.window_no == window_no, tickets.c.status.in_(ACTIVE))
+    ).first()
+
+
+def window_of(conn: Connection, staff_no: str) -> int | None:
+    """The window this staff member is signed on at, if any."""
+    return conn.execute(select(windows.c.no).where(windows.c.staff_no == staff_no)).scalar()
+
+
+def _staff_label(conn: Connection, staff_no: str) -> str:
+    name = conn.execute(select(staff.c.name).where(staff.c.staff_no == staff_no)).scalar()
+    return f"{name} ({staff_no})" if name else staff_no
+
+
+def _snapshot(row: Any) -> dict[str, Any]:
+    return ticket_model(row).model_dump(mode="json")
+
+
+def _window_snapshot(row: Any) -> dict[str, Any]:
+    return {"staff_no": row.staff_no, "pause_reason": row.pause_reason}
+
+
+def _actor(ctx: Ctx) -> Actor:
+    if ctx.actor is None:  # routes always authenticate first; this guards direct callers
+        raise Forbidden("Log in first.")
+    return ctx.actor
+
+
+# --- issuing ------------------------------------------------------------------------------------
+
+
+def _next_seq(conn: Connection, prefix: str, day: date) -> int:
+    """The queue's next daily sequence number, atomically (an upsert, no read-modify-write)."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = (
+        dialect.insert(ticket_sequences)
+        .values(queue_prefix=prefix, service_day=day, last_seq=1)
+        .on_conflict_do_update(
+            index_elements=[ticket_sequences.c.queue_prefix, ticket_sequences.c.service_day],
+            set_={"last_seq": ticket_sequences.c.last_seq + 1},
+        )
+        .returning(ticket_sequences.c.last_seq)
+    )
+    return int(conn.execute(stmt).scalar_one())
+
+
+def issue_ticket(
+    conn: Connection,
+    ctx: Ctx,
+    queue: str,
+    kind: str = "walk_in",
+    appointment_at: datetime | None = None,
+) -> Ticket:
+    actor = _actor(ctx)
+    if not (actor.is_supervisor or (actor.role == "device" and actor.device_kind == "kiosk")):
+        raise Forbidden("Only a ticket kiosk or a supervisor can issue tickets.")
+    prefix = require_text("queue", queue).strip().upper()
+    q = conn.execute(select(queues).where(queues.c.prefix == prefix)).first()
+    if q is None:
+        known = ", ".join(conn.execute(select(queues.c.prefix).order_by(queues.c.prefix)).scalars())
+        raise Invalid(
+            f"There is no queue {queue!r}; this hall's queues are {known}.",
+            fields={"queue": "unknown queue"},
+        )
+    slot: datetime | None = None
+    if kind == "appointment":
+        if appointment_at is None:
+            raise Invalid(
+                "An appointment ticket needs the start of its time slot.",
+                fields={"appointment_at": "required for an appointment"},
+            )
+        try:
+            slot = as_utc(appointment_at)
+            too_far = abs(slot - ctx.now) > APPOINTMENT_HORIZON
+        except OverflowError:
+            too_far = True
+        if too_far:
+            raise Invalid(
+                "The appointment slot must be within a year of today.",
+                fields={"appointment_at": "out of range"},
+            )
+    elif appointment_at is not None:
+        raise Invalid(
+            "Only an appointment ticket has a time slot.",
+            fields={"appointment_at": "only for kind=appointment"},
+        )
+    day = service_day(ctx.now)
+    seq = _next_seq(conn, prefix, day)
+    if seq > q.daily_cap:
+        raise Conflict(
+            f"Queue {prefix} ({q.name}) has issued all {q.daily_cap} tickets for today; "
+            "offer an appointment for another day."
+        )
+    ticket_id = conn.execute(
+        insert(tickets)
+        .values(
+            number=ticket_number(prefix, seq),
+            issued_queue=prefix,
+            queue_prefix=prefix,
+            service_day=day,
+            seq=seq,
+            kind=kind,
+            status="waiting",
+            issued_at=ctx.now,
+            appointment_at=slot,
+            recall_count=0,
+        )
+        .returning(tickets.c.id)
+    ).scalar_one()
+    row = _ticket(conn, ticket_id)
+    audit.record(conn, ctx, "ticket.issue", "ticket", ticket_id, before=None, after=_snapshot(row))
+    emit(conn, ctx, "queue.changed", queue=prefix)
+    return ticket_model(row)
+
+
+# --- calling ------------------------------------------------------------------------------------
+
+
+def _guard_window(conn: Connection, ctx: Ctx, window: Any, doing: str) -> Actor:
+    """Clerks act only at the window they are signed on at; supervisors and admins anywhere."""
+    actor = _actor(ctx)
+    if actor.role == "device":
+        raise Forbidden(f"A device cannot {doing}.")
+    if actor.is_supervisor:
+        return actor
+    if window.staff_no is None:
+        raise Conflict(f"Window {window.no} is signed off; sign on first.")
+    if window.staff_no != actor.staff_no:
+        raise Forbidden(
+            f"Window {window.no} is signed on by {_staff_label(conn, window.staff_no)}; "
+            f"you can only {doing} at your own window."
+        )
+    return actor
+
+
+def _lock_window(conn: Connection, no: int) -> Any:
+    """Read the window row; on PostgreSQL lock it so two calls at one window run one by one."""
+    row = None
+    if 0 <= no <= MAX_DB_INT:
+        query = select(windows).where(windows.c.no == no).with_for_update()
+        row = conn.execute(query).first()
+    if row is None:
+        raise NotFound(f"There is no window {no} in this hall.")
+    return row
+
+
+def call_next(conn: Connection, ctx: Ctx, window_no: int) -> Ticket | None:
+    """Call the next ticket for a window, or None when nothing waits for it."""
+    window = _lock_window(conn, window_no)
+    _guard_window(conn, ctx, window, "call tickets")
+    if window.staff_no is None:
+        raise Conflict(f"Window {window_no} is signed off; sign on first.")
+    if window.pause_reason is not None:
+        raise Conflict(f"Window {window_no} is paused ({window.pause_reason}); resume first.")
+    current = _current(conn, window_no)
+    if current is not None:
+        raise Conflict(current_ticket_sentence(current.number, current.status))
+
+    t, wq = tickets, window_queues
+    due = and_(t.c.kind == "appointment", t.c.appointment_at <= ctx.now)
+    # A ticket transferred to this window ranks before the window's own queues.
+    priority = case((t.c.target_window == window_no, 0), else_=wq.c.priority)
+    candidates = (
+        select(t.c.id)
+        .select_from(
+            t.outerjoin(
+                wq, and_(wq.c.queue_prefix == t.c.queue_prefix, wq.c.window_no == window_no)
+            )
+        )
+        .where(
+            t.c.status == "waiting",
+            or_(
+                t.c.target_window == window_no,
+                and_(t.c.target_window.is_(None), wq.c.window_no.is_not(None)),
+            ),
+        )
+        .order_by(
+            case((t.c.kind == "green", 0), else_=1),
+            case((due, 0), else_=1),
+            priority,
+            t.c.issued_at,
+            t.c.id,
+        )
+        .limit(CANDIDATES)
+    )
+    if conn.dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True, of=t)
+    for _attempt in range(10):
+        ids = list(conn.execute(candidates).scalars())
+        if not ids:
+            return None
+        for ticket_id in ids:
+            claimed = conn.execute(
+                update(t)
+                .where(t.c.id == ticket_id, t.c.status == "waiting")
+                .values(
+                    status="called",
+                    window_no=window_no,
+                    staff_no=window.staff_no,
+                    called_at=ctx.now,
+                    recall_count=0,
+                )
+            )
+            if claimed.rowcount == 1:
+                return _after_call(conn, ctx, ticket_id, window_no)
+    raise Conflict(f"Window {window_no} could not claim a ticket (too busy); call again.")
+
+
+def _after_call(conn: Connection, ctx: Ctx, ticket_id: int, window_no: int) -> Ticket:
+    row = _ticket(conn, ticket_id)
+    before = {**_snapshot(row), "status": "waiting", "window_no": None, "called_at": None}
+    audit.record(
+        conn,
+        ctx,
+        "ticket.call",
+        "ticket",
+        ticket_id,
+        before=before,
+        after=_snapshot(row),
+        window_no=window_no,
+    )
+    emit(
+        conn, ctx, "ticket.called", ticket_id=ticket_id, window_no=window_no, queue=row.queue_prefix
+    )
+    emit(conn, ctx, "queue.changed", queue=row.queue_prefix)
+    emit(conn, ctx, "window.changed", window_no=window_no)
+    return ticket_model(row)
+
+
+# --- ticket transitions -------------------------------------------------------------------------
+
+
+def _guard_ticket(conn: Connection, ctx: Ctx, action: str, row: Any) -> str:
+    """Role checks and the state machine for one action on one ticket; the new status."""
+    actor = _actor(ctx)
+    phrase = TRANSITIONS[action][2]
+    if actor.role == "device" or (action in SUPERVISOR_ONLY and not actor.is_supervisor):
+        who = "a supervisor" if action in SUPERVISOR_ONLY else "window staff"
+        raise Forbidden(f"Only {who} can have a ticket {phrase}.")
+    to = next_status(action, row.number, row.status)
+    if not actor.is_supervisor:
+        own = window_of(conn, actor.staff_no)
+        if own is None:
+            raise Forbidden("You are not signed on at a window; sign on first.")
+        if row.window_no != own:
+            raise Forbidden(
+                f"Ticket {row.number} was not called at your window ({own}); "
+                "only its window or a supervisor can act on it."
+            )
+    return to
+
+
+def _set(conn: Connection, row: Any, **values: Any) -> Any:
+    """Compare-and-set: change the ticket only if nobody changed its status meanwhile."""
+    changed = conn.execute(
+        update(tickets)
+        .where(tickets.c.id == row.id, tickets.c.status == row.status)
+        .values(**values)
+    )
+    fresh = _ticket(conn, row.id)
+    if changed.rowcount != 1:
+        raise Conflict(
+            f"Ticket {row.number} changed meanwhile (it is now {fresh.status}); refresh and retry."
+        )
+    return fresh
+
+
+def _finish_action(
+    conn: Connection, ctx: Ctx, action: str, before: Any, after: Any, window_no: int | None
+) -> Ticket:
+    audit.record(
+        conn,
+        ctx,
+        f"ticket.{action}",
+        "ticket",
+        before.id,
+        before=_snapshot(before),
+        after=_snapshot(after),
+        window_no=window_no,
+    )
+    return ticket_model(after)
+
+
+def recall(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
+    row = _ticket(conn, ticket_id)
+    _guard_ticket(conn, ctx, "recall", row)
+    new = _set(conn, row, recall_count=row.recall_count + 1)
+    emit(
+        conn,
+        ctx,
+        "ticket.called",
+        ticket_id=row.id,
+        window_no=row.window_no,
+        queue=row.queue_prefix,
+    )
+    return _finish_action(conn, ctx, "recall", row, new, row.window_no)
+
+
+def no_show(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
+    row = _ticket(conn, ticket_id)
+    to = _guard_ticket(conn, ctx, "no_show", row)
+    new = _set(conn, row, status=to)
+    emit(conn, ctx, "queue.changed", queue=row.queue_prefix)
+    emit(conn, ctx, "window.changed", window_no=row.window_no)
+    return _finish_action(conn, ctx, "no_show", row, new, row.window_no)
+
+
+def start(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
+    row = _ticket(conn, ticket_id)
+    to = _guard_ticket(conn, ctx, "start", row)
+    new = _set(conn, row, status=to, started_at=ctx.now)
+    emit(conn, ctx, "window.changed", window_no=row.window_no)
+    return _finish_action(conn, ctx, "start", row, new, row.window_no)
+
+
+def finish(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
+    row = _ticket(conn, ticket_id)
+    to = _guard_ticket(conn, ctx, "finish", row)
+    new = _set(conn, row, status=to, finished_at=ctx.now)
+    emit(conn, ctx, "window.changed", window_no=row.window_no)
+    emit(conn, ctx, "queue.changed", queue=row.queue_prefix)  # served today changed
+    return _finish_action(conn, ctx, "finish", row, new, row.window_no)
+
+
+def hold(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
+    row = _ticket(conn, ticket_id)
+    to = _guard_ticket(conn, ctx, "hold", row)
+    new = _set(conn, row, status=to)
+    emit(conn, ctx, "window.changed", window_no=row.window_no)
+    return _finish_action(conn, ctx, "hold", row, new, row.window_no)
+
+
+def call_back(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
+    """A held ticket comes back into service at the window that held it."""
+    row = _ticket(conn, ticket_id)
+    to = _guard_ticket(conn, ctx, "call_back", row)
+    window = _lock_window(conn, row.window_no)
+    if window.staff_no is None:
+        raise Conflict(
+            f"Window {window.no} is signed off; sign on there to call {row.number} back."
+        )
+    if window.pause_reason is not None:
+        raise Conflict(f"Window {window.no} is paused; resume first.")
+    current = _current(conn, window.no)
+    if current is not None:
+        raise Conflict(
+            current_ticket_sentence(
+                current.number, current.status, f", then call {row.number} back"
+            )
+        )
+    new = _set(conn, row, status=to, staff_no=window.staff_no)
+    emit(conn, ctx, "window.changed", window_no=window.no)
+    return _finish_action(conn, ctx, "call_back", row, new, window.no)
+
+
+def transfer(
+    conn: Connection,
+    ctx: Ctx,
+    ticket_id: int,
+    queue: str | None = None,
+    window_no: int | None = None,
+) -> Ticket:
+    """Send a called or serving ticket back to waiting: in another queue, or for one window."""
+    if (queue is None) == (window_no is None):
+        raise Invalid(
+            "Give exactly one of queue or window_no to transfer to.",
+            fields={"queue": "exactly one of queue, window_no"},
+        )
+    row = _ticket(conn, ticket_id)
+    to = _guard_ticket(conn, ctx, "transfer", row)
+    new_queue, target = row.queue_prefix, None
+    if queue is not None:
+        prefix = require_text("queue", queue).strip().upper()
+        if conn.execute(select(queues.c.prefix).where(queues.c.prefix == prefix)).first() is None:
+            raise Invalid(f"There is no queue {queue!r}.", fields={"queue": "unknown queue"})
+        new_queue = prefix
+    else:
+        assert window_no is not None
+        if (
+            not 0 <= window_no <= MAX_DB_INT
+            or conn.execute(select(windows.c.no).where(windows.c.no == window_no)).first() is None
+        ):
+            raise Invalid(
+                f"There is no window {window_no} in this hall.",
+                fields={"window_no": "unknown window"},
+            )
+        if window_no == row.window_no:
+            raise Invalid(
+                f"Ticket {row.number} is already at window {window_no}.",
+                fields={"window_no": "the ticket's own window"},
+            )
+        target = window_no
+    new = _set(
+        conn,
+        row,
+        status=to,
+        queue_prefix=new_queue,
+        target_window=target,
+        transferred_from=row.queue_prefix,
+        window_no=None,
+        staff_no=None,
+        called_at=None,
+        started_at=None,
+        recall_count=0,
+    )
+    emit(conn, ctx, "queue.changed", queue=row.queue_prefix)
+    if new_queue != row.queue_prefix:
+        emit(conn, ctx, "queue.changed", queue=new_queue)
+    emit(conn, ctx, "window.changed", window_no=row.window_no)
+    if target is not None:
+        emit(conn, ctx, "window.changed", window_no=target)
+    return _finish_action(conn, ctx, "transfer", row, new, row.window_no)
+
+
+def cancel(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
+    row = _ticket(conn, ticket_id)
+    to = _guard_ticket(conn, ctx, "cancel", row)
+    new = _set(conn, row, status=to)
+    emit(conn, ctx, "queue.changed", queue=row.queue_prefix)
+    return _finish_action(conn, ctx, "cancel", row, new, None)
+
+
+def reactivate(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
+    """A missed ticket waits again, keeping its place by arrival time."""
+    row = _ticket(conn, ticket_id)
+    to = _guard_ticket(conn, ctx, "reactivate", row)
+    new = _set(conn, row, status=to, window_no=None, staff_no=None, called_at=None, recall_count=0)
+    emit(conn, ctx, "queue.changed", queue=row.queue_prefix)
+    return _finish_action(conn, ctx, "reactivate", row, new, row.window_no)
+
+
+TICKET_ACTIONS = {
+    "recall": recall,
+    "no-show": no_show,
+    "start": start,
+    "finish": finish,
+    "hold": hold,
+    "call-back": call_back,
+    "cancel": cancel,
+    "reactivate": reactivate,
+}
+
+
+# --- windows ------------------------------------------------------------------------------------
+
+
+def _window_changed(conn: Connection, ctx: Ctx, action: str, before: Any, window_no: int) -> None:
+    after = _window(conn, window_no)
+    audit.record(
+        conn,
+        ctx,
+        f"window.{action}",
+        "window",
+        window_no,
+        before=_window_snapshot(before),
+        after=_window_snapshot(after),
+        window_no=window_no,
+    )
+    emit(conn, ctx, "window.changed", window_no=window_no)
+
+
+def sign_on(conn: Connection, ctx: Ctx, window_no: int) -> None:
+    """Sign the acting staff member on at a window. Again by the same person: nothing changes,
+    the window keeps its current ticket."""
+    actor = _actor(ctx)
+    if actor.role == "device":
+        raise Forbidden("A device cannot sign on at a window.")
+    window = _lock_window(conn, window_no)
+    if window.staff_no == actor.staff_no:
+        return
+    if window.staff_no is not None:
+        raise Conflict(
+            f"Window {window_no} is signed on by {_staff_label(conn, window.staff_no)}; "
+            "they (or a supervisor) must sign it off first."
+        )
+    elsewhere = window_of(conn, actor.staff_no)
+    if elsewhere is not None:
+        raise Conflict(f"You are signed on at window {elsewhere}; sign off there first.")
+    changed = conn.execute(
+        update(windows)
+        .where(windows.c.no == window_no, windows.c.staff_no.is_(None))
+        .values(staff_no=actor.staff_no, pause_reason=None, pause_note=None, updated_at=ctx.now)
+    )
+    if changed.rowcount != 1:
+        raise Conflict(f"Window {window_no} was just taken; refresh and choose another.")
+    _window_changed(conn, ctx, "sign_on", window, window_no)
+
+
+def sign_off(conn: Connection, ctx: Ctx, window_no: int) -> None:
+    window = _lock_window(conn, window_no)
+    actor = _actor(ctx)
+    if actor.role == "device":
+        raise Forbidden("A device cannot sign a window off.")
+    if window.staff_no is None:
+        return  # already signed off: nothing to do
+    _guard_window(conn, ctx, window, "sign off")
+    current = _current(conn, window_no)
+    if current is not None:
+        raise Conflict(current_ticket_sentence(current.number, current.status, ", then sign off"))
+    conn.execute(
+        update(windows)
+        .where(windows.c.no == window_no)
+        .values(staff_no=None, pause_reason=None, pause_note=None, updated_at=ctx.now)
+    )
+    _window_changed(conn, ctx, "sign_off", window, window_no)
+
+
+def pause(conn: Connection, ctx: Ctx, window_no: int, reason: str, note: str = "") -> None:
+    """Pause only with no ticket called or in service: the citizen in front is served first."""
+    window = _lock_window(conn, window_no)
+    _guard_window(conn, ctx, window, "pause")
+    if window.staff_no is None:
+        raise Conflict(f"Window {window_no} is signed off; sign on first.")
+    if window.pause_reason is not None:
+        raise Conflict(f"Window {window_no} is already paused ({window.pause_reason}).")
+    current = _current(conn, window_no)
+    if current is not None:
+        raise Conflict(current_ticket_sentence(current.number, current.status, ", then pause"))
+    conn.execute(
+        update(windows)
+        .where(windows.c.no == window_no)
+        .values(pause_reason=reason, pause_note=require_text("note", note), updated_at=ctx.now)
+    )
+    _window_changed(conn, ctx, "pause", window, window_no)
+
+
+def resume(conn: Connection, ctx: Ctx, window_no: int) -> None:
+    window = _lock_window(conn, window_no)
+    _guard_window(conn, ctx, window, "resume")
+    if window.pause_reason is None:
+        raise Conflict(f"Window {window_no} is not paused.")
+    conn.execute(
+        update(windows)
+        .where(windows.c.no == window_no)
+        .values(pause_reason=None, pause_note=None, updated_at=ctx.now)
+    )
+    _window_changed(conn, ctx, "resume", window, window_no)

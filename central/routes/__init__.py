@@ -1,0 +1,16 @@
+"""The /v1 routers of the queue and hall API."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from central.routes import audit, auth, hall, live, tickets, windows
+
+ROUTERS: list[APIRouter] = [
+    auth.router,
+    hall.router,
+    tickets.router,
+    windows.router,
+    live.router,
+    audit.router,
+]

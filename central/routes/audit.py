@@ -1,0 +1,62 @@
+"""GET /v1/audit: the audit trail, for supervisors and admins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Depends, Query
+
+from central import audit as trail
+from central.context import Actor
+from central.deps import get_store, require_roles
+from central.errors import AUTHED, Invalid, require_text
+from central.hall_time import as_utc
+from central.store import Store
+from client.models import AuditRecord
+
+router = APIRouter(prefix="/v1", tags=["audit"])
+
+
+def _moment(field: str, value: str | None) -> datetime | None:
+    """An ISO 8601 date-time (not a bare number: pydantic would take that as a timestamp)."""
+    if value is None:
+        return None
+    try:
+        # Python 3.10 does not read a trailing Z.
+        text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
+        return as_utc(datetime.fromisoformat(text))
+    except ValueError:
+        message = f"The {field} time must be an ISO 8601 date-time."
+        raise Invalid(message, fields={field: "not an ISO 8601 date-time"}) from None
+    except OverflowError:
+        message = f"The {field} time is out of range."
+        raise Invalid(message, fields={field: "out of range"}) from None
+
+
+DATE_TIME = {"format": "date-time"}
+
+
+@router.get("/audit", response_model=list[AuditRecord], responses=AUTHED)
+def get_audit(
+    actor: str | None = Query(default=None, max_length=64, description="staff number"),
+    object_ref: str | None = Query(
+        default=None, alias="object", max_length=100, description="object id, or type:id"
+    ),
+    start: str | None = Query(
+        default=None, alias="from", max_length=64, json_schema_extra=DATE_TIME
+    ),
+    end: str | None = Query(default=None, alias="to", max_length=64, json_schema_extra=DATE_TIME),
+    limit: int = Query(default=500, ge=1, le=5000),
+    _who: Actor = Depends(require_roles("supervisor", "admin")),
+    store: Store = Depends(get_store),
+) -> list[AuditRecord]:
+    """Oldest first; `from` inclusive, `to` exclusive; naive times are hall-local (UTC+8)."""
+    with store.read() as conn:
+        return trail.search(
+            conn,
+            actor=require_text("actor", actor) if actor else None,
+            object_ref=require_text("object", object_ref) if object_ref else None,
+            start=_moment("from", start),
+            end=_moment("to", end),
+            limit=limit,
+        )

@@ -1,0 +1,247 @@
+"""办不成事 escalations (DESIGN.md §2, §6): register, read the ledger, and the supervisor steps.
+
+- POST /v1/escalations: a clerk or supervisor registers one (201, ledger number, due date).
+- GET /v1/escalations?mine=&status=&category=&department=&overdue=: a clerk gets their own
+  (mine=false is refused, 403); a supervisor or admin the hall's ledger. Overdue and due-soon
+  are computed on the working-day calendar for the hall-local day of the request.
+- GET /v1/escalations/{no}: one, with its timeline (a clerk: only their own).
+- POST /v1/escalations/{no}/{assign,progress,resolve,callback,close}: supervisor or admin;
+  409 when the state does not allow the step. Close with `out_of_scope` closes a matter that
+  is not the hall's (涉法涉诉, 信访, private dispute) from any open state.
+
+While the app runs (its lifespan) a background check announces, at most every
+`Settings.escalation_check_s`, each escalation that became due soon or overdue
+(`escalation.changed`), so boards and lists re-fetch without polling.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response
+from sqlalchemy import Connection
+
+from central import escalations as ledger
+from central import idempotency
+from central.context import Actor, Ctx
+from central.deps import get_store, idempotency_key, make_ctx, require_roles
+from central.errors import ACTION, AUTHED, AUTHED_404, Forbidden
+from central.hall_time import service_day
+from central.routes.catalog import HallReference, get_reference
+from central.store import Store
+from client.escalation_models import (
+    AssignRequest,
+    CallbackRequest,
+    CloseRequest,
+    Escalation,
+    EscalationCategory,
+    EscalationList,
+    EscalationRequest,
+    EscalationStatus,
+    ProgressRequest,
+    ResolveRequest,
+)
+
+log = logging.getLogger("central.escalations")
+
+
+def check_now(store: Store, reference: HallReference) -> list[str]:
+    """One deadline check (what the lifespan runs periodically); the numbers announced."""
+    ctx = Ctx(actor=None, now=store.now(), hall=store.hall, source="deadline-check")
+    with store.write() as conn:
+        return ledger.check_deadlines(conn, ctx, reference.calendar)
+
+
+async def _watch(store: Store, reference: HallReference) -> None:
+    interval = store.settings.escalation_check_s
+    while True:
+        try:
+            await anyio.to_thread.run_sync(check_now, store, reference)
+        except Exception:  # a failed check must not end the app; the next one tries again
+            log.exception("escalation deadline check failed")
+        await anyio.sleep(interval)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Runs the deadline check in the background while the app serves (merged into the app's)."""
+    store: Store = app.state.store
+    reference: HallReference = app.state.reference
+    if store.settings.escalation_check_s <= 0:
+        yield
+        return
+    async with anyio.create_task_group() as group:
+        group.start_soon(_watch, store, reference)
+        try:
+            yield
+        finally:
+            group.cancel_scope.cancel()
+
+
+router = APIRouter(prefix="/v1", tags=["escalations"], lifespan=lifespan)
+
+_registrars = require_roles("clerk", "supervisor")
+_readers = require_roles("clerk", "supervisor", "admin")
+_supervisors = require_roles("supervisor", "admin")
+LedgerNo = Path(max_length=24, description="ledger number, e.g. BBC-20261121-0007")
+
+
+@router.post("/escalations", response_model=Escalation, status_code=201, responses=ACTION)
+def register(
+    body: EscalationRequest,
+    request: Request,
+    actor: Actor = Depends(_registrars),
+    store: Store = Depends(get_store),
+    ref: HallReference = Depends(get_reference),
+    key: str | None = Depends(idempotency_key),
+) -> Response:
+    """Register a 办不成事 escalation: numbered, due in the category's working days."""
+    ctx = make_ctx(request, store, actor)
+    days = store.settings.escalation_days
+
+    def action(conn: Connection) -> tuple[int, Escalation]:
+        return 201, ledger.register(conn, ctx, ref.calendar, ref.catalog, days, body)
+
+    return idempotency.run(
+        store, actor, key, idempotency.fingerprint("POST", request.url.path, body), action
+    )
+
+
+@router.get("/escalations", response_model=EscalationList, responses=AUTHED)
+def list_escalations(
+    mine: bool | None = Query(default=None, description="only those I raised (clerks: always)"),
+    status: EscalationStatus | None = Query(default=None),
+    category: EscalationCategory | None = Query(default=None),
+    department: str | None = Query(default=None, max_length=32, description="department code"),
+    overdue: bool | None = Query(default=None, description="true: only overdue; false: none"),
+    limit: int = Query(default=ledger.LIST_LIMIT, ge=1, le=5000),
+    actor: Actor = Depends(_readers),
+    store: Store = Depends(get_store),
+    ref: HallReference = Depends(get_reference),
+) -> EscalationList:
+    """Newest first."""
+    if not actor.is_supervisor and mine is False:
+        raise Forbidden(
+            "A clerk sees only the escalations they raised; the ledger is for supervisors."
+        )
+    now = store.now()
+    today = service_day(now)
+    with store.read() as conn:
+        items = ledger.search(
+            conn,
+            actor,
+            ref.calendar,
+            today,
+            mine=bool(mine) or not actor.is_supervisor,
+            status=status,
+            category=category,
+            department=department or None,
+            overdue=overdue,
+            limit=limit,
+        )
+    return EscalationList(as_of=now, today=today, items=items)
+
+
+@router.get("/escalations/{no}", response_model=Escalation, responses=AUTHED_404)
+def get_escalation(
+    no: str = LedgerNo,
+    actor: Actor = Depends(_readers),
+    store: Store = Depends(get_store),
+    ref: HallReference = Depends(get_reference),
+) -> Escalation:
+    with store.read() as conn:
+        return ledger.get_escalation(conn, actor, ref.calendar, service_day(store.now()), no)
+
+
+def _step(
+    request: Request,
+    store: Store,
+    ref: HallReference,
+    actor: Actor,
+    key: str | None,
+    no: str,
+    body: ledger.StepBody,
+) -> Response:
+    ctx = make_ctx(request, store, actor)
+    days = store.settings.escalation_days
+    return idempotency.run(
+        store,
+        actor,
+        key,
+        idempotency.fingerprint("POST", request.url.path, body),
+        lambda conn: (200, ledger.act(conn, ctx, ref.calendar, days, no, body)),
+    )
+
+
+@router.post("/escalations/{no}/assign", response_model=Escalation, responses=ACTION)
+def assign(
+    body: AssignRequest,
+    request: Request,
+    no: str = LedgerNo,
+    actor: Actor = Depends(_supervisors),
+    store: Store = Depends(get_store),
+    ref: HallReference = Depends(get_reference),
+    key: str | None = Depends(idempotency_key),
+) -> Response:
+    """交办: to a department and a handling person (again, to re-route it); may re-grade."""
+    return _step(request, store, ref, actor, key, no, body)
+
+
+@router.post("/escalations/{no}/progress", response_model=Escalation, responses=ACTION)
+def progress(
+    body: ProgressRequest,
+    request: Request,
+    no: str = LedgerNo,
+    actor: Actor = Depends(_supervisors),
+    store: Store = Depends(get_store),
+    ref: HallReference = Depends(get_reference),
+    key: str | None = Depends(idempotency_key),
+) -> Response:
+    """A progress note (督办): assigned or in progress → in progress."""
+    return _step(request, store, ref, actor, key, no, body)
+
+
+@router.post("/escalations/{no}/resolve", response_model=Escalation, responses=ACTION)
+def resolve(
+    body: ResolveRequest,
+    request: Request,
+    no: str = LedgerNo,
+    actor: Actor = Depends(_supervisors),
+    store: Store = Depends(get_store),
+    ref: HallReference = Depends(get_reference),
+    key: str | None = Depends(idempotency_key),
+) -> Response:
+    """The result (办理结果): assigned or in progress → resolved."""
+    return _step(request, store, ref, actor, key, no, body)
+
+
+@router.post("/escalations/{no}/callback", response_model=Escalation, responses=ACTION)
+def callback(
+    body: CallbackRequest,
+    request: Request,
+    no: str = LedgerNo,
+    actor: Actor = Depends(_supervisors),
+    store: Store = Depends(get_store),
+    ref: HallReference = Depends(get_reference),
+    key: str | None = Depends(idempotency_key),
+) -> Response:
+    """回访: the reporter's satisfaction; resolved → called back."""
+    return _step(request, store, ref, actor, key, no, body)
+
+
+@router.post("/escalations/{no}/close", response_model=Escalation, responses=ACTION)
+def close(
+    body: CloseRequest,
+    request: Request,
+    no: str = LedgerNo,
+    actor: Actor = Depends(_supervisors),
+    store: Store = Depends(get_store),
+    ref: HallReference = Depends(get_reference),
+    key: str | None = Depends(idempotency_key),
+) -> Response:
+    """销号: called back → closed. With `out_of_scope`: registered, assigned or in progress →
+    out of scope, with the explanation given and the right channel."""
+    return _step(request, store, ref, actor, key, no, body)

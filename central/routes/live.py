@@ -1,0 +1,69 @@
+"""GET /v1/events (Server-Sent Events) and GET /v1/events/poll (the polling fallback)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Header, Query
+from fastapi.responses import StreamingResponse
+
+from central.context import Actor
+from central.deps import current_actor, get_store
+from central.errors import AUTHED
+from central.events import PAGE, event_stream, events_after, last_event_id
+from central.store import Store
+from client.models import EventsPage
+
+router = APIRouter(prefix="/v1", tags=["live"])
+
+MAX_ID = 2**63 - 1
+
+
+def _parse_last_id(value: str | None) -> int | None:
+    try:
+        parsed = int(value) if value is not None else None
+    except ValueError:
+        return None  # a garbled header: follow from now rather than fail the stream
+    return parsed if parsed is not None and 0 <= parsed <= MAX_ID else None
+
+
+@router.get(
+    "/events",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            "description": "id: N / event: <type> / data: <Event JSON>; `: ping` every 15 s",
+        },
+        **AUTHED,
+    },
+)
+def events(
+    last_event_id_header: str | None = Header(default=None, alias="Last-Event-ID"),
+    _actor: Actor = Depends(current_actor),
+    store: Store = Depends(get_store),
+) -> StreamingResponse:
+    """The hall's live events. With Last-Event-ID, stored events after it are replayed first."""
+    return StreamingResponse(
+        event_stream(store, _parse_last_id(last_event_id_header)),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.get("/events/poll", response_model=EventsPage, responses=AUTHED)
+def poll(
+    after: int | None = Query(
+        default=None,
+        ge=0,
+        le=MAX_ID,
+        description="the last event id seen; omitted: no events, just the current last id",
+    ),
+    limit: int = Query(default=PAGE, ge=1, le=PAGE),
+    _actor: Actor = Depends(current_actor),
+    store: Store = Depends(get_store),
+) -> EventsPage:
+    """Events after `after`, oldest first (at most `limit`); last_id is the cursor for next time."""
+    with store.read() as conn:
+        if after is None:
+            return EventsPage(events=[], last_id=last_event_id(conn))
+        found = events_after(conn, after, limit)
+    return EventsPage(events=found, last_id=found[-1].id if found else after)

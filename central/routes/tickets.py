@@ -1,0 +1,127 @@
+"""Tickets: issue (kiosk), read, and every state change of DESIGN.md §2."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import APIRouter, Depends, Path, Request, Response
+from sqlalchemy import Connection
+
+from central import idempotency
+from central import queue_engine as engine
+from central.context import Actor, Ctx
+from central.deps import current_actor, get_store, idempotency_key, make_ctx
+from central.errors import ACTION, AUTHED_404, _err
+from central.store import Store
+from client.models import IssueTicketRequest, Ticket, TransferRequest
+
+router = APIRouter(prefix="/v1", tags=["tickets"])
+
+TicketId = Path(ge=1, le=2**63 - 1, description="the ticket's id")
+
+
+@router.post("/tickets", response_model=Ticket, status_code=201, responses=_err(401, 403, 409, 422))
+def issue(
+    body: IssueTicketRequest,
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    store: Store = Depends(get_store),
+    key: str | None = Depends(idempotency_key),
+) -> Response:
+    """Issue a ticket (kiosk, supervisor, admin). 409 when the queue's daily cap is reached."""
+    ctx = make_ctx(request, store, actor)
+
+    def action(conn: Connection) -> tuple[int, Ticket]:
+        return 201, engine.issue_ticket(conn, ctx, body.queue, body.kind, body.appointment_at)
+
+    return idempotency.run(
+        store, actor, key, idempotency.fingerprint("POST", request.url.path, body), action
+    )
+
+
+@router.get("/tickets/{ticket_id}", response_model=Ticket, responses=AUTHED_404)
+def get_ticket(
+    ticket_id: int = TicketId,
+    _actor: Actor = Depends(current_actor),
+    store: Store = Depends(get_store),
+) -> Ticket:
+    with store.read() as conn:
+        return engine.get_ticket(conn, ticket_id)
+
+
+def _perform(
+    request: Request,
+    store: Store,
+    actor: Actor,
+    key: str | None,
+    body: TransferRequest | None,
+    step: Callable[[Connection, Ctx], Ticket],
+) -> Response:
+    ctx = make_ctx(request, store, actor)
+    return idempotency.run(
+        store,
+        actor,
+        key,
+        idempotency.fingerprint("POST", request.url.path, body),
+        lambda conn: (200, step(conn, ctx)),
+    )
+
+
+@router.post("/tickets/{ticket_id}/transfer", response_model=Ticket, responses=ACTION)
+def transfer(
+    body: TransferRequest,
+    request: Request,
+    ticket_id: int = TicketId,
+    actor: Actor = Depends(current_actor),
+    store: Store = Depends(get_store),
+    key: str | None = Depends(idempotency_key),
+) -> Response:
+    """A called or serving ticket waits again: in another queue, or for one window only."""
+    return _perform(
+        request,
+        store,
+        actor,
+        key,
+        body,
+        lambda conn, ctx: engine.transfer(conn, ctx, ticket_id, body.queue, body.window_no),
+    )
+
+
+_DOCS = {
+    "recall": "Call a called ticket again (重呼); it stays called and its recall count goes up.",
+    "no-show": "The citizen did not come (过号): called → missed.",
+    "start": "The citizen is at the window: called → serving.",
+    "finish": "Service done (办结): serving → done.",
+    "hold": "Put the ticket aside (挂起): serving → held; the window may call the next one.",
+    "call-back": "Bring a held ticket back (回呼): held → serving, at the window that held it.",
+    "cancel": "Supervisor: a waiting ticket is cancelled.",
+    "reactivate": "Supervisor: a missed ticket waits again, keeping its place by arrival.",
+}
+
+
+def _action_route(name: str, step: Callable[[Connection, Ctx, int], Ticket]) -> None:
+    def endpoint(
+        request: Request,
+        ticket_id: int = TicketId,
+        actor: Actor = Depends(current_actor),
+        store: Store = Depends(get_store),
+        key: str | None = Depends(idempotency_key),
+    ) -> Response:
+        return _perform(
+            request, store, actor, key, None, lambda conn, ctx: step(conn, ctx, ticket_id)
+        )
+
+    router.add_api_route(
+        f"/tickets/{{ticket_id}}/{name}",
+        endpoint,
+        methods=["POST"],
+        response_model=Ticket,
+        responses=ACTION,
+        name=f"ticket_{name.replace('-', '_')}",
+        operation_id=f"ticket_{name.replace('-', '_')}",
+        description=_DOCS[name],
+    )
+
+
+for _name, _step in engine.TICKET_ACTIONS.items():
+    _action_route(_name, _step)

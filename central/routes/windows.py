@@ -1,0 +1,134 @@
+"""Windows: read one; sign on/off, pause/resume, call the next ticket."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import APIRouter, Depends, Path, Request, Response
+from sqlalchemy import Connection
+
+from central import idempotency
+from central import queue_engine as engine
+from central.context import Actor, Ctx
+from central.deps import current_actor, get_store, idempotency_key, make_ctx
+from central.errors import ACTION, AUTHED_404
+from central.hall_view import window_model
+from central.store import Store
+from client.models import PauseRequest, Ticket, Window
+
+router = APIRouter(prefix="/v1", tags=["windows"])
+
+WindowNo = Path(ge=0, le=2**31 - 1, description="the window's number")
+
+
+@router.get("/windows/{no}", response_model=Window, responses=AUTHED_404)
+def get_window(
+    no: int = WindowNo, _actor: Actor = Depends(current_actor), store: Store = Depends(get_store)
+) -> Window:
+    with store.read() as conn:
+        return window_model(conn, no, store.now())
+
+
+def _window_step(
+    request: Request,
+    store: Store,
+    actor: Actor,
+    key: str | None,
+    no: int,
+    body: PauseRequest | None,
+    step: Callable[[Connection, Ctx], None],
+) -> Response:
+    ctx = make_ctx(request, store, actor)
+
+    def action(conn: Connection) -> tuple[int, Window]:
+        step(conn, ctx)
+        return 200, window_model(conn, no, ctx.now)
+
+    return idempotency.run(
+        store, actor, key, idempotency.fingerprint("POST", request.url.path, body), action
+    )
+
+
+@router.post("/windows/{no}/pause", response_model=Window, responses=ACTION)
+def pause(
+    body: PauseRequest,
+    request: Request,
+    no: int = WindowNo,
+    actor: Actor = Depends(current_actor),
+    store: Store = Depends(get_store),
+    key: str | None = Depends(idempotency_key),
+) -> Response:
+    """Pause (暂停) with a reason; only when no ticket is called or in service at the window."""
+    return _window_step(
+        request,
+        store,
+        actor,
+        key,
+        no,
+        body,
+        lambda conn, ctx: engine.pause(conn, ctx, no, body.reason, body.note),
+    )
+
+
+_DOCS = {
+    "sign-on": "Sign on at this window. Again by the same person: nothing changes.",
+    "sign-off": "Sign off; refused while a ticket is called or in service here.",
+    "resume": "End a pause.",
+}
+_STEPS: dict[str, Callable[[Connection, Ctx, int], None]] = {
+    "sign-on": engine.sign_on,
+    "sign-off": engine.sign_off,
+    "resume": engine.resume,
+}
+
+
+def _step_route(name: str, step: Callable[[Connection, Ctx, int], None]) -> None:
+    def endpoint(
+        request: Request,
+        no: int = WindowNo,
+        actor: Actor = Depends(current_actor),
+        store: Store = Depends(get_store),
+        key: str | None = Depends(idempotency_key),
+    ) -> Response:
+        return _window_step(
+            request, store, actor, key, no, None, lambda conn, ctx: step(conn, ctx, no)
+        )
+
+    router.add_api_route(
+        f"/windows/{{no}}/{name}",
+        endpoint,
+        methods=["POST"],
+        response_model=Window,
+        responses=ACTION,
+        name=f"window_{name.replace('-', '_')}",
+        operation_id=f"window_{name.replace('-', '_')}",
+        description=_DOCS[name],
+    )
+
+
+for _name, _step in _STEPS.items():
+    _step_route(_name, _step)
+
+
+@router.post(
+    "/windows/{no}/call-next",
+    response_model=Ticket,
+    responses={**ACTION, 204: {"description": "nothing waits for this window"}},
+)
+def call_next(
+    request: Request,
+    no: int = WindowNo,
+    actor: Actor = Depends(current_actor),
+    store: Store = Depends(get_store),
+    key: str | None = Depends(idempotency_key),
+) -> Response:
+    """Call the next ticket (叫号): green channel, due appointments, queue priority, arrival."""
+    ctx = make_ctx(request, store, actor)
+
+    def action(conn: Connection) -> tuple[int, Ticket | None]:
+        ticket = engine.call_next(conn, ctx, no)
+        return (200, ticket) if ticket is not None else (204, None)
+
+    return idempotency.run(
+        store, actor, key, idempotency.fingerprint("POST", request.url.path, None), action
+    )

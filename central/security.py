@@ -1,0 +1,139 @@
+"""Staff login: argon2 password hashes, expiring bearer tokens (kept as sha256), attempt limits."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, insert, select, update
+
+from central import audit
+from central.context import Actor, Ctx
+from central.errors import RateLimited, Unauthorized, require_text
+from central.schema import departments, login_failures, sessions, staff
+from central.store import Store
+from client.models import LoginResponse, Staff
+
+BAD_LOGIN = "Wrong staff number or password."
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def _staff_row(conn: Any, staff_no: str) -> Any:
+    return conn.execute(
+        select(staff, departments.c.name.label("department_name"))
+        .select_from(staff.outerjoin(departments, departments.c.code == staff.c.department_code))
+        .where(staff.c.staff_no == staff_no)
+    ).first()
+
+
+def staff_model(row: Any) -> Staff:
+    return Staff(
+        staff_no=row.staff_no, name=row.name, role=row.role, department=row.department_name
+    )
+
+
+def actor_of(row: Any) -> Actor:
+    return Actor(
+        staff_no=row.staff_no,
+        name=row.name,
+        role=row.role,
+        department=row.department_name,
+        device_kind=row.device_kind,
+    )
+
+
+def login(store: Store, staff_no: str, password: str, source: str | None) -> LoginResponse:
+    staff_no = require_text("staff_no", staff_no).strip()
+    require_text("password", password)
+    settings = store.settings
+    now = store.now()
+    since = now - timedelta(seconds=settings.login_window_s)
+    with store.read() as conn:
+        failures = conn.execute(
+            select(func.count())
+            .select_from(login_failures)
+            .where(login_failures.c.staff_no == staff_no, login_failures.c.at >= since)
+        ).scalar_one()
+        row = _staff_row(conn, staff_no)
+    if failures >= settings.login_max_failures:
+        minutes = max(1, settings.login_window_s // 60)
+        raise RateLimited(
+            f"Too many wrong passwords for {staff_no}; wait {minutes} minutes and try again."
+        )
+    # The slow hash runs outside any transaction; an unknown number costs the same time.
+    ok = _verify(store, row.password_hash if row is not None and row.active else None, password)
+    if not ok:
+        with store.write() as conn:  # committed before the 401: the failure must count
+            conn.execute(insert(login_failures).values(staff_no=staff_no[:64], at=now))
+            ctx = Ctx(actor=None, now=now, hall=store.hall, source=source)
+            audit.record(
+                conn, ctx, "auth.login_failed", "staff", staff_no[:64], before=None, after=None
+            )
+        raise Unauthorized(BAD_LOGIN)
+    ctx = Ctx(actor=actor_of(row), now=now, hall=store.hall, source=source)
+    with store.write() as conn:
+        conn.execute(delete(login_failures).where(login_failures.c.staff_no == staff_no))
+        token = secrets.token_urlsafe(32)
+        expires = now + timedelta(seconds=settings.token_ttl_s)
+        conn.execute(
+            insert(sessions).values(
+                token_hash=token_hash(token),
+                staff_no=row.staff_no,
+                created_at=now,
+                expires_at=expires,
+            )
+        )
+        audit.record(conn, ctx, "auth.login", "staff", row.staff_no, before=None, after=None)
+    return LoginResponse(token=token, expires_at=expires, staff=staff_model(row))
+
+
+def _verify(store: Store, stored_hash: str | None, password: str) -> bool:
+    try:
+        if stored_hash is None:
+            store.hasher.hash(password)  # same cost as a real check: no user enumeration by timing
+            return False
+        return bool(store.hasher.verify(stored_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def authenticate(store: Store, token: str | None) -> Actor:
+    """The staff member behind a bearer token, or 401."""
+    if not token:
+        raise Unauthorized("Log in first: this needs a bearer token.")
+    now = store.now()
+    with store.read() as conn:
+        found = conn.execute(
+            select(sessions.c.expires_at, sessions.c.revoked_at, sessions.c.staff_no).where(
+                sessions.c.token_hash == token_hash(token)
+            )
+        ).first()
+        if found is None or found.revoked_at is not None:
+            raise Unauthorized("Your session is not valid; log in again.")
+        if found.expires_at <= now:
+            raise Unauthorized("Your session has expired; log in again.")
+        row = _staff_row(conn, found.staff_no)
+    if row is None or not row.active:
+        raise Unauthorized("This account is no longer active.")
+    return actor_of(row)
+
+
+def logout(store: Store, token: str, ctx: Ctx) -> None:
+    with store.write() as conn:
+        conn.execute(
+            update(sessions)
+            .where(sessions.c.token_hash == token_hash(token), sessions.c.revoked_at.is_(None))
+            .values(revoked_at=ctx.now)
+        )
+        assert ctx.actor is not None
+        audit.record(conn, ctx, "auth.logout", "staff", ctx.actor.staff_no, before=None, after=None)
+
+
+def hash_password(store: Store, password: str) -> str:
+    return str(store.hasher.hash(password))

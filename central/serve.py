@@ -1,0 +1,18 @@
+"""Run the central API over HTTP (uvicorn): `counter serve` calls run()."""
+
+from __future__ import annotations
+
+from central.settings import Settings
+
+
+def run(host: str, port: int, db: str, seed: str | None, catalog: str | None = None) -> None:
+    """Serve the hall in database `db` (created and seeded with `seed` when empty).
+
+    `catalog` is the service-item catalog file (TOML); None serves the packaged demo catalog.
+    """
+    import uvicorn
+
+    from central.app import create_app
+
+    app = create_app(Settings(db_path=db, seed=seed, catalog_path=catalog))
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)

@@ -1,0 +1,60 @@
+"""The server's shared state: database engine, settings, clock, password hasher, notifier."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from sqlalchemy import Connection, Engine
+
+from central.db import read_tx
+from central.notifier import Notifier
+from central.settings import Settings
+
+EVENTS_WRITTEN = "counter_events_written"
+
+
+def make_hasher(fast: bool) -> PasswordHasher:
+    # Cheap parameters only for tests and the demo; argon2's defaults (RFC 9106) otherwise.
+    if fast:
+        return PasswordHasher(time_cost=1, memory_cost=256, parallelism=1)
+    return PasswordHasher()
+
+
+@dataclass
+class Store:
+    engine: Engine
+    settings: Settings
+    hall: str
+    notifier: Notifier = field(default_factory=Notifier)
+    hasher: PasswordHasher = field(default_factory=PasswordHasher)
+    # SQLite: a one-connection engine for writes (see central.db.make_engine); else `engine`.
+    # So never open a write transaction inside another one: it would wait for itself.
+    writer: Engine | None = None
+
+    def now(self) -> datetime:
+        return self.settings.clock()
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction (BEGIN IMMEDIATE on SQLite); wakes event streams after commit."""
+        with (self.writer or self.engine).connect() as conn:
+            conn.execution_options(counter_write=True)
+            conn.info.pop(EVENTS_WRITTEN, None)
+            with conn.begin():
+                yield conn
+            if conn.info.pop(EVENTS_WRITTEN, False):
+                self.notifier.notify()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        if self.writer is not None:
+            self.writer.dispose()
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with read_tx(self.engine) as conn:
+            yield conn

@@ -1,0 +1,299 @@
+"""Rating tallies (日统计、周、月汇总): per clerk, window, department or the whole hall.
+
+A service belongs to the hall-local day of its ticket (tickets are daily). The figures of a
+period count the services finished in it (tickets done) and their ratings, whenever those
+arrived: served, rated (citizens), unrated, defaults (counted apart), per level, 差评, the
+satisfaction rate (5+4+3)/rated, the average level, and the 差评 loop (pending, upheld,
+rectified, overdue, rectification rate = rectified / upheld).
+
+Buckets are calendar periods (days; ISO weeks from Monday; months) cut to the asked range;
+each bucket is compared with the whole calendar period before it, and the range as a whole
+with the same number of days just before it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, case, func, select
+
+from central.hall_time import day_bounds
+from central.schema import departments, staff, tickets, windows
+from central.schema_ratings import ratings
+from client.rating_models import (
+    LEVELS,
+    RatingTable,
+    RatingTally,
+    TableGroup,
+    TallyBy,
+    TallyChange,
+    TallyFigures,
+    TallyPeriod,
+    TallyRow,
+)
+
+MAX_RANGE_DAYS = 400
+
+
+@dataclass
+class Scope:
+    staff_no: str | None = None
+    window_no: int | None = None
+    department: str | None = None
+
+
+@dataclass
+class Acc:
+    """Running counts for one day, bucket or row."""
+
+    served: int = 0
+    defaults: int = 0
+    levels: dict[int, int] = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))
+    pending: int = 0
+    upheld: int = 0
+    rectified: int = 0
+    overdue: int = 0
+
+    def add(self, other: Acc) -> None:
+        self.served += other.served
+        self.defaults += other.defaults
+        for level, n in other.levels.items():
+            self.levels[level] += n
+        self.pending += other.pending
+        self.upheld += other.upheld
+        self.rectified += other.rectified
+        self.overdue += other.overdue
+
+    def take(self, row: Any) -> None:
+        n = int(row.n)
+        self.served += n
+        if row.level is None:
+            return
+        if row.is_default:
+            self.defaults += n
+            return
+        self.levels[int(row.level)] += n
+        state = row.review_state
+        if state == "pending":
+            self.pending += n
+        elif state in ("upheld", "rectified"):
+            self.upheld += n
+            if state == "rectified":
+                self.rectified += n
+            elif row.late:
+                self.overdue += n
+
+    def figures(self) -> TallyFigures:
+        return figures_of(self)
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def figures_of(acc: Acc) -> TallyFigures:
+    """The tally formulas, on counts: 满意率 = (5+4+3) / rated; average over citizens' ratings."""
+    rated = sum(acc.levels.values())
+    satisfied = acc.levels[5] + acc.levels[4] + acc.levels[3]
+    bad = acc.levels[2] + acc.levels[1]
+    total = sum(level * n for level, n in acc.levels.items())
+    return TallyFigures(
+        served=acc.served,
+        rated=rated,
+        unrated=max(acc.served - rated - acc.defaults, 0),
+        defaults=acc.defaults,
+        levels=dict(acc.levels),
+        bad=bad,
+        satisfaction=_ratio(satisfied, rated),
+        average=round(total / rated, 2) if rated else None,
+        pending=acc.pending,
+        upheld=acc.upheld,
+        rectified=acc.rectified,
+        overdue=acc.overdue,
+        rectify_rate=_ratio(acc.rectified, acc.upheld),
+    )
+
+
+def change(now: TallyFigures, before: TallyFigures) -> TallyChange:
+    def delta(a: float | None, b: float | None, digits: int) -> float | None:
+        return round(a - b, digits) if a is not None and b is not None else None
+
+    return TallyChange(
+        rated=now.rated - before.rated,
+        bad=now.bad - before.bad,
+        satisfaction=delta(now.satisfaction, before.satisfaction, 4),
+        average=delta(now.average, before.average, 2),
+    )
+
+
+# --- calendar periods ---------------------------------------------------------------------------
+
+
+def period_start(day: date, by: TallyBy) -> date:
+    if by == "week":
+        return day - timedelta(days=day.weekday())
+    if by == "month":
+        return day.replace(day=1)
+    return day
+
+
+def period_end(day: date, by: TallyBy) -> date:
+    start = period_start(day, by)
+    if by == "week":
+        return start + timedelta(days=6)
+    if by == "month":
+        following = (start + timedelta(days=32)).replace(day=1)
+        return following - timedelta(days=1)
+    return start
+
+
+def previous_period(day: date, by: TallyBy) -> tuple[date, date]:
+    before = period_start(day, by) - timedelta(days=1)
+    return period_start(before, by), period_end(before, by)
+
+
+def buckets(start: date, end: date, by: TallyBy) -> list[tuple[date, date, date]]:
+    """(first day, last day, calendar period start) of each bucket, cut to [start, end]."""
+    found: list[tuple[date, date, date]] = []
+    day = start
+    while day <= end:
+        whole = period_start(day, by)
+        last = min(period_end(day, by), end)
+        found.append((day, last, whole))
+        day = last + timedelta(days=1)
+    return found
+
+
+# --- reading ----------------------------------------------------------------------------------------
+
+
+def _counts(
+    conn: Connection, scope: Scope, start: date, end: date, today: date, group: Any = None
+) -> list[Any]:
+    """Grouped counts of done tickets and their ratings per day (and per `group`)."""
+    late = case((ratings.c.rectify_due < today, True), else_=False).label("late")
+    columns = [
+        tickets.c.service_day.label("day"),
+        ratings.c.level,
+        ratings.c.is_default,
+        ratings.c.review_state,
+        late,
+    ]
+    if group is not None:
+        columns.insert(0, group.label("key"))
+    lo, _ = day_bounds(start - timedelta(days=1))
+    _, hi = day_bounds(end + timedelta(days=1))
+    query = (
+        select(*columns, func.count().label("n"))
+        .select_from(
+            tickets.outerjoin(ratings, ratings.c.ticket_id == tickets.c.id).outerjoin(
+                windows, windows.c.no == tickets.c.window_no
+            )
+        )
+        .where(
+            tickets.c.status == "done",
+            tickets.c.finished_at >= lo,
+            tickets.c.finished_at < hi,
+            tickets.c.service_day >= start,
+            tickets.c.service_day <= end,
+        )
+        .group_by(*columns)
+    )
+    if scope.staff_no is not None:
+        query = query.where(tickets.c.staff_no == scope.staff_no)
+    if scope.window_no is not None:
+        query = query.where(tickets.c.window_no == scope.window_no)
+    if scope.department is not None:
+        query = query.where(windows.c.department_code == scope.department)
+    return list(conn.execute(query).all())
+
+
+def _sum(days: dict[date, Acc], start: date, end: date) -> Acc:
+    total = Acc()
+    for day, acc in days.items():
+        if start <= day <= end:
+            total.add(acc)
+    return total
+
+
+def tally(
+    conn: Connection, scope: Scope, start: date, end: date, by: TallyBy, today: date
+) -> RatingTally:
+    first_previous, _ = previous_period(start, by)
+    length = (end - start).days + 1
+    lo = min(first_previous, start - timedelta(days=length))
+    days: dict[date, Acc] = defaultdict(Acc)
+    for row in _counts(conn, scope, lo, end, today):
+        days[row.day].take(row)
+
+    def period(first: date, last: date, before: tuple[date, date]) -> TallyPeriod:
+        figures = _sum(days, first, last).figures()
+        previous = _sum(days, *before).figures()
+        return TallyPeriod(
+            start=first,
+            end=last,
+            figures=figures,
+            previous=previous,
+            change=change(figures, previous),
+        )
+
+    periods = [
+        period(first, last, previous_period(whole, by)) for first, last, whole in buckets(start, end, by)
+    ]
+    total = period(
+        start, end, (start - timedelta(days=length), start - timedelta(days=1))
+    )
+    return RatingTally(
+        staff_no=scope.staff_no,
+        window_no=scope.window_no,
+        department=scope.department,
+        start=start,
+        end=end,
+        by=by,
+        total=total,
+        periods=periods,
+    )
+
+
+def table(
+    conn: Connection, group: TableGroup, start: date, end: date, today: date
+) -> RatingTable:
+    """One row per clerk, window or department that served in the range."""
+    column = {
+        "staff": tickets.c.staff_no,
+        "window": tickets.c.window_no,
+        "department": windows.c.department_code,
+    }[group]
+    rows: dict[str, Acc] = defaultdict(Acc)
+    for row in _counts(conn, Scope(), start, end, today, group=column):
+        rows["" if row.key is None else str(row.key)].take(row)
+    labels = _labels(conn, group)
+    usual = _usual_windows(conn) if group == "staff" else {}
+    result = [
+        TallyRow(
+            key=key,
+            label=labels.get(key, key or "—"),
+            window_no=usual.get(key) if group == "staff" else (int(key) if key and group == "window" else None),
+            figures=acc.figures(),
+        )
+        for key, acc in sorted(rows.items())
+    ]
+    return RatingTable(group=group, start=start, end=end, rows=result)
+
+
+def _labels(conn: Connection, group: TableGroup) -> dict[str, str]:
+    if group == "staff":
+        query = select(staff.c.staff_no, staff.c.name)
+    elif group == "window":
+        query = select(windows.c.no, windows.c.name)
+    else:
+        query = select(departments.c.code, departments.c.name)
+    return {str(key): str(name) for key, name in conn.execute(query).all()}
+
+
+def _usual_windows(conn: Connection) -> dict[str, int]:
+    found = conn.execute(select(staff.c.staff_no, staff.c.usual_window)).all()
+    return {str(no): int(window) for no, window in found if window is not None}

@@ -1,0 +1,408 @@
+"""The Textual App of the counter terminal, and `make_app`, the one factory the CLI and tests use.
+
+The App owns the Session. Workers (network, keyring) only post messages; the handlers here
+change the session and redraw. Live hall events arrive through one long-running worker and
+trigger a debounced re-fetch of what the counter screen shows — there is no per-second polling.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
+from textual.screen import Screen
+from textual.timer import Timer
+
+from client.errors import AuthExpired, CentralError, Unreachable
+from client.live import LiveEvents
+from client.models import Ticket, Window
+from counter.config import Config
+from counter.i18n import detect_language, has, set_language, t
+from counter.session import HALL_TZ, Session
+from screens.commands import ScreenActions
+from screens.counter import CounterScreen
+from screens.errors import describe
+from screens.help import HelpScreen
+from screens.keys import localized
+from screens.login import LoginScreen
+from screens.messages import (
+    ActionDone,
+    ApiFailed,
+    ConnectionChanged,
+    CounterData,
+    HallEvent,
+    HallLoaded,
+    LoggedIn,
+    SignedOn,
+    TokenLoaded,
+    TokenRestored,
+    TokenSaved,
+)
+from screens.sign_on import SignOnScreen
+
+if TYPE_CHECKING:
+    from client.api import CentralClient
+    from counter.credentials import CachedToken, TokenStore
+    from counter.demo import DemoAccount, DemoHall
+
+# Events after which the counter screen re-fetches; bursts are folded into one fetch.
+REFRESH_DEBOUNCE_S = 0.3
+# Actions whose answer is a ticket now called to this window: announce it.
+ANNOUNCED = ("call_next", "recall", "call_back")
+
+
+def hall_now() -> datetime:
+    return datetime.now(HALL_TZ)
+
+
+class CounterApp(App[None]):
+    TITLE = "Counter"
+    COMMANDS = App.COMMANDS | {ScreenActions}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "keys.help", id="help"),
+        Binding("ctrl+q", "quit", "keys.quit", id="quit", show=False, priority=True),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "keys.palette",
+            id="command_palette",
+            show=False,
+            priority=True,
+        ),
+    ]
+
+    def __init__(
+        self,
+        *,
+        client: CentralClient,
+        config: Config,
+        demo: DemoHall | None = None,
+        token_store: TokenStore | None = None,
+        login_as: tuple[str, str] | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        set_language(config.lang or detect_language())
+        super().__init__()
+        self._bindings = localized(self._bindings)
+        self.client = client
+        self.config = config
+        self.demo = demo
+        self.token_store = token_store
+        self.login_as = login_as
+        self._clock = clock or hall_now
+        self.session = Session()
+        self._token_note: str | None = None
+        self._refresh_timer: Timer | None = None
+        self._live_started = False
+        self._relogin = False
+        self._last_background_error: str | None = None
+        self.title = t("app.title")
+
+    # --- what screens may read (screens.context.Host) ------------------------------------------
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    @property
+    def is_demo(self) -> bool:
+        return self.demo is not None
+
+    @property
+    def demo_accounts(self) -> Sequence[DemoAccount]:
+        return list(self.demo.accounts) if self.demo is not None else []
+
+    @property
+    def token_key(self) -> str:
+        """Tokens are kept per central API address."""
+        return self.config.central_url or self.client.base_url
+
+    @property
+    def token_note(self) -> str | None:
+        return self._token_note
+
+    # --- start ----------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+        self.set_keymap(dict(self.config.keys))
+        if self.login_as is not None:
+            staff_no, password = self.login_as
+            self.push_screen(LoginScreen(staff_no=staff_no, password=password, submit=True))
+        else:
+            self.push_screen(LoginScreen())
+        if self.demo is not None:
+            self.run_worker(self.demo.start(), name="demo", group="demo", exit_on_error=False)
+        if self.token_store is not None:
+            self.load_token(self.token_store, self.token_key, self.login_as is None)
+
+    @work(thread=True, group="keyring-load")
+    def load_token(self, store: TokenStore, url: str, restore: bool) -> None:
+        """Keyring calls block (D-Bus, a keychain prompt): a thread worker, never the loop."""
+        in_memory = store.in_memory
+        cached = store.load(url, now=self.now()) if restore else None
+        self.post_message(TokenLoaded(cached, store.note if in_memory else None))
+
+    def on_token_loaded(self, message: TokenLoaded) -> None:
+        if message.note and has(message.note):
+            self._token_note = t(message.note)
+            if isinstance(self.screen, LoginScreen):
+                self.screen.show_note(self._token_note)
+        cached: CachedToken | None = message.cached
+        if cached is None or self.session.signed_in or cached.expires_at <= self.now():
+            return
+        self.client.token = cached.token
+        self.verify_token(cached.token)
+
+    @work(exclusive=True, group="login")
+    async def verify_token(self, token: str) -> None:
+        try:
+            staff = await self.client.me()
+        except CentralError as error:
+            self.post_message(ApiFailed(error, action="restore", quiet=True))
+            return
+        self.post_message(TokenRestored(staff, token))
+
+    def on_token_restored(self, message: TokenRestored) -> None:
+        if self.session.signed_in:
+            return
+        self.session.signed_in_as(message.staff, message.token)
+        self.after_sign_in()
+
+    def on_logged_in(self, message: LoggedIn) -> None:
+        response = message.response
+        self.session.signed_in_as(response.staff, response.token, response.expires_at)
+        if self.token_store is not None:
+            from counter.credentials import CachedToken
+
+            cached = CachedToken(response.staff.staff_no, response.token, response.expires_at)
+            self.save_token(self.token_store, self.token_key, cached)
+        self.after_sign_in()
+
+    @work(thread=True, group="keyring-save")
+    def save_token(self, store: TokenStore, url: str, cached: CachedToken) -> None:
+        store.save(url, cached)  # the token only: the password never leaves the login form
+        self.post_message(TokenSaved(not store.in_memory, store.note or ""))
+
+    def on_token_saved(self, message: TokenSaved) -> None:
+        # Said once: the login form showed it already unless the keyring failed just now.
+        if not message.saved and has(message.detail) and t(message.detail) != self._token_note:
+            self._token_note = t(message.detail)
+            self.notify(self._token_note, severity="warning", markup=False)
+
+    @work(thread=True, group="keyring-forget")
+    def forget_token(self, store: TokenStore, url: str) -> None:
+        store.delete(url)
+
+    def after_sign_in(self) -> None:
+        if self._relogin:
+            # Back where the clerk was, ticket and held list untouched.
+            self._relogin = False
+            if isinstance(self.screen, LoginScreen):
+                self.pop_screen()
+            self.schedule_refresh(0)
+            return
+        self.load_hall()
+
+    @work(exclusive=True, group="hall")
+    async def load_hall(self) -> None:
+        try:
+            hall = await self.client.hall()
+        except CentralError as error:
+            self.post_message(ApiFailed(error, action="hall"))
+            return
+        self.post_message(HallLoaded(hall))
+
+    def default_window(self) -> int | None:
+        if self.config.window is not None:
+            return self.config.window
+        staff = self.session.staff
+        for account in self.demo_accounts:
+            if staff is not None and account.staff_no == staff.staff_no:
+                return account.window
+        return None
+
+    def on_hall_loaded(self, message: HallLoaded) -> None:
+        session = self.session
+        session.apply_hall(message.hall)
+        me = session.staff.staff_no if session.staff is not None else None
+        for window in message.hall.windows:
+            # Already signed on here (a restart, a cached token): straight back to work.
+            if window.staff_no == me and window.status != "signed_off":
+                session.apply_window(window)
+                self.open_counter()
+                return
+        self.switch_screen(SignOnScreen(self.default_window()))
+
+    def on_signed_on(self, message: SignedOn) -> None:
+        self.session.apply_window(message.window)
+        self.open_counter()
+
+    def open_counter(self) -> None:
+        self.switch_screen(CounterScreen())
+        if not self._live_started:
+            self._live_started = True
+            self.live_events()
+        self.schedule_refresh(0)
+
+    # --- live events and re-fetching ----------------------------------------------------------
+
+    @work(exclusive=True, group="live", exit_on_error=False)
+    async def live_events(self) -> None:
+        def on_state(state: str) -> None:
+            self.post_message(ConnectionChanged(state))
+
+        async for event in LiveEvents(self.client, on_state=on_state):
+            self.post_message(HallEvent(event))
+
+    def on_connection_changed(self, message: ConnectionChanged) -> None:
+        if message.state in ("connecting", "live", "polling", "offline"):
+            self.session.connection = message.state  # type: ignore[assignment]
+        if message.state == "live":
+            self.schedule_refresh(0)  # catch up on whatever happened while disconnected
+        self.redraw()
+
+    def on_hall_event(self, message: HallEvent) -> None:
+        event = message.event
+        mine = {q.prefix for q in self.session.window_queues()}
+        if event.type == "queue.changed" and event.queue is not None and event.queue not in mine:
+            return
+        if event.type == "window.changed" and event.window_no not in (None, self.session.window_no):
+            return
+        if event.type in ("queue.changed", "window.changed", "ticket.called"):
+            self.schedule_refresh(REFRESH_DEBOUNCE_S)
+
+    def schedule_refresh(self, delay: float) -> None:
+        if self._refresh_timer is not None:
+            self._refresh_timer.stop()
+        # (a zero-length Textual timer divides by zero when it is late)
+        self._refresh_timer = self.set_timer(max(delay, 0.01), self._refresh_now)
+
+    def _refresh_now(self) -> None:
+        self._refresh_timer = None
+        no = self.session.window_no
+        if no is not None and self.session.signed_in:
+            self.refresh_counter(no, [held.id for held in self.session.held])
+
+    @work(exclusive=True, group="refresh")
+    async def refresh_counter(self, no: int, held_ids: list[int]) -> None:
+        try:
+            window = await self.client.window(no)
+            queues = await self.client.queues()
+            held = [await self.client.ticket(ticket_id) for ticket_id in held_ids]
+        except CentralError as error:
+            self.post_message(ApiFailed(error, quiet=True))
+            return
+        self.post_message(CounterData(window, queues, held))
+
+    def on_counter_data(self, message: CounterData) -> None:
+        self._last_background_error = None
+        self.session.apply_window(message.window)
+        self.session.apply_queues(message.queues)
+        self.session.apply_held(message.held)
+        self.redraw()
+
+    # --- answers to the counter's actions -------------------------------------------------------
+
+    def on_action_done(self, message: ActionDone) -> None:
+        result = message.result
+        if isinstance(result, Ticket):
+            self.session.apply_ticket(result)
+            if message.action in ANNOUNCED and result.status in ("called", "serving"):
+                self.notify(
+                    t("counter.announce", number=result.number, window=self.session.window_no),
+                    markup=False,
+                )
+        elif isinstance(result, Window):
+            self.session.apply_window(result)
+        elif message.action == "call_next":
+            self.notify(t("counter.nothing_waiting"), markup=False)
+        self.redraw()
+        self.schedule_refresh(0)
+
+    def on_api_failed(self, message: ApiFailed) -> None:
+        error = message.error
+        if isinstance(error, AuthExpired):
+            self.sign_in_again(restoring=message.action == "restore")
+            return
+        if message.action == "restore":
+            return  # a saved token that does not work: the login form is already shown
+        if isinstance(error, Unreachable):
+            self.session.connection = "offline"
+        text = describe(error, self.client.base_url)
+        if message.quiet:
+            # Background re-fetches retry on the next event: say each kind of failure once.
+            if error.code == self._last_background_error:
+                return
+            self._last_background_error = error.code
+        self.notify(text, severity="error", markup=False, timeout=8)
+        self.redraw()
+
+    def sign_in_again(self, *, restoring: bool) -> None:
+        """The token expired: back to login, keeping the window, its ticket and the held list."""
+        staff = self.session.staff
+        self.session.signed_out()
+        self.client.token = None
+        if self.token_store is not None:
+            self.forget_token(self.token_store, self.token_key)
+        if restoring or isinstance(self.screen, LoginScreen):
+            return
+        self._relogin = True
+        self.notify(t("error.auth_expired"), severity="warning", markup=False)
+        self.push_screen(
+            LoginScreen(staff_no=staff.staff_no if staff is not None else "", relogin=True)
+        )
+
+    # --- view -------------------------------------------------------------------------------------
+
+    def redraw(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, CounterScreen) and screen.is_mounted:
+                screen.redraw()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own palette entries, cut down to the ones a clerk needs, in their language."""
+        yield SystemCommand(t("keys.help"), t("palette.help"), self.action_help)
+        yield SystemCommand(t("keys.quit"), t("palette.quit"), self.action_quit)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
+            palette = CommandPalette(placeholder=t("palette.search"), id="--command-palette")
+            self.push_screen(palette)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Function keys as printed on the keyboard: F2, not f2."""
+        display = super().get_key_display(binding)
+        return display.upper() if re.fullmatch(r"f\d{1,2}", display) else display
+
+    def action_help(self) -> None:
+        screen: Screen[Any] = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(screen, getattr(screen, "HELP_TOPIC", "general")))
+
+
+def make_app(
+    *,
+    client: CentralClient,
+    config: Config,
+    demo: DemoHall | None = None,
+    token_store: TokenStore | None = None,
+    login_as: tuple[str, str] | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> CounterApp:
+    """THE factory: the CLI (`counter`, `counter demo`) and the tests build the App here."""
+    return CounterApp(
+        client=client,
+        config=config,
+        demo=demo,
+        token_store=token_store,
+        login_as=login_as,
+        clock=clock,
+    )

@@ -1,0 +1,248 @@
+"""The `counter` command.
+
+    counter [--url URL] [--lang zh|en] [--config PATH] [--as STAFF_NO]   the workbench
+    counter demo [--seed N] [--as clerk|supervisor] [--speed X]          a simulated hall
+    counter serve [--host H] [--port P] [--db PATH] [--seed demo]        the central API
+
+The start-up path of the workbench imports neither FastAPI nor SQLAlchemy nor pypinyin: the
+server parts are imported only under `demo` and `serve`. Every expected failure (a wrong config
+value, a missing URL, the server parts not installed) is one line on stderr and exit code 2,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from counter import i18n
+from counter.config import Config, ConfigError, config_path, load_config
+from counter.i18n import t
+
+if TYPE_CHECKING:
+    from client.api import CentralClient
+    from counter.demo import DemoHall
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+SPEED_RANGE = (0.1, 1000.0)
+# `counter demo --as ROLE`: the keys of counter.demo.DEMO_LOGINS (not imported: --help stays light).
+DEMO_ROLES = ("clerk", "supervisor")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (plus usage) and exit code 2, in our language."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, t("cli.error", message=message) + "\n")
+
+
+def _lang_from_argv(argv: Sequence[str]) -> str | None:
+    """--lang before parsing, so --help and parse errors already speak the right language."""
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="counter", description=t("cli.description"), epilog=t("cli.epilog"))
+    parser.add_argument("--url", help=t("cli.help_url"))
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, help=t("cli.help_lang"))
+    parser.add_argument(
+        "--config", type=Path, metavar="PATH", help=t("cli.help_config", path=config_path())
+    )
+    parser.add_argument("--version", action="store_true", help=t("cli.help_version"))
+    parser.add_argument("--as", dest="as_staff", metavar="STAFF_NO", help=t("cli.help_as"))
+    commands = parser.add_subparsers(dest="command", metavar="{demo,serve}")
+
+    # The shared options again, so `counter demo --lang en` works as well as `counter --lang en
+    # demo`; SUPPRESS keeps the subcommand from overwriting a value given before it.
+    def shared(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS, help=t("cli.help_lang")
+        )
+        sub.add_argument(
+            "--config",
+            type=Path,
+            metavar="PATH",
+            default=argparse.SUPPRESS,
+            help=t("cli.help_config", path=config_path()),
+        )
+
+    demo = commands.add_parser("demo", help=t("cli.help_demo"), description=t("cli.help_demo"))
+    shared(demo)
+    demo.add_argument("--seed", type=int, default=1, metavar="N", help=t("cli.help_seed"))
+    demo.add_argument("--as", dest="as_role", choices=DEMO_ROLES, help=t("cli.help_demo_as"))
+    demo.add_argument("--speed", type=float, default=1.0, metavar="X", help=t("cli.help_speed"))
+    demo.add_argument("--quiet", action="store_true", help=t("cli.help_no_simulate"))
+
+    serve = commands.add_parser("serve", help=t("cli.help_serve"), description=t("cli.help_serve"))
+    shared(serve)
+    serve.add_argument("--host", default="127.0.0.1", help=t("cli.help_host"))
+    serve.add_argument("--port", type=int, default=8080, help=t("cli.help_port"))
+    serve.add_argument(
+        "--db", type=Path, metavar="PATH", help=t("cli.help_db", path=default_db_path())
+    )
+    serve.add_argument("--seed", default=None, metavar="demo|FILE", help=t("cli.help_serve_seed"))
+    serve.add_argument("--catalog", type=Path, metavar="FILE", help=t("cli.help_catalog"))
+    return parser
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("counter", appauthor=False) / "central.db"
+
+
+def _fail(message: str) -> int:
+    print(t("cli.error", message=message), file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _load(args: argparse.Namespace, overrides: dict[str, Any]) -> Config:
+    path: Path | None = args.config
+    if path is not None and not path.exists():
+        raise ConfigError(path, t("config.missing_file"))
+    return load_config(path, overrides=overrides)
+
+
+def _use_language(args: argparse.Namespace, config: Config | None) -> None:
+    lang = args.lang or (config.lang if config else None) or i18n.detect_language()
+    i18n.set_language(lang)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    early = _lang_from_argv(argv)
+    i18n.set_language(early if early in i18n.LANGUAGES else i18n.detect_language())
+    args = build_parser().parse_args(argv)
+    if args.version:
+        from counter.version import version
+
+        print(f"counter {version()}")
+        return 0
+    try:
+        if args.command == "serve":
+            return _serve(args)
+        if args.command == "demo":
+            return _demo(args)
+        return _workbench(args)
+    except ConfigError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        print(t("cli.interrupted"), file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+# --- the workbench against a real central API -----------------------------------------------
+
+
+def _workbench(args: argparse.Namespace) -> int:
+    config = _load(args, {"central_url": args.url, "lang": args.lang})
+    _use_language(args, config)
+    if config.central_url is None:
+        return _fail(t("cli.no_url", path=config.source or args.config or config_path()))
+    try:
+        from counter.app import make_app
+    except ImportError as exc:
+        return _fail(t("cli.app_missing", module=exc.name or exc))
+
+    from client.api import CentralClient
+    from counter.credentials import TokenStore
+
+    verify: bool | str = config.ca_bundle or True
+    client = CentralClient(config.central_url, timeout=config.timeout, verify=verify)
+    # Only the staff number is known here: an empty password asks for it on the login screen.
+    login_as = (args.as_staff, "") if args.as_staff else None
+    app = make_app(client=client, config=config, token_store=TokenStore(), login_as=login_as)
+    return _run(app, client, None)
+
+
+def _run(app: Any, client: CentralClient, demo: DemoHall | None) -> int:
+    """Run the Textual app in one event loop with the demo hall (if any) around it."""
+
+    async def run() -> Any:
+        try:
+            if demo is not None:
+                await demo.start()
+            return await app.run_async()
+        finally:
+            if demo is not None:
+                await demo.aclose()
+            await client.aclose()
+
+    asyncio.run(run())
+    code = getattr(app, "return_code", 0)
+    return code if isinstance(code, int) else 0
+
+
+# --- the demo hall ----------------------------------------------------------------------------
+
+
+def _demo(args: argparse.Namespace) -> int:
+    # The demo never connects anywhere, so [central] of the config file is read but not used.
+    config = _load(args, {"lang": getattr(args, "lang", None)})
+    _use_language(args, config)
+    low, high = SPEED_RANGE
+    if not low <= args.speed <= high:
+        return _fail(t("cli.bad_speed", low=low, high=int(high), got=args.speed))
+    try:
+        from counter.app import make_app
+        from counter.demo import DEMO_LOGINS, DEMO_PASSWORD, build_demo
+    except ImportError as exc:
+        return _fail(t("cli.app_missing", module=exc.name or exc))
+    try:
+        hall = build_demo(seed=args.seed, simulate=not args.quiet, speed=args.speed)
+    except ImportError as exc:
+        return _fail(t("cli.server_missing", command="counter demo", module=exc.name or exc))
+
+    login_as: tuple[str, str] | None = None
+    if args.as_role:
+        login_as = hall.login_for(args.as_role)
+        window = hall.account(DEMO_LOGINS[args.as_role]).window
+        if window is not None and hall.simulator is not None:
+            hall.simulator.exclude_windows.add(window)
+
+    from counter.credentials import TokenStore
+
+    speed = f"{args.speed:g}"
+    print(t("cli.demo_banner", seed=args.seed, speed=speed), file=sys.stderr)
+    print(t("cli.demo_accounts", password=DEMO_PASSWORD), file=sys.stderr)
+    app = make_app(
+        client=hall.client,
+        config=config,
+        demo=hall,
+        # Demo tokens must not outlive the demo: never the OS keyring.
+        token_store=TokenStore(use_keyring=False),
+        login_as=login_as,
+    )
+    code = _run(app, hall.client, hall)
+    print(t("cli.demo_closed"), file=sys.stderr)
+    return code
+
+
+# --- the central API over HTTP --------------------------------------------------------------
+
+
+def _serve(args: argparse.Namespace) -> int:
+    if args.lang:
+        i18n.set_language(args.lang)
+    if not 1 <= args.port <= 65535:
+        return _fail(t("cli.bad_port", got=args.port))
+    try:
+        from central.serve import run
+    except ImportError as exc:
+        return _fail(t("cli.server_missing", command="counter serve", module=exc.name or exc))
+    db: Path = args.db or default_db_path()
+    db.parent.mkdir(parents=True, exist_ok=True)
+    catalog = str(args.catalog) if args.catalog else None
+    run(host=args.host, port=args.port, db=str(db), seed=args.seed, catalog=catalog)
+    return 0

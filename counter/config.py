@@ -1,0 +1,354 @@
+"""The terminal's settings: a TOML file, then CLI flags on top.
+
+The file lives at the platform config dir (`counter/config.toml`); COUNTER_CONFIG names another
+path. A missing file means defaults. A wrong value, a TOML syntax error or an unknown key raises
+ConfigError, whose text is one line naming the file, the key and what is allowed: a clerk or an
+IT person fixes the file from that line alone, and a typo never passes silently.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from counter.i18n import t
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+ENV_VAR = "COUNTER_CONFIG"
+
+# Binding ids of the counter screen (DESIGN.md §4) and their default keys; [keys] rebinds them.
+# The App hands Config.keys to Textual's keymap, so every Binding carries one of these ids.
+DEFAULT_KEYS: dict[str, str] = {
+    "help": "f1",
+    "call_next": "f2,n",
+    "recall": "f3,r",
+    "no_show": "f4,x",
+    "start": "enter,space",
+    "intake": "f5,a",
+    "transfer": "f6,t",
+    "hold": "f7,h",
+    "finish": "f8,f",
+    "escalate": "f9,e",
+    "pause": "f10,p",
+    "my_ratings": "f11,s",
+    "command_palette": "ctrl+p",
+    "quit": "ctrl+q",
+}
+
+TIMEOUT_RANGE = (1.0, 120.0)
+WINDOW_RANGE = (1, 999)
+LANGS = ("zh", "en")
+
+_MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
+_KEY_NAME = re.compile(r"^[a-z0-9_]+$")
+
+
+@dataclass(frozen=True)
+class Config:
+    central_url: str | None = None
+    ca_bundle: str | None = None
+    timeout: float = 10.0
+    hall: str | None = None
+    window: int | None = None
+    lang: Literal["zh", "en"] | None = None
+    theme: str = "textual-dark"
+    # binding id → comma-separated keys (Textual keymap form): defaults merged with [keys].
+    keys: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_KEYS))
+    # A shell command that prints an intake receipt (future); None: no printing.
+    print_command: str | None = None
+    # The file these settings came from; None when no file was read.
+    source: Path | None = None
+
+
+class ConfigError(Exception):
+    """A config problem, as one line: `<file>: <what is wrong and what is allowed>`."""
+
+    def __init__(self, where: Path | str, message: str) -> None:
+        self.where = str(where)
+        self.message = message
+        super().__init__(f"{self.where}: {message}")
+
+
+def config_path(env: Mapping[str, str] = os.environ) -> Path:
+    """THE place the config file is looked for: $COUNTER_CONFIG, else the platform config dir."""
+    override = env.get(ENV_VAR, "").strip()
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path("counter", appauthor=False) / "config.toml"
+
+
+# --- checks of single values ----------------------------------------------------------------
+# Each returns the clean value or raises _Bad(i18n key of what is allowed).
+
+
+class _Bad(Exception):
+    def __init__(self, allowed_key: str, **kwargs: object) -> None:
+        super().__init__(allowed_key)
+        self.allowed_key = allowed_key
+        self.kwargs = kwargs
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _Bad("config.allowed.text")
+    if any(ord(ch) < 32 for ch in value):
+        raise _Bad("config.allowed.text")
+    return value.strip()
+
+
+def _url(value: object) -> str:
+    if not isinstance(value, str) or not re.match(r"^https?://[^\s/?#]+[^\s]*$", value.strip()):
+        raise _Bad("config.allowed.url")
+    return value.strip().rstrip("/")
+
+
+def _timeout(value: object) -> float:
+    low, high = TIMEOUT_RANGE
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise _Bad("config.allowed.timeout", low=int(low), high=int(high))
+    return float(value)
+
+
+def _window(value: object) -> int:
+    low, high = WINDOW_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise _Bad("config.allowed.window", low=low, high=high)
+    return value
+
+
+def _lang(value: object) -> str:
+    if value not in LANGS:
+        raise _Bad("config.allowed.lang")
+    return str(value)
+
+
+def _theme(value: object) -> str:
+    name = _text(value)
+    themes = _known_themes()
+    if themes and name not in themes:
+        near = difflib.get_close_matches(name, themes, n=1)
+        if near:
+            raise _Bad("config.allowed.theme_near", near=near[0])
+        raise _Bad("config.allowed.theme", themes=", ".join(sorted(themes)))
+    return name
+
+
+def _known_themes() -> list[str]:
+    # Textual is on the terminal's start-up path anyway; the import waits until a theme is set.
+    try:
+        from textual.theme import BUILTIN_THEMES
+    except ImportError:  # pragma: no cover
+        return []
+    return list(BUILTIN_THEMES)
+
+
+def _keys(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _Bad("config.allowed.keys")
+    keys = []
+    for key in value.split(","):
+        *mods, name = key.strip().split("+") if len(key.strip()) > 1 else [key.strip()]
+        mods = [mod.lower() for mod in mods]
+        # Named keys are lower case in Textual ("f2", "escape"); a single letter keeps its case.
+        name = name.lower() if len(name) > 1 else name
+        if not name or any(mod not in _MODIFIERS for mod in mods):
+            raise _Bad("config.allowed.keys")
+        if len(name) > 1 and not _KEY_NAME.match(name):
+            raise _Bad("config.allowed.keys")
+        keys.append("+".join([*mods, name]))
+    return ",".join(keys)
+
+
+def _ca_bundle(base: Path | None) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        text = _text(value)
+        path = Path(text).expanduser()
+        if not path.is_absolute() and base is not None:
+            path = base / path
+        if not path.is_file():
+            raise _Bad("config.allowed.ca_bundle", path=str(path))
+        return str(path)
+
+    return check
+
+
+# --- the file's shape -----------------------------------------------------------------------
+
+# section → key → (Config field, check). [keys] is open-ended over DEFAULT_KEYS.
+Check = Callable[[object], object]
+
+
+def _schema(base: Path | None) -> dict[str, dict[str, tuple[str, Check]]]:
+    return {
+        "central": {
+            "url": ("central_url", _url),
+            "ca_bundle": ("ca_bundle", _ca_bundle(base)),
+            "timeout": ("timeout", _timeout),
+        },
+        "counter": {"hall": ("hall", _text), "window": ("window", _window)},
+        "ui": {"lang": ("lang", _lang), "theme": ("theme", _theme)},
+        "print": {"command": ("print_command", _text)},
+    }
+
+
+SECTIONS = ("central", "counter", "ui", "keys", "print")
+
+# Flags (and other overrides) by Config field: the check and how the CLI names it.
+_OVERRIDES: dict[str, tuple[str, Check]] = {
+    "central_url": ("--url", _url),
+    "ca_bundle": ("--ca-bundle", _ca_bundle(None)),
+    "timeout": ("--timeout", _timeout),
+    "hall": ("--hall", _text),
+    "window": ("--window", _window),
+    "lang": ("--lang", _lang),
+    "theme": ("--theme", _theme),
+    "print_command": ("--print-command", _text),
+}
+
+
+def _show(value: object) -> str:
+    """A wrong value as the user wrote it, kept short and on one line."""
+    if isinstance(value, str):
+        text = '"' + value.replace("\n", "\\n") + '"'
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, dict):
+        text = "a table"
+    elif isinstance(value, list):
+        text = "a list"
+    else:
+        text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _bad_value(where: Path | str, key: str, bad: _Bad, value: object) -> ConfigError:
+    allowed = t(bad.allowed_key, **bad.kwargs)
+    return ConfigError(where, t("config.bad_value", key=key, allowed=allowed, got=_show(value)))
+
+
+def _unknown(where: Path, what: str, name: str, valid: list[str], fmt: str) -> ConfigError:
+    """`name` is not in `valid`: say which valid one was probably meant (fmt shows a name)."""
+    shown = fmt.format(name)
+    near = difflib.get_close_matches(name, valid, n=1, cutoff=0.5)
+    if near:
+        return ConfigError(
+            where, t(f"config.unknown_{what}_near", name=shown, near=fmt.format(near[0]))
+        )
+    choices = ", ".join(fmt.format(v) for v in valid)
+    return ConfigError(where, t(f"config.unknown_{what}", name=shown, valid=choices))
+
+
+def _outside_section(
+    where: Path, name: str, schema: dict[str, dict[str, tuple[str, Check]]]
+) -> ConfigError:
+    """`timeout = 3` at the top of the file: point at the section it belongs in."""
+    every = [f"[{section}] {key}" for section, fields in schema.items() for key in fields]
+    by_key = {key: f"[{section}] {key}" for section, fields in schema.items() for key in fields}
+    near = difflib.get_close_matches(name, list(by_key), n=1, cutoff=0.5)
+    if near:
+        return ConfigError(where, t("config.outside_section_near", name=name, near=by_key[near[0]]))
+    return ConfigError(where, t("config.outside_section", name=name, valid=", ".join(every)))
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise ConfigError(path, t("config.is_directory")) from None
+    except OSError as exc:
+        raise ConfigError(path, t("config.unreadable", reason=exc.strerror or exc)) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(path, t("config.not_utf8")) from None
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+        return data
+    except tomllib.TOMLDecodeError as exc:
+        reason = " ".join(str(exc).split())
+        raise ConfigError(path, t("config.not_toml", reason=reason)) from None
+
+
+def _from_file(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {"source": path}
+    schema = _schema(path.parent)
+    for section, table in data.items():
+        if section not in SECTIONS and not isinstance(table, dict):
+            raise _outside_section(path, section, schema)
+        if section not in SECTIONS:
+            raise _unknown(path, "section", section, list(SECTIONS), "[{}]")
+        if not isinstance(table, dict):
+            raise ConfigError(path, t("config.not_a_table", section=section))
+        if section == "keys":
+            values["keys"] = _keys_table(path, table)
+            continue
+        fields = schema[section]
+        for key, value in table.items():
+            if key not in fields:
+                raise _unknown(path, "key", key, list(fields), f"[{section}] {{}}")
+            name, check = fields[key]
+            try:
+                values[name] = check(value)
+            except _Bad as bad:
+                raise _bad_value(path, f"[{section}] {key}", bad, value) from None
+    return values
+
+
+def _keys_table(path: Path, table: dict[str, Any]) -> dict[str, str]:
+    keys = dict(DEFAULT_KEYS)
+    for action, value in table.items():
+        if action not in DEFAULT_KEYS:
+            raise _unknown(path, "key", action, list(DEFAULT_KEYS), "[keys] {}")
+        try:
+            keys[action] = _keys(value)
+        except _Bad as bad:
+            raise _bad_value(path, f"[keys] {action}", bad, value) from None
+    # One key, one action: a key bound twice would silently do only one of them.
+    owner: dict[str, str] = {}
+    for action, combo in keys.items():
+        for key in combo.split(","):
+            other = owner.setdefault(key, action)
+            if other != action:
+                culprit, holder = (action, other) if action in table else (other, action)
+                raise ConfigError(
+                    path, t("config.key_taken", action=culprit, key=key, other=holder)
+                )
+    return keys
+
+
+def load_config(path: Path | None = None, *, overrides: Mapping[str, Any] | None = None) -> Config:
+    """Settings from `path` (default: config_path()), with `overrides` (Config field → value,
+    None meaning "not given", as argparse leaves it) on top. Raises ConfigError."""
+    path = config_path() if path is None else path
+    data = _read(path)
+    values = _from_file(path, data) if data is not None else {}
+    config = Config(**values)
+    changes: dict[str, Any] = {}
+    for name, value in (overrides or {}).items():
+        if value is None:
+            continue
+        if name not in _OVERRIDES:
+            raise ValueError(f"not an overridable setting: {name}")
+        flag, check = _OVERRIDES[name]
+        try:
+            changes[name] = check(value)
+        except _Bad as bad:
+            allowed = t(bad.allowed_key, **bad.kwargs)
+            raise ConfigError(
+                flag, t("config.bad_flag", allowed=allowed, got=_show(value))
+            ) from None
+    return replace(config, **changes) if changes else config

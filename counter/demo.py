@@ -1,0 +1,187 @@
+"""`counter demo`: a whole hall on this machine, for training.
+
+build_demo() creates the central app in-process on a fresh SQLite database in a temporary
+directory, seeded with the demo hall, and connects a CentralClient to it through the streaming
+ASGI transport: the same client code path as production, and no network at all, so a demo can
+never touch a real central API. The simulator (counter.simulator) makes the hall alive.
+
+The server parts (FastAPI, SQLAlchemy) are imported inside build_demo only: importing this
+module stays as light as the rest of the terminal's start-up path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+import weakref
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from client.api import CentralClient
+
+if TYPE_CHECKING:
+    from counter.simulator import HallSimulator
+
+DEMO_URL = "http://demo.local"
+DEMO_PASSWORD = "counter"
+# The trainee's window: colleagues never sign on there.
+TRAINEE_WINDOW = 1
+# `counter demo --as clerk|supervisor` signs in as these.
+DEMO_LOGINS: dict[str, str] = {"clerk": "1001", "supervisor": "2001"}
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    staff_no: str
+    name: str
+    role: str
+    password: str
+    window: int | None = None
+
+
+class DemoHall:
+    """A running demo hall: `client` talks to it; `aclose()` stops it and deletes its data."""
+
+    def __init__(
+        self,
+        *,
+        app: Any,
+        transport: Any,
+        accounts: list[DemoAccount],
+        tempdir: Path,
+        db_path: Path,
+        seed: int,
+        simulator: HallSimulator | None,
+    ) -> None:
+        self.app = app
+        self.transport = transport
+        self.accounts = accounts
+        self.db_path = db_path
+        self.seed = seed
+        self.simulator = simulator
+        self.client = self.new_client()
+        self._tempdir = tempdir
+        self._started = False
+        self._closed = False
+        # Even if aclose() is never reached (a crash), the temporary hall does not stay behind.
+        self._cleanup = weakref.finalize(self, shutil.rmtree, str(tempdir), True)
+
+    def new_client(self) -> CentralClient:
+        """Another client of this hall (the simulator's actors, a second test user)."""
+        return CentralClient(DEMO_URL, transport=self.transport)
+
+    def account(self, staff_no: str) -> DemoAccount:
+        for account in self.accounts:
+            if account.staff_no == staff_no:
+                return account
+        raise KeyError(staff_no)
+
+    def login_for(self, role: str) -> tuple[str, str]:
+        """(staff_no, password) of the demo's clerk or supervisor."""
+        account = self.account(DEMO_LOGINS[role])
+        return account.staff_no, account.password
+
+    async def start(self) -> None:
+        """Start the simulated hall (if any); calling it again does nothing."""
+        if self._started or self._closed:
+            return
+        self._started = True
+        if self.simulator is not None:
+            await self.simulator.start()
+
+    async def free_window(self, no: int) -> None:
+        """Make sure no simulated colleague works at window `no` (the trainee signs on there)."""
+        if self.simulator is not None:
+            await self.simulator.release_window(no)
+
+    async def aclose(self) -> None:
+        """Stop the simulator, close the clients, delete the database; safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        if self.simulator is not None:
+            await self.simulator.aclose()
+        with contextlib.suppress(Exception):
+            await self.client.aclose()
+        # Let SQLite go before its directory is removed (the app's lifespan never ran here).
+        store = getattr(getattr(self.app, "state", None), "store", None)
+        dispose = getattr(getattr(store, "engine", None), "dispose", None)
+        if callable(dispose):
+            with contextlib.suppress(Exception):
+                dispose()
+        self._cleanup()
+
+
+def _account(raw: dict[str, Any]) -> DemoAccount:
+    window = raw.get("window")
+    return DemoAccount(
+        staff_no=str(raw["staff_no"]),
+        name=str(raw.get("name", raw["staff_no"])),
+        role=str(raw.get("role", "clerk")),
+        password=str(raw.get("password", DEMO_PASSWORD)),
+        window=int(window) if window is not None else None,
+    )
+
+
+def build_demo(
+    seed: int = 1,
+    workdir: Path | None = None,
+    clock: Callable[[], datetime] | None = None,
+    simulate: bool = True,
+    *,
+    speed: float = 1.0,
+    exclude_windows: Iterable[int] = (),
+) -> DemoHall:
+    """Build a demo hall (not yet started: `await hall.start()` inside the app's event loop).
+
+    `seed` drives the simulation (the hall's data is always the packaged demo hall);
+    `workdir` is where the temporary directory goes (default: the system's temp dir);
+    `exclude_windows` are kept free of colleagues besides window 1 (e.g. the trainee's).
+    Raises ImportError when the server parts are not installed.
+    """
+    from central.app import create_app
+    from central.hall_seed import demo_accounts
+    from central.settings import Settings
+    from client.asgi import StreamingASGITransport
+
+    tempdir = Path(tempfile.mkdtemp(prefix="counter-demo-", dir=workdir))
+    try:
+        db_path = tempdir / "demo.db"
+        options: dict[str, Any] = {"db_path": str(db_path), "seed": "demo", "kdf_fast": True}
+        if clock is not None:
+            options["clock"] = clock
+        app = create_app(Settings(**options))
+        transport = StreamingASGITransport(app)
+        accounts = [_account(raw) for raw in demo_accounts()]
+    except BaseException:
+        shutil.rmtree(tempdir, ignore_errors=True)
+        raise
+
+    simulator: HallSimulator | None = None
+    if simulate:
+        from counter.simulator import HallSimulator
+
+        def new_client() -> CentralClient:
+            return CentralClient(DEMO_URL, transport=transport)
+
+        simulator = HallSimulator(
+            new_client,
+            accounts,
+            seed=seed,
+            speed=speed,
+            exclude_windows={TRAINEE_WINDOW, *exclude_windows},
+            clock=clock,
+        )
+    return DemoHall(
+        app=app,
+        transport=transport,
+        accounts=accounts,
+        tempdir=tempdir,
+        db_path=db_path,
+        seed=seed,
+        simulator=simulator,
+    )

@@ -1,0 +1,1 @@
+"""en message catalog (TOML files beside this module)."""

@@ -1,0 +1,1 @@
+"""zh message catalog (TOML files beside this module)."""

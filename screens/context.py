@@ -1,0 +1,37 @@
+"""What a screen needs from the App, as a Protocol (screens never import counter.app: no cycle)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol, cast
+
+from textual.app import App
+
+if TYPE_CHECKING:
+    from client.api import CentralClient
+    from counter.config import Config
+    from counter.demo import DemoAccount
+    from counter.session import Session
+
+
+class Host(Protocol):
+    client: CentralClient
+    config: Config
+    session: Session
+
+    @property
+    def demo_accounts(self) -> Sequence[DemoAccount]: ...
+
+    @property
+    def is_demo(self) -> bool: ...
+
+    @property
+    def token_note(self) -> str | None: ...
+
+    def now(self) -> datetime: ...
+
+
+def host(app: App[object]) -> Host:
+    """The running CounterApp, seen through what screens may use."""
+    return cast("Host", app)

@@ -1,0 +1,258 @@
+"""The counter screen: the ticket in front of the clerk, the window's queues, today's figures.
+
+Keys follow DESIGN.md §4; every binding has an id so [keys] in the config can move it.
+Enter (or space) starts service on a called ticket: call (F2) → the citizen arrives → Enter →
+finish (F8). Keys that do not apply now are greyed out via check_action. Every action runs in a
+worker that only posts a message; the handlers update the session and the App re-fetches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from client.errors import CentralError
+from client.models import PauseReason, Ticket, Window
+from counter.i18n import t
+from screens.context import host
+from screens.keys import localized
+from screens.messages import ActionDone, ApiFailed
+from screens.pause_reason import PauseReasonScreen
+from screens.transfer import TransferScreen, TransferTarget
+from screens.widgets.queue_panel import QueuePanel
+from screens.widgets.status_line import StatusLine, seconds_to_next_minute
+from screens.widgets.ticket_panel import TicketPanel
+from screens.widgets.today_panel import TodayPanel
+
+# Actions that change the window or its ticket (greyed while one is in flight).
+STATEFUL = {
+    "call_next",
+    "recall",
+    "no_show",
+    "start",
+    "finish",
+    "hold",
+    "transfer",
+    "pause",
+}
+
+# From this width on, the footer has room to show keys that do not apply, greyed out.
+WIDE_COLUMNS = 110
+
+Op = Callable[[], Awaitable[Ticket | Window | None]]
+
+
+class CounterScreen(Screen[None]):
+    CSS_PATH = "counter.tcss"
+    HELP_TOPIC = "counter"
+    BINDINGS = [
+        Binding("f2,n", "call_next", "keys.call_next", id="call_next"),
+        Binding("f3,r", "recall", "keys.recall", id="recall"),
+        Binding("f4,x", "no_show", "keys.no_show", id="no_show"),
+        Binding("enter,space", "start", "keys.start", id="start"),
+        Binding("f5,a", "intake", "keys.intake", id="intake"),
+        Binding("f6,t", "transfer", "keys.transfer", id="transfer"),
+        Binding("f7,h", "hold", "keys.hold", id="hold"),
+        Binding("f8,f", "finish", "keys.finish", id="finish"),
+        Binding("f9,e", "escalate", "keys.escalate", id="escalate"),
+        Binding("f10,p", "pause", "keys.pause", id="pause"),
+        Binding("f11,s", "my_ratings", "keys.my_ratings", id="my_ratings"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._bindings = localized(self._bindings)
+        self.busy = False  # a ticket action is in flight
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine()
+        with Horizontal(id="counter-body"):
+            with Vertical(id="counter-left"):
+                yield TicketPanel()
+                yield TodayPanel()
+            with Vertical(id="counter-right"):
+                yield QueuePanel()
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.redraw()
+        # The minutes waited move once a minute; nothing else here needs a timer.
+        self.set_timer(seconds_to_next_minute(host(self.app).now()), self._start_minutes)
+
+    def _start_minutes(self) -> None:
+        self.redraw()
+        self.set_interval(60, self.redraw)
+
+    # --- view -------------------------------------------------------------------------------
+
+    def key_for(self, action: str) -> str:
+        for _node, binding, _enabled, _tip in self.active_bindings.values():
+            if binding.action == action:
+                return self.app.get_key_display(binding)
+        return ""
+
+    def hint(self) -> str:
+        session = host(self.app).session
+        current = session.current
+        if session.paused:
+            return t("hint.paused", key=self.key_for("pause"))
+        if current is None:
+            if session.held:
+                return t("hint.idle_held", key=self.key_for("call_next"), hold=self.key_for("hold"))
+            return t("hint.idle", key=self.key_for("call_next"))
+        if current.status == "called":
+            return t("hint.called", key=self.key_for("start"), recall=self.key_for("recall"))
+        return t("hint.serving", key=self.key_for("finish"))
+
+    def redraw(self) -> None:
+        """Show the session as it stands; called by the App after every change."""
+        app = host(self.app)
+        session, now = app.session, app.now()
+        self.query_one(StatusLine).redraw()
+        self.query_one(TicketPanel).show(session, now, self.hint())
+        self.query_one(QueuePanel).show(session)
+        self.query_one(TodayPanel).show(session)
+        self.refresh_bindings()
+
+    # --- which keys apply -------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """True: applies now. None: greyed out. False: not shown at all.
+
+        Keys that do not apply are greyed out; below WIDE_COLUMNS there is no room in the
+        footer for all of them, so they are left out there (F1 help still lists them greyed).
+        """
+        session = host(self.app).session
+        if action == "start":
+            # Enter only shows while a called ticket waits to be started.
+            return (not self.busy and session.can("start")) or False
+        if action not in STATEFUL:
+            return True
+        if action == "hold":
+            applies = session.hold_or_call_back() is not None
+        elif action == "pause":
+            applies = session.pause_or_resume() is not None
+        else:
+            applies = session.can(action)
+        if applies and not self.busy:
+            return True
+        return None if self.app.size.width >= WIDE_COLUMNS else False
+
+    def on_resize(self) -> None:
+        self.refresh_bindings()
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def _run(self, action: str, op: Op) -> None:
+        self.busy = True
+        self.refresh_bindings()
+        self.run_op(action, op)
+
+    @work(exclusive=True, group="ticket")
+    async def run_op(self, action: str, op: Op) -> None:
+        try:
+            result = await op()
+        except CentralError as error:
+            self.post_message(ApiFailed(error, action=action))
+            return
+        self.post_message(ActionDone(action, result))
+
+    def _current_id(self) -> int | None:
+        current = host(self.app).session.current
+        return current.id if current is not None else None
+
+    def action_call_next(self) -> None:
+        app = host(self.app)
+        no = app.session.window_no
+        if no is not None:
+            self._run("call_next", lambda: app.client.call_next(no))
+
+    def _ticket_action(self, action: str, call: Callable[[int], Awaitable[Ticket]]) -> None:
+        ticket_id = self._current_id()
+        if ticket_id is not None:
+            self._run(action, lambda: call(ticket_id))
+
+    def action_recall(self) -> None:
+        self._ticket_action("recall", host(self.app).client.recall)
+
+    def action_no_show(self) -> None:
+        self._ticket_action("no_show", host(self.app).client.no_show)
+
+    def action_start(self) -> None:
+        self._ticket_action("start", host(self.app).client.start)
+
+    def action_finish(self) -> None:
+        self._ticket_action("finish", host(self.app).client.finish)
+
+    def action_hold(self) -> None:
+        app = host(self.app)
+        what = app.session.hold_or_call_back()
+        if what == "hold":
+            self._ticket_action("hold", app.client.hold)
+        elif what == "call_back" and app.session.held:
+            held_id = app.session.held[0].id
+            self._run("call_back", lambda: app.client.call_back(held_id))
+
+    def action_transfer(self) -> None:
+        app = host(self.app)
+        current = app.session.current
+        if current is None:
+            return
+        hall = app.session.hall
+        queues = [q for q in hall.queues if q.prefix != current.queue] if hall else []
+        windows = app.session.other_windows()
+        ticket_id = current.id
+
+        def chosen(target: TransferTarget | None) -> None:
+            if target is None:
+                return
+            self._run(
+                "transfer",
+                lambda: app.client.transfer(
+                    ticket_id, queue=target.queue, window_no=target.window_no
+                ),
+            )
+
+        self.app.push_screen(TransferScreen(current.number, queues, windows), chosen)
+
+    def action_pause(self) -> None:
+        app = host(self.app)
+        no = app.session.window_no
+        what = app.session.pause_or_resume()
+        if no is None or what is None:
+            return
+        if what == "resume":
+            self._run("resume", lambda: app.client.resume(no))
+            return
+
+        def chosen(reason: PauseReason | None) -> None:
+            if reason is not None:
+                self._run("pause", lambda: app.client.pause(no, reason))
+
+        self.app.push_screen(PauseReasonScreen(), chosen)
+
+    def action_intake(self) -> None:
+        self.notify(t("counter.intake_soon"))
+
+    def action_escalate(self) -> None:
+        self.notify(t("counter.escalate_soon"))
+
+    def action_my_ratings(self) -> None:
+        self.notify(t("counter.ratings_soon"))
+
+    # --- answers ----------------------------------------------------------------------------
+
+    def on_action_done(self, message: ActionDone) -> None:
+        # The App applies the answer to the session and re-fetches; here only the busy flag.
+        self.busy = False
+
+    def on_api_failed(self, message: ApiFailed) -> None:
+        if message.action:
+            self.busy = False
+            self.refresh_bindings()

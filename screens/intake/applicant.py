@@ -1,0 +1,173 @@
+"""Step 2: the applicant — a person or an enterprise — and an agent (代办人) when someone acts
+for them. Each field says at the field what is wrong with it and why."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, Static
+
+from client.validators import ID_KIND_NAMES, IdKind
+from counter.i18n import t
+from screens.intake.state import ApplicantForm, Problems
+
+# Input fields: id → (label key, max length)
+INPUTS: dict[str, tuple[str, int]] = {
+    "name": ("intake.applicant.name", 128),
+    "id_number": ("intake.applicant.id_number", 32),
+    "uscc": ("intake.applicant.uscc", 18),
+    "contact": ("intake.applicant.contact", 64),
+    "mobile": ("intake.applicant.mobile", 20),
+    "agent_name": ("intake.applicant.agent_name", 64),
+    "agent_id_number": ("intake.applicant.agent_id_number", 32),
+    "agent_mobile": ("intake.applicant.agent_mobile", 20),
+}
+PERSON_ONLY = ("id_kind", "id_number")
+ENTERPRISE_ONLY = ("uscc", "contact")
+AGENT_ONLY = ("agent_name", "agent_id_kind", "agent_id_number", "agent_mobile")
+# The order fields are visited in (and the first wrong one is focused in).
+ORDER = (
+    "kind",
+    "name",
+    "id_kind",
+    "id_number",
+    "uscc",
+    "contact",
+    "mobile",
+    "has_agent",
+    "agent_name",
+    "agent_id_kind",
+    "agent_id_number",
+    "agent_mobile",
+)
+
+
+def problem_text(field: str, problem: str) -> str:
+    """Which field and why, in one short sentence."""
+    return t(
+        "intake.applicant.wrong", field=t(INPUTS[field][0]), why=t("intake.problem." + problem)
+    )
+
+
+def _id_kinds() -> list[tuple[str, IdKind]]:
+    return [(f"{name}", kind) for kind, name in ID_KIND_NAMES.items()]
+
+
+class ApplicantStep(VerticalScroll):
+    def __init__(self) -> None:
+        super().__init__(id="step-applicant")
+        self.problems: Problems = {}
+        self.shown: set[str] = set()  # fields whose problem is on screen (after blur / Enter)
+
+    def _row(self, field: str, widget: Widget, label: str) -> ComposeResult:
+        with Horizontal(classes="field-row", id=f"row-{field}"):
+            yield Label(label, classes="field-label")
+            yield widget
+        yield Static("", classes="field-error", id=f"error-{field}")
+
+    def compose(self) -> ComposeResult:
+        kinds = [
+            (t("intake.applicant.person"), "person"),
+            (t("intake.applicant.enterprise"), "enterprise"),
+        ]
+        yield from self._row(
+            "kind",
+            Select(kinds, allow_blank=False, value="person", id="f-kind", compact=True),
+            t("intake.applicant.kind"),
+        )
+        for field in ("name", "id_kind", "id_number", "uscc", "contact", "mobile"):
+            yield from self._field(field)
+        yield from self._row(
+            "has_agent",
+            Checkbox(t("intake.applicant.agent_acts"), id="f-has_agent", compact=True),
+            t("intake.applicant.agent"),
+        )
+        for field in ("agent_name", "agent_id_kind", "agent_id_number", "agent_mobile"):
+            yield from self._field(field)
+
+    def _field(self, field: str) -> ComposeResult:
+        if field.endswith("id_kind"):
+            yield from self._row(
+                field,
+                Select(
+                    _id_kinds(),
+                    allow_blank=False,
+                    value="resident_id",
+                    id=f"f-{field}",
+                    compact=True,
+                ),
+                t("intake.applicant." + field),
+            )
+            return
+        label, length = INPUTS[field]
+        yield from self._row(
+            field, Input(id=f"f-{field}", max_length=length, compact=True), t(label)
+        )
+
+    # --- values in and out ----------------------------------------------------------------
+
+    def show(self, form: ApplicantForm) -> None:
+        for field in ORDER:
+            widget = self.query_one(f"#f-{field}")
+            value = getattr(form, field)
+            if isinstance(widget, Input):
+                widget.value = value
+            elif isinstance(widget, Checkbox):
+                widget.value = bool(value)
+            else:
+                cast("Select[Any]", widget).value = value
+        self.fit_to(form)
+
+    def read(self) -> ApplicantForm:
+        data: dict[str, Any] = {}
+        for field in ORDER:
+            widget = self.query_one(f"#f-{field}")
+            if isinstance(widget, (Input, Checkbox)):
+                data[field] = widget.value
+            else:
+                value = cast("Select[Any]", widget).value
+                if value is not Select.NULL:
+                    data[field] = value
+        return ApplicantForm.model_validate(data)
+
+    def fit_to(self, form: ApplicantForm) -> None:
+        """Show the rows the kind of applicant needs; hide the rest."""
+        person = form.kind == "person"
+        for field in PERSON_ONLY:
+            self._display(field, person)
+        for field in ENTERPRISE_ONLY:
+            self._display(field, not person)
+        for field in AGENT_ONLY:
+            self._display(field, form.has_agent)
+
+    def _display(self, field: str, shown: bool) -> None:
+        self.query_one(f"#row-{field}").display = shown
+        error = self.query_one(f"#error-{field}", Static)
+        error.display = shown and field in self.shown and field in self.problems
+
+    # --- problems at the fields -----------------------------------------------------------------
+
+    def set_problems(self, problems: Problems, reveal: set[str] | None = None) -> None:
+        """New problems; `reveal` adds fields whose problem is now shown (blurred, or Enter)."""
+        self.problems = problems
+        if reveal:
+            self.shown |= reveal
+        self.shown &= set(problems) | (reveal or set())
+        for field in INPUTS:
+            error = self.query_one(f"#error-{field}", Static)
+            visible = field in self.shown and field in problems
+            error.update(problem_text(field, problems[field]) if visible else "")
+            error.display = visible and self.query_one(f"#row-{field}").display
+            self.query_one(f"#f-{field}").set_class(visible, "-invalid")
+
+    def first_problem(self) -> str | None:
+        for field in ORDER:
+            if field in self.problems:
+                return field
+        return None
+
+    def focus_field(self, field: str) -> None:
+        self.query_one(f"#f-{field}").focus()

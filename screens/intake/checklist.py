@@ -1,0 +1,149 @@
+"""Step 3: the material checklist. Every material of the item in a table; one key marks it
+received / missing / 容缺 / flawed, one marks all received, n writes a note."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from client.case_models import MaterialState
+from client.catalog_models import CatalogItem, Material
+from counter.i18n import t
+from screens.intake.state import Earlier
+from screens.text import plain
+
+STATE_STYLE: dict[str, str] = {
+    "received": "bold",
+    "missing": "bold reverse",
+    "tolerated": "italic",
+    "flawed": "bold reverse",
+}
+
+
+def state_cell(material: Material, state: MaterialState | None, earlier: Earlier | None) -> Text:
+    if state is not None:
+        return Text(t("intake.state." + state), style=STATE_STYLE[state])
+    before = earlier.states.get(material.name) if earlier is not None else None
+    if before in ("missing", "flawed"):
+        key = "intake.state.was_missing" if before == "missing" else "intake.state.was_flawed"
+        return Text(t(key), style="underline")
+    return Text(t("intake.state.open"), style="dim")
+
+
+class ChecklistStep(Vertical):
+    def __init__(self) -> None:
+        super().__init__(id="step-checklist")
+        self.item: CatalogItem | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="earlier-banner")
+        table: DataTable[str | Text] = DataTable(
+            id="materials", cursor_type="row", zebra_stripes=False
+        )
+        yield table
+        yield Static("", id="material-detail")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#materials", DataTable)
+        table.add_column("#", key="no", width=2)
+        table.add_column(t("intake.checklist.col_state"), key="state", width=8)
+        table.add_column(t("intake.checklist.col_material"), key="material", width=30)
+        table.add_column(t("intake.checklist.col_form"), key="form", width=6)
+        table.add_column(t("intake.checklist.col_required"), key="required", width=4)
+        table.add_column(t("intake.checklist.col_tolerable"), key="tolerable", width=4)
+        table.add_column(t("intake.checklist.col_note"), key="note", width=8)
+
+    def show(
+        self,
+        item: CatalogItem,
+        marks: dict[str, MaterialState],
+        notes: dict[str, str],
+        earlier: Earlier | None,
+    ) -> None:
+        table = self.query_one("#materials", DataTable)
+        row = table.cursor_row if self.item is not None and self.item.code == item.code else 0
+        self.item = item
+        table.clear()
+        for no, material in enumerate(item.materials, start=1):
+            table.add_row(
+                str(no),
+                state_cell(material, marks.get(material.name), earlier),
+                plain(material.name),
+                t("intake.form." + material.form),
+                t("intake.checklist.required")
+                if material.required
+                else t("intake.checklist.optional"),
+                t("intake.checklist.tolerable") if material.tolerable else "",
+                plain(notes.get(material.name, "")),
+                key=str(no - 1),
+            )
+        if item.materials:
+            table.move_cursor(row=max(0, min(row, len(item.materials) - 1)))
+        banner = self.query_one("#earlier-banner", Static)
+        if earlier is not None:
+            banner.update(
+                Text.assemble(
+                    (t("intake.checklist.returning"), "bold"),
+                    " ",
+                    t(
+                        "intake.checklist.earlier",
+                        case_no=earlier.case_no,
+                        date=earlier.created_at[:10],
+                        count=sum(1 for s in earlier.states.values() if s in ("missing", "flawed")),
+                    ),
+                )
+            )
+            banner.display = True
+        else:
+            banner.display = False
+        self.show_detail(notes, earlier)
+
+    def current(self) -> Material | None:
+        table = self.query_one("#materials", DataTable)
+        if self.item is None or not self.item.materials:
+            return None
+        row = table.cursor_row
+        return self.item.materials[row] if 0 <= row < len(self.item.materials) else None
+
+    def show_detail(self, notes: dict[str, str], earlier: Earlier | None) -> None:
+        """The guide's note for the highlighted material, the clerk's note and last time's."""
+        material = self.current()
+        detail = self.query_one("#material-detail", Static)
+        if material is None:
+            detail.update("")
+            return
+        parts: list[Text] = [
+            Text.assemble((t("intake.form." + material.form), "bold"), " ×", str(material.copies))
+        ]
+        if material.notes:
+            parts.append(plain(material.notes))
+        if notes.get(material.name):
+            parts.append(
+                Text.assemble(t("intake.checklist.note_label"), plain(notes[material.name]))
+            )
+        if earlier is not None and material.name in earlier.states:
+            said = earlier.notes.get(material.name, "")
+            parts.append(
+                Text.assemble(
+                    t("intake.checklist.last_time"),
+                    t("intake.state." + earlier.states[material.name]),
+                    " " if said else "",
+                    plain(said),
+                )
+            )
+        detail.update(Text(" · ").join(parts))
+
+    def next_open(self, marks: dict[str, MaterialState]) -> None:
+        """After a mark, move to the next material still open (or just down one)."""
+        table = self.query_one("#materials", DataTable)
+        if self.item is None:
+            return
+        count = len(self.item.materials)
+        for step in range(1, count + 1):
+            row = (table.cursor_row + step) % count
+            if self.item.materials[row].name not in marks:
+                table.move_cursor(row=row)
+                return
+        table.move_cursor(row=min(table.cursor_row + 1, count - 1))

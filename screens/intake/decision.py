@@ -1,0 +1,147 @@
+"""Step 4: the decision — 受理 / 容缺受理 / 一次性告知 / 不予受理 — and what each needs:
+delivery (window or free post to an address), the applicant's commitment date, or the reason
+for a refusal and where to go instead. Only the outcomes the checklist allows are offered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from client.case_models import Decision, DueDateAnswer
+from client.catalog_models import CatalogItem, Material
+from counter.i18n import t
+from screens.intake.state import IntakeState, Problems, lacking
+from screens.text import plain
+
+FIELDS = ("delivery", "address", "commitment", "refuse_reason", "refer_to")
+NEEDS: dict[str, tuple[str, ...]] = {
+    "accept": ("delivery", "address"),
+    "tolerate": ("delivery", "address", "commitment"),
+    "notice": (),
+    "refuse": ("refuse_reason", "refer_to"),
+}
+
+
+def decision_label(decision: Decision) -> Text:
+    return Text.assemble(
+        (t("intake.decision." + decision), "bold"), "  ", t(f"intake.decision.{decision}_hint")
+    )
+
+
+class DecisionStep(VerticalScroll):
+    def __init__(self) -> None:
+        super().__init__(id="step-decision")
+        self.possible: list[Decision] = []
+
+    def _row(self, field: str, widget: Widget) -> ComposeResult:
+        with Horizontal(classes="field-row", id=f"row-{field}"):
+            yield Label(t("intake.decide." + field), classes="field-label")
+            yield widget
+        yield Static("", classes="field-error", id=f"error-{field}")
+
+    def compose(self) -> ComposeResult:
+        yield OptionList(id="decision-choice", compact=True)
+        yield Static("", id="decision-summary")
+        deliveries = [(t("intake.delivery.window"), "window"), (t("intake.delivery.post"), "post")]
+        yield from self._row(
+            "delivery",
+            Select(deliveries, allow_blank=False, value="window", id="f-delivery", compact=True),
+        )
+        yield from self._row("address", Input(id="f-address", max_length=200, compact=True))
+        yield from self._row(
+            "commitment",
+            Input(id="f-commitment", max_length=10, compact=True, placeholder="YYYY-MM-DD"),
+        )
+        yield from self._row(
+            "refuse_reason", Input(id="f-refuse_reason", max_length=500, compact=True)
+        )
+        yield from self._row("refer_to", Input(id="f-refer_to", max_length=200, compact=True))
+        yield Static("", id="decision-problem")
+
+    def offer(self, possible: list[Decision], chosen: Decision | None) -> None:
+        self.possible = possible
+        choice = self.query_one("#decision-choice", OptionList)
+        choice.clear_options()
+        choice.add_options([Option(decision_label(d), id=d) for d in possible])
+        choice.highlighted = possible.index(chosen) if chosen in possible else 0
+
+    def show(self, state: IntakeState, item: CatalogItem, due: DueDateAnswer | None) -> None:
+        decision = state.decision
+        self.query_one("#f-delivery", Select).value = state.delivery
+        for field in ("address", "commitment", "refuse_reason", "refer_to"):
+            widget = self.query_one(f"#f-{field}", Input)
+            value = getattr(state, field)
+            if widget.value != value:
+                widget.value = value
+        needs = NEEDS.get(decision or "", ())
+        for field in FIELDS:
+            shown = field in needs
+            if field == "address":
+                shown = shown and state.delivery == "post"
+            if field == "delivery":
+                shown = shown and len(item.delivery) > 1
+            self.query_one(f"#row-{field}").display = shown
+            if not shown:
+                self.query_one(f"#error-{field}").display = False
+        self.query_one("#decision-summary", Static).update(self.summary(state, item, due))
+
+    def summary(self, state: IntakeState, item: CatalogItem, due: DueDateAnswer | None) -> Text:
+        decision = state.decision
+        lines: list[Text] = []
+        if decision in ("accept", "tolerate"):
+            if due is not None:
+                line = Text(t("intake.decide.due", date=due.due.isoformat(), days=due.working_days))
+                if due.guessed:
+                    line.append(" " + t("intake.decide.guessed"), style="bold")
+                lines.append(line)
+            elif item.kind == "instant":
+                lines.append(Text(t("intake.decide.instant")))
+            else:
+                lines.append(Text(t("intake.decide.due_unknown", days=item.promised_days or 0)))
+        if decision == "tolerate":
+            names = [m.name for m in item.materials if state.marks.get(m.name) == "tolerated"]
+            lines.append(self._names(t("intake.decide.to_bring"), names))
+        if decision == "notice":
+            gone: list[Material] = lacking(item, state.marks)
+            lines.append(
+                self._names(t("intake.decide.will_list", count=len(gone)), [m.name for m in gone])
+            )
+        return Text("\n").join(lines)
+
+    @staticmethod
+    def _names(head: str, names: list[str]) -> Text:
+        return Text.assemble((head, "bold"), " ", plain("、".join(names)))
+
+    def read(self, state: IntakeState) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            field: self.query_one(f"#f-{field}", Input).value
+            for field in ("address", "commitment", "refuse_reason", "refer_to")
+        }
+        delivery = self.query_one("#f-delivery", Select).value
+        if delivery is not Select.NULL:
+            values["delivery"] = delivery
+        return values
+
+    def set_problems(self, problems: Problems, shown: bool = True) -> None:
+        for field in FIELDS:
+            error = self.query_one(f"#error-{field}", Static)
+            visible = shown and field in problems and self.query_one(f"#row-{field}").display
+            error.update(
+                t(
+                    "intake.applicant.wrong",
+                    field=t("intake.decide." + field),
+                    why=t("intake.problem." + problems[field]),
+                )
+                if visible
+                else ""
+            )
+            error.display = bool(visible)
+
+    def say(self, text: str | Text) -> None:
+        self.query_one("#decision-problem", Static).update(text)

@@ -1,0 +1,79 @@
+"""Messages the intake's workers post (handlers on IntakeScreen own the state), and the one
+the intake sends out to the App: a 办不成事 escalation, prefilled from the case in hand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from client.case_models import Applicant, Case, DueDateAnswer
+from client.errors import CentralError
+from counter.catalog_cache import LoadedCatalog
+from counter.intake_draft import Draft
+
+
+@dataclass
+class CatalogReady(Message):
+    loaded: LoadedCatalog
+
+
+@dataclass
+class CatalogFailed(Message):
+    error: CentralError
+
+
+@dataclass
+class EarlierCases(Message):
+    """The applicant's earlier cases (looked up by ID number / credit code)."""
+
+    lookup_id: str
+    cases: list[Case]
+
+
+@dataclass
+class DuePreview(Message):
+    answer: DueDateAnswer
+
+
+@dataclass
+class CaseStored(Message):
+    case: Case
+    adopted: bool = False  # found already stored after an attempt whose answer was lost
+
+
+@dataclass
+class SubmitFailed(Message):
+    error: CentralError
+
+
+@dataclass
+class DraftsFound(Message):
+    drafts: list[Draft]
+
+
+@dataclass
+class DocumentDone(Message):
+    """Printing or saving the document finished: `ok`, and the path or the reason."""
+
+    what: str  # "print" | "save"
+    ok: bool
+    detail: str
+
+
+@dataclass
+class IntakeEscalation(Message):
+    """办不成事: the clerk raises an escalation from the intake, with what is known prefilled.
+
+    Posted on the IntakeScreen; it bubbles to the App, which opens the escalation form.
+    `applicant` carries the full ID number (the form needs it); show it masked.
+    """
+
+    item_code: str | None
+    item_name: str
+    case_no: str | None
+    ticket_id: int | None
+    ticket_number: str | None
+    window_no: int | None
+    applicant: Applicant | None
+    summary: str

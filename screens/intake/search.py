@@ -1,0 +1,123 @@
+"""Step 1: find the item. One box over name, pinyin initials, full pinyin and code; the
+results follow every keystroke, best first (client.catalog_search.CatalogIndex)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Input, Static
+
+from client.catalog_models import CatalogItem
+from client.catalog_search import CatalogIndex
+from counter.i18n import t
+from screens.text import plain
+
+LIMIT = 30
+
+
+def item_time(item: CatalogItem) -> str:
+    if item.kind == "instant":
+        return t("intake.search.instant")
+    return t("intake.search.days", days=item.promised_days or 0)
+
+
+def guide_line(item: CatalogItem) -> Text:
+    """One line about the highlighted item: department, time limit, materials, fee."""
+    required = sum(1 for m in item.materials if m.required)
+    tolerable = sum(1 for m in item.materials if m.tolerable)
+    fee = plain(item.fee) if item.fee else Text(t("intake.search.free"))
+    return Text.assemble(
+        (item.code, "bold"),
+        " ",
+        plain(item.department_name),
+        " · ",
+        item_time(item),
+        " · ",
+        t("intake.search.materials", count=len(item.materials), required=required),
+        " · " if tolerable else "",
+        t("intake.search.tolerable", count=tolerable) if tolerable else "",
+        " · ",
+        fee,
+    )
+
+
+class ItemSearch(Vertical):
+    """The query box over the results table; up/down move through the results from the box."""
+
+    BINDINGS = [
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="step-item")
+        self.index: CatalogIndex | None = None
+        self.results: list[CatalogItem] = []
+
+    def compose(self) -> ComposeResult:
+        yield Input(
+            placeholder=t("intake.search.placeholder"), id="item-query", max_length=64, compact=True
+        )
+        table: DataTable[str | Text] = DataTable(
+            id="item-results", cursor_type="row", show_cursor=True, zebra_stripes=False
+        )
+        yield table
+        yield Static("", id="item-guide")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#item-results", DataTable)
+        table.add_column(t("intake.search.col_code"), key="code", width=9)
+        table.add_column(t("intake.search.col_name"), key="name", width=36)
+        table.add_column(t("intake.search.col_department"), key="dept", width=14)
+        table.add_column(t("intake.search.col_time"), key="time", width=8)
+
+    def set_index(self, index: CatalogIndex | None) -> None:
+        self.index = index
+        self.search(self.query_one("#item-query", Input).value)
+
+    def search(self, query: str) -> None:
+        table = self.query_one("#item-results", DataTable)
+        self.results = self.index.search(query, limit=LIMIT) if self.index is not None else []
+        table.clear()
+        for item in self.results:
+            table.add_row(
+                item.code,
+                plain(item.name),
+                plain(item.department_name),
+                item_time(item),
+                key=item.code,
+            )
+        self.show_guide()
+
+    def show_guide(self) -> None:
+        guide = self.query_one("#item-guide", Static)
+        item = self.highlighted()
+        if item is not None:
+            guide.update(guide_line(item))
+        elif self.index is None:
+            guide.update(t("intake.search.loading"))
+        elif self.query_one("#item-query", Input).value.strip():
+            guide.update(t("intake.search.nothing"))
+        else:
+            guide.update(t("intake.search.hint", count=len(self.index)))
+
+    def highlighted(self) -> CatalogItem | None:
+        table = self.query_one("#item-results", DataTable)
+        if not self.results or table.cursor_row < 0 or table.cursor_row >= len(self.results):
+            return None
+        return self.results[table.cursor_row]
+
+    def action_move(self, delta: int) -> None:
+        table = self.query_one("#item-results", DataTable)
+        if self.results:
+            table.move_cursor(row=max(0, min(len(self.results) - 1, table.cursor_row + delta)))
+            self.show_guide()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "item-query":
+            self.search(event.value)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_guide()

@@ -1,0 +1,82 @@
+"""Messages workers post; the handlers (screen or App) own the state they change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from client.errors import CentralError
+from client.models import Event, Hall, LoginResponse, QueuesResponse, Staff, Ticket, Window
+from counter.credentials import CachedToken
+
+
+@dataclass
+class ApiFailed(Message):
+    """A call to the central API failed; the App turns it into one clear notice."""
+
+    error: CentralError
+    action: str = ""
+    quiet: bool = False  # background work: say it once, not on every retry
+
+
+@dataclass
+class LoggedIn(Message):
+    response: LoginResponse
+
+
+@dataclass
+class TokenRestored(Message):
+    """A cached token turned out valid (GET /v1/me answered)."""
+
+    staff: Staff
+    token: str
+
+
+@dataclass
+class HallLoaded(Message):
+    hall: Hall
+
+
+@dataclass
+class SignedOn(Message):
+    window: Window
+
+
+@dataclass
+class ActionDone(Message):
+    """A counter action answered: the ticket or window as it now stands (None: nothing waited)."""
+
+    action: str
+    result: Ticket | Window | None
+
+
+@dataclass
+class CounterData(Message):
+    window: Window
+    queues: QueuesResponse
+    held: list[Ticket]
+
+
+@dataclass
+class ConnectionChanged(Message):
+    state: str
+
+
+@dataclass
+class HallEvent(Message):
+    event: Event
+
+
+@dataclass
+class TokenSaved(Message):
+    saved: bool
+    detail: str = ""
+
+
+@dataclass
+class TokenLoaded(Message):
+    """The token store answered (thread worker): a cached sign-in, and its notice if in memory."""
+
+    cached: CachedToken | None
+    note: str | None

@@ -1,0 +1,111 @@
+"""Sign on (签到) to a window: the hall's windows, the default one highlighted; Enter signs on."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from client.errors import CentralError
+from client.models import Window
+from counter.i18n import t
+from screens.context import host
+from screens.errors import describe
+from screens.keys import localized
+from screens.messages import ApiFailed, SignedOn
+from screens.text import plain
+from screens.widgets.status_line import StatusLine
+
+
+def window_label(window: Window, me: str | None) -> Text:
+    label = Text.assemble(
+        (f"{window.no:>3} ", "bold"),
+        plain(window.name),
+        " · ",
+        t("window.general") if window.general else ", ".join(q.prefix for q in window.queues),
+        " · ",
+        t("window.status." + window.status),
+    )
+    if window.staff_name and window.status != "signed_off":
+        mine = window.staff_no == me
+        label.append(" · ")
+        label.append_text(plain(window.staff_name, "bold" if mine else "dim"))
+    return label
+
+
+class SignOnScreen(Screen[None]):
+    CSS_PATH = "sign_on.tcss"
+    HELP_TOPIC = "sign_on"
+
+    def __init__(self, default_window: int | None = None) -> None:
+        super().__init__()
+        self._bindings = localized(self._bindings)
+        self.default_window = default_window
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        app = host(self.app)
+        session = app.session
+        yield StatusLine()
+        with Vertical(id="sign-on") as box:
+            box.border_title = t("sign_on.title")
+            who = session.staff
+            if who is not None:
+                yield Static(
+                    Text.assemble(
+                        t("sign_on.who"), " ", plain(who.name), " (", plain(who.staff_no), ")"
+                    ),
+                    id="sign-on-who",
+                )
+            windows = session.hall.windows if session.hall is not None else []
+            me = who.staff_no if who is not None else None
+            yield OptionList(
+                *[Option(window_label(w, me), id=str(w.no)) for w in windows], id="windows"
+            )
+            yield Static("", id="sign-on-error")
+            yield Static(t("sign_on.hint"), id="sign-on-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        options = self.query_one("#windows", OptionList)
+        if self.default_window is not None:
+            try:
+                options.highlighted = options.get_option_index(str(self.default_window))
+            except Exception:  # the configured window is not in this hall: start at the top
+                options.highlighted = 0
+        elif options.option_count:
+            options.highlighted = 0
+        options.focus()
+
+    @on(OptionList.OptionSelected, "#windows")
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        if self.busy or event.option.id is None:
+            return
+        self.busy = True
+        self.query_one("#sign-on-error", Static).update(t("sign_on.signing_on"))
+        self.sign_on(int(event.option.id))
+
+    @work(exclusive=True, group="sign_on")
+    async def sign_on(self, no: int) -> None:
+        try:
+            window = await host(self.app).client.sign_on(no)
+        except CentralError as error:
+            self.post_message(ApiFailed(error, action="sign_on"))
+            return
+        self.post_message(SignedOn(window))
+
+    def on_signed_on(self, message: SignedOn) -> None:
+        self.busy = False
+
+    def on_api_failed(self, message: ApiFailed) -> None:
+        if message.action != "sign_on":
+            return
+        self.busy = False
+        # Shown where the clerk is looking; the App still handles an expired token.
+        self.query_one("#sign-on-error", Static).update(
+            plain(describe(message.error, host(self.app).client.base_url))
+        )

@@ -1,0 +1,38 @@
+"""This window's queues: how many wait and how long the oldest has waited."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from counter.i18n import t
+from counter.session import Session
+from screens.text import plain
+
+
+def queue_table(session: Session) -> Table | Text:
+    if not session.queues:
+        return Text(t("queues.none"))
+    table = Table(box=None, expand=True, padding=(0, 1), show_edge=False)
+    table.add_column(t("queues.queue"), no_wrap=True, overflow="ellipsis", ratio=1)
+    table.add_column(t("queues.waiting"), justify="right", no_wrap=True)
+    table.add_column(t("queues.longest"), justify="right", no_wrap=True)
+    for stats in session.queues:
+        name = Text.assemble((stats.prefix, "bold"), " ", plain(stats.name))
+        waiting = Text(str(stats.waiting), style="bold" if stats.waiting else "dim")
+        longest = t("queues.minutes", minutes=stats.longest_wait_s // 60) if stats.waiting else "-"
+        table.add_row(name, waiting, longest)
+    return table
+
+
+class QueuePanel(Static):
+    DEFAULT_CSS = """
+    QueuePanel { height: auto; border: round $secondary; padding: 0 1; }
+    """
+
+    def on_mount(self) -> None:
+        self.border_title = t("queues.title")
+
+    def show(self, session: Session) -> None:
+        self.update(queue_table(session))

@@ -1,0 +1,70 @@
+"""The status line: hall, window, clerk, connection state, DEMO badge and a minutes clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from counter.i18n import t
+from counter.session import HALL_TZ, Session
+from screens.context import host
+from screens.text import plain
+
+_CONNECTION_STYLE = {
+    "live": "bold",
+    "connecting": "",
+    "polling": "italic",
+    "offline": "bold reverse",
+}
+
+
+def status_text(session: Session, now: datetime, *, demo: bool) -> Text:
+    parts: list[Text] = []
+    if session.hall is not None:
+        parts.append(plain(session.hall.name))
+    if session.window is not None:
+        parts.append(
+            Text.assemble(t("status.window", no=session.window.no), " ", plain(session.window.name))
+        )
+    if session.staff is not None:
+        parts.append(
+            Text.assemble(plain(session.staff.name), " (", plain(session.staff.staff_no), ")")
+        )
+    state = session.connection
+    parts.append(Text(f"● {t('connection.' + state)}", style=_CONNECTION_STYLE.get(state, "")))
+    line = Text(" · ").join(parts)
+    line.no_wrap = True
+    line.overflow = "ellipsis"
+    tail = Text()
+    if demo:
+        tail.append(f" {t('status.demo')} ", style="bold reverse")
+        tail.append(" ")
+    tail.append(now.astimezone(HALL_TZ).strftime("%H:%M"))
+    return Text.assemble(" ", line, "  ", tail)
+
+
+def seconds_to_next_minute(now: datetime) -> float:
+    return 60.0 - (now.second + now.microsecond / 1_000_000)
+
+
+class StatusLine(Static):
+    """Redrawn when the session changes and once a minute for the clock — never per second."""
+
+    DEFAULT_CSS = """
+    StatusLine { height: 1; width: 1fr; background: $panel; color: $text; }
+    """
+
+    def on_mount(self) -> None:
+        self.redraw()
+        # Wake on the minute boundary, then once a minute: the clock shows minutes only.
+        self.set_timer(seconds_to_next_minute(host(self.app).now()), self._start_minutes)
+
+    def _start_minutes(self) -> None:
+        self.redraw()
+        self.set_interval(60, self.redraw)
+
+    def redraw(self) -> None:
+        app = host(self.app)
+        self.update(status_text(app.session, app.now(), demo=app.is_demo))

@@ -1,0 +1,262 @@
+"""Live events: the stored events, the polling fallback, and the SSE stream (read straight from
+the ASGI app, since httpx's ASGITransport waits for a response to end)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+from sqlalchemy import create_engine, insert
+
+from central.app import create_app
+from central.events import event_stream
+from central.schema import events
+from central.settings import Settings
+
+
+class Hall:
+    def __init__(self, app: Any, http: httpx.AsyncClient) -> None:
+        self.app, self.http = app, http
+        self.tokens: dict[str, str] = {}
+
+    async def h(self, staff_no: str) -> dict[str, str]:
+        if staff_no not in self.tokens:
+            r = await self.http.post(
+                "/v1/auth/login", json={"staff_no": staff_no, "password": "counter"}
+            )
+            self.tokens[staff_no] = r.json()["token"]
+        return {"Authorization": f"Bearer {self.tokens[staff_no]}"}
+
+    async def post(self, path: str, who: str, **kw: Any) -> httpx.Response:
+        r = await self.http.post(path, headers=await self.h(who), **kw)
+        assert r.status_code < 300, r.text
+        return r
+
+    async def poll(self, who: str = "display01", **params: Any) -> dict[str, Any]:
+        r = await self.http.get("/v1/events/poll", headers=await self.h(who), params=params)
+        assert r.status_code == 200, r.text
+        return r.json()  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+async def hall(tmp_path: Path) -> AsyncIterator[Hall]:
+    settings = Settings(
+        db_path=str(tmp_path / "c.db"),
+        seed="demo",
+        kdf_fast=True,
+        clock=lambda: datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc),
+        heartbeat_s=30.0,
+        events_recheck_s=30.0,
+    )
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://central") as http:
+        yield Hall(app, http)
+    app.state.store.dispose()
+
+
+async def _issue_and_call(hall: Hall) -> dict[str, Any]:
+    ticket = (await hall.post("/v1/tickets", "kiosk01", json={"queue": "A"})).json()
+    await hall.post("/v1/windows/1/sign-on", "1001")
+    await hall.post("/v1/windows/1/call-next", "1001")
+    return ticket  # type: ignore[no-any-return]
+
+
+# --- polling ----------
+
+
+async def test_poll_without_after_gives_the_cursor_only(hall: Hall) -> None:
+    await _issue_and_call(hall)
+    page = await hall.poll()
+    assert page["events"] == [] and page["last_id"] == 5
+
+
+async def test_poll_returns_the_stored_events_in_order(hall: Hall) -> None:
+    ticket = await _issue_and_call(hall)
+    page = await hall.poll(after=0)
+    kinds = [(e["type"], e["queue"], e["window_no"], e["ticket_id"]) for e in page["events"]]
+    assert kinds == [
+        ("queue.changed", "A", None, None),  # issued
+        ("window.changed", None, 1, None),  # signed on
+        ("ticket.called", "A", 1, ticket["id"]),
+        ("queue.changed", "A", None, None),
+        ("window.changed", None, 1, None),
+    ]
+    assert all(e["hall"] == "demo" for e in page["events"])
+    assert page["last_id"] == page["events"][-1]["id"]
+    later = await hall.poll(after=3, limit=1)
+    assert [e["id"] for e in later["events"]] == [4] and later["last_id"] == 4
+    assert (await hall.poll(after=99))["events"] == []
+    assert (await hall.poll(after=99))["last_id"] == 99
+
+
+async def test_recall_no_show_and_pause_emit_their_events(hall: Hall) -> None:
+    ticket = await _issue_and_call(hall)
+    cursor = (await hall.poll())["last_id"]
+    await hall.post(f"/v1/tickets/{ticket['id']}/recall", "1001")
+    await hall.post(f"/v1/tickets/{ticket['id']}/no-show", "1001")
+    await hall.post("/v1/windows/1/pause", "1001", json={"reason": "training"})
+    types = [e["type"] for e in (await hall.poll(after=cursor))["events"]]
+    assert types == ["ticket.called", "queue.changed", "window.changed", "window.changed"]
+
+
+async def test_refused_requests_emit_nothing(hall: Hall) -> None:
+    cursor = (await hall.poll())["last_id"]
+    r = await hall.http.post("/v1/windows/1/call-next", headers=await hall.h("1001"))
+    assert r.status_code == 409
+    assert (await hall.poll(after=cursor))["events"] == []
+
+
+async def test_poll_needs_a_token_and_sane_numbers(hall: Hall) -> None:
+    assert (await hall.http.get("/v1/events/poll")).status_code == 401
+    headers = await hall.h("display01")
+    r = await hall.http.get("/v1/events/poll", params={"after": -1}, headers=headers)
+    assert r.status_code == 422
+    r = await hall.http.get("/v1/events/poll", params={"after": 10**40}, headers=headers)
+    assert r.status_code == 422
+
+
+# --- the SSE generator ----------
+
+
+async def test_stream_replays_then_wakes_on_a_new_event(hall: Hall) -> None:
+    await _issue_and_call(hall)
+    store = hall.app.state.store
+    stream = event_stream(store, last_id=3)
+    try:
+        assert await anext(stream) == "retry: 3000\n\n"
+        replay = [await anext(stream), await anext(stream)]
+        assert replay[0].startswith("id: 4\nevent: queue.changed\ndata: {")
+        assert replay[1].startswith("id: 5\nevent: window.changed\n")
+        assert replay[1].endswith("}\n\n")
+        # Nothing more stored: the stream waits. A write wakes it at once, long before the
+        # 30 s database re-check.
+        started = time.monotonic()
+        waiting = asyncio.ensure_future(anext(stream))
+        await asyncio.sleep(0.05)
+        assert not waiting.done()
+        await hall.post("/v1/tickets", "kiosk01", json={"queue": "B"})
+        chunk = await asyncio.wait_for(waiting, 5)
+        assert chunk.startswith("id: 6\nevent: queue.changed\n") and '"queue":"B"' in chunk
+        assert time.monotonic() - started < 5
+    finally:
+        await stream.aclose()
+
+
+async def test_stream_without_last_id_starts_from_now_and_pings(hall: Hall) -> None:
+    await _issue_and_call(hall)
+    store = hall.app.state.store
+    store.settings.heartbeat_s = 0.05
+    stream = event_stream(store, last_id=None)
+    try:
+        assert await anext(stream) == "retry: 3000\n\n"
+        assert await asyncio.wait_for(anext(stream), 5) == ": ping\n\n"
+    finally:
+        await stream.aclose()
+
+
+async def test_stream_rechecks_the_database_for_other_processes(hall: Hall) -> None:
+    store = hall.app.state.store
+    store.settings.events_recheck_s = 0.05
+    stream = event_stream(store, last_id=None)
+    try:
+        await anext(stream)
+        waiting = asyncio.ensure_future(anext(stream))
+        await asyncio.sleep(0.05)
+
+        def other_process_writes() -> None:
+            # Another server process: its own engine, no access to this notifier.
+            engine = create_engine(f"sqlite:///{store.settings.db_path}")
+            with engine.begin() as conn:
+                conn.execute(
+                    insert(events).values(
+                        type="window.changed",
+                        hall="demo",
+                        at=datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc),
+                        window_no=7,
+                    )
+                )
+            engine.dispose()
+
+        await anyio.to_thread.run_sync(other_process_writes)
+        chunk = await asyncio.wait_for(waiting, 5)
+        assert chunk.startswith("id: 1\nevent: window.changed\n") and '"window_no":7' in chunk
+    finally:
+        await stream.aclose()
+
+
+# --- the SSE endpoint, straight from the ASGI app ----------
+
+
+async def _open_stream(
+    app: Any, headers: dict[str, str], until: str
+) -> tuple[int, dict[str, str], str]:
+    """GET /v1/events on the ASGI app; read until `until` shows up, then disconnect."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/v1/events",
+        "raw_path": b"/v1/events",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "client": ("127.0.0.1", 50000),
+        "server": ("central", 80),
+    }
+    gone = asyncio.Event()
+    requested = False
+    sent: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+    async def receive() -> dict[str, Any]:
+        nonlocal requested
+        if not requested:
+            requested = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await gone.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        await sent.put(message)
+
+    task = asyncio.create_task(app(scope, receive, send))
+    start = await asyncio.wait_for(sent.get(), 5)
+    status = start["status"]
+    response_headers = {k.decode(): v.decode() for k, v in start.get("headers", [])}
+    body = ""
+    while until not in body:
+        message = await asyncio.wait_for(sent.get(), 5)
+        body += message.get("body", b"").decode()
+        if not message.get("more_body", False):
+            break
+    gone.set()
+    await asyncio.wait_for(task, 5)
+    return status, response_headers, body
+
+
+async def test_sse_endpoint_resumes_after_last_event_id(hall: Hall) -> None:
+    await _issue_and_call(hall)
+    headers = await hall.h("display01")
+    status, response_headers, body = await _open_stream(
+        hall.app, {**headers, "Last-Event-ID": "2"}, until="id: 5\n"
+    )
+    assert status == 200
+    assert response_headers["content-type"].startswith("text/event-stream")
+    assert response_headers["cache-control"] == "no-cache"
+    frames = [f for f in body.split("\n\n") if f.startswith("id: ")]
+    assert [f.split("\n")[0] for f in frames] == ["id: 3", "id: 4", "id: 5"]
+    assert frames[0].split("\n")[1] == "event: ticket.called"
+
+
+async def test_sse_endpoint_needs_a_token(hall: Hall) -> None:
+    status, _, body = await _open_stream(hall.app, {}, until="error")
+    assert status == 401 and '"code":"unauthorized"' in body

@@ -1,0 +1,268 @@
+"""The counter terminal driven by keys (Textual Pilot) against the real central API in-process."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from client.api import CentralClient
+from client.asgi import StreamingASGITransport
+from counter.app import CounterApp, make_app
+from counter.config import Config
+from screens.counter import CounterScreen
+from screens.help import HelpScreen
+from screens.login import LoginScreen
+from screens.pause_reason import PauseReasonScreen
+from screens.sign_on import SignOnScreen
+from screens.widgets.big_number import BigNumber
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+async def terminal_client(central_app: Any) -> AsyncIterator[CentralClient]:
+    client = CentralClient("http://central.test", transport=StreamingASGITransport(central_app))
+    yield client
+    await client.aclose()
+
+
+async def issue(make_client: Any, *queues: str) -> list[str]:
+    kiosk = await make_client("kiosk01")
+    return [(await kiosk.issue_ticket(queue)).number for queue in queues]
+
+
+def build(client: CentralClient, clock: Any, **config: Any) -> CounterApp:
+    options: dict[str, Any] = {"central_url": "http://central.test", "lang": "en", "window": 5}
+    options.update(config)
+    return make_app(client=client, config=Config(**options), clock=clock)
+
+
+async def until(pilot: Any, condition: Callable[[], bool], what: str, tries: int = 200) -> None:
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def sign_in(pilot: Any, app: CounterApp, staff_no: str = "1005") -> None:
+    await until(pilot, lambda: isinstance(app.screen, LoginScreen), "the login screen")
+    await pilot.press(*staff_no)
+    await pilot.press("enter")  # staff number → password field
+    await pilot.press(*"counter")
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, SignOnScreen), "the sign-on screen")
+    await pilot.press("enter")  # the configured window is highlighted
+    await until(pilot, lambda: isinstance(app.screen, CounterScreen), "the counter screen")
+    await until(pilot, lambda: bool(app.session.queues), "the queue figures")
+
+
+def ticket_row(db_path: Path, number: str) -> tuple[str, int | None]:
+    with sqlite3.connect(db_path) as db:
+        row = db.execute(
+            "SELECT status, window_no FROM tickets WHERE number = ?", (number,)
+        ).fetchone()
+    assert row is not None, number
+    return row[0], row[1]
+
+
+async def test_call_start_finish_call(
+    terminal_client: CentralClient, make_client: Any, clock: Any, db_path: Path
+) -> None:
+    first, second = await issue(make_client, "A", "A")
+    app = build(terminal_client, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, CounterScreen)
+        assert app.session.window is not None and app.session.window.status == "idle"
+
+        await pilot.press("f2")
+        await until(pilot, lambda: app.session.current is not None, "the call")
+        assert app.session.current is not None and app.session.current.number == first
+        assert screen.query_one(BigNumber).value == first
+        assert ticket_row(db_path, first) == ("called", 5)
+
+        await pilot.press("enter")  # the citizen is at the window: start service
+        await until(
+            pilot,
+            lambda: app.session.current is not None and app.session.current.status == "serving",
+            "service to start",
+        )
+        await pilot.press("f8")
+        await until(pilot, lambda: app.session.current is None, "the finish")
+        assert ticket_row(db_path, first)[0] == "done"
+
+        await pilot.press("f2")
+        await until(
+            pilot,
+            lambda: app.session.current is not None and app.session.current.number == second,
+            "the next call",
+        )
+        await until(pilot, lambda: app.session.served_today == 1, "served today")
+        assert ticket_row(db_path, second) == ("called", 5)
+        assert screen.query_one(BigNumber).value == second
+
+
+async def test_finish_is_greyed_out_when_nothing_is_served(
+    terminal_client: CentralClient, make_client: Any, clock: Any, db_path: Path
+) -> None:
+    (first,) = await issue(make_client, "A")
+    app = build(terminal_client, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, CounterScreen)
+        # Idle: finish does not apply. Wide terminal: shown greyed (None), not enabled.
+        assert screen.check_action("finish", ()) is None
+        footer = {b.binding.action: b.enabled for b in screen.active_bindings.values()}
+        assert footer["finish"] is False and footer["call_next"] is True
+        assert "start" not in footer  # Enter only appears for a called ticket
+        await pilot.press("f8")
+        await pilot.pause(0.1)
+        assert ticket_row(db_path, first) == ("waiting", None)
+
+        await pilot.press("f2")
+        await until(pilot, lambda: app.session.current is not None, "the call")
+        assert screen.check_action("finish", ()) is None  # called, not yet serving
+        assert screen.check_action("start", ()) is True
+        assert screen.check_action("call_next", ()) is None
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause(0.05)
+        # At 80 columns keys that do not apply leave the footer to make room.
+        assert screen.check_action("finish", ()) is False
+
+
+async def test_pause_asks_a_reason_then_resume(
+    terminal_client: CentralClient, make_client: Any, clock: Any
+) -> None:
+    await issue(make_client, "A")
+    app = build(terminal_client, clock, lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, app)
+        await pilot.press("f10")
+        await until(pilot, lambda: isinstance(app.screen, PauseReasonScreen), "the reason")
+        await pilot.press("escape")  # thought better of it: nothing happens
+        await pilot.pause(0.05)
+        assert isinstance(app.screen, CounterScreen) and not app.session.paused
+
+        await pilot.press("p")  # the letter key does the same as F10
+        await until(pilot, lambda: isinstance(app.screen, PauseReasonScreen), "the reason")
+        await pilot.press("2")  # 培训
+        await until(pilot, lambda: app.session.paused, "the pause")
+        window = await terminal_client.window(5)
+        assert window.status == "paused" and window.pause_reason == "training"
+        screen = app.screen
+        assert isinstance(screen, CounterScreen)
+        assert not screen.check_action("call_next", ())
+        info = str(screen.query_one("#ticket-info").content)  # type: ignore[attr-defined]
+        assert "培训" in info
+
+        await pilot.press("f10")  # resume: no question asked
+        await until(pilot, lambda: not app.session.paused, "the resume")
+        assert (await terminal_client.window(5)).status == "idle"
+
+
+async def test_hold_call_back_and_transfer(
+    terminal_client: CentralClient, make_client: Any, clock: Any, db_path: Path
+) -> None:
+    first, second = await issue(make_client, "A", "A")
+    app = build(terminal_client, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, app)
+        await pilot.press("f2")
+        await until(pilot, lambda: app.session.current is not None, "the call")
+        await pilot.press("space")  # space starts service too
+        await until(pilot, lambda: app.session.can("hold"), "service")
+        await pilot.press("f7")
+        await until(pilot, lambda: len(app.session.held) == 1, "the hold")
+        assert ticket_row(db_path, first)[0] == "held"
+        today = str(app.screen.query_one("TodayPanel").content)  # type: ignore[attr-defined]
+        assert first in today
+
+        await pilot.press("h")  # call back the held ticket
+        await until(pilot, lambda: not app.session.held, "the call back")
+        assert ticket_row(db_path, first) == ("serving", 5)
+
+        await pilot.press("f6")
+        await until(pilot, lambda: app.screen.__class__.__name__ == "TransferScreen", "picker")
+        await pilot.press("enter")  # the first target: queue B
+        await until(pilot, lambda: app.session.current is None, "the transfer")
+        with sqlite3.connect(db_path) as db:
+            status, queue = db.execute(
+                "SELECT status, queue_prefix FROM tickets WHERE number = ?", (first,)
+            ).fetchone()
+        assert (status, queue) == ("waiting", "B")
+        assert ticket_row(db_path, second) == ("waiting", None)
+
+
+async def test_wrong_password_is_said_at_the_form(
+    terminal_client: CentralClient, clock: Any
+) -> None:
+    app = build(terminal_client, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen), "the login screen")
+        await pilot.press(*"1005", "enter", *"wrong", "enter")
+        screen = app.screen
+        assert isinstance(screen, LoginScreen)
+        error = screen.query_one("#login-error")
+        await until(pilot, lambda: "Wrong" in str(error.content), "the error")  # type: ignore[attr-defined]
+        assert str(error.content) == "Wrong staff number or password."  # type: ignore[attr-defined]
+        assert screen.query_one("#password").value == ""  # type: ignore[attr-defined]
+
+
+async def test_token_saved_never_the_password_and_reused(
+    terminal_client: CentralClient, central_app: Any, clock: Any
+) -> None:
+    from counter.credentials import TokenStore
+
+    store = TokenStore(use_keyring=False)
+    store.note = "credentials.in_memory"  # as on a machine without a keyring backend
+    config = Config(central_url="http://central.test", lang="en", window=5)
+    app = make_app(
+        client=terminal_client,
+        config=config,
+        token_store=store,
+        login_as=("1005", "counter"),
+        clock=clock,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, SignOnScreen), "sign-on after login_as")
+        await until(
+            pilot, lambda: store.load("http://central.test", now=clock()) is not None, "the save"
+        )
+        assert app.token_note is not None  # no keyring: the in-memory notice is known
+    cached = store.load("http://central.test", now=clock())
+    assert cached is not None and cached.staff_no == "1005"
+    assert "counter" not in repr(store._memory)  # the password is not kept
+
+    # Next start: the cached token skips the login form.
+    client = CentralClient("http://central.test", transport=StreamingASGITransport(central_app))
+    again = make_app(client=client, config=config, token_store=store, clock=clock)
+    async with again.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(again.screen, SignOnScreen), "restored sign-in")
+        assert again.session.staff is not None and again.session.staff.staff_no == "1005"
+    await client.aclose()
+
+
+async def test_help_lists_the_keys_of_the_screen(
+    terminal_client: CentralClient, make_client: Any, clock: Any
+) -> None:
+    await issue(make_client, "A")
+    app = build(terminal_client, clock, keys={"call_next": "f2,j"})
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, app)
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
+        from screens.help import key_rows
+
+        rows = {description: keys for keys, description, *_ in key_rows(app.screen_stack[-2])}
+        assert rows["Call next"] == "F2 / j"  # the keymap from the config applies
+        assert rows["Finish"] == "F8 / f"
+        await pilot.press("escape")
+        await pilot.press("j")
+        await until(pilot, lambda: app.session.current is not None, "the call by j")
