@@ -23,6 +23,7 @@ from central.routes import calendar as calendar_routes
 from central.routes import cases as cases_routes
 from central.routes import catalog as catalog_routes
 from central.routes import escalations as escalation_routes
+from central.routes import ratings as rating_routes
 from central.schema import hall
 from central.settings import Settings
 from central.store import Store, make_hasher
@@ -80,4 +81,5 @@ def create_app(settings: Settings) -> FastAPI:
     for router in (catalog_routes.router, cases_routes.router, calendar_routes.router):
         app.include_router(router)
     app.include_router(escalation_routes.router)  # 办不成事 (its lifespan: deadline checks)
+    app.include_router(rating_routes.router)  # 好差评
     return app

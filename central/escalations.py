@@ -13,11 +13,10 @@ and admins act on and read every one); the state machine is decided here (409 ot
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import Connection, Select, and_, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -38,18 +37,20 @@ from central.schema_escalations import (
 from client.catalog_models import Catalog
 from client.escalation_models import (
     OPEN_STATUSES,
+    STEPS,
     AssignRequest,
     CallbackRequest,
     CloseRequest,
     Escalation,
     EscalationAction,
     EscalationRequest,
-    EscalationStatus,
     EscalationStep,
     OutOfScope,
     ProgressRequest,
     Reporter,
     ResolveRequest,
+    phone_problem,
+    step_allowed,
 )
 
 PREFIX = "BBC"  # 办不成
@@ -58,17 +59,7 @@ DEFAULT_DAYS: dict[str, int] = {"difficult": 15, "complex": 5, "urgent": 1}
 LIST_LIMIT = 1000
 EVENT = "escalation.changed"
 
-# The state machine: action → (states it may start from, the state it leads to).
-TRANSITIONS: dict[EscalationAction, tuple[frozenset[str], EscalationStatus]] = {
-    "assign": (frozenset({"registered", "assigned", "in_progress"}), "assigned"),
-    "progress": (frozenset({"assigned", "in_progress"}), "in_progress"),
-    "resolve": (frozenset({"assigned", "in_progress"}), "resolved"),
-    "callback": (frozenset({"resolved"}), "called_back"),
-    "close": (frozenset({"called_back"}), "closed"),
-    "out_of_scope": (frozenset({"registered", "assigned", "in_progress"}), "out_of_scope"),
-}
-
-_PHONE_CHARS = re.compile(r"[0-9+\-() ]+")
+# The state machine is defined once, in client.escalation_models.STEPS.
 
 
 def ledger_number(day: date, seq: int) -> str:
@@ -140,14 +131,14 @@ def _current() -> Select[Any]:
     )
 
 
-def _state_of(row: Mapping[str, Any]) -> dict[str, Any]:
+def _state_of(row: Mapping[Any, Any]) -> dict[str, Any]:
     """The step columns of a _current() row, without their s_ prefix."""
     return {k[2:]: v for k, v in row.items() if k.startswith("s_")}
 
 
 def _model(
-    row: Mapping[str, Any],
-    state: Mapping[str, Any],
+    row: Mapping[Any, Any],
+    state: Mapping[Any, Any],
     calendar: WorkCalendar,
     today: date,
     timeline: list[EscalationStep] | None = None,
@@ -210,7 +201,7 @@ _DETAIL_KEYS = {
 }
 
 
-def _step_model(step: Mapping[str, Any]) -> EscalationStep:
+def _step_model(step: Mapping[Any, Any]) -> EscalationStep:
     details = {
         key: str(step[key])
         for key in _DETAIL_KEYS.get(step["action"], ())
@@ -228,7 +219,7 @@ def _step_model(step: Mapping[str, Any]) -> EscalationStep:
     )
 
 
-def _find(conn: Connection, no: str) -> Mapping[str, Any]:
+def _find(conn: Connection, no: str) -> Mapping[Any, Any]:
     wanted = no.strip().upper()
     row = conn.execute(_current().where(escalations.c.no == wanted)).mappings().first()
     if row is None:
@@ -236,7 +227,7 @@ def _find(conn: Connection, no: str) -> Mapping[str, Any]:
     return row
 
 
-def _may_read(actor: Actor, row: Mapping[str, Any]) -> None:
+def _may_read(actor: Actor, row: Mapping[Any, Any]) -> None:
     if not actor.is_supervisor and row["staff_no"] != actor.staff_no:
         raise Forbidden(
             f"Escalation {row['no']} was raised by someone else; "
@@ -323,9 +314,9 @@ def _phone(fields: dict[str, str], name: str, value: str, *, required: bool) -> 
         if required:
             fields.setdefault(name, "a phone number is required")
         return ""
-    digits = sum(c.isdigit() for c in value)
-    if not _PHONE_CHARS.fullmatch(value) or not 5 <= digits <= 20:
-        fields.setdefault(name, "digits only (with + - ( ) or spaces), 5 to 20 digits")
+    problem = phone_problem(value)
+    if problem is not None:
+        fields.setdefault(name, problem)
     return value
 
 
@@ -462,7 +453,7 @@ def _append_step(
     seq: int,
     action: EscalationAction,
     note: str,
-    state: Mapping[str, Any],
+    state: Mapping[Any, Any],
 ) -> None:
     actor = ctx.actor
     assert actor is not None
@@ -486,7 +477,7 @@ def _append_step(
         ) from None
 
 
-def _audit_view(state: Mapping[str, Any]) -> dict[str, Any]:
+def _audit_view(state: Mapping[Any, Any]) -> dict[str, Any]:
     return {
         "status": state["status"],
         "category": state["category"],
@@ -599,9 +590,9 @@ def act(
     action = step_action(body)
     row = _find(conn, no)
     before = _state_of(row)
-    allowed, target = TRANSITIONS[action]
+    target = STEPS[action][1]
     status = before["status"]
-    if status not in allowed:
+    if not step_allowed(action, status):
         shown = status.replace("_", " ")
         raise Conflict(
             f"Escalation {row['no']} is {shown}; it cannot be {_ACTION_WORDS[action]} now "
@@ -677,7 +668,7 @@ def check_deadlines(conn: Connection, ctx: Ctx, calendar: WorkCalendar) -> list[
             .values(escalation_id=row["id"], kind=kind, due_date=state["due_date"], at=ctx.now)
             .on_conflict_do_nothing()
         )
-        if cast("int", inserted.rowcount) == 1:
+        if inserted.rowcount == 1:
             events.emit(conn, ctx, EVENT, object_id=row["no"])
             announced.append(str(row["no"]))
     return announced

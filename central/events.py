@@ -10,7 +10,7 @@ from collections.abc import AsyncGenerator
 from typing import Any
 
 import anyio
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select
 
 from central.context import Ctx
 from central.schema import events
@@ -18,6 +18,21 @@ from central.store import EVENTS_WRITTEN, Store
 from client.models import Event
 
 PAGE = 500
+
+
+_INSERT = insert(events)
+
+
+def _row(ctx: Ctx, type_: str, fields: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": type_,
+        "hall": ctx.hall,
+        "at": ctx.now,
+        "queue": fields.get("queue"),
+        "ticket_id": fields.get("ticket_id"),
+        "window_no": fields.get("window_no"),
+        "object_id": fields.get("object_id"),
+    }
 
 
 def emit(
@@ -31,18 +46,16 @@ def emit(
     object_id: str | None = None,
 ) -> None:
     """Store one event in the caller's transaction; streams wake when it commits."""
-    conn.execute(
-        insert(events).values(
-            type=type_,
-            hall=ctx.hall,
-            at=ctx.now,
-            queue=queue,
-            ticket_id=ticket_id,
-            window_no=window_no,
-            object_id=object_id,
-        )
-    )
+    fields = {"queue": queue, "ticket_id": ticket_id, "window_no": window_no}
+    conn.execute(_INSERT, _row(ctx, type_, {**fields, "object_id": object_id}))
     conn.info[EVENTS_WRITTEN] = True
+
+
+def emit_many(conn: Connection, ctx: Ctx, batch: list[tuple[str, dict[str, Any]]]) -> None:
+    """Several events (type, fields as for emit) in one statement, stored in this order."""
+    if batch:
+        conn.execute(_INSERT, [_row(ctx, type_, fields) for type_, fields in batch])
+        conn.info[EVENTS_WRITTEN] = True
 
 
 def _event(row: Any) -> Event:
@@ -58,10 +71,16 @@ def _event(row: Any) -> Event:
     )
 
 
+_AFTER = (
+    select(events)
+    .where(events.c.id > bindparam("after"))
+    .order_by(events.c.id)
+    .limit(bindparam("limit"))
+)
+
+
 def events_after(conn: Connection, after: int, limit: int = PAGE) -> list[Event]:
-    rows = conn.execute(
-        select(events).where(events.c.id > after).order_by(events.c.id).limit(limit)
-    ).all()
+    rows = conn.execute(_AFTER, {"after": after, "limit": limit}).all()
     return [_event(r) for r in rows]
 
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, and_, bindparam, func, select
 
 from central.errors import NotFound
 from central.hall_time import as_utc, day_bounds, service_day
@@ -58,31 +58,46 @@ def _department_names(conn: Connection) -> dict[str, str]:
     return {r.code: r.name for r in conn.execute(select(departments)).all()}
 
 
-def window_models(conn: Connection, now: datetime, only: int | None = None) -> list[Window]:
-    """Windows with their queues, who is signed on, current ticket and tickets finished today."""
+def _window_queries(one: bool) -> tuple[Any, Any, Any, Any]:
+    """The four reads behind window_models, for all windows or (one=True) window :b_only."""
     wquery = (
         select(windows, staff.c.name.label("staff_name"))
         .select_from(windows.outerjoin(staff, staff.c.staff_no == windows.c.staff_no))
         .order_by(windows.c.no)
     )
     tquery = select(tickets).where(tickets.c.status.in_(ACTIVE), tickets.c.window_no.is_not(None))
-    start, end = day_bounds(service_day(now))
     served = select(tickets.c.window_no, func.count()).where(
-        tickets.c.status == "done", tickets.c.finished_at >= start, tickets.c.finished_at < end
+        tickets.c.status == "done",
+        tickets.c.finished_at >= bindparam("b_start"),
+        tickets.c.finished_at < bindparam("b_end"),
     )
     qquery = select(window_queues).order_by(window_queues.c.priority, window_queues.c.queue_prefix)
-    if only is not None:
+    if one:
+        only = bindparam("b_only", type_=windows.c.no.type)
         wquery = wquery.where(windows.c.no == only)
         tquery = tquery.where(tickets.c.window_no == only)
         served = served.where(tickets.c.window_no == only)
         qquery = qquery.where(window_queues.c.window_no == only)
-    current = {r.window_no: ticket_model(r) for r in conn.execute(tquery).all()}
-    counts = {r[0]: r[1] for r in conn.execute(served.group_by(tickets.c.window_no)).all()}
+    return wquery, tquery, served.group_by(tickets.c.window_no), qquery
+
+
+# Built once: SQLAlchemy then reuses their compiled form instead of rebuilding per request.
+_ALL_WINDOWS = _window_queries(one=False)
+_ONE_WINDOW = _window_queries(one=True)
+
+
+def window_models(conn: Connection, now: datetime, only: int | None = None) -> list[Window]:
+    """Windows with their queues, who is signed on, current ticket and tickets finished today."""
+    wquery, tquery, served, qquery = _ALL_WINDOWS if only is None else _ONE_WINDOW
+    start, end = day_bounds(service_day(now))
+    params = {"b_start": start, "b_end": end, "b_only": only}
+    current = {r.window_no: ticket_model(r) for r in conn.execute(tquery, params).all()}
+    counts = {r[0]: r[1] for r in conn.execute(served, params).all()}
     wqs: dict[int, list[WindowQueue]] = defaultdict(list)
-    for r in conn.execute(qquery).all():
+    for r in conn.execute(qquery, params).all():
         wqs[r.window_no].append(WindowQueue(prefix=r.queue_prefix, priority=r.priority))
     result = []
-    for w in conn.execute(wquery).all():
+    for w in conn.execute(wquery, params).all():
         ticket = current.get(w.no)
         if w.staff_no is None:
             status = "signed_off"

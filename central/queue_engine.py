@@ -17,13 +17,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, case, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from central import audit
 from central.context import Actor, Ctx
 from central.errors import Conflict, Forbidden, Invalid, NotFound, require_text
-from central.events import emit
+from central.events import emit, emit_many
 from central.hall_time import as_utc, service_day
 from central.hall_view import ACTIVE, ticket_model
 from central.schema import queues, staff, ticket_sequences, tickets, window_queues, windows
@@ -87,13 +87,132 @@ def current_ticket_sentence(number: str, status: str, then: str = "") -> str:
     return f"{first}{then}."
 
 
+# --- statements, built once (SQLAlchemy then reuses their compiled form) ------------------------
+
+_TICKET = select(tickets).where(tickets.c.id == bindparam("b_id"))
+# The ticket and the window its actor is signed on at, for the transitions' guard.
+_TICKET_FOR = select(
+    tickets,
+    select(windows.c.no)
+    .where(windows.c.staff_no == bindparam("b_staff"))
+    .scalar_subquery()
+    .label("actor_window"),
+).where(tickets.c.id == bindparam("b_id"))
+_WINDOW = select(windows).where(windows.c.no == bindparam("b_no"))
+_LOCK_WINDOW = _WINDOW.with_for_update()
+_LOCK_WINDOW_NO = select(windows.c.no).where(windows.c.no == bindparam("b_no")).with_for_update()
+# The window with its current ticket (number and status; NULL when none).
+_WINDOW_STATE = (
+    select(
+        windows,
+        tickets.c.number.label("current_number"),
+        tickets.c.status.label("current_status"),
+    )
+    .select_from(
+        windows.outerjoin(
+            tickets,
+            and_(
+                tickets.c.window_no == windows.c.no,
+                or_(*(tickets.c.status == s for s in ACTIVE)),
+            ),
+        )
+    )
+    .where(windows.c.no == bindparam("b_no"))
+)
+_WINDOW_OF = select(windows.c.no).where(windows.c.staff_no == bindparam("b_staff"))
+_STAFF_NAME = select(staff.c.name).where(staff.c.staff_no == bindparam("b_staff"))
+_QUEUE = select(queues).where(queues.c.prefix == bindparam("b_prefix"))
+_QUEUE_PREFIXES = select(queues.c.prefix).order_by(queues.c.prefix)
+_INSERT_TICKET = insert(tickets).returning(*tickets.c)
+# Compare-and-set on a ticket's status; the values to set are the execute parameters.
+_SET = update(tickets).where(
+    tickets.c.id == bindparam("b_id"), tickets.c.status == bindparam("b_status")
+)
+_SET_RETURNING = _SET.returning(*tickets.c)
+_SET_WINDOW = update(windows).where(windows.c.no == bindparam("b_no"))
+_SIGN_ON = update(windows).where(windows.c.no == bindparam("b_no"), windows.c.staff_no.is_(None))
+
+
+def _next_seq_stmt(dialect: Any) -> Any:
+    return (
+        dialect.insert(ticket_sequences)
+        .values(
+            queue_prefix=bindparam("b_prefix"),
+            service_day=bindparam("b_day", type_=ticket_sequences.c.service_day.type),
+            last_seq=1,
+        )
+        .on_conflict_do_update(
+            index_elements=[ticket_sequences.c.queue_prefix, ticket_sequences.c.service_day],
+            set_={"last_seq": ticket_sequences.c.last_seq + 1},
+        )
+        .returning(ticket_sequences.c.last_seq)
+    )
+
+
+_NEXT_SEQ = {"sqlite": _next_seq_stmt(sqlite), "postgresql": _next_seq_stmt(postgresql)}
+
+
+def _candidates_stmt() -> Any:
+    """call-next's candidates for window :b_window at :b_now, in call order (see call_rank)."""
+    t, wq = tickets, window_queues
+    window_no = bindparam("b_window", type_=t.c.window_no.type)
+    due = and_(t.c.kind == "appointment", t.c.appointment_at <= bindparam("b_now"))
+    # A ticket transferred to this window ranks before the window's own queues.
+    priority = case((t.c.target_window == window_no, 0), else_=wq.c.priority)
+    return (
+        select(t.c.id)
+        .select_from(
+            t.outerjoin(
+                wq, and_(wq.c.queue_prefix == t.c.queue_prefix, wq.c.window_no == window_no)
+            )
+        )
+        .where(
+            t.c.status == "waiting",
+            or_(
+                t.c.target_window == window_no,
+                and_(t.c.target_window.is_(None), wq.c.window_no.is_not(None)),
+            ),
+        )
+        .order_by(
+            case((t.c.kind == "green", 0), else_=1),
+            case((due, 0), else_=1),
+            priority,
+            t.c.issued_at,
+            t.c.id,
+        )
+        .limit(CANDIDATES)
+    )
+
+
+_CANDIDATES = _candidates_stmt()
+_CANDIDATES_SKIP_LOCKED = _CANDIDATES.with_for_update(skip_locked=True, of=tickets)
+# Claim one candidate: the compare-and-set that makes two windows never share a ticket.
+_CLAIM = update(tickets).where(tickets.c.id == bindparam("b_id"), tickets.c.status == "waiting")
+_CLAIM_RETURNING = _CLAIM.returning(*tickets.c)
+
+
+def _is_postgresql(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
 # --- reads --------------------------------------------------------------------------------------
 
 
 def _ticket(conn: Connection, ticket_id: int) -> Any:
     row = None
     if 0 < ticket_id <= 2**63 - 1:
-        row = conn.execute(select(tickets).where(tickets.c.id == ticket_id)).first()
+        row = conn.execute(_TICKET, {"b_id": ticket_id}).first()
+    if row is None:
+        raise NotFound(f"There is no ticket {ticket_id}.")
+    return row
+
+
+def _ticket_for(conn: Connection, ctx: Ctx, ticket_id: int) -> Any:
+    """The ticket row plus `actor_window`: where the acting staff member is signed on."""
+    row = None
+    if 0 < ticket_id <= 2**63 - 1:
+        staff_no = ctx.actor.staff_no if ctx.actor is not None else None
+        row = conn.execute(_TICKET_FOR, {"b_id": ticket_id, "b_staff": staff_no}).first()
     if row is None:
         raise NotFound(f"There is no ticket {ticket_id}.")
     return row
@@ -106,25 +225,19 @@ def get_ticket(conn: Connection, ticket_id: int) -> Ticket:
 def _window(conn: Connection, no: int) -> Any:
     row = None
     if 0 <= no <= MAX_DB_INT:
-        row = conn.execute(select(windows).where(windows.c.no == no)).first()
+        row = conn.execute(_WINDOW, {"b_no": no}).first()
     if row is None:
         raise NotFound(f"There is no window {no} in this hall.")
     return row
 
 
-def _current(conn: Connection, window_no: int) -> Any:
-    return conn.execute(
-        select(tickets).where(tickets.c.window_no == window_no, tickets.c.status.in_(ACTIVE))
-    ).first()
-
-
 def window_of(conn: Connection, staff_no: str) -> int | None:
     """The window this staff member is signed on at, if any."""
-    return conn.execute(select(windows.c.no).where(windows.c.staff_no == staff_no)).scalar()
+    return conn.execute(_WINDOW_OF, {"b_staff": staff_no}).scalar()
 
 
 def _staff_label(conn: Connection, staff_no: str) -> str:
-    name = conn.execute(select(staff.c.name).where(staff.c.staff_no == staff_no)).scalar()
+    name = conn.execute(_STAFF_NAME, {"b_staff": staff_no}).scalar()
     return f"{name} ({staff_no})" if name else staff_no
 
 
@@ -147,17 +260,8 @@ def _actor(ctx: Ctx) -> Actor:
 
 def _next_seq(conn: Connection, prefix: str, day: date) -> int:
     """The queue's next daily sequence number, atomically (an upsert, no read-modify-write)."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = (
-        dialect.insert(ticket_sequences)
-        .values(queue_prefix=prefix, service_day=day, last_seq=1)
-        .on_conflict_do_update(
-            index_elements=[ticket_sequences.c.queue_prefix, ticket_sequences.c.service_day],
-            set_={"last_seq": ticket_sequences.c.last_seq + 1},
-        )
-        .returning(ticket_sequences.c.last_seq)
-    )
-    return int(conn.execute(stmt).scalar_one())
+    stmt = _NEXT_SEQ["postgresql" if _is_postgresql(conn) else "sqlite"]
+    return int(conn.execute(stmt, {"b_prefix": prefix, "b_day": day}).scalar_one())
 
 
 def issue_ticket(
@@ -171,9 +275,9 @@ def issue_ticket(
     if not (actor.is_supervisor or (actor.role == "device" and actor.device_kind == "kiosk")):
         raise Forbidden("Only a ticket kiosk or a supervisor can issue tickets.")
     prefix = require_text("queue", queue).strip().upper()
-    q = conn.execute(select(queues).where(queues.c.prefix == prefix)).first()
+    q = conn.execute(_QUEUE, {"b_prefix": prefix}).first()
     if q is None:
-        known = ", ".join(conn.execute(select(queues.c.prefix).order_by(queues.c.prefix)).scalars())
+        known = ", ".join(conn.execute(_QUEUE_PREFIXES).scalars())
         raise Invalid(
             f"There is no queue {queue!r}; this hall's queues are {known}.",
             fields={"queue": "unknown queue"},
@@ -207,26 +311,26 @@ def issue_ticket(
             f"Queue {prefix} ({q.name}) has issued all {q.daily_cap} tickets for today; "
             "offer an appointment for another day."
         )
-    ticket_id = conn.execute(
-        insert(tickets)
-        .values(
-            number=ticket_number(prefix, seq),
-            issued_queue=prefix,
-            queue_prefix=prefix,
-            service_day=day,
-            seq=seq,
-            kind=kind,
-            status="waiting",
-            issued_at=ctx.now,
-            appointment_at=slot,
-            recall_count=0,
-        )
-        .returning(tickets.c.id)
-    ).scalar_one()
-    row = _ticket(conn, ticket_id)
-    audit.record(conn, ctx, "ticket.issue", "ticket", ticket_id, before=None, after=_snapshot(row))
+    row = conn.execute(
+        _INSERT_TICKET,
+        {
+            "number": ticket_number(prefix, seq),
+            "issued_queue": prefix,
+            "queue_prefix": prefix,
+            "service_day": day,
+            "seq": seq,
+            "kind": kind,
+            "status": "waiting",
+            "issued_at": ctx.now,
+            "appointment_at": slot,
+            "recall_count": 0,
+        },
+    ).one()
+    model = ticket_model(row)
+    after = model.model_dump(mode="json")
+    audit.record(conn, ctx, "ticket.issue", "ticket", row.id, before=None, after=after)
     emit(conn, ctx, "queue.changed", queue=prefix)
-    return ticket_model(row)
+    return model
 
 
 # --- calling ------------------------------------------------------------------------------------
@@ -253,8 +357,21 @@ def _lock_window(conn: Connection, no: int) -> Any:
     """Read the window row; on PostgreSQL lock it so two calls at one window run one by one."""
     row = None
     if 0 <= no <= MAX_DB_INT:
-        query = select(windows).where(windows.c.no == no).with_for_update()
-        row = conn.execute(query).first()
+        row = conn.execute(_LOCK_WINDOW, {"b_no": no}).first()
+    if row is None:
+        raise NotFound(f"There is no window {no} in this hall.")
+    return row
+
+
+def _window_state(conn: Connection, no: int) -> Any:
+    """The window row (locked as in _lock_window) with its current ticket's `current_number`
+    and `current_status` (None when the window has no ticket called or in service)."""
+    row = None
+    if 0 <= no <= MAX_DB_INT:
+        if _is_postgresql(conn):
+            # Lock first, then read: the read must see what the lock holder committed.
+            conn.execute(_LOCK_WINDOW_NO, {"b_no": no}).first()
+        row = conn.execute(_WINDOW_STATE, {"b_no": no}).first()
     if row is None:
         raise NotFound(f"There is no window {no} in this hall.")
     return row
@@ -262,92 +379,74 @@ def _lock_window(conn: Connection, no: int) -> Any:
 
 def call_next(conn: Connection, ctx: Ctx, window_no: int) -> Ticket | None:
     """Call the next ticket for a window, or None when nothing waits for it."""
-    window = _lock_window(conn, window_no)
+    window = _window_state(conn, window_no)
     _guard_window(conn, ctx, window, "call tickets")
     if window.staff_no is None:
         raise Conflict(f"Window {window_no} is signed off; sign on first.")
     if window.pause_reason is not None:
         raise Conflict(f"Window {window_no} is paused ({window.pause_reason}); resume first.")
-    current = _current(conn, window_no)
-    if current is not None:
-        raise Conflict(current_ticket_sentence(current.number, current.status))
+    if window.current_number is not None:
+        raise Conflict(current_ticket_sentence(window.current_number, window.current_status))
 
-    t, wq = tickets, window_queues
-    due = and_(t.c.kind == "appointment", t.c.appointment_at <= ctx.now)
-    # A ticket transferred to this window ranks before the window's own queues.
-    priority = case((t.c.target_window == window_no, 0), else_=wq.c.priority)
-    candidates = (
-        select(t.c.id)
-        .select_from(
-            t.outerjoin(
-                wq, and_(wq.c.queue_prefix == t.c.queue_prefix, wq.c.window_no == window_no)
-            )
-        )
-        .where(
-            t.c.status == "waiting",
-            or_(
-                t.c.target_window == window_no,
-                and_(t.c.target_window.is_(None), wq.c.window_no.is_not(None)),
-            ),
-        )
-        .order_by(
-            case((t.c.kind == "green", 0), else_=1),
-            case((due, 0), else_=1),
-            priority,
-            t.c.issued_at,
-            t.c.id,
-        )
-        .limit(CANDIDATES)
-    )
-    if conn.dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True, of=t)
+    candidates = _CANDIDATES_SKIP_LOCKED if _is_postgresql(conn) else _CANDIDATES
+    returning = conn.dialect.update_returning
+    claim = {
+        "status": "called",
+        "window_no": window_no,
+        "staff_no": window.staff_no,
+        "called_at": ctx.now,
+        "recall_count": 0,
+    }
     for _attempt in range(10):
-        ids = list(conn.execute(candidates).scalars())
+        ids = list(conn.execute(candidates, {"b_window": window_no, "b_now": ctx.now}).scalars())
         if not ids:
             return None
         for ticket_id in ids:
-            claimed = conn.execute(
-                update(t)
-                .where(t.c.id == ticket_id, t.c.status == "waiting")
-                .values(
-                    status="called",
-                    window_no=window_no,
-                    staff_no=window.staff_no,
-                    called_at=ctx.now,
-                    recall_count=0,
-                )
-            )
-            if claimed.rowcount == 1:
-                return _after_call(conn, ctx, ticket_id, window_no)
+            params = {"b_id": ticket_id, **claim}
+            if returning:
+                row = conn.execute(_CLAIM_RETURNING, params).first()
+            elif conn.execute(_CLAIM, params).rowcount == 1:
+                row = _ticket(conn, ticket_id)
+            else:
+                row = None
+            if row is not None:
+                return _after_call(conn, ctx, row, window_no)
     raise Conflict(f"Window {window_no} could not claim a ticket (too busy); call again.")
 
 
-def _after_call(conn: Connection, ctx: Ctx, ticket_id: int, window_no: int) -> Ticket:
-    row = _ticket(conn, ticket_id)
-    before = {**_snapshot(row), "status": "waiting", "window_no": None, "called_at": None}
+def _after_call(conn: Connection, ctx: Ctx, row: Any, window_no: int) -> Ticket:
+    model = ticket_model(row)
+    after = model.model_dump(mode="json")
+    before = {**after, "status": "waiting", "window_no": None, "called_at": None}
     audit.record(
         conn,
         ctx,
         "ticket.call",
         "ticket",
-        ticket_id,
+        row.id,
         before=before,
-        after=_snapshot(row),
+        after=after,
         window_no=window_no,
     )
-    emit(
-        conn, ctx, "ticket.called", ticket_id=ticket_id, window_no=window_no, queue=row.queue_prefix
+    queue = row.queue_prefix
+    emit_many(
+        conn,
+        ctx,
+        [
+            ("ticket.called", {"ticket_id": row.id, "window_no": window_no, "queue": queue}),
+            ("queue.changed", {"queue": queue}),
+            ("window.changed", {"window_no": window_no}),
+        ],
     )
-    emit(conn, ctx, "queue.changed", queue=row.queue_prefix)
-    emit(conn, ctx, "window.changed", window_no=window_no)
-    return ticket_model(row)
+    return model
 
 
 # --- ticket transitions -------------------------------------------------------------------------
 
 
 def _guard_ticket(conn: Connection, ctx: Ctx, action: str, row: Any) -> str:
-    """Role checks and the state machine for one action on one ticket; the new status."""
+    """Role checks and the state machine for one action on one ticket; the new status.
+    `row` comes from _ticket_for (it carries the actor's window)."""
     actor = _actor(ctx)
     phrase = TRANSITIONS[action][2]
     if actor.role == "device" or (action in SUPERVISOR_ONLY and not actor.is_supervisor):
@@ -355,7 +454,7 @@ def _guard_ticket(conn: Connection, ctx: Ctx, action: str, row: Any) -> str:
         raise Forbidden(f"Only {who} can have a ticket {phrase}.")
     to = next_status(action, row.number, row.status)
     if not actor.is_supervisor:
-        own = window_of(conn, actor.staff_no)
+        own = row.actor_window
         if own is None:
             raise Forbidden("You are not signed on at a window; sign on first.")
         if row.window_no != own:
@@ -368,22 +467,30 @@ def _guard_ticket(conn: Connection, ctx: Ctx, action: str, row: Any) -> str:
 
 def _set(conn: Connection, row: Any, **values: Any) -> Any:
     """Compare-and-set: change the ticket only if nobody changed its status meanwhile."""
-    changed = conn.execute(
-        update(tickets)
-        .where(tickets.c.id == row.id, tickets.c.status == row.status)
-        .values(**values)
-    )
-    fresh = _ticket(conn, row.id)
-    if changed.rowcount != 1:
+    params = {"b_id": row.id, "b_status": row.status, **values}
+    fresh: Any = None
+    if conn.dialect.update_returning:
+        fresh = conn.execute(_SET_RETURNING, params).first()
+    elif conn.execute(_SET, params).rowcount == 1:
+        fresh = _ticket(conn, row.id)
+    if fresh is None:
+        now = _ticket(conn, row.id)
         raise Conflict(
-            f"Ticket {row.number} changed meanwhile (it is now {fresh.status}); refresh and retry."
+            f"Ticket {row.number} changed meanwhile (it is now {now.status}); refresh and retry."
         )
     return fresh
 
 
 def _finish_action(
-    conn: Connection, ctx: Ctx, action: str, before: Any, after: Any, window_no: int | None
+    conn: Connection,
+    ctx: Ctx,
+    action: str,
+    before: Any,
+    after: Any,
+    window_no: int | None,
+    events: list[tuple[str, dict[str, Any]]],
 ) -> Ticket:
+    model = ticket_model(after)
     audit.record(
         conn,
         ctx,
@@ -391,82 +498,79 @@ def _finish_action(
         "ticket",
         before.id,
         before=_snapshot(before),
-        after=_snapshot(after),
+        after=model.model_dump(mode="json"),
         window_no=window_no,
     )
-    return ticket_model(after)
+    emit_many(conn, ctx, events)
+    return model
 
 
 def recall(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
-    row = _ticket(conn, ticket_id)
+    row = _ticket_for(conn, ctx, ticket_id)
     _guard_ticket(conn, ctx, "recall", row)
     new = _set(conn, row, recall_count=row.recall_count + 1)
-    emit(
-        conn,
-        ctx,
-        "ticket.called",
-        ticket_id=row.id,
-        window_no=row.window_no,
-        queue=row.queue_prefix,
-    )
-    return _finish_action(conn, ctx, "recall", row, new, row.window_no)
+    called = {"ticket_id": row.id, "window_no": row.window_no, "queue": row.queue_prefix}
+    return _finish_action(conn, ctx, "recall", row, new, row.window_no, [("ticket.called", called)])
 
 
 def no_show(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
-    row = _ticket(conn, ticket_id)
+    row = _ticket_for(conn, ctx, ticket_id)
     to = _guard_ticket(conn, ctx, "no_show", row)
     new = _set(conn, row, status=to)
-    emit(conn, ctx, "queue.changed", queue=row.queue_prefix)
-    emit(conn, ctx, "window.changed", window_no=row.window_no)
-    return _finish_action(conn, ctx, "no_show", row, new, row.window_no)
+    events = [
+        ("queue.changed", {"queue": row.queue_prefix}),
+        ("window.changed", {"window_no": row.window_no}),
+    ]
+    return _finish_action(conn, ctx, "no_show", row, new, row.window_no, events)
 
 
 def start(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
-    row = _ticket(conn, ticket_id)
+    row = _ticket_for(conn, ctx, ticket_id)
     to = _guard_ticket(conn, ctx, "start", row)
     new = _set(conn, row, status=to, started_at=ctx.now)
-    emit(conn, ctx, "window.changed", window_no=row.window_no)
-    return _finish_action(conn, ctx, "start", row, new, row.window_no)
+    events = [("window.changed", {"window_no": row.window_no})]
+    return _finish_action(conn, ctx, "start", row, new, row.window_no, events)
 
 
 def finish(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
-    row = _ticket(conn, ticket_id)
+    row = _ticket_for(conn, ctx, ticket_id)
     to = _guard_ticket(conn, ctx, "finish", row)
     new = _set(conn, row, status=to, finished_at=ctx.now)
-    emit(conn, ctx, "window.changed", window_no=row.window_no)
-    emit(conn, ctx, "queue.changed", queue=row.queue_prefix)  # served today changed
-    return _finish_action(conn, ctx, "finish", row, new, row.window_no)
+    events = [
+        ("window.changed", {"window_no": row.window_no}),
+        ("queue.changed", {"queue": row.queue_prefix}),  # served today changed
+    ]
+    return _finish_action(conn, ctx, "finish", row, new, row.window_no, events)
 
 
 def hold(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
-    row = _ticket(conn, ticket_id)
+    row = _ticket_for(conn, ctx, ticket_id)
     to = _guard_ticket(conn, ctx, "hold", row)
     new = _set(conn, row, status=to)
-    emit(conn, ctx, "window.changed", window_no=row.window_no)
-    return _finish_action(conn, ctx, "hold", row, new, row.window_no)
+    events = [("window.changed", {"window_no": row.window_no})]
+    return _finish_action(conn, ctx, "hold", row, new, row.window_no, events)
 
 
 def call_back(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
     """A held ticket comes back into service at the window that held it."""
-    row = _ticket(conn, ticket_id)
+    row = _ticket_for(conn, ctx, ticket_id)
     to = _guard_ticket(conn, ctx, "call_back", row)
-    window = _lock_window(conn, row.window_no)
+    window = _window_state(conn, row.window_no)
     if window.staff_no is None:
         raise Conflict(
             f"Window {window.no} is signed off; sign on there to call {row.number} back."
         )
     if window.pause_reason is not None:
         raise Conflict(f"Window {window.no} is paused; resume first.")
-    current = _current(conn, window.no)
-    if current is not None:
+    if window.current_number is not None:
         raise Conflict(
             current_ticket_sentence(
-                current.number, current.status, f", then call {row.number} back"
+                window.current_number, window.current_status, f", then call {row.number} back"
             )
         )
     new = _set(conn, row, status=to, staff_no=window.staff_no)
-    emit(conn, ctx, "window.changed", window_no=window.no)
-    return _finish_action(conn, ctx, "call_back", row, new, window.no)
+    events = [("window.changed", {"window_no": window.no})]
+    return _finish_action(conn, ctx, "call_back", row, new, window.no, events)
 
 
 def transfer(
@@ -482,19 +586,19 @@ def transfer(
             "Give exactly one of queue or window_no to transfer to.",
             fields={"queue": "exactly one of queue, window_no"},
         )
-    row = _ticket(conn, ticket_id)
+    row = _ticket_for(conn, ctx, ticket_id)
     to = _guard_ticket(conn, ctx, "transfer", row)
     new_queue, target = row.queue_prefix, None
     if queue is not None:
         prefix = require_text("queue", queue).strip().upper()
-        if conn.execute(select(queues.c.prefix).where(queues.c.prefix == prefix)).first() is None:
+        if conn.execute(_QUEUE, {"b_prefix": prefix}).first() is None:
             raise Invalid(f"There is no queue {queue!r}.", fields={"queue": "unknown queue"})
         new_queue = prefix
     else:
         assert window_no is not None
         if (
             not 0 <= window_no <= MAX_DB_INT
-            or conn.execute(select(windows.c.no).where(windows.c.no == window_no)).first() is None
+            or conn.execute(_WINDOW, {"b_no": window_no}).first() is None
         ):
             raise Invalid(
                 f"There is no window {window_no} in this hall.",
@@ -519,30 +623,30 @@ def transfer(
         started_at=None,
         recall_count=0,
     )
-    emit(conn, ctx, "queue.changed", queue=row.queue_prefix)
+    events: list[tuple[str, dict[str, Any]]] = [("queue.changed", {"queue": row.queue_prefix})]
     if new_queue != row.queue_prefix:
-        emit(conn, ctx, "queue.changed", queue=new_queue)
-    emit(conn, ctx, "window.changed", window_no=row.window_no)
+        events.append(("queue.changed", {"queue": new_queue}))
+    events.append(("window.changed", {"window_no": row.window_no}))
     if target is not None:
-        emit(conn, ctx, "window.changed", window_no=target)
-    return _finish_action(conn, ctx, "transfer", row, new, row.window_no)
+        events.append(("window.changed", {"window_no": target}))
+    return _finish_action(conn, ctx, "transfer", row, new, row.window_no, events)
 
 
 def cancel(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
-    row = _ticket(conn, ticket_id)
+    row = _ticket_for(conn, ctx, ticket_id)
     to = _guard_ticket(conn, ctx, "cancel", row)
     new = _set(conn, row, status=to)
-    emit(conn, ctx, "queue.changed", queue=row.queue_prefix)
-    return _finish_action(conn, ctx, "cancel", row, new, None)
+    events = [("queue.changed", {"queue": row.queue_prefix})]
+    return _finish_action(conn, ctx, "cancel", row, new, None, events)
 
 
 def reactivate(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
     """A missed ticket waits again, keeping its place by arrival time."""
-    row = _ticket(conn, ticket_id)
+    row = _ticket_for(conn, ctx, ticket_id)
     to = _guard_ticket(conn, ctx, "reactivate", row)
     new = _set(conn, row, status=to, window_no=None, staff_no=None, called_at=None, recall_count=0)
-    emit(conn, ctx, "queue.changed", queue=row.queue_prefix)
-    return _finish_action(conn, ctx, "reactivate", row, new, row.window_no)
+    events = [("queue.changed", {"queue": row.queue_prefix})]
+    return _finish_action(conn, ctx, "reactivate", row, new, row.window_no, events)
 
 
 TICKET_ACTIONS = {
@@ -560,8 +664,10 @@ TICKET_ACTIONS = {
 # --- windows ------------------------------------------------------------------------------------
 
 
-def _window_changed(conn: Connection, ctx: Ctx, action: str, before: Any, window_no: int) -> None:
-    after = _window(conn, window_no)
+def _window_changed(
+    conn: Connection, ctx: Ctx, action: str, before: Any, after: dict[str, Any], window_no: int
+) -> None:
+    """Audit and announce a window change; `after` is what was just written (not re-read)."""
     audit.record(
         conn,
         ctx,
@@ -569,7 +675,7 @@ def _window_changed(conn: Connection, ctx: Ctx, action: str, before: Any, window
         "window",
         window_no,
         before=_window_snapshot(before),
-        after=_window_snapshot(after),
+        after=after,
         window_no=window_no,
     )
     emit(conn, ctx, "window.changed", window_no=window_no)
@@ -592,52 +698,50 @@ def sign_on(conn: Connection, ctx: Ctx, window_no: int) -> None:
     elsewhere = window_of(conn, actor.staff_no)
     if elsewhere is not None:
         raise Conflict(f"You are signed on at window {elsewhere}; sign off there first.")
-    changed = conn.execute(
-        update(windows)
-        .where(windows.c.no == window_no, windows.c.staff_no.is_(None))
-        .values(staff_no=actor.staff_no, pause_reason=None, pause_note=None, updated_at=ctx.now)
-    )
+    values = {"staff_no": actor.staff_no, "pause_reason": None, "pause_note": None}
+    changed = conn.execute(_SIGN_ON, {"b_no": window_no, **values, "updated_at": ctx.now})
     if changed.rowcount != 1:
         raise Conflict(f"Window {window_no} was just taken; refresh and choose another.")
-    _window_changed(conn, ctx, "sign_on", window, window_no)
+    _window_changed(conn, ctx, "sign_on", window, _window_snapshot_of(values), window_no)
+
+
+def _window_snapshot_of(values: dict[str, Any]) -> dict[str, Any]:
+    return {"staff_no": values["staff_no"], "pause_reason": values["pause_reason"]}
 
 
 def sign_off(conn: Connection, ctx: Ctx, window_no: int) -> None:
-    window = _lock_window(conn, window_no)
+    window = _window_state(conn, window_no)
     actor = _actor(ctx)
     if actor.role == "device":
         raise Forbidden("A device cannot sign a window off.")
     if window.staff_no is None:
         return  # already signed off: nothing to do
     _guard_window(conn, ctx, window, "sign off")
-    current = _current(conn, window_no)
-    if current is not None:
-        raise Conflict(current_ticket_sentence(current.number, current.status, ", then sign off"))
-    conn.execute(
-        update(windows)
-        .where(windows.c.no == window_no)
-        .values(staff_no=None, pause_reason=None, pause_note=None, updated_at=ctx.now)
-    )
-    _window_changed(conn, ctx, "sign_off", window, window_no)
+    if window.current_number is not None:
+        raise Conflict(
+            current_ticket_sentence(window.current_number, window.current_status, ", then sign off")
+        )
+    values = {"staff_no": None, "pause_reason": None, "pause_note": None}
+    conn.execute(_SET_WINDOW, {"b_no": window_no, **values, "updated_at": ctx.now})
+    _window_changed(conn, ctx, "sign_off", window, _window_snapshot_of(values), window_no)
 
 
 def pause(conn: Connection, ctx: Ctx, window_no: int, reason: str, note: str = "") -> None:
     """Pause only with no ticket called or in service: the citizen in front is served first."""
-    window = _lock_window(conn, window_no)
+    window = _window_state(conn, window_no)
     _guard_window(conn, ctx, window, "pause")
     if window.staff_no is None:
         raise Conflict(f"Window {window_no} is signed off; sign on first.")
     if window.pause_reason is not None:
         raise Conflict(f"Window {window_no} is already paused ({window.pause_reason}).")
-    current = _current(conn, window_no)
-    if current is not None:
-        raise Conflict(current_ticket_sentence(current.number, current.status, ", then pause"))
-    conn.execute(
-        update(windows)
-        .where(windows.c.no == window_no)
-        .values(pause_reason=reason, pause_note=require_text("note", note), updated_at=ctx.now)
-    )
-    _window_changed(conn, ctx, "pause", window, window_no)
+    if window.current_number is not None:
+        raise Conflict(
+            current_ticket_sentence(window.current_number, window.current_status, ", then pause")
+        )
+    values = {"pause_reason": reason, "pause_note": require_text("note", note)}
+    conn.execute(_SET_WINDOW, {"b_no": window_no, **values, "updated_at": ctx.now})
+    after = {"staff_no": window.staff_no, "pause_reason": reason}
+    _window_changed(conn, ctx, "pause", window, after, window_no)
 
 
 def resume(conn: Connection, ctx: Ctx, window_no: int) -> None:
@@ -645,9 +749,7 @@ def resume(conn: Connection, ctx: Ctx, window_no: int) -> None:
     _guard_window(conn, ctx, window, "resume")
     if window.pause_reason is None:
         raise Conflict(f"Window {window_no} is not paused.")
-    conn.execute(
-        update(windows)
-        .where(windows.c.no == window_no)
-        .values(pause_reason=None, pause_note=None, updated_at=ctx.now)
-    )
-    _window_changed(conn, ctx, "resume", window, window_no)
+    values = {"pause_reason": None, "pause_note": None}
+    conn.execute(_SET_WINDOW, {"b_no": window_no, **values, "updated_at": ctx.now})
+    after = {"staff_no": window.staff_no, "pause_reason": None}
+    _window_changed(conn, ctx, "resume", window, after, window_no)

@@ -49,7 +49,7 @@ from client.rating_models import (
 MAX_ID = 2**63 - 1
 LIST_LIMIT = 1000
 
-# --- who may do what ----------------------------------------------------------------------------
+# --- who may do what --------------------------------------------------------------------------
 
 
 def require_pad(actor: Actor) -> None:
@@ -75,7 +75,7 @@ def readable_staff(actor: Actor, staff_no: str | None) -> str | None:
     return actor.staff_no
 
 
-# --- rows → wire ----------------------------------------------------------------------------------
+# --- rows → wire ------------------------------------------------------------------------------
 
 _verifier = staff.alias("verifier")
 _clerk = staff.alias("clerk")
@@ -154,7 +154,7 @@ def _snapshot(row: Any) -> dict[str, Any]:
     return data
 
 
-# --- posting ----------------------------------------------------------------------------------------
+# --- posting ----------------------------------------------------------------------------------
 
 
 def rating_closes(finished_at: datetime, settings: Settings) -> datetime:
@@ -215,7 +215,9 @@ def post_rating(conn: Connection, ctx: Ctx, settings: Settings, body: RatingRequ
         "rated_by": actor.staff_no,
         "review_state": "pending" if body.level <= 2 else None,
     }
-    rating_id = conn.execute(insert(ratings).values(**values)).inserted_primary_key[0]
+    inserted = conn.execute(insert(ratings).values(**values)).inserted_primary_key
+    assert inserted is not None
+    rating_id = int(inserted[0])
     audit.record(
         conn,
         ctx,
@@ -241,10 +243,10 @@ def post_rating(conn: Connection, ctx: Ctx, settings: Settings, body: RatingRequ
         window_no=ticket.window_no,
         object_id=str(rating_id),
     )
-    return rating_model(_row(conn, int(rating_id)), ctx.now)
+    return rating_model(_row(conn, rating_id), ctx.now)
 
 
-# --- reading ------------------------------------------------------------------------------------------
+# --- reading ----------------------------------------------------------------------------------
 
 
 def get_rating(conn: Connection, actor: Actor, rating_id: int, now: datetime) -> Rating:
@@ -288,7 +290,7 @@ def list_ratings(
     return [rating_model(row, now) for row in conn.execute(query.limit(limit)).all()]
 
 
-# --- the 差评 loop -----------------------------------------------------------------------------------
+# --- the 差评 loop ----------------------------------------------------------------------------
 
 
 def _bad_row(conn: Connection, rating_id: int) -> Any:
@@ -416,7 +418,7 @@ def rectify(conn: Connection, ctx: Ctx, rating_id: int, body: RectifyRequest) ->
     )
 
 
-# --- defaults when the rating period ends -----------------------------------------------------------
+# --- defaults when the rating period ends -----------------------------------------------------
 
 # Without anything to insert, the watermark is still moved on once it lags this much, so the
 # next check reads a short stretch of tickets only.
@@ -438,10 +440,10 @@ def _unrated(since: datetime | None, cutoff: datetime) -> Any:
                 windows, windows.c.no == tickets.c.window_no
             )
         )
-        .where(tickets.c.status == "done", tickets.c.finished_at < cutoff, ratings.c.id.is_(None))
+        .where(tickets.c.status == "done", tickets.c.finished_at <= cutoff, ratings.c.id.is_(None))
     )
     if since is not None:
-        query = query.where(tickets.c.finished_at >= since)
+        query = query.where(tickets.c.finished_at > since)
     return query
 
 
@@ -492,9 +494,7 @@ def sweep_defaults(conn: Connection, ctx: Ctx, settings: Settings) -> int:
             .on_conflict_do_nothing(index_elements=["ticket_id"])
         )
     upsert = dialect.insert(rating_sweep).values(id=1, swept_until=cutoff)
-    conn.execute(
-        upsert.on_conflict_do_update(index_elements=["id"], set_={"swept_until": cutoff})
-    )
+    conn.execute(upsert.on_conflict_do_update(index_elements=["id"], set_={"swept_until": cutoff}))
     if rows:
         audit.record(
             conn,
@@ -522,4 +522,3 @@ def catch_up(store: Store) -> None:
             return
     with store.write() as conn:
         sweep_defaults(conn, Ctx(actor=None, now=now, hall=store.hall), settings)
-

@@ -269,3 +269,7 @@ case_sequences = Table(
     Column("service_day", Date, primary_key=True),
     Column("last_seq", Integer, nullable=False),
 )
+
+# Tables kept in their own modules, on this same metadata (imported last: they import us).
+from central import schema_escalations as _schema_escalations  # noqa: E402, F401
+from central import schema_ratings as _schema_ratings  # noqa: E402, F401

@@ -63,7 +63,7 @@ ratings = Table(
     Index("ix_ratings_review_state", "review_state"),
 )
 
-# How far the default-rating sweep has gone: every service finished before `swept_until`
+# How far the default-rating sweep has gone: every service finished at or before `swept_until`
 # has a rating (a citizen's or the default). One row (id 1).
 rating_sweep = Table(
     "rating_sweep",

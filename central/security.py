@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
-from typing import Any
+import time
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from central import audit
 from central.context import Actor, Ctx
@@ -18,6 +19,41 @@ from central.store import Store
 from client.models import LoginResponse, Staff
 
 BAD_LOGIN = "Wrong staff number or password."
+# How long an authenticated token is answered from memory before the database is asked again.
+# Expiry is still checked exactly on every request and logout here drops the entry at once; only a
+# logout through *another* server process sharing the database can take this long to be seen.
+SESSION_CACHE_S = 10.0
+SESSION_CACHE_MAX = 10_000
+
+_STAFF_ROW = (
+    select(staff, departments.c.name.label("department_name"))
+    .select_from(staff.outerjoin(departments, departments.c.code == staff.c.department_code))
+    .where(staff.c.staff_no == bindparam("staff_no"))
+)
+# The session and its staff member in one read.
+_SESSION = (
+    select(
+        sessions.c.expires_at,
+        sessions.c.revoked_at,
+        staff,
+        departments.c.name.label("department_name"),
+    )
+    .select_from(
+        sessions.outerjoin(staff, staff.c.staff_no == sessions.c.staff_no).outerjoin(
+            departments, departments.c.code == staff.c.department_code
+        )
+    )
+    .where(sessions.c.token_hash == bindparam("token_hash"))
+)
+
+
+class _Seen(NamedTuple):
+    """A session as last read: when (monotonic), until when it is valid, and whose it is.
+    actor None: revoked (a logout in this process)."""
+
+    read_at: float
+    expires_at: datetime | None
+    actor: Actor | None
 
 
 def token_hash(token: str) -> str:
@@ -25,11 +61,7 @@ def token_hash(token: str) -> str:
 
 
 def _staff_row(conn: Any, staff_no: str) -> Any:
-    return conn.execute(
-        select(staff, departments.c.name.label("department_name"))
-        .select_from(staff.outerjoin(departments, departments.c.code == staff.c.department_code))
-        .where(staff.c.staff_no == staff_no)
-    ).first()
+    return conn.execute(_STAFF_ROW, {"staff_no": staff_no}).first()
 
 
 def staff_model(row: Any) -> Staff:
@@ -103,36 +135,69 @@ def _verify(store: Store, stored_hash: str | None, password: str) -> bool:
         return False
 
 
+def _remembered(store: Store, digest: str, now: datetime) -> Actor | None:
+    """The actor for a token hash from the session cache, None when not cached (or stale);
+    401 for a cached session that has expired or was logged out."""
+    seen: _Seen | None = store.sessions_seen.get(digest)
+    if seen is None:
+        return None
+    if time.monotonic() - seen.read_at >= SESSION_CACHE_S:
+        store.sessions_seen.pop(digest, None)
+        return None
+    if seen.actor is None:
+        raise Unauthorized("Your session is not valid; log in again.")
+    if seen.expires_at is not None and seen.expires_at <= now:
+        raise Unauthorized("Your session has expired; log in again.")
+    return seen.actor
+
+
+def cached_actor(store: Store, token: str | None) -> Actor | None:
+    """The staff member behind a bearer token when memory knows, without touching the
+    database; None means "ask authenticate()". Raises 401 like authenticate()."""
+    if not token:
+        raise Unauthorized("Log in first: this needs a bearer token.")
+    return _remembered(store, token_hash(token), store.now())
+
+
 def authenticate(store: Store, token: str | None) -> Actor:
     """The staff member behind a bearer token, or 401."""
     if not token:
         raise Unauthorized("Log in first: this needs a bearer token.")
+    digest = token_hash(token)
     now = store.now()
+    actor = _remembered(store, digest, now)
+    if actor is not None:
+        return actor
+    read_at = time.monotonic()
     with store.read() as conn:
-        found = conn.execute(
-            select(sessions.c.expires_at, sessions.c.revoked_at, sessions.c.staff_no).where(
-                sessions.c.token_hash == token_hash(token)
-            )
-        ).first()
-        if found is None or found.revoked_at is not None:
-            raise Unauthorized("Your session is not valid; log in again.")
-        if found.expires_at <= now:
-            raise Unauthorized("Your session has expired; log in again.")
-        row = _staff_row(conn, found.staff_no)
-    if row is None or not row.active:
+        found = conn.execute(_SESSION, {"token_hash": digest}).first()
+    if found is None or found.revoked_at is not None:
+        raise Unauthorized("Your session is not valid; log in again.")
+    if found.expires_at <= now:
+        raise Unauthorized("Your session has expired; log in again.")
+    if found.staff_no is None or not found.active:
         raise Unauthorized("This account is no longer active.")
-    return actor_of(row)
+    actor = actor_of(found)
+    seen = store.sessions_seen
+    if len(seen) >= SESSION_CACHE_MAX:
+        seen.clear()
+    # setdefault: a logout that committed meanwhile left a tombstone, which must win.
+    seen.setdefault(digest, _Seen(read_at, found.expires_at, actor))
+    return actor
 
 
 def logout(store: Store, token: str, ctx: Ctx) -> None:
+    digest = token_hash(token)
     with store.write() as conn:
         conn.execute(
             update(sessions)
-            .where(sessions.c.token_hash == token_hash(token), sessions.c.revoked_at.is_(None))
+            .where(sessions.c.token_hash == digest, sessions.c.revoked_at.is_(None))
             .values(revoked_at=ctx.now)
         )
         assert ctx.actor is not None
         audit.record(conn, ctx, "auth.logout", "staff", ctx.actor.staff_no, before=None, after=None)
+    # After the commit, so a request that read the session just before cannot re-cache it.
+    store.sessions_seen[digest] = _Seen(time.monotonic(), None, None)
 
 
 def hash_password(store: Store, password: str) -> str:

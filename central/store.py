@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from argon2 import PasswordHasher
 from sqlalchemy import Connection, Engine
@@ -34,6 +35,8 @@ class Store:
     # SQLite: a one-connection engine for writes (see central.db.make_engine); else `engine`.
     # So never open a write transaction inside another one: it would wait for itself.
     writer: Engine | None = None
+    # Bearer token hash → what central.security last read about it (a short-lived cache).
+    sessions_seen: dict[str, Any] = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.settings.clock()

@@ -129,7 +129,7 @@ def change(now: TallyFigures, before: TallyFigures) -> TallyChange:
     )
 
 
-# --- calendar periods ---------------------------------------------------------------------------
+# --- calendar periods -------------------------------------------------------------------------
 
 
 def period_start(day: date, by: TallyBy) -> date:
@@ -167,7 +167,7 @@ def buckets(start: date, end: date, by: TallyBy) -> list[tuple[date, date, date]
     return found
 
 
-# --- reading ----------------------------------------------------------------------------------------
+# --- reading ----------------------------------------------------------------------------------
 
 
 def _counts(
@@ -241,11 +241,10 @@ def tally(
         )
 
     periods = [
-        period(first, last, previous_period(whole, by)) for first, last, whole in buckets(start, end, by)
+        period(first, last, previous_period(whole, by))
+        for first, last, whole in buckets(start, end, by)
     ]
-    total = period(
-        start, end, (start - timedelta(days=length), start - timedelta(days=1))
-    )
+    total = period(start, end, (start - timedelta(days=length), start - timedelta(days=1)))
     return RatingTally(
         staff_no=scope.staff_no,
         window_no=scope.window_no,
@@ -258,9 +257,7 @@ def tally(
     )
 
 
-def table(
-    conn: Connection, group: TableGroup, start: date, end: date, today: date
-) -> RatingTable:
+def table(conn: Connection, group: TableGroup, start: date, end: date, today: date) -> RatingTable:
     """One row per clerk, window or department that served in the range."""
     column = {
         "staff": tickets.c.staff_no,
@@ -272,11 +269,17 @@ def table(
         rows["" if row.key is None else str(row.key)].take(row)
     labels = _labels(conn, group)
     usual = _usual_windows(conn) if group == "staff" else {}
+
+    def window_of(key: str) -> int | None:
+        if group == "staff":
+            return usual.get(key)
+        return int(key) if key and group == "window" else None
+
     result = [
         TallyRow(
             key=key,
             label=labels.get(key, key or "—"),
-            window_no=usual.get(key) if group == "staff" else (int(key) if key and group == "window" else None),
+            window_no=window_of(key),
             figures=acc.figures(),
         )
         for key, acc in sorted(rows.items())

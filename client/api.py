@@ -47,6 +47,19 @@ from client.models import (
     TransferRequest,
     Window,
 )
+from client.rating_models import (
+    ExplainRequest,
+    Rating,
+    RatingRequest,
+    RatingTable,
+    RatingTally,
+    RectifyRequest,
+    ReviewState,
+    TableGroup,
+    TallyBy,
+    Verdict,
+    VerifyRequest,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -107,11 +120,13 @@ class CentralClient:
         *,
         json: BaseModel | None = None,
         params: dict[str, Any] | None = None,
+        idempotency_key: str | None = None,
     ) -> httpx.Response:
         headers = self.auth_headers()
         if method == "POST":
             # The same key on every retry: the server answers a repeat with the first result.
-            headers["Idempotency-Key"] = uuid.uuid4().hex
+            # A caller that may retry later (after a restart, say) passes a key it keeps.
+            headers["Idempotency-Key"] = idempotency_key or uuid.uuid4().hex
         body = json.model_dump(mode="json", exclude_none=True) if json is not None else None
         last: errors.CentralError | None = None
         for attempt in range(RETRIES + 1):
@@ -143,8 +158,16 @@ class CentralClient:
     async def _get(self, path: str, model: type[M], params: dict[str, Any] | None = None) -> M:
         return _parse(model, await self._request("GET", path, params=params))
 
-    async def _post(self, path: str, model: type[M], body: BaseModel | None = None) -> M:
-        return _parse(model, await self._request("POST", path, json=body))
+    async def _post(
+        self,
+        path: str,
+        model: type[M],
+        body: BaseModel | None = None,
+        *,
+        idempotency_key: str | None = None,
+    ) -> M:
+        response = await self._request("POST", path, json=body, idempotency_key=idempotency_key)
+        return _parse(model, response)
 
     # --- auth -------------------------------------------------------------------------------
 
@@ -257,8 +280,12 @@ class CentralClient:
     async def catalog_item(self, code: str) -> CatalogItem:
         return await self._get(f"/v1/catalog/items/{code}", CatalogItem)
 
-    async def create_case(self, request: CaseRequest) -> Case:
-        return await self._post("/v1/cases", Case, request)
+    async def create_case(
+        self, request: CaseRequest, *, idempotency_key: str | None = None
+    ) -> Case:
+        """Store a case. Pass the key the intake keeps with its draft, so a retry after a lost
+        answer (even after a restart) returns the stored case instead of taking it twice."""
+        return await self._post("/v1/cases", Case, request, idempotency_key=idempotency_key)
 
     async def case(self, case_no: str) -> Case:
         return await self._get(f"/v1/cases/{case_no}", Case)
@@ -328,6 +355,83 @@ class CentralClient:
         """销号, or with `out_of_scope` set: closed as not the hall's matter."""
         return await self._post(f"/v1/escalations/{no}/close", Escalation, request)
 
+    # --- 好差评 ratings (the "ratings" helper; models in client/rating_models.py) ----------------
+
+    async def post_rating(self, request: RatingRequest) -> Rating:
+        """The rating pad's rating of a finished service (Conflict: rated already / closed)."""
+        return await self._post("/v1/ratings", Rating, request)
+
+    async def rating_tally(
+        self,
+        start: date,
+        end: date,
+        *,
+        by: TallyBy = "day",
+        staff: str | None = "me",
+        window: int | None = None,
+        department: str | None = None,
+    ) -> RatingTally:
+        """Tally of [start, end] (hall-local days); staff "me" for a clerk's own, None: hall."""
+        params: dict[str, Any] = {"from": start.isoformat(), "to": end.isoformat(), "by": by}
+        extra = {"staff": staff, "window": window, "department": department}
+        params.update({k: v for k, v in extra.items() if v is not None})
+        return await self._get("/v1/ratings/tally", RatingTally, params)
+
+    async def rating_table(
+        self, start: date, end: date, group: TableGroup = "staff"
+    ) -> RatingTable:
+        params = {"from": start.isoformat(), "to": end.isoformat(), "group": group}
+        return await self._get("/v1/ratings/table", RatingTable, params)
+
+    async def ratings(
+        self,
+        *,
+        staff: str | None = "me",
+        bad: bool | None = None,
+        open_only: bool = False,
+        states: list[ReviewState] | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        limit: int = 200,
+    ) -> list[Rating]:
+        params: dict[str, Any] = {"limit": limit}
+        if staff is not None:
+            params["staff"] = staff
+        if bad is not None:
+            params["bad"] = "true" if bad else "false"
+        if open_only:
+            params["open"] = "true"
+        if states:
+            params["state"] = list(states)
+        if start is not None:
+            params["from"] = start.isoformat()
+        if end is not None:
+            params["to"] = end.isoformat()
+        response = await self._request("GET", "/v1/ratings", params=params)
+        try:
+            return _RATING_LIST.validate_json(response.content)
+        except ValidationError as exc:
+            raise _contract_error(response) from exc
+
+    async def rating(self, rating_id: int) -> Rating:
+        return await self._get(f"/v1/ratings/{rating_id}", Rating)
+
+    async def explain_rating(self, rating_id: int, text: str) -> Rating:
+        body = ExplainRequest(text=text)
+        return await self._post(f"/v1/ratings/{rating_id}/explain", Rating, body)
+
+    async def verify_rating(
+        self, rating_id: int, verdict: Verdict, note: str = "", rectify_days: int | None = None
+    ) -> Rating:
+        body = VerifyRequest(verdict=verdict, note=note, rectify_days=rectify_days)
+        return await self._post(f"/v1/ratings/{rating_id}/verify", Rating, body)
+
+    async def rectify_rating(self, rating_id: int, note: str) -> Rating:
+        body = RectifyRequest(note=note)
+        return await self._post(f"/v1/ratings/{rating_id}/rectify", Rating, body)
+
+    # --- end of ratings ----------------------------------------------------------------------
+
     # --- live and audit ---------------------------------------------------------------------
 
     async def poll_events(self, after: int) -> EventsPage:
@@ -346,6 +450,7 @@ class CentralClient:
 
 _AUDIT_LIST = TypeAdapter(list[AuditRecord])
 _CASE_LIST = TypeAdapter(list[Case])
+_RATING_LIST = TypeAdapter(list[Rating])  # ratings
 
 
 def _parse(model: type[M], response: httpx.Response) -> M:

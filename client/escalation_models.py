@@ -11,6 +11,7 @@ assigned may be resolved directly.) Every step appends to the timeline; nothing 
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Literal
 
@@ -49,6 +50,34 @@ OUT_OF_SCOPE_REASONS: tuple[OutOfScopeReason, ...] = ("litigation", "petition", 
 EscalationAction = Literal[
     "register", "assign", "progress", "resolve", "callback", "close", "out_of_scope"
 ]
+# The state machine, defined once (the server enforces it, the terminal greys out keys by it):
+# step → (the states it may start from, the state it leads to).
+STEPS: dict[str, tuple[tuple[EscalationStatus, ...], EscalationStatus]] = {
+    "assign": (("registered", "assigned", "in_progress"), "assigned"),
+    "progress": (("assigned", "in_progress"), "in_progress"),
+    "resolve": (("assigned", "in_progress"), "resolved"),
+    "callback": (("resolved",), "called_back"),
+    "close": (("called_back",), "closed"),
+    "out_of_scope": (("registered", "assigned", "in_progress"), "out_of_scope"),
+}
+
+
+def step_allowed(step: str, status: str) -> bool:
+    allowed = STEPS.get(step)
+    return allowed is not None and status in allowed[0]
+
+
+_PHONE = re.compile(r"[0-9+\-() ]+")
+
+
+def phone_problem(phone: str) -> str | None:
+    """Why a call-back number is not usable (None: fine). Landlines (0591-87654321), mobiles
+    and 12345 extensions all pass; the server and the form apply the same rule."""
+    value = phone.strip()
+    digits = sum(c.isdigit() for c in value)
+    if not _PHONE.fullmatch(value) or not 5 <= digits <= 20:
+        return "digits only (with + - ( ) or spaces), 5 to 20 digits"
+    return None
 
 
 class Reporter(Wire):

@@ -52,7 +52,9 @@ class RatingRequest(Wire):
     case_no: str | None = Field(
         default=None, max_length=40, description="the case taken at that service, if any"
     )
-    level: int = Field(ge=1, le=5, description="非常满意 5, 满意 4, 基本满意 3, 不满意 2, 非常不满意 1")
+    level: int = Field(
+        ge=1, le=5, description="非常满意 5, 满意 4, 基本满意 3, 不满意 2, 非常不满意 1"
+    )
     reasons: list[RatingReason] = Field(default_factory=list, max_length=10)
     comment: str = Field(default="", max_length=500)
     channel: PostedChannel = "pad"

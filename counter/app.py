@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from client.api import CentralClient
     from counter.credentials import CachedToken, TokenStore
     from counter.demo import DemoAccount, DemoHall
+    from screens.intake import IntakeEscalation
 
 # Events after which the counter screen re-fetches; bursts are folded into one fetch.
 REFRESH_DEBOUNCE_S = 0.3
@@ -112,6 +113,11 @@ class CounterApp(App[None]):
     @property
     def is_demo(self) -> bool:
         return self.demo is not None
+
+    async def prepare_window(self, no: int) -> None:
+        """In the demo, send a simulated colleague away from the window the trainee takes."""
+        if self.demo is not None:
+            await self.demo.free_window(no)
 
     @property
     def demo_accounts(self) -> Sequence[DemoAccount]:
@@ -249,7 +255,27 @@ class CounterApp(App[None]):
         if not self._live_started:
             self._live_started = True
             self.live_events()
+            self.after_first_counter()
         self.schedule_refresh(0)
+
+    def after_first_counter(self) -> None:
+        """Once per run, off the start-up path: nudge about unfinished intakes (a crash, a
+        closed terminal) and warm the catalog so the first F5 needs no fetch."""
+        from counter import catalog_cache
+        from screens.intake import announce_drafts
+
+        announce_drafts(self)
+        self.run_worker(
+            catalog_cache.refresh(self.client, self.token_key),
+            group="catalog-warm",
+            exit_on_error=False,
+        )
+
+    def on_intake_escalation(self, message: IntakeEscalation) -> None:
+        """F9 inside the intake: the escalation form, prefilled with its ticket, case, item."""
+        from screens.escalation.hooks import raise_from_intake
+
+        raise_from_intake(self, message)
 
     # --- live events and re-fetching ----------------------------------------------------------
 
@@ -270,13 +296,33 @@ class CounterApp(App[None]):
 
     def on_hall_event(self, message: HallEvent) -> None:
         event = message.event
+        if event.type == "escalation.changed":
+            from screens.escalation.hooks import escalation_changed
+
+            escalation_changed(self.screen_stack, event.object_id)
+            return
         mine = {q.prefix for q in self.session.window_queues()}
         if event.type == "queue.changed" and event.queue is not None and event.queue not in mine:
             return
         if event.type == "window.changed" and event.window_no not in (None, self.session.window_no):
             return
+        if event.type == "rating.received":
+            self.rating_arrived(event.window_no)
+            return
         if event.type in ("queue.changed", "window.changed", "ticket.called"):
             self.schedule_refresh(REFRESH_DEBOUNCE_S)
+
+    def rating_arrived(self, window_no: int | None) -> None:
+        """A rating (or a 差评 step) arrived: refresh the tally line and open 差评 queues."""
+        from screens.ratings.review_queue import BadQueueScreen
+        from screens.widgets.tally_line import TallyLine
+
+        for screen in self.screen_stack:
+            if window_no == self.session.window_no:
+                for line in screen.query(TallyLine):
+                    line.reload()
+            if isinstance(screen, BadQueueScreen) and screen.is_mounted:
+                screen.reload()
 
     def schedule_refresh(self, delay: float) -> None:
         if self._refresh_timer is not None:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from client.api import CentralClient
 
 if TYPE_CHECKING:
+    from counter.rating_simulator import RatingSimulator
     from counter.simulator import HallSimulator
 
 DEMO_URL = "http://demo.local"
@@ -56,6 +57,7 @@ class DemoHall:
         db_path: Path,
         seed: int,
         simulator: HallSimulator | None,
+        raters: RatingSimulator | None = None,
     ) -> None:
         self.app = app
         self.transport = transport
@@ -63,6 +65,7 @@ class DemoHall:
         self.db_path = db_path
         self.seed = seed
         self.simulator = simulator
+        self.raters = raters
         self.client = self.new_client()
         self._tempdir = tempdir
         self._started = False
@@ -92,6 +95,8 @@ class DemoHall:
         self._started = True
         if self.simulator is not None:
             await self.simulator.start()
+        if self.raters is not None:
+            await self.raters.start()
 
     async def free_window(self, no: int) -> None:
         """Make sure no simulated colleague works at window `no` (the trainee signs on there)."""
@@ -103,6 +108,8 @@ class DemoHall:
         if self._closed:
             return
         self._closed = True
+        if self.raters is not None:
+            await self.raters.aclose()
         if self.simulator is not None:
             await self.simulator.aclose()
         with contextlib.suppress(Exception):
@@ -162,7 +169,9 @@ def build_demo(
         raise
 
     simulator: HallSimulator | None = None
+    raters: RatingSimulator | None = None
     if simulate:
+        from counter.rating_simulator import RatingSimulator
         from counter.simulator import HallSimulator
 
         def new_client() -> CentralClient:
@@ -176,6 +185,8 @@ def build_demo(
             exclude_windows={TRAINEE_WINDOW, *exclude_windows},
             clock=clock,
         )
+        # Citizens rate finished services on the pad a little later (pad01).
+        raters = RatingSimulator(new_client, seed=seed, speed=speed)
     return DemoHall(
         app=app,
         transport=transport,
@@ -184,4 +195,5 @@ def build_demo(
         db_path=db_path,
         seed=seed,
         simulator=simulator,
+        raters=raters,
     )

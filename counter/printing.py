@@ -1,7 +1,8 @@
 """Printing and saving the intake's documents (受理通知书, 一次性告知书 …).
 
-The hall configures a print command (`print_command = "lp -d counter5"` in [counter]); the
-document goes to it on stdin as UTF-8. Both functions block: call them from a thread worker.
+The hall configures a print command (`command = "lp -d counter5"` in [print], or
+--print-command); the document goes to it on stdin as UTF-8. Both functions block: call them
+from a thread worker.
 """
 
 from __future__ import annotations

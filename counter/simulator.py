@@ -43,6 +43,8 @@ BURST_GAP_S = (0.5, 2.0)
 # Above this many waiting tickets the kiosk slows down, as a full hall does (and the demo
 # database stays small however long the class runs).
 SOFT_WAITING_CAP = 40
+# The doors opened a while ago: a demo starts with citizens already waiting in line.
+MORNING_BACKLOG = 18
 GREEN_P = 0.08
 APPOINTMENT_P = 0.15
 # Per-colleague behaviour.
@@ -174,7 +176,10 @@ class _Kiosk(_Actor):
         names = {queue.prefix: queue.name for queue in hall.queues}
         weights = queue_weights(hall.queues, self.rng)
         prefixes, shares = list(weights), list(weights.values())
-        waiting = 0
+        for _ in range(MORNING_BACKLOG):
+            queue = self.rng.choices(prefixes, shares)[0]
+            await self.issue(queue, names.get(queue, ""))
+        waiting = MORNING_BACKLOG
         burst = 0
         issued = 0
         while not self.stop.is_set():

@@ -31,6 +31,8 @@ class Host(Protocol):
 
     def now(self) -> datetime: ...
 
+    async def prepare_window(self, no: int) -> None: ...
+
 
 def host(app: App[object]) -> Host:
     """The running CounterApp, seen through what screens may use."""

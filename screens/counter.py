@@ -27,6 +27,7 @@ from screens.pause_reason import PauseReasonScreen
 from screens.transfer import TransferScreen, TransferTarget
 from screens.widgets.queue_panel import QueuePanel
 from screens.widgets.status_line import StatusLine, seconds_to_next_minute
+from screens.widgets.tally_line import TallyLine
 from screens.widgets.ticket_panel import TicketPanel
 from screens.widgets.today_panel import TodayPanel
 
@@ -63,6 +64,7 @@ class CounterScreen(Screen[None]):
         Binding("f9,e", "escalate", "keys.escalate", id="escalate"),
         Binding("f10,p", "pause", "keys.pause", id="pause"),
         Binding("f11,s", "my_ratings", "keys.my_ratings", id="my_ratings"),
+        Binding("f12,l", "escalations", "keys.escalations", id="escalations"),
     ]
 
     def __init__(self) -> None:
@@ -76,6 +78,7 @@ class CounterScreen(Screen[None]):
             with Vertical(id="counter-left"):
                 yield TicketPanel()
                 yield TodayPanel()
+                yield TallyLine()
             with Vertical(id="counter-right"):
                 yield QueuePanel()
         yield Footer(compact=True, show_command_palette=False)
@@ -238,13 +241,31 @@ class CounterScreen(Screen[None]):
         self.app.push_screen(PauseReasonScreen(), chosen)
 
     def action_intake(self) -> None:
-        self.notify(t("counter.intake_soon"))
+        from screens.intake import open_intake
+
+        if host(self.app).session.can("start"):
+            self.action_start()  # the called citizen is here: taking the case starts service
+        open_intake(self.app)
 
     def action_escalate(self) -> None:
-        self.notify(t("counter.escalate_soon"))
+        from screens.escalation.hooks import raise_from_counter
+
+        raise_from_counter(self.app)  # the form, prefilled with the ticket at the window
+
+    def action_escalations(self) -> None:
+        from screens.escalation.hooks import open_escalations
+
+        open_escalations(self.app)  # supervisor → the hall's ledger; clerk → their own
 
     def action_my_ratings(self) -> None:
-        self.notify(t("counter.ratings_soon"))
+        from screens.ratings.my_ratings import MyRatingsScreen
+        from screens.ratings.review_queue import BadQueueScreen
+
+        staff = host(self.app).session.staff
+        if staff is not None and staff.role in ("supervisor", "admin"):
+            self.app.push_screen(BadQueueScreen())
+        else:
+            self.app.push_screen(MyRatingsScreen())
 
     # --- answers ----------------------------------------------------------------------------
 

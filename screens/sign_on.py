@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
@@ -40,12 +41,33 @@ def window_label(window: Window, me: str | None) -> Text:
 class SignOnScreen(Screen[None]):
     CSS_PATH = "sign_on.tcss"
     HELP_TOPIC = "sign_on"
+    # A supervisor runs the hall without a window: the 差评 queue and the escalation ledger.
+    BINDINGS = [
+        Binding("f11,s", "bad_queue", "keys.bad_queue", id="bad_queue"),
+        Binding("f12,l", "escalations", "keys.escalations", id="escalations"),
+    ]
 
     def __init__(self, default_window: int | None = None) -> None:
         super().__init__()
         self._bindings = localized(self._bindings)
         self.default_window = default_window
         self.busy = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("bad_queue", "escalations"):
+            staff = host(self.app).session.staff
+            return staff is not None and staff.role in ("supervisor", "admin")
+        return True
+
+    def action_bad_queue(self) -> None:
+        from screens.ratings.review_queue import BadQueueScreen
+
+        self.app.push_screen(BadQueueScreen())
+
+    def action_escalations(self) -> None:
+        from screens.escalation.hooks import open_escalations
+
+        open_escalations(self.app)
 
     def compose(self) -> ComposeResult:
         app = host(self.app)
@@ -92,6 +114,7 @@ class SignOnScreen(Screen[None]):
     @work(exclusive=True, group="sign_on")
     async def sign_on(self, no: int) -> None:
         try:
+            await host(self.app).prepare_window(no)
             window = await host(self.app).client.sign_on(no)
         except CentralError as error:
             self.post_message(ApiFailed(error, action="sign_on"))

@@ -20,7 +20,9 @@ def _client(handler: httpx.MockTransport) -> CentralClient:
 
 
 def _error(status: int, code: str, message: str, fields: dict[str, str] | None = None) -> bytes:
-    return json.dumps({"error": {"code": code, "message": message, "fields": fields or {}}}).encode()
+    return json.dumps(
+        {"error": {"code": code, "message": message, "fields": fields or {}}}
+    ).encode()
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,9 @@ class QuietDemo:
     async def start(self) -> None:
         return None
 
+    async def free_window(self, no: int) -> None:
+        return None
+
     async def aclose(self) -> None:
         return None
 

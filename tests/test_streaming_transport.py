@@ -12,7 +12,6 @@ import httpx
 from client.asgi import StreamingASGITransport
 
 
-
 def make_endless_app(stopped: asyncio.Event) -> Any:
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         assert scope["type"] == "http"
@@ -62,7 +61,9 @@ async def test_app_failure_before_start_is_a_transport_error() -> None:
     async def broken(scope: dict[str, Any], receive: Any, send: Any) -> None:
         raise RuntimeError("boom")
 
-    async with httpx.AsyncClient(transport=StreamingASGITransport(broken), base_url="http://t") as h:
+    async with httpx.AsyncClient(
+        transport=StreamingASGITransport(broken), base_url="http://t"
+    ) as h:
         try:
             await h.get("/")
         except RuntimeError as exc:

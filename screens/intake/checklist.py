@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Static
 from client.case_models import MaterialState
 from client.catalog_models import CatalogItem, Material
 from counter.i18n import t
-from screens.intake.state import Earlier
+from screens.intake.state import Earlier, lacking
 from screens.text import plain
 
 STATE_STYLE: dict[str, str] = {
@@ -91,7 +91,7 @@ class ChecklistStep(Vertical):
                         "intake.checklist.earlier",
                         case_no=earlier.case_no,
                         date=earlier.created_at[:10],
-                        count=sum(1 for s in earlier.states.values() if s in ("missing", "flawed")),
+                        count=len(lacking(item, earlier.states)),
                     ),
                 )
             )

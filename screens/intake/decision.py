@@ -89,7 +89,10 @@ class DecisionStep(VerticalScroll):
             self.query_one(f"#row-{field}").display = shown
             if not shown:
                 self.query_one(f"#error-{field}").display = False
-        self.query_one("#decision-summary", Static).update(self.summary(state, item, due))
+        summary = self.summary(state, item, due)
+        box = self.query_one("#decision-summary", Static)
+        box.update(summary)
+        box.display = bool(summary.plain)
 
     def summary(self, state: IntakeState, item: CatalogItem, due: DueDateAnswer | None) -> Text:
         decision = state.decision

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 from counter.i18n import t
 from counter.intake_draft import Draft
 from screens.keys import localized
-from screens.text import plain
+from screens.text import clean, plain
 
 NEW = "new"
 
@@ -63,7 +63,10 @@ class DocumentScreen(ModalScreen[None]):
         with Vertical(classes="dialog document-dialog"):
             yield Static(plain(self.heading), classes="dialog-title")
             with VerticalScroll(classes="document-scroll"):
-                yield Static(plain(self.text), classes="document")
+                yield Static(
+                    Text("\n".join(clean(line) for line in self.text.splitlines()), no_wrap=True),
+                    classes="document",
+                )
             yield Static(t("intake.document.close_hint"), classes="dialog-hint")
 
     def action_close(self) -> None:

@@ -83,6 +83,12 @@ def field(label: str, value: str, width: int = WIDTH) -> list[str]:
     return [head + body[0]] + [" " * indent + rest for rest in body[1:]]
 
 
+def mask_mobile(mobile: str) -> str:
+    """138****8000: enough to recognise one's own number, not enough to call it."""
+    digits = "".join(mobile.split())
+    return digits[:3] + "****" + digits[-4:] if len(digits) >= 11 else mask_id(digits)
+
+
 def cn_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
@@ -106,7 +112,7 @@ def _applicant_lines(applicant: Applicant) -> list[str]:
         if applicant.contact:
             lines += field("联系人", clean(applicant.contact))
     if applicant.mobile:
-        lines += field("联系电话", mask_id(clean(applicant.mobile)))
+        lines += field("联系电话", mask_mobile(clean(applicant.mobile)))
     agent = applicant.agent
     if agent is not None:
         kind = ID_KIND_NAMES.get(agent.id_kind, "证件")
@@ -190,14 +196,13 @@ def render(case: Case, item: CatalogItem | None = None, hall: str = "") -> str:
     lines.append("")
     if case.decision in ("accept", "tolerate"):
         accepted = cn_date(_local(case.created_at))
-        lines += wrap(
-            f"你（单位）提交的申请材料齐全、符合法定形式，本机关于{accepted}予以受理。", WIDTH
-        )
         if case.decision == "tolerate":
-            lines[-1:] = wrap(
-                f"你（单位）提交的申请主要材料齐全、符合法定形式，本机关于{accepted}予以容缺受理。",
-                WIDTH,
+            said = (
+                f"你（单位）提交的申请主要材料齐全、符合法定形式，本机关于{accepted}予以容缺受理。"
             )
+        else:
+            said = f"你（单位）提交的申请材料齐全、符合法定形式，本机关于{accepted}予以受理。"
+        lines += wrap(said, WIDTH)
         lines += _due_lines(case, item)
         lines += _delivery_lines(case)
         lines.append("")
@@ -236,7 +241,7 @@ def render(case: Case, item: CatalogItem | None = None, hall: str = "") -> str:
             form = f"（{FORMS[material.form]}{material.copies}份）" if material else ""
             lines += wrap(f"{no}. {clean(entry.material)}{form}", WIDTH)
             reason = "未提供" if entry.state == "missing" else "材料有误，需重新提供"
-            if entry.note:
+            if entry.note.strip() and entry.note.strip() != reason:
                 reason += f"：{clean(entry.note)}"
             lines += ["   " + part for part in wrap(reason, WIDTH - 3)]
         lines.append("")

@@ -10,7 +10,7 @@ only post messages; the handlers here own the state.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -62,7 +62,6 @@ from screens.intake.state import (
     STEPS,
     IntakeState,
     Step,
-    already_stored,
     applicant_problems,
     build_applicant,
     build_request,
@@ -73,6 +72,7 @@ from screens.intake.state import (
     possible_decisions,
     restore,
     start_from_earlier,
+    submit_key,
     suggested,
     unchecked,
 )
@@ -94,6 +94,17 @@ STEP_KEYS: dict[str, Step] = {
 }
 # A lost answer: the case may or may not be stored; look before sending again.
 UNCERTAIN = (errors.Unreachable, errors.Timeout, errors.ServerError)
+
+
+def document_text(document: str) -> Text:
+    """A document for the screen: literal text, line by line, no control characters."""
+    return Text("\n".join(clean(line) for line in document.splitlines()), no_wrap=True)
+
+
+def _one_line(text: Text) -> Text:
+    text.no_wrap = True
+    text.overflow = "ellipsis"
+    return text
 
 
 class IntakeScreen(Screen[Case | None]):
@@ -313,7 +324,7 @@ class IntakeScreen(Screen[Case | None]):
         elif step == "decision" and item is not None:
             self.enter_decision(item)
         elif step == "document":
-            self.query_one("#document", Static).update(plain(self.document))
+            self.query_one("#document", Static).update(document_text(self.document))
             self.query_one("#step-document").focus()
         self.redraw()
         self.save_draft()
@@ -504,7 +515,10 @@ class IntakeScreen(Screen[Case | None]):
         self.state.marks[material.name] = state
         self.state.request = None
         self.show_checklist()
-        checklist.next_open(self.state.marks)
+        if state == "flawed" and not self.state.notes.get(material.name):
+            self.action_note()  # a notice must say what is wrong: ask now, move on after
+        else:
+            checklist.next_open(self.state.marks)
         self.redraw()
         self.save_draft()
 
@@ -530,6 +544,8 @@ class IntakeScreen(Screen[Case | None]):
             else:
                 self.state.notes.pop(name, None)
             self.show_checklist()
+            if name in self.state.marks:
+                self.query_one(ChecklistStep).next_open(self.state.marks)
             self.save_draft()
 
         self.app.push_screen(NoteScreen(name, self.state.notes.get(name, "")), noted)
@@ -628,35 +644,17 @@ class IntakeScreen(Screen[Case | None]):
                     break
             return
         request = build_request(self.state, item)
-        if request != self.state.request:
-            self.state.request = request
-            self.state.attempted_at = None  # a different case: nothing of it can be stored yet
-        since = self.state.attempted_at
-        if since is None:
-            self.state.attempted_at = host(self.app).now()
-        self.save_draft()  # before sending: a crash now keeps the request
+        self.state.request = request
+        self.save_draft()  # before sending: a crash now keeps the request (and so its key)
         self.submitting = True
         step.say(Text(t("intake.decide.sending"), style="italic"))
         self.refresh_bindings()
-        self.send_case(request, since, self.staff_no)
+        self.send_case(request, submit_key(self.draft_id, request))
 
     @work(exclusive=True, group="intake-submit")
-    async def send_case(self, request: Any, since: datetime | None, staff_no: str) -> None:
-        client = host(self.app).client
+    async def send_case(self, request: Any, key: str) -> None:
         try:
-            if since is not None:
-                # An earlier attempt's answer was lost: it may have been stored. Look first.
-                lookup = request.applicant.id_number or request.applicant.uscc or ""
-                found = already_stored(
-                    await client.cases_for_applicant(lookup),
-                    request,
-                    staff_no,
-                    since - timedelta(minutes=1),
-                )
-                if found is not None:
-                    self.post_message(CaseStored(found, adopted=True))
-                    return
-            case = await client.create_case(request)
+            case = await host(self.app).client.create_case(request, idempotency_key=key)
         except errors.CentralError as error:
             self.post_message(SubmitFailed(error))
             return
@@ -686,10 +684,8 @@ class IntakeScreen(Screen[Case | None]):
         elif isinstance(error, errors.Invalid):
             said = "; ".join(f"{clean(k)}: {clean(v)}" for k, v in error.fields.items())
             text = describe(error, host(self.app).client.base_url) + (f" ({said})" if said else "")
-            self.state.attempted_at = None  # refused outright: nothing was stored
         else:
             text = describe(error, host(self.app).client.base_url)
-            self.state.attempted_at = None
         if isinstance(error, errors.AuthExpired):
             self.app.post_message(ApiFailed(error, action="intake"))
         step.say(Text(text, style="bold"))
@@ -805,10 +801,7 @@ class IntakeScreen(Screen[Case | None]):
         if form.name.strip() and self.state.step not in ("item", "applicant"):
             number = form.id_number if form.kind == "person" else form.uscc
             parts.append(Text.assemble(plain(form.name.strip()), " ", plain(mask_id(number))))
-        line = Text(" · ").join(parts)
-        line.no_wrap = True
-        line.overflow = "ellipsis"
-        return Text.assemble(" ", line)
+        return _one_line(Text.assemble(" ", Text(" · ").join(parts)))
 
     def steps_line(self) -> Text:
         line = Text(" ")
@@ -827,9 +820,9 @@ class IntakeScreen(Screen[Case | None]):
         """Which decisions are still open, whatever the step."""
         step, item = self.state.step, self.item
         if step == "document" and self.case is not None:
-            return Text(t("intake.open.stored", case_no=clean(self.case.case_no)), style="bold")
+            return _one_line(Text(" " + t("intake.open.stored", case_no=clean(self.case.case_no))))
         if item is None:
-            return Text(t("intake.open.item"))
+            return Text(" " + t("intake.open.item"))
         parts: list[Text] = []
         if step == "applicant":
             problems = applicant_problems(self.state.applicant, self.today(), self.min_age())
@@ -854,7 +847,4 @@ class IntakeScreen(Screen[Case | None]):
                 )
             )
         )
-        line = Text(" · ").join(parts)
-        line.no_wrap = True
-        line.overflow = "ellipsis"
-        return Text.assemble(" ", line)
+        return _one_line(Text.assemble(" ", Text(" · ").join(parts)))

@@ -69,9 +69,9 @@ class ItemSearch(Vertical):
     def on_mount(self) -> None:
         table = self.query_one("#item-results", DataTable)
         table.add_column(t("intake.search.col_code"), key="code", width=9)
-        table.add_column(t("intake.search.col_name"), key="name", width=36)
+        table.add_column(t("intake.search.col_name"), key="name", width=34)
         table.add_column(t("intake.search.col_department"), key="dept", width=14)
-        table.add_column(t("intake.search.col_time"), key="time", width=8)
+        table.add_column(t("intake.search.col_time"), key="time", width=10)
 
     def set_index(self, index: CatalogIndex | None) -> None:
         self.index = index

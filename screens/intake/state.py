@@ -6,7 +6,8 @@ a local draft (counter/intake_draft.py) as JSON.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import hashlib
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
@@ -88,10 +89,9 @@ class IntakeState(BaseModel):
     commitment: str = ""  # as typed, YYYY-MM-DD
     refuse_reason: str = ""
     refer_to: str = ""
-    # The request last sent, and when: after an answer was lost (network dropped, timeout)
-    # the retry first looks for the case on the central API before sending it again.
+    # The request last sent: a retry of the same request sends the same Idempotency-Key
+    # (submit_key), so an attempt whose answer was lost is answered, not taken twice.
     request: CaseRequest | None = None
-    attempted_at: datetime | None = None
 
 
 # --- applicant ------------------------------------------------------------------------------
@@ -106,9 +106,7 @@ def _id_problem(kind: IdKind, number: str, today: date) -> IdProblem | None:
     return check_other_id(kind, number)
 
 
-def applicant_problems(
-    form: ApplicantForm, today: date, min_age: int | None = None
-) -> Problems:
+def applicant_problems(form: ApplicantForm, today: date, min_age: int | None = None) -> Problems:
     """Every field that is wrong, with why; empty when the applicant can be sent.
 
     `min_age`: the item is only for people of that age or more (老年卡), read from the ID.
@@ -332,9 +330,8 @@ def checklist_entries(item: CatalogItem, state: IntakeState) -> list[ChecklistEn
             mark = "tolerated"
         elif state.decision != "tolerate" and mark == "tolerated":
             mark = "missing"
-        if state.decision == "notice" and not note:
-            if mark == "missing" and m.required:
-                note = NOT_PROVIDED
+        if state.decision == "notice" and not note and mark == "missing" and m.required:
+            note = NOT_PROVIDED
         entries.append(ChecklistEntry(material=m.name, state=mark, note=note[:200]))
     return entries
 
@@ -359,22 +356,11 @@ def build_request(state: IntakeState, item: CatalogItem) -> CaseRequest:
     )
 
 
-def already_stored(
-    cases: list[Case], request: CaseRequest, staff_no: str, since: datetime
-) -> Case | None:
-    """The case a lost attempt stored after all: same item, decision, ticket, clerk, time."""
-    for case in sorted(cases, key=lambda c: c.created_at, reverse=True):
-        if (
-            case.item_code == request.item_code
-            and case.decision == request.decision
-            and case.ticket_id == request.ticket_id
-            and case.staff_no == staff_no
-            and case.created_at >= since
-            and [(e.material, e.state) for e in case.checklist]
-            == [(e.material, e.state) for e in request.checklist]
-        ):
-            return case
-    return None
+def submit_key(draft_id: str, request: CaseRequest) -> str:
+    """The Idempotency-Key of a submission: the same draft sending the same request gets the
+    same key (also after a restart, the draft being on disk); a changed request a new one."""
+    digest = hashlib.sha256(f"{draft_id}\n{request.model_dump_json()}".encode()).hexdigest()
+    return f"intake-{digest[:40]}"
 
 
 def restore(data: dict[str, object]) -> IntakeState | None:

@@ -1,0 +1,248 @@
+"""Ratings (好差评): the rating pad posts; clerks read their own; supervisors the hall's.
+
+    POST /v1/ratings                      rating pad: one rating per service (409 on a second)
+    GET  /v1/ratings/tally                tally by day / week / month, of one clerk, window,
+                                          department or the hall, with change vs the period before
+    GET  /v1/ratings/table                supervisor: one tally row per clerk / window / department
+    GET  /v1/ratings                      ratings, newest first (bad=true: the 差评 queue)
+    GET  /v1/ratings/{id}
+    POST /v1/ratings/{id}/explain         the clerk who served, once
+    POST /v1/ratings/{id}/verify          supervisor: 属实 / 不属实 / 误评 (+ rectification days)
+    POST /v1/ratings/{id}/rectify         supervisor: the rectification of an upheld 差评
+
+A clerk asking for anyone else's ratings, or for a window's or a department's, gets 403.
+Defaults due at the end of the rating period are stored before any tally or list is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
+
+from central import idempotency
+from central import ratings as rating
+from central import tally as tallies
+from central.context import Actor, Ctx
+from central.deps import current_actor, get_store, idempotency_key, make_ctx
+from central.errors import ACTION, AUTHED, AUTHED_404, Conflict, Forbidden, Invalid, require_text
+from central.hall_time import service_day
+from central.routes.catalog import HallReference, get_reference
+from central.store import Store
+from client.rating_models import (
+    OPEN_STATES,
+    ExplainRequest,
+    Rating,
+    RatingRequest,
+    RatingTable,
+    RatingTally,
+    RectifyRequest,
+    ReviewState,
+    TableGroup,
+    TallyBy,
+    VerifyRequest,
+)
+
+router = APIRouter(prefix="/v1", tags=["ratings"])
+
+RatingId = Path(ge=1, le=2**63 - 1, description="the rating's id")
+StaffParam = Query(
+    default=None,
+    alias="staff",
+    max_length=32,
+    description="'me' or a staff number (clerks: only their own)",
+)
+FromParam = Query(default=None, alias="from", description="first hall-local day (default today)")
+ToParam = Query(default=None, alias="to", description="last hall-local day, inclusive")
+
+
+def _range(store: Store, start: date | None, end: date | None) -> tuple[date, date, date]:
+    today = service_day(store.now())
+    first = start or end or today
+    last = end or (today if start is None or start <= today else start)
+    if last < first:
+        raise Invalid("The range ends before it starts.", fields={"to": "before from"})
+    if (last - first).days >= tallies.MAX_RANGE_DAYS:
+        raise Invalid(
+            f"Ask for at most {tallies.MAX_RANGE_DAYS} days at once.", fields={"to": "too far"}
+        )
+    return first, last, today
+
+
+@router.post("/ratings", response_model=Rating, status_code=201, responses=ACTION)
+def post_rating(
+    body: RatingRequest,
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    store: Store = Depends(get_store),
+    key: str | None = Depends(idempotency_key),
+) -> Response:
+    """The rating pad's rating of a finished service. 409 when the service has a rating
+    already (一次一评) or its rating period has ended; 403 for anyone but a rating pad."""
+    ctx = make_ctx(request, store, actor)
+
+    def action(conn: Connection) -> tuple[int, Rating]:
+        return 201, rating.post_rating(conn, ctx, store.settings, body)
+
+    try:
+        return idempotency.run(
+            store, actor, key, idempotency.fingerprint("POST", request.url.path, body), action
+        )
+    except IntegrityError:
+        # Two posts raced past the check (several server processes): UNIQUE(ticket_id) decides.
+        raise Conflict(f"Ticket {body.ticket_id} has been rated already (一次一评).") from None
+
+
+@router.get("/ratings/tally", response_model=RatingTally, responses=AUTHED)
+def get_tally(
+    staff_no: str | None = StaffParam,
+    window: int | None = Query(default=None, ge=0, le=2**31 - 1, description="supervisors"),
+    department: str | None = Query(default=None, max_length=32, description="supervisors"),
+    start: date | None = FromParam,
+    end: date | None = ToParam,
+    by: TallyBy = Query(default="day"),
+    actor: Actor = Depends(current_actor),
+    store: Store = Depends(get_store),
+) -> RatingTally:
+    """Figures for the range and per bucket; a clerk gets their own (staff=me) only."""
+    if staff_no is not None:
+        require_text("staff", staff_no)
+    if department is not None:
+        require_text("department", department)
+    if not actor.is_supervisor and (window is not None or department is not None):
+        raise Forbidden("A clerk reads only their own tally, not a window's or a department's.")
+    allowed = rating.readable_staff(actor, staff_no)
+    first, last, today = _range(store, start, end)
+    rating.catch_up(store)
+    scope = tallies.Scope(staff_no=allowed, window_no=window, department=department)
+    with store.read() as conn:
+        return tallies.tally(conn, scope, first, last, by, today)
+
+
+@router.get("/ratings/table", response_model=RatingTable, responses=AUTHED)
+def get_table(
+    group: TableGroup = Query(default="staff"),
+    start: date | None = FromParam,
+    end: date | None = ToParam,
+    actor: Actor = Depends(current_actor),
+    store: Store = Depends(get_store),
+) -> RatingTable:
+    """Supervisors: one row of figures per clerk (or window, or department) over the range."""
+    rating.require_supervisor(actor)
+    first, last, today = _range(store, start, end)
+    rating.catch_up(store)
+    with store.read() as conn:
+        return tallies.table(conn, group, first, last, today)
+
+
+@router.get("/ratings", response_model=list[Rating], responses=AUTHED)
+def get_ratings(
+    staff_no: str | None = StaffParam,
+    bad: bool | None = Query(default=None, description="true: 差评 only; false: no 差评"),
+    state: list[ReviewState] | None = Query(default=None, description="差评 review states"),
+    open_only: bool = Query(default=False, alias="open", description="差评 pending or upheld"),
+    start: date | None = FromParam,
+    end: date | None = ToParam,
+    limit: int = Query(default=200, ge=1, le=rating.LIST_LIMIT),
+    actor: Actor = Depends(current_actor),
+    store: Store = Depends(get_store),
+) -> list[Rating]:
+    """Newest first; the 差评 queue (bad=true or a state) lists pending ones first."""
+    if staff_no is not None:
+        require_text("staff", staff_no)
+    allowed = rating.readable_staff(actor, staff_no)
+    states: tuple[str, ...] = tuple(state or ())
+    if open_only:
+        states = tuple(s for s in OPEN_STATES if not states or s in states)
+    rating.catch_up(store)
+    with store.read() as conn:
+        return rating.list_ratings(
+            conn,
+            store.now(),
+            staff_no=allowed,
+            bad=bad,
+            states=states,
+            start=start,
+            end=end,
+            limit=limit,
+        )
+
+
+@router.get("/ratings/{rating_id}", response_model=Rating, responses=AUTHED_404)
+def get_rating(
+    rating_id: int = RatingId,
+    actor: Actor = Depends(current_actor),
+    store: Store = Depends(get_store),
+) -> Rating:
+    with store.read() as conn:
+        return rating.get_rating(conn, actor, rating_id, store.now())
+
+
+def _step(
+    request: Request,
+    store: Store,
+    actor: Actor,
+    key: str | None,
+    body: ExplainRequest | VerifyRequest | RectifyRequest,
+    step: Callable[[Connection, Ctx], Rating],
+) -> Response:
+    ctx = make_ctx(request, store, actor)
+
+    def action(conn: Connection) -> tuple[int, Rating]:
+        return 200, step(conn, ctx)
+
+    return idempotency.run(
+        store, actor, key, idempotency.fingerprint("POST", request.url.path, body), action
+    )
+
+
+@router.post("/ratings/{rating_id}/explain", response_model=Rating, responses=ACTION)
+def explain(
+    body: ExplainRequest,
+    request: Request,
+    rating_id: int = RatingId,
+    actor: Actor = Depends(current_actor),
+    store: Store = Depends(get_store),
+    key: str | None = Depends(idempotency_key),
+) -> Response:
+    """The served clerk's explanation of a 差评 (once, while it is pending or upheld)."""
+    return _step(
+        request, store, actor, key, body,
+        lambda conn, ctx: rating.explain(conn, ctx, rating_id, body),
+    )  # fmt: skip
+
+
+@router.post("/ratings/{rating_id}/verify", response_model=Rating, responses=ACTION)
+def verify(
+    body: VerifyRequest,
+    request: Request,
+    rating_id: int = RatingId,
+    actor: Actor = Depends(current_actor),
+    store: Store = Depends(get_store),
+    ref: HallReference = Depends(get_reference),
+    key: str | None = Depends(idempotency_key),
+) -> Response:
+    """Supervisor's 核实 of a pending 差评; 属实 sets a rectification due in working days."""
+    return _step(
+        request, store, actor, key, body,
+        lambda conn, ctx: rating.verify(conn, ctx, store.settings, ref.calendar, rating_id, body),
+    )  # fmt: skip
+
+
+@router.post("/ratings/{rating_id}/rectify", response_model=Rating, responses=ACTION)
+def rectify(
+    body: RectifyRequest,
+    request: Request,
+    rating_id: int = RatingId,
+    actor: Actor = Depends(current_actor),
+    store: Store = Depends(get_store),
+    key: str | None = Depends(idempotency_key),
+) -> Response:
+    """Supervisor records the rectification (整改) of an upheld 差评."""
+    return _step(
+        request, store, actor, key, body,
+        lambda conn, ctx: rating.rectify(conn, ctx, rating_id, body),
+    )  # fmt: skip

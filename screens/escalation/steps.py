@@ -1,0 +1,170 @@
+"""The supervisor's steps on one escalation, shared by the ledger (on the highlighted row) and
+the detail screen: keys apply only in the states the state machine allows (greyed otherwise),
+each opens its dialog, and a worker sends the step and posts the answer."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar, cast
+
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from client.api import CentralClient
+from client.errors import CentralError
+from client.escalation_models import (
+    AssignRequest,
+    CallbackRequest,
+    CloseRequest,
+    Escalation,
+    OutOfScope,
+    step_allowed,
+)
+from client.models import Department
+from screens.context import host
+from screens.escalation.common import is_supervisor
+from screens.escalation.dialogs import (
+    EscalationDialog,
+    Values,
+    assign_dialog,
+    callback_dialog,
+    note_dialog,
+    out_of_scope_dialog,
+)
+from screens.escalation.messages import DepartmentsLoaded, EscalationSaved
+from screens.messages import ApiFailed
+
+# From this width on the footer has room for steps that do not apply, greyed out.
+WIDE_COLUMNS = 110
+
+STEP_ACTIONS = ("assign", "progress", "resolve", "callback", "close", "out_of_scope")
+
+STEP_BINDINGS: list[BindingType] = [
+    Binding("a", "step('assign')", "keys.escalation_assign", id="escalation_assign"),
+    Binding("p", "step('progress')", "keys.escalation_progress", id="escalation_progress"),
+    Binding("v", "step('resolve')", "keys.escalation_resolve", id="escalation_resolve"),
+    Binding("c", "step('callback')", "keys.escalation_callback", id="escalation_callback"),
+    Binding("x", "step('close')", "keys.escalation_close", id="escalation_close"),
+    Binding("o", "step('out_of_scope')", "keys.escalation_out_of_scope", id="escalation_scope"),
+]
+
+Send = Callable[[CentralClient], Awaitable[Escalation]]
+
+
+def request_for(step: str, no: str, values: Values) -> Send:
+    """The API call a dialog's values stand for."""
+    if step == "assign":
+        body = AssignRequest(
+            department=values["department"],
+            handler=values["handler"],
+            handler_phone=values.get("handler_phone", ""),
+            category=cast("Any", values.get("category") or None),
+            note=values.get("note", ""),
+        )
+        return lambda client: client.assign_escalation(no, body)
+    if step == "progress":
+        return lambda client: client.escalation_progress(no, values["text"])
+    if step == "resolve":
+        return lambda client: client.resolve_escalation(no, values["text"])
+    if step == "callback":
+        answer = CallbackRequest(
+            satisfaction=cast("Any", values["satisfaction"]), note=values.get("note", "")
+        )
+        return lambda client: client.escalation_callback(no, answer)
+    if step == "close":
+        closing = CloseRequest(note=values.get("text", ""))
+        return lambda client: client.close_escalation(no, closing)
+    scope = OutOfScope(
+        reason=cast("Any", values["reason"]),
+        explanation=values["explanation"],
+        channel=values["channel"],
+    )
+    return lambda client: client.close_escalation(no, CloseRequest(out_of_scope=scope))
+
+
+class SupervisorSteps(Screen[None]):
+    """Base of the ledger and the detail screen. Subclasses say which escalation is selected."""
+
+    STEP_BINDINGS: ClassVar[list[BindingType]] = STEP_BINDINGS
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stepping = False
+        self.departments: list[Department] = []
+
+    def selected(self) -> Escalation | None:
+        raise NotImplementedError
+
+    def step_applies(self, step: str) -> bool | None:
+        """True: applies; None: greyed (wrong state or a step in flight); False: not shown."""
+        if not is_supervisor(self.app):
+            return False
+        escalation = self.selected()
+        if escalation is None or self.stepping or not step_allowed(step, escalation.status):
+            # As on the counter screen: greyed where the footer has room, left out at 80.
+            return None if self.app.size.width >= WIDE_COLUMNS else False
+        return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "step" and parameters:
+            return self.step_applies(str(parameters[0]))
+        return True
+
+    def on_resize(self) -> None:
+        self.refresh_bindings()
+
+    def known_departments(self) -> list[Department]:
+        hall = host(self.app).session.hall
+        return list(hall.departments) if hall is not None else self.departments
+
+    @work(exclusive=True, group="escalation-departments")
+    async def load_departments(self) -> None:
+        """A supervisor who did not sign on at a window has no hall loaded yet."""
+        try:
+            hall = await host(self.app).client.hall()
+        except CentralError as error:
+            self.post_message(ApiFailed(error, action="escalation_hall", quiet=True))
+            return
+        self.post_message(DepartmentsLoaded(list(hall.departments)))
+
+    def on_departments_loaded(self, message: DepartmentsLoaded) -> None:
+        message.stop()
+        self.departments = message.departments
+
+    def action_step(self, step: str) -> None:
+        escalation = self.selected()
+        if escalation is None or self.step_applies(step) is not True:
+            return
+        dialog: EscalationDialog
+        if step == "assign":
+            dialog = assign_dialog(escalation, self.known_departments())
+        elif step in ("progress", "resolve", "close"):
+            dialog = note_dialog(step, escalation)
+        elif step == "callback":
+            dialog = callback_dialog(escalation)
+        else:
+            dialog = out_of_scope_dialog(escalation)
+        no = escalation.no
+
+        def chosen(values: Values | None) -> None:
+            if values is None:
+                return
+            self.stepping = True
+            self.refresh_bindings()
+            self.send_step(step, request_for(step, no, values))
+
+        self.app.push_screen(dialog, chosen)
+
+    @work(exclusive=True, group="escalation-step")
+    async def send_step(self, step: str, send: Send) -> None:
+        try:
+            answer = await send(host(self.app).client)
+        except CentralError as error:
+            self.post_message(ApiFailed(error, action=f"escalation_{step}"))
+            return
+        self.post_message(EscalationSaved(answer, step))
+
+    def step_failed(self) -> None:
+        self.stepping = False
+        self.refresh_bindings()

@@ -1,0 +1,158 @@
+"""Supervisor: the hall's 差评 queue (差评核实与整改). Open ones first (pending, then upheld by
+due date); v verifies (属实 / 不属实 / 误评), c records the rectification, Enter shows one;
+2 lists every 差评, closed ones too; t opens the staff tally table."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from client.errors import CentralError
+from client.rating_models import Rating
+from counter.i18n import t
+from screens.context import host
+from screens.keys import localized
+from screens.messages import ApiFailed
+from screens.ratings.detail import Mode, RatingDetailScreen
+from screens.ratings.messages import QueueLoaded
+from screens.ratings.table_text import bad_columns, bad_row
+
+
+class BadQueueScreen(Screen[None]):
+    CSS_PATH = "ratings.tcss"
+    HELP_TOPIC = "bad_queue"
+    BINDINGS = [
+        Binding("escape", "close", "keys.ratings_back", id="close_queue"),
+        Binding("v", "step('verify')", "keys.rating_verify", id="rating_verify"),
+        Binding("c", "step('rectify')", "keys.rating_rectify", id="rating_rectify"),
+        Binding("1", "show_open(True)", "keys.queue_open", id="queue_open", show=False),
+        Binding("2", "show_open(False)", "keys.queue_all", id="queue_all", show=False),
+        Binding("t", "staff_table", "keys.staff_tally", id="staff_tally"),
+        Binding("f5", "reload", "keys.ratings_refresh", id="queue_refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._bindings = localized(self._bindings)
+        self.open_only = True
+        self.ratings: list[Rating] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="ratings-title")
+        yield Static(id="ratings-tabs")
+        yield DataTable(id="queue-table", cursor_type="row")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#queue-table", DataTable)
+        for key, label in bad_columns(supervisor=True):
+            table.add_column(label, key=key)
+        self.redraw_head()
+        self.reload()
+
+    def redraw_head(self) -> None:
+        self.query_one("#ratings-title", Static).update(
+            Text(" " + t("ratings.queue_title"), style="bold")
+        )
+        tabs = Text(" ")
+        for index, (flag, key) in enumerate(((True, "queue_open"), (False, "queue_all")), 1):
+            style = "bold reverse" if flag == self.open_only else ""
+            tabs.append(f" {index} {t('keys.' + key)} ", style=style)
+            tabs.append(" ")
+        self.query_one("#ratings-tabs", Static).update(tabs)
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.fetch(self.open_only)
+
+    @work(exclusive=True, group="bad-queue", exit_on_error=False)
+    async def fetch(self, open_only: bool) -> None:
+        client = host(self.app).client
+        try:
+            ratings = await client.ratings(staff=None, bad=True, open_only=open_only, limit=500)
+        except CentralError as error:
+            self.post_message(ApiFailed(error, action="bad_queue"))
+            return
+        self.post_message(QueueLoaded(ratings))
+
+    def on_queue_loaded(self, message: QueueLoaded) -> None:
+        message.stop()
+        table = self.query_one("#queue-table", DataTable)
+        keep = table.cursor_row
+        self.ratings = message.ratings
+        table.clear()
+        for rating in self.ratings:
+            table.add_row(*bad_row(rating, supervisor=True), key=str(rating.id))
+        if self.ratings:
+            table.move_cursor(row=min(max(keep, 0), len(self.ratings) - 1))
+        pending = sum(1 for r in self.ratings if r.review and r.review.state == "pending")
+        overdue = sum(1 for r in self.ratings if r.review and r.review.overdue)
+        table.border_title = t("ratings.queue_count", count=len(self.ratings))
+        table.border_subtitle = t("ratings.queue_figures", pending=pending, overdue=overdue)
+        self.refresh_bindings()
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def selected(self) -> Rating | None:
+        table = self.query_one("#queue-table", DataTable)
+        if not self.ratings or not 0 <= table.cursor_row < len(self.ratings):
+            return None
+        return self.ratings[table.cursor_row]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "step":
+            rating = self.selected()
+            state = rating.review.state if rating and rating.review else None
+            wanted = "pending" if parameters and parameters[0] == "verify" else "upheld"
+            return state == wanted or None
+        return True
+
+    def open_detail(self, mode: Mode) -> None:
+        rating = self.selected()
+        if rating is None:
+            return
+
+        def done(changed: Rating | None) -> None:
+            if changed is not None:
+                self.reload()
+
+        self.app.push_screen(RatingDetailScreen(rating, mode=mode), done)
+
+    def action_step(self, mode: str) -> None:
+        if mode in ("verify", "rectify"):
+            self.open_detail(mode)  # type: ignore[arg-type]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        rating = self.selected()
+        state = rating.review.state if rating and rating.review else None
+        mode: Mode = "view"
+        if state == "pending":
+            mode = "verify"
+        elif state == "upheld":
+            mode = "rectify"
+        self.open_detail(mode)
+
+    def action_show_open(self, open_only: bool) -> None:
+        self.open_only = open_only
+        self.redraw_head()
+        self.reload()
+
+    def action_staff_table(self) -> None:
+        from screens.ratings.staff_tally import StaffTallyScreen
+
+        self.app.push_screen(StaffTallyScreen())
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,71 @@
+"""Today's ratings in one line on the counter screen: rated · 满意率 · 差评.
+
+The widget fetches its own figures (GET /v1/ratings/tally?staff=me for today) when it is
+mounted and whenever `reload()` is called — the App calls it when a `rating.received` event
+for this window arrives. Nothing polls.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.widgets import Static
+
+from client.errors import CentralError
+from client.rating_models import TallyFigures
+from counter.i18n import t
+from counter.session import HALL_TZ
+from screens.context import host
+from screens.messages import ApiFailed
+from screens.ratings.figures import percent
+from screens.ratings.messages import TallyLoaded
+
+
+def tally_line_text(figures: TallyFigures | None) -> Text:
+    if figures is None:
+        return Text(" " + t("tally_line.loading"), style="dim")
+    bad_style = "bold red" if figures.bad else "bold"
+    return Text.assemble(
+        " ",
+        (t("tally_line.today") + " ", "dim"),
+        (t("tally_line.rated") + " ", "dim"),
+        (str(figures.rated), "bold"),
+        " · ",
+        (t("tally_line.satisfaction") + " ", "dim"),
+        (percent(figures.satisfaction), "bold"),
+        " · ",
+        (t("tally_line.bad") + " ", "dim"),
+        (str(figures.bad), bad_style),
+    )
+
+
+class TallyLine(Static):
+    DEFAULT_CSS = """
+    TallyLine { height: 1; width: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = "tally-line") -> None:
+        super().__init__(tally_line_text(None), id=id)
+        self.figures: TallyFigures | None = None
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.fetch()
+
+    @work(exclusive=True, group="tally-line", exit_on_error=False)
+    async def fetch(self) -> None:
+        app = host(self.app)
+        today = app.now().astimezone(HALL_TZ).date()
+        try:
+            tally = await app.client.rating_tally(today, today, staff="me")
+        except CentralError as error:
+            self.post_message(ApiFailed(error, quiet=True))
+            return
+        self.post_message(TallyLoaded(tally))
+
+    def on_tally_loaded(self, message: TallyLoaded) -> None:
+        message.stop()
+        self.figures = message.tally.total.figures
+        self.update(tally_line_text(self.figures))
