@@ -12,6 +12,9 @@ from central.context import Ctx
 from central.schema import audit
 from client.models import AuditRecord
 
+# Built once: SQLAlchemy reuses its compiled form; each call only binds the values.
+_INSERT = insert(audit)
+
 
 def record(
     conn: Connection,
@@ -25,19 +28,21 @@ def record(
     window_no: int | None = None,
 ) -> None:
     """One audit row, in the caller's transaction: it commits or rolls back with the change."""
+    actor = ctx.actor
     conn.execute(
-        insert(audit).values(
-            at=ctx.now,
-            actor=ctx.actor.staff_no if ctx.actor else None,
-            role=ctx.actor.role if ctx.actor else None,
-            window_no=window_no,
-            source=ctx.source,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            before=before,
-            after=after,
-        )
+        _INSERT,
+        {
+            "at": ctx.now,
+            "actor": actor.staff_no if actor else None,
+            "role": actor.role if actor else None,
+            "window_no": window_no,
+            "source": ctx.source,
+            "action": action,
+            "object_type": object_type,
+            "object_id": str(object_id),
+            "before": before,
+            "after": after,
+        },
     )
 
 

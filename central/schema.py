@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -168,6 +169,24 @@ tickets = Table(
     UniqueConstraint("issued_queue", "service_day", "seq", name="uq_tickets_daily_number"),
     Index("ix_tickets_status_queue", "status", "queue_prefix"),
     Index("ix_tickets_window_status", "window_no", "status"),
+    # call-next reads only waiting tickets, tier by tier (queue_engine._tiered_candidates_stmt):
+    # per target window / queue in arrival order, and the green and appointment tickets.
+    Index(
+        "ix_tickets_waiting_queue",
+        "target_window",
+        "queue_prefix",
+        "issued_at",
+        "id",
+        sqlite_where=text("status = 'waiting'"),
+        postgresql_where=text("status = 'waiting'"),
+    ),
+    Index(
+        "ix_tickets_waiting_kind",
+        "kind",
+        "appointment_at",
+        sqlite_where=text("status = 'waiting'"),
+        postgresql_where=text("status = 'waiting'"),
+    ),
 )
 
 # The last number issued per queue per hall-local day (A001, A002 … reset each day).

@@ -7,6 +7,7 @@ trigger a debounced re-fetch of what the counter screen shows — there is no pe
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -169,16 +170,20 @@ class CounterApp(App[None]):
     @work(exclusive=True, group="login")
     async def verify_token(self, token: str) -> None:
         try:
-            staff = await self.client.me()
+            # One round trip instead of two: the hall is needed next anyway.
+            staff, hall = await asyncio.gather(self.client.me(), self.client.hall())
         except CentralError as error:
             self.post_message(ApiFailed(error, action="restore", quiet=True))
             return
-        self.post_message(TokenRestored(staff, token))
+        self.post_message(TokenRestored(staff, token, hall))
 
     def on_token_restored(self, message: TokenRestored) -> None:
         if self.session.signed_in:
             return
         self.session.signed_in_as(message.staff, message.token)
+        if message.hall is not None and not self._relogin:
+            self.post_message(HallLoaded(message.hall))
+            return
         self.after_sign_in()
 
     def on_logged_in(self, message: LoggedIn) -> None:
@@ -339,13 +344,15 @@ class CounterApp(App[None]):
     @work(exclusive=True, group="refresh")
     async def refresh_counter(self, no: int, held_ids: list[int]) -> None:
         try:
-            window = await self.client.window(no)
-            queues = await self.client.queues()
-            held = [await self.client.ticket(ticket_id) for ticket_id in held_ids]
+            window, queues, held = await asyncio.gather(
+                self.client.window(no),
+                self.client.queues(),
+                asyncio.gather(*(self.client.ticket(ticket_id) for ticket_id in held_ids)),
+            )
         except CentralError as error:
             self.post_message(ApiFailed(error, quiet=True))
             return
-        self.post_message(CounterData(window, queues, held))
+        self.post_message(CounterData(window, queues, list(held)))
 
     def on_counter_data(self, message: CounterData) -> None:
         self._last_background_error = None

@@ -27,10 +27,11 @@ class LoggedIn(Message):
 
 @dataclass
 class TokenRestored(Message):
-    """A cached token turned out valid (GET /v1/me answered)."""
+    """A cached token turned out valid (GET /v1/me answered); the hall came with it."""
 
     staff: Staff
     token: str
+    hall: Hall | None = None
 
 
 @dataclass

@@ -75,7 +75,7 @@ lang = "zh"
 theme = "nord"
 
 [keys]
-call_next = "F12, c"
+call_next = "ctrl+n, c"
 finish = "ctrl+f"
 
 [print]
@@ -88,7 +88,7 @@ command = "lp -d counter"
     assert config.timeout == 5.0 and isinstance(config.timeout, float)
     assert (config.hall, config.window) == ("fz-gulou", 7)
     assert (config.lang, config.theme) == ("zh", "nord")
-    assert config.keys["call_next"] == "f12,c"
+    assert config.keys["call_next"] == "ctrl+n,c"
     assert config.keys["finish"] == "ctrl+f"
     assert config.keys["recall"] == DEFAULT_KEYS["recall"]  # untouched actions keep defaults
     assert config.print_command == "lp -d counter"
