@@ -46,6 +46,7 @@ from screens.messages import (
     TokenSaved,
 )
 from screens.sign_on import SignOnScreen
+from screens.worker_errors import SaysWorkerErrors
 
 if TYPE_CHECKING:
     from client.api import CentralClient
@@ -63,7 +64,11 @@ def hall_now() -> datetime:
     return datetime.now(HALL_TZ)
 
 
-class CounterApp(App[None]):
+# Work that waits until the counter screen is up and filled (catalog warm-up, drafts).
+AFTER_START_S = 1.5
+
+
+class CounterApp(SaysWorkerErrors, App[None]):
     TITLE = "Counter"
     COMMANDS = App.COMMANDS | {ScreenActions}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -260,7 +265,8 @@ class CounterApp(App[None]):
         if not self._live_started:
             self._live_started = True
             self.live_events()
-            self.after_first_counter()
+            # After the counter has its figures: the catalog is not needed to call a ticket.
+            self.set_timer(AFTER_START_S, self.after_first_counter)
         self.schedule_refresh(0)
 
     def after_first_counter(self) -> None:

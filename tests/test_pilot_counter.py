@@ -266,3 +266,26 @@ async def test_help_lists_the_keys_of_the_screen(
         await pilot.press("escape")
         await pilot.press("j")
         await until(pilot, lambda: app.session.current is not None, "the call by j")
+
+
+async def test_an_unexpected_failure_is_said_and_the_screen_kept(
+    terminal_client: CentralClient, make_client: Any, clock: Any, monkeypatch: Any
+) -> None:
+    """A bug behind a worker must not leave a panel "loading…" for ever without a word."""
+    await issue(make_client, "A")
+
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("not a network failure")
+
+    monkeypatch.setattr(terminal_client, "rating_tally", broken)
+    app = build(terminal_client, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, app)
+        await until(
+            pilot,
+            lambda: any("RuntimeError" in str(n.message) for n in app._notifications),
+            "the notice about the failed tally",
+        )
+        assert isinstance(app.screen, CounterScreen)
+        await pilot.press("f2")
+        await until(pilot, lambda: app.session.current is not None, "the call still working")

@@ -34,6 +34,7 @@ from screens.ratings.figures import level_label
 from screens.ratings.messages import RatingChanged
 from screens.ratings.table_text import state_text
 from screens.text import plain
+from screens.worker_errors import SaysWorkerErrors
 
 Mode = Literal["explain", "verify", "rectify", "view"]
 VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
@@ -116,7 +117,7 @@ def can_explain(rating: Rating, staff_no: str | None) -> bool:
     )
 
 
-class RatingDetailScreen(ModalScreen[Rating | None]):
+class RatingDetailScreen(SaysWorkerErrors, ModalScreen[Rating | None]):
     CSS_PATH = "ratings_modal.tcss"
     BINDINGS = [Binding("escape", "cancel", "keys.cancel", id="cancel_rating_step")]
 

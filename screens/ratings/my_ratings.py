@@ -40,6 +40,7 @@ from screens.ratings.messages import MyRatingsLoaded
 from screens.ratings.range_dialog import RangeScreen
 from screens.ratings.table_text import bad_columns, bad_row
 from screens.text import plain
+from screens.worker_errors import SaysWorkerErrors
 
 
 def period_title(period: Period) -> str:
@@ -74,7 +75,7 @@ class LevelBars(Static):
         return level_bars(self.figures, max(self.content_size.width, 20))
 
 
-class MyRatingsScreen(Screen[None]):
+class MyRatingsScreen(SaysWorkerErrors, Screen[None]):
     CSS_PATH = "ratings.tcss"
     HELP_TOPIC = "my_ratings"
     BINDINGS = [

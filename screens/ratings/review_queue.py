@@ -20,9 +20,10 @@ from screens.messages import ApiFailed
 from screens.ratings.detail import Mode, RatingDetailScreen
 from screens.ratings.messages import QueueLoaded
 from screens.ratings.table_text import bad_columns, bad_row
+from screens.worker_errors import SaysWorkerErrors
 
 
-class BadQueueScreen(Screen[None]):
+class BadQueueScreen(SaysWorkerErrors, Screen[None]):
     CSS_PATH = "ratings.tcss"
     HELP_TOPIC = "bad_queue"
     BINDINGS = [

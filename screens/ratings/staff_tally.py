@@ -29,6 +29,7 @@ from screens.ratings.figures import Period, PeriodKind, period_of
 from screens.ratings.messages import Exported, ExportFailed, TableLoaded
 from screens.ratings.table_text import range_label, table_columns, table_row
 from screens.text import clean
+from screens.worker_errors import SaysWorkerErrors
 
 SortKey = str  # "satisfaction" | "bad" | "served"
 
@@ -54,7 +55,7 @@ def sort_rows(rows: list[TallyRow], key: SortKey, descending: bool) -> list[Tall
     return ordered
 
 
-class StaffTallyScreen(Screen[None]):
+class StaffTallyScreen(SaysWorkerErrors, Screen[None]):
     CSS_PATH = "ratings.tcss"
     HELP_TOPIC = "staff_tally"
     BINDINGS = [

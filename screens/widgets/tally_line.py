@@ -19,6 +19,7 @@ from screens.context import host
 from screens.messages import ApiFailed
 from screens.ratings.figures import percent
 from screens.ratings.messages import TallyLoaded
+from screens.worker_errors import SaysWorkerErrors
 
 
 def tally_line_text(figures: TallyFigures | None) -> Text:
@@ -39,7 +40,7 @@ def tally_line_text(figures: TallyFigures | None) -> Text:
     )
 
 
-class TallyLine(Static):
+class TallyLine(SaysWorkerErrors, Static):
     DEFAULT_CSS = """
     TallyLine { height: 1; width: 1fr; }
     """
