@@ -33,6 +33,8 @@ test: lint typecheck pytest
 bench: $(STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/callnext.py
+	$(BIN)/python bench/idle.py
+	$(BIN)/python bench/search.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

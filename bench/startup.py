@@ -49,6 +49,21 @@ async def sign_on_and_cache(url: str, env: dict[str, str]) -> None:
     store.save(url, CachedToken(answer.staff.staff_no, answer.token, answer.expires_at))
 
 
+def bench_env(work: Path, url: str) -> dict[str, str]:
+    """Config (window 1, English) and a file keyring the terminal finds the token in."""
+    (work / "config.toml").write_text(
+        f'[central]\nurl = "{url}"\n\n[counter]\nwindow = 1\n\n[ui]\nlang = "en"\n',
+        encoding="utf-8",
+    )
+    return {
+        "COUNTER_CONFIG": str(work / "config.toml"),
+        "PYTHON_KEYRING_BACKEND": "file_keyring.FileKeyring",
+        "BENCH_KEYRING_FILE": str(work / "keyring.json"),
+        "PYTHONPATH": str(HERE),
+        "LANG": "en_US.UTF-8",
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="start-up benchmark")
     parser.add_argument("--runs", type=int, default=7)
@@ -59,17 +74,7 @@ def main() -> None:
         work = Path(tmp)
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        (work / "config.toml").write_text(
-            f'[central]\nurl = "{url}"\n\n[counter]\nwindow = 1\n\n[ui]\nlang = "en"\n',
-            encoding="utf-8",
-        )
-        env = {
-            "COUNTER_CONFIG": str(work / "config.toml"),
-            "PYTHON_KEYRING_BACKEND": "file_keyring.FileKeyring",
-            "BENCH_KEYRING_FILE": str(work / "keyring.json"),
-            "PYTHONPATH": str(HERE),
-            "LANG": "en_US.UTF-8",
-        }
+        env = bench_env(work, url)
         central = start_central(work, Path("demo"), port)
         try:
             asyncio.run(sign_on_and_cache(url, env))
