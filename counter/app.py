@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from client.errors import AuthExpired, CentralError, Unreachable
-from client.live import LiveEvents
+from client.live import ConnectionState, LiveEvents
 from client.models import Ticket, Window
 from counter.config import Config
 from counter.i18n import detect_language, has, set_language, t
@@ -109,6 +109,8 @@ class CounterApp(SaysWorkerErrors, App[None]):
         self._live_started = False
         self._relogin = False
         self._last_background_error: str | None = None
+        # What the live stream last said; a failed request shows "offline" until one succeeds.
+        self._stream_state: ConnectionState = "connecting"
         self.title = t("app.title")
 
     # --- what screens may read (screens.context.Host) ------------------------------------------
@@ -301,6 +303,7 @@ class CounterApp(SaysWorkerErrors, App[None]):
     def on_connection_changed(self, message: ConnectionChanged) -> None:
         if message.state in ("connecting", "live", "polling", "offline"):
             self.session.connection = message.state  # type: ignore[assignment]
+            self._stream_state = self.session.connection
         if message.state == "live":
             self.schedule_refresh(0)  # catch up on whatever happened while disconnected
         self.redraw()
@@ -360,8 +363,14 @@ class CounterApp(SaysWorkerErrors, App[None]):
             return
         self.post_message(CounterData(window, queues, list(held)))
 
-    def on_counter_data(self, message: CounterData) -> None:
+    def central_answered(self) -> None:
+        """A request went through: "offline" (set by a failed request) no longer holds."""
         self._last_background_error = None
+        if self.session.connection == "offline":
+            self.session.connection = self._stream_state
+
+    def on_counter_data(self, message: CounterData) -> None:
+        self.central_answered()
         self.session.apply_window(message.window)
         self.session.apply_queues(message.queues)
         self.session.apply_held(message.held)
@@ -370,6 +379,7 @@ class CounterApp(SaysWorkerErrors, App[None]):
     # --- answers to the counter's actions -------------------------------------------------------
 
     def on_action_done(self, message: ActionDone) -> None:
+        self.central_answered()
         result = message.result
         if isinstance(result, Ticket):
             self.session.apply_ticket(result)
