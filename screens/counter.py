@@ -89,8 +89,14 @@ class CounterScreen(Screen[None]):
         self.set_timer(seconds_to_next_minute(host(self.app).now()), self._start_minutes)
 
     def _start_minutes(self) -> None:
-        self.redraw()
-        self.set_interval(60, self.redraw)
+        self.minute_passed()
+        self.set_interval(60, self.minute_passed)
+
+    def minute_passed(self) -> None:
+        """Only what counts minutes; panels whose text is unchanged are not sent again."""
+        app = host(self.app)
+        self.query_one(TicketPanel).show(app.session, app.now(), self.hint())
+        self.query_one(QueuePanel).show(app.session)
 
     # --- view -------------------------------------------------------------------------------
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
-from textual.widgets import Static
 
 from counter.i18n import t
 from counter.session import Session
 from screens.text import plain
+from screens.widgets.steady import SteadyStatic
 
 
 def queue_table(session: Session) -> Table | Text:
@@ -26,7 +26,7 @@ def queue_table(session: Session) -> Table | Text:
     return table
 
 
-class QueuePanel(Static):
+class QueuePanel(SteadyStatic):
     DEFAULT_CSS = """
     QueuePanel { height: auto; border: round $secondary; padding: 0 1; }
     """
@@ -35,4 +35,8 @@ class QueuePanel(Static):
         self.border_title = t("queues.title")
 
     def show(self, session: Session) -> None:
-        self.update(queue_table(session))
+        key = tuple(
+            (q.prefix, q.name, q.waiting, q.longest_wait_s // 60 if q.waiting else -1)
+            for q in session.queues
+        )
+        self.show_content(queue_table(session), key=(t("queues.title"), key))

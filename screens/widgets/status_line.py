@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
-from textual.widgets import Static
 
 from counter.i18n import t
 from counter.session import HALL_TZ, Session
 from screens.context import host
 from screens.text import plain
+from screens.widgets.steady import SteadyStatic
 
 _CONNECTION_STYLE = {
     "live": "bold",
@@ -49,7 +49,7 @@ def seconds_to_next_minute(now: datetime) -> float:
     return 60.0 - (now.second + now.microsecond / 1_000_000)
 
 
-class StatusLine(Static):
+class StatusLine(SteadyStatic):
     """Redrawn when the session changes and once a minute for the clock — never per second."""
 
     DEFAULT_CSS = """
@@ -67,4 +67,4 @@ class StatusLine(Static):
 
     def redraw(self) -> None:
         app = host(self.app)
-        self.update(status_text(app.session, app.now(), demo=app.is_demo))
+        self.show_content(status_text(app.session, app.now(), demo=app.is_demo))

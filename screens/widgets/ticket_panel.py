@@ -7,13 +7,13 @@ from datetime import datetime
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
 
 from client.models import Ticket
 from counter.i18n import t
 from counter.session import Session
 from screens.text import plain
 from screens.widgets.big_number import BigNumber
+from screens.widgets.steady import SteadyStatic
 
 
 def ticket_lines(session: Session, ticket: Ticket | None, now: datetime, hint: str) -> Text:
@@ -52,7 +52,7 @@ class TicketPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield BigNumber(id="ticket-number")
-        yield Static(id="ticket-info")
+        yield SteadyStatic(id="ticket-info")
 
     def on_mount(self) -> None:
         self.border_title = t("ticket.title")
@@ -60,4 +60,5 @@ class TicketPanel(Vertical):
     def show(self, session: Session, now: datetime, hint: str) -> None:
         ticket = session.current
         self.query_one(BigNumber).show(ticket.number if ticket is not None else "")
-        self.query_one("#ticket-info", Static).update(ticket_lines(session, ticket, now, hint))
+        info = self.query_one("#ticket-info", SteadyStatic)
+        info.show_content(ticket_lines(session, ticket, now, hint))

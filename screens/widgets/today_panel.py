@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
 
 from counter.i18n import t
 from counter.session import Session
 from screens.text import plain
+from screens.widgets.steady import SteadyStatic
 
 
 def today_text(session: Session) -> Text:
@@ -20,7 +20,7 @@ def today_text(session: Session) -> Text:
     return Text.assemble(held, "\n", served)
 
 
-class TodayPanel(Static):
+class TodayPanel(SteadyStatic):
     DEFAULT_CSS = """
     TodayPanel { height: auto; border: round $primary; padding: 0 1; }
     """
@@ -29,4 +29,4 @@ class TodayPanel(Static):
         self.border_title = t("today.title")
 
     def show(self, session: Session) -> None:
-        self.update(today_text(session))
+        self.show_content(today_text(session))

@@ -1,0 +1,26 @@
+"""A Static that repaints only when what it shows has changed.
+
+An idle counter screen must write next to nothing to the terminal (a slow SSH link, a 2 KB a
+minute budget): the once-a-minute tick and event-driven refreshes go through here, so a panel
+whose text is unchanged is not sent again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from rich.console import RenderableType
+from textual.widgets import Static
+
+
+class SteadyStatic(Static):
+    _shown: object = None
+
+    def show_content(self, content: RenderableType, key: Hashable | None = None) -> None:
+        """Show `content` unless it (or its `key`, for renderables without equality) is
+        what is already shown."""
+        marker = key if key is not None else content
+        if marker is not None and marker == self._shown:
+            return
+        self._shown = marker
+        self.update(content)
