@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Literal
 
+from client.case_models import Case
 from client.models import (
     Hall,
     QueuesResponse,
@@ -66,6 +67,8 @@ class Session:
     hall: Hall | None = None
     # The API has no list of held tickets; the window remembers the ones it held.
     held: list[Ticket] = field(default_factory=list)
+    # The case last taken at this window (F5): F9 on the same ticket prefills it.
+    last_case: Case | None = None
     queues: list[QueueStats] = field(default_factory=list)
     queues_as_of: datetime | None = None
     connection: ConnectionState = "connecting"

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from client.case_models import Case
 from client.errors import CentralError
 from client.models import PauseReason, Ticket, Window
 from counter.i18n import t
@@ -249,9 +250,15 @@ class CounterScreen(Screen[None]):
     def action_intake(self) -> None:
         from screens.intake import open_intake
 
-        if host(self.app).session.can("start"):
+        session = host(self.app).session
+        if session.can("start"):
             self.action_start()  # the called citizen is here: taking the case starts service
-        open_intake(self.app)
+
+        def taken(case: Case | None) -> None:
+            if case is not None:
+                session.last_case = case  # F9 on this ticket now prefills the case
+
+        open_intake(self.app, taken)
 
     def action_escalate(self) -> None:
         from screens.escalation.hooks import raise_from_counter

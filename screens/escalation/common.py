@@ -113,8 +113,23 @@ def prefill_from_session(
     item_code: str | None = None,
     item_name: str | None = None,
 ) -> EscalationPrefill:
-    """From the counter screen: the ticket in front of the clerk (and a case/item if known)."""
+    """From the counter screen: the ticket in front of the clerk, and the case just taken
+    for it at this window (its item and applicant) when there is one."""
     current = session.current
+    case = session.last_case
+    if case is not None and current is not None and case.ticket_id == current.id:
+        applicant = case.applicant
+        return EscalationPrefill(
+            ticket_id=current.id,
+            ticket_number=current.number,
+            case_no=case_no or case.case_no,
+            item_code=item_code or case.item_code,
+            item_name=item_name or case.item_name,
+            reporter_kind="enterprise" if applicant.kind == "enterprise" else "person",
+            reporter_name=applicant.name,
+            reporter_phone=applicant.mobile or (applicant.agent.mobile if applicant.agent else ""),
+            contact_person=applicant.contact or (applicant.agent.name if applicant.agent else ""),
+        )
     return EscalationPrefill(
         ticket_id=current.id if current is not None else None,
         ticket_number=current.number if current is not None else None,
