@@ -30,9 +30,7 @@ EventType = Literal[
 class Wire(BaseModel):
     """Base for every wire model: unknown fields from a newer server are ignored."""
 
-    # defer_build: a model's validator is built on first use, not at import, which keeps
-    # the many models the counter screen never touches off the terminal's start-up path.
-    model_config = ConfigDict(extra="ignore", defer_build=True)
+    model_config = ConfigDict(extra="ignore")
 
 
 # --- errors ---------------------------------------------------------------------------------
