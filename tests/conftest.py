@@ -70,3 +70,11 @@ async def make_client(central_app: Any) -> AsyncIterator[ClientFactory]:
     yield factory
     for client in made:
         await client.aclose()
+
+
+@pytest.fixture
+async def terminal_client(central_app: Any) -> AsyncIterator[CentralClient]:
+    """The terminal's own client of the in-process central (not logged in: the app does that)."""
+    client = CentralClient("http://central.test", transport=StreamingASGITransport(central_app))
+    yield client
+    await client.aclose()

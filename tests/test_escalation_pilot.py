@@ -33,13 +33,6 @@ from screens.sign_on import SignOnScreen
 from tests.test_pilot_counter import SIZE, build, issue, sign_in, until
 
 
-@pytest.fixture
-async def terminal_client(central_app: Any) -> Any:
-    client = CentralClient("http://central.test", transport=StreamingASGITransport(central_app))
-    yield client
-    await client.aclose()
-
-
 @pytest.fixture(autouse=True)
 def counter_hook(monkeypatch: pytest.MonkeyPatch) -> None:
     """F9 on the counter screen runs the hook REQUESTS.md "escalations" asks the integrator

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,13 +37,6 @@ def local_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(catalog_cache.ENV_VAR, str(tmp_path / "cache"))
     catalog_cache.forget()
     return tmp_path
-
-
-@pytest.fixture
-async def terminal_client(central_app: Any) -> AsyncIterator[CentralClient]:
-    client = CentralClient("http://central.test", transport=StreamingASGITransport(central_app))
-    yield client
-    await client.aclose()
 
 
 def build(client: CentralClient, clock: Any, **config: Any) -> CounterApp:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from client.api import CentralClient
 from client.asgi import StreamingASGITransport
@@ -21,13 +19,6 @@ from screens.sign_on import SignOnScreen
 from screens.widgets.big_number import BigNumber
 
 SIZE = (80, 24)
-
-
-@pytest.fixture
-async def terminal_client(central_app: Any) -> AsyncIterator[CentralClient]:
-    client = CentralClient("http://central.test", transport=StreamingASGITransport(central_app))
-    yield client
-    await client.aclose()
 
 
 async def issue(make_client: Any, *queues: str) -> list[str]:

@@ -95,3 +95,31 @@ async def test_an_unreachable_central_is_said_and_the_counter_carries_on(
         status = str(app.screen.query_one(StatusLine).render())
         assert "live" in status
     await client.aclose()
+
+
+async def test_an_expired_token_asks_the_password_and_keeps_the_ticket(
+    terminal_client: CentralClient, make_client: Any, clock: Any
+) -> None:
+    from screens.counter import CounterScreen
+    from screens.login import LoginScreen
+
+    (first,) = await issue(make_client, "A")
+    app = build(terminal_client, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, app)
+        await pilot.press("f2")
+        await until(pilot, lambda: app.session.current is not None, "the call")
+
+        clock.advance(hours=13)  # the 12-hour token has expired
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen), "the login form again")
+        await pilot.press(*"counter", "enter")  # the staff number is kept; the password only
+        await until(pilot, lambda: isinstance(app.screen, CounterScreen), "back at the counter")
+        current = app.session.current
+        assert current is not None and current.number == first  # nothing was lost
+        await pilot.press("enter")
+        await until(
+            pilot,
+            lambda: app.session.current is not None and app.session.current.status == "serving",
+            "service started with the new token",
+        )

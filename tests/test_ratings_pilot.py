@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.widgets import DataTable, Input, Static
 
 from client import errors
@@ -45,13 +44,6 @@ MONTH_PLAN: dict[int, list[int | None]] = {
     0: [5, 5, 4, 2, None],
 }
 COMMENTS = {1: "说要补材料，跑了三趟 [b]x[/b]", 2: "等候时间太长"}
-
-
-@pytest.fixture
-async def terminal_client(central_app: Any) -> AsyncIterator[CentralClient]:
-    client = CentralClient("http://central.test", transport=StreamingASGITransport(central_app))
-    yield client
-    await client.aclose()
 
 
 def build(client: CentralClient, clock: Any, staff_no: str | None = None) -> CounterApp:
