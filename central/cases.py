@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, Table, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from central import audit
@@ -418,17 +418,18 @@ def _window_and_ticket(
     return window_no, int(ticket.id), str(ticket.number)
 
 
-def _next_seq(conn: Connection, day: date) -> int:
-    """The day's next case sequence number, atomically (an upsert, no read-modify-write)."""
+def next_day_seq(conn: Connection, sequences: Table, day: date) -> int:
+    """The day's next number from a (service_day, last_seq) table, atomically (an upsert, no
+    read-modify-write). Case numbers use `case_sequences`; escalation ledger numbers theirs."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     stmt = (
-        dialect.insert(case_sequences)
+        dialect.insert(sequences)
         .values(service_day=day, last_seq=1)
         .on_conflict_do_update(
-            index_elements=[case_sequences.c.service_day],
-            set_={"last_seq": case_sequences.c.last_seq + 1},
+            index_elements=[sequences.c.service_day],
+            set_={"last_seq": sequences.c.last_seq + 1},
         )
-        .returning(case_sequences.c.last_seq)
+        .returning(sequences.c.last_seq)
     )
     return int(conn.execute(stmt).scalar_one())
 
@@ -471,7 +472,7 @@ def create_case(
     problems.raise_if_any()
     window_no, ticket_id, ticket_no = _window_and_ticket(conn, ctx, request)
 
-    seq = _next_seq(conn, today)
+    seq = next_day_seq(conn, case_sequences, today)
     if seq > MAX_DAILY_CASES:
         raise Conflict(f"This hall has numbered {MAX_DAILY_CASES} cases today; no number is left.")
     number = case_number(today, seq)

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from central import audit, events
 from central.calendar import DueDate, WorkCalendar
+from central.cases import next_day_seq
 from central.context import Actor, Ctx
 from central.errors import Conflict, Forbidden, Invalid, NotFound, require_text
 from central.hall_time import service_day
@@ -286,21 +287,6 @@ def search(
 # --- registering --------------------------------------------------------------------------
 
 
-def _next_seq(conn: Connection, day: date) -> int:
-    """The day's next ledger sequence number, atomically (an upsert, no read-modify-write)."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = (
-        dialect.insert(escalation_sequences)
-        .values(service_day=day, last_seq=1)
-        .on_conflict_do_update(
-            index_elements=[escalation_sequences.c.service_day],
-            set_={"last_seq": escalation_sequences.c.last_seq + 1},
-        )
-        .returning(escalation_sequences.c.last_seq)
-    )
-    return int(conn.execute(stmt).scalar_one())
-
-
 def _text(fields: dict[str, str], name: str, value: str, what: str) -> str:
     value = require_text(name, value).strip()
     if not value:
@@ -378,7 +364,7 @@ def register(
         select(windows.c.no).where(windows.c.staff_no == actor.staff_no)
     ).scalar()
     today = service_day(ctx.now)
-    seq = _next_seq(conn, today)
+    seq = next_day_seq(conn, escalation_sequences, today)
     if seq > MAX_DAILY:
         raise Conflict(f"The ledger has numbered {MAX_DAILY} escalations today; none is left.")
     number = ledger_number(today, seq)

@@ -5,6 +5,9 @@ The key and the answer are stored in the same transaction as the action, so eith
 change and its answer are kept or neither is. Only successful answers are kept: a refused
 request changed nothing, and its retry is judged afresh.
 
+Routes call `perform`: it makes the request's context, runs the step and answers with the model
+the step returns, so a route says only what its step is.
+
 The key is looked up only when the request does not simply succeed. First-time requests are
 nearly all of them, so the action runs straight away and the key is inserted at the end; a
 repeat fails there on the key's primary key (or fails earlier, the first answer having changed
@@ -17,16 +20,18 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import Response
+from fastapi import Request, Response
 from pydantic import BaseModel
 from sqlalchemy import Connection, bindparam, insert, select
 
-from central.context import Actor
+from central.context import Actor, Ctx
+from central.deps import make_ctx
 from central.errors import Conflict, require_text
 from central.schema import idempotency_keys
 from central.store import Store
 
 Action = Callable[[Connection], tuple[int, BaseModel | None]]
+Step = Callable[[Connection, Ctx], BaseModel | None]
 
 _STORED = select(
     idempotency_keys.c.request, idempotency_keys.c.status_code, idempotency_keys.c.body
@@ -86,3 +91,24 @@ def run(
             ) from None
         return _response(stored.status_code, stored.body)
     return _response(status, body)
+
+
+def perform(
+    request: Request,
+    store: Store,
+    actor: Actor,
+    key: str | None,
+    body: BaseModel | None,
+    step: Step,
+    *,
+    status: int = 200,
+) -> Response:
+    """A POST route's work: `step` once per Idempotency-Key, answered with the model it returns
+    (with `status`), or 204 with no body when it returns None (nothing to do)."""
+    ctx = make_ctx(request, store, actor)
+
+    def action(conn: Connection) -> tuple[int, BaseModel | None]:
+        model = step(conn, ctx)
+        return (status, model) if model is not None else (204, None)
+
+    return run(store, actor, key, fingerprint("POST", request.url.path, body), action)

@@ -9,12 +9,11 @@ different window by a different clerk, who needs the earlier notice. Devices may
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from sqlalchemy import Connection
 
 from central import cases as intake
 from central import idempotency
 from central.context import Actor
-from central.deps import get_store, idempotency_key, make_ctx, require_roles
+from central.deps import get_store, idempotency_key, require_roles
 from central.errors import ACTION, AUTHED, AUTHED_404
 from central.routes.catalog import HallReference, get_reference
 from central.store import Store
@@ -36,13 +35,14 @@ def create_case(
 ) -> Response:
     """Take a case. 422 (with `fields`) when the applicant, checklist or decision break a
     rule; 409 when the ticket is not the one in service at the clerk's window."""
-    ctx = make_ctx(request, store, actor)
-
-    def action(conn: Connection) -> tuple[int, Case]:
-        return 201, intake.create_case(conn, ctx, ref.catalog, ref.calendar, body)
-
-    return idempotency.run(
-        store, actor, key, idempotency.fingerprint("POST", request.url.path, body), action
+    return idempotency.perform(
+        request,
+        store,
+        actor,
+        key,
+        body,
+        lambda conn, ctx: intake.create_case(conn, ctx, ref.catalog, ref.calendar, body),
+        status=201,
     )
 
 

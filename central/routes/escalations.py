@@ -17,7 +17,7 @@ While the app runs (its lifespan) a background check announces, at most every
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import anyio
@@ -27,7 +27,7 @@ from sqlalchemy import Connection
 from central import escalations as ledger
 from central import idempotency
 from central.context import Actor, Ctx
-from central.deps import get_store, idempotency_key, make_ctx, require_roles
+from central.deps import get_store, idempotency_key, require_roles
 from central.errors import ACTION, AUTHED, AUTHED_404, Forbidden
 from central.hall_time import service_day
 from central.routes.catalog import HallReference, get_reference
@@ -99,15 +99,12 @@ def register(
     key: str | None = Depends(idempotency_key),
 ) -> Response:
     """Register a 办不成事 escalation: numbered, due in the category's working days."""
-    ctx = make_ctx(request, store, actor)
     days = store.settings.escalation_days
 
-    def action(conn: Connection) -> tuple[int, Escalation]:
-        return 201, ledger.register(conn, ctx, ref.calendar, ref.catalog, days, body)
+    def register_one(conn: Connection, ctx: Ctx) -> Escalation:
+        return ledger.register(conn, ctx, ref.calendar, ref.catalog, days, body)
 
-    return idempotency.run(
-        store, actor, key, idempotency.fingerprint("POST", request.url.path, body), action
-    )
+    return idempotency.perform(request, store, actor, key, body, register_one, status=201)
 
 
 @router.get("/escalations", response_model=EscalationList, responses=AUTHED)
@@ -156,92 +153,60 @@ def get_escalation(
         return ledger.get_escalation(conn, actor, ref.calendar, service_day(store.now()), no)
 
 
-def _step(
+StepRun = Callable[[ledger.StepBody], Response]
+
+
+async def _supervisor_step(
     request: Request,
-    store: Store,
-    ref: HallReference,
-    actor: Actor,
-    key: str | None,
-    no: str,
-    body: ledger.StepBody,
-) -> Response:
-    ctx = make_ctx(request, store, actor)
-    days = store.settings.escalation_days
-    return idempotency.run(
-        store,
-        actor,
-        key,
-        idempotency.fingerprint("POST", request.url.path, body),
-        lambda conn: (200, ledger.act(conn, ctx, ref.calendar, days, no, body)),
-    )
+    no: str = LedgerNo,
+    actor: Actor = Depends(_supervisors),
+    store: Store = Depends(get_store),
+    ref: HallReference = Depends(get_reference),
+    key: str | None = Depends(idempotency_key),
+) -> StepRun:
+    """All a supervisor's step on escalation `no` needs but its body; the route runs it.
+    `async`: it only gathers its arguments, so it costs no thread hop (see central.deps)."""
+
+    def run(body: ledger.StepBody) -> Response:
+        days = store.settings.escalation_days
+        return idempotency.perform(
+            request,
+            store,
+            actor,
+            key,
+            body,
+            lambda conn, ctx: ledger.act(conn, ctx, ref.calendar, days, no, body),
+        )
+
+    return run
 
 
 @router.post("/escalations/{no}/assign", response_model=Escalation, responses=ACTION)
-def assign(
-    body: AssignRequest,
-    request: Request,
-    no: str = LedgerNo,
-    actor: Actor = Depends(_supervisors),
-    store: Store = Depends(get_store),
-    ref: HallReference = Depends(get_reference),
-    key: str | None = Depends(idempotency_key),
-) -> Response:
+def assign(body: AssignRequest, step: StepRun = Depends(_supervisor_step)) -> Response:
     """交办: to a department and a handling person (again, to re-route it); may re-grade."""
-    return _step(request, store, ref, actor, key, no, body)
+    return step(body)
 
 
 @router.post("/escalations/{no}/progress", response_model=Escalation, responses=ACTION)
-def progress(
-    body: ProgressRequest,
-    request: Request,
-    no: str = LedgerNo,
-    actor: Actor = Depends(_supervisors),
-    store: Store = Depends(get_store),
-    ref: HallReference = Depends(get_reference),
-    key: str | None = Depends(idempotency_key),
-) -> Response:
+def progress(body: ProgressRequest, step: StepRun = Depends(_supervisor_step)) -> Response:
     """A progress note (督办): assigned or in progress → in progress."""
-    return _step(request, store, ref, actor, key, no, body)
+    return step(body)
 
 
 @router.post("/escalations/{no}/resolve", response_model=Escalation, responses=ACTION)
-def resolve(
-    body: ResolveRequest,
-    request: Request,
-    no: str = LedgerNo,
-    actor: Actor = Depends(_supervisors),
-    store: Store = Depends(get_store),
-    ref: HallReference = Depends(get_reference),
-    key: str | None = Depends(idempotency_key),
-) -> Response:
+def resolve(body: ResolveRequest, step: StepRun = Depends(_supervisor_step)) -> Response:
     """The result (办理结果): assigned or in progress → resolved."""
-    return _step(request, store, ref, actor, key, no, body)
+    return step(body)
 
 
 @router.post("/escalations/{no}/callback", response_model=Escalation, responses=ACTION)
-def callback(
-    body: CallbackRequest,
-    request: Request,
-    no: str = LedgerNo,
-    actor: Actor = Depends(_supervisors),
-    store: Store = Depends(get_store),
-    ref: HallReference = Depends(get_reference),
-    key: str | None = Depends(idempotency_key),
-) -> Response:
+def callback(body: CallbackRequest, step: StepRun = Depends(_supervisor_step)) -> Response:
     """回访: the reporter's satisfaction; resolved → called back."""
-    return _step(request, store, ref, actor, key, no, body)
+    return step(body)
 
 
 @router.post("/escalations/{no}/close", response_model=Escalation, responses=ACTION)
-def close(
-    body: CloseRequest,
-    request: Request,
-    no: str = LedgerNo,
-    actor: Actor = Depends(_supervisors),
-    store: Store = Depends(get_store),
-    ref: HallReference = Depends(get_reference),
-    key: str | None = Depends(idempotency_key),
-) -> Response:
+def close(body: CloseRequest, step: StepRun = Depends(_supervisor_step)) -> Response:
     """销号: called back → closed. With `out_of_scope`: registered, assigned or in progress →
     out of scope, with the explanation given and the right channel."""
-    return _step(request, store, ref, actor, key, no, body)
+    return step(body)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import date
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from pydantic import BaseModel
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -27,7 +28,7 @@ from central import idempotency
 from central import ratings as rating
 from central import tally as tallies
 from central.context import Actor, Ctx
-from central.deps import current_actor, get_store, idempotency_key, make_ctx
+from central.deps import current_actor, get_store, idempotency_key
 from central.errors import ACTION, AUTHED, AUTHED_404, Conflict, Forbidden, Invalid, require_text
 from central.hall_time import service_day
 from central.routes.catalog import HallReference, get_reference
@@ -82,15 +83,12 @@ def post_rating(
 ) -> Response:
     """The rating pad's rating of a finished service. 409 when the service has a rating
     already (一次一评) or its rating period has ended; 403 for anyone but a rating pad."""
-    ctx = make_ctx(request, store, actor)
 
-    def action(conn: Connection) -> tuple[int, Rating]:
-        return 201, rating.post_rating(conn, ctx, store.settings, body)
+    def rate(conn: Connection, ctx: Ctx) -> Rating:
+        return rating.post_rating(conn, ctx, store.settings, body)
 
     try:
-        return idempotency.run(
-            store, actor, key, idempotency.fingerprint("POST", request.url.path, body), action
-        )
+        return idempotency.perform(request, store, actor, key, body, rate, status=201)
     except IntegrityError:
         # Two posts raced past the check (several server processes): UNIQUE(ticket_id) decides.
         raise Conflict(f"Ticket {body.ticket_id} has been rated already (一次一评).") from None
@@ -181,68 +179,51 @@ def get_rating(
         return rating.get_rating(conn, actor, rating_id, store.now())
 
 
-def _step(
-    request: Request,
-    store: Store,
-    actor: Actor,
-    key: str | None,
-    body: ExplainRequest | VerifyRequest | RectifyRequest,
-    step: Callable[[Connection, Ctx], Rating],
-) -> Response:
-    ctx = make_ctx(request, store, actor)
-
-    def action(conn: Connection) -> tuple[int, Rating]:
-        return 200, step(conn, ctx)
-
-    return idempotency.run(
-        store, actor, key, idempotency.fingerprint("POST", request.url.path, body), action
-    )
+RatingStep = Callable[[Connection, Ctx, int], Rating]
+StepRun = Callable[[BaseModel, RatingStep], Response]
 
 
-@router.post("/ratings/{rating_id}/explain", response_model=Rating, responses=ACTION)
-def explain(
-    body: ExplainRequest,
+async def _review_step(
     request: Request,
     rating_id: int = RatingId,
     actor: Actor = Depends(current_actor),
     store: Store = Depends(get_store),
     key: str | None = Depends(idempotency_key),
-) -> Response:
+) -> StepRun:
+    """All a review step on rating `rating_id` needs but its body and what it does.
+    `async`: it only gathers its arguments, so it costs no thread hop (see central.deps)."""
+
+    def run(body: BaseModel, step: RatingStep) -> Response:
+        return idempotency.perform(
+            request, store, actor, key, body, lambda conn, ctx: step(conn, ctx, rating_id)
+        )
+
+    return run
+
+
+@router.post("/ratings/{rating_id}/explain", response_model=Rating, responses=ACTION)
+def explain(body: ExplainRequest, step: StepRun = Depends(_review_step)) -> Response:
     """The served clerk's explanation of a 差评 (once, while it is pending or upheld)."""
-    return _step(
-        request, store, actor, key, body,
-        lambda conn, ctx: rating.explain(conn, ctx, rating_id, body),
-    )  # fmt: skip
+    return step(body, lambda conn, ctx, rating_id: rating.explain(conn, ctx, rating_id, body))
 
 
 @router.post("/ratings/{rating_id}/verify", response_model=Rating, responses=ACTION)
 def verify(
     body: VerifyRequest,
-    request: Request,
-    rating_id: int = RatingId,
-    actor: Actor = Depends(current_actor),
+    step: StepRun = Depends(_review_step),
     store: Store = Depends(get_store),
     ref: HallReference = Depends(get_reference),
-    key: str | None = Depends(idempotency_key),
 ) -> Response:
     """Supervisor's 核实 of a pending 差评; 属实 sets a rectification due in working days."""
-    return _step(
-        request, store, actor, key, body,
-        lambda conn, ctx: rating.verify(conn, ctx, store.settings, ref.calendar, rating_id, body),
-    )  # fmt: skip
+    return step(
+        body,
+        lambda conn, ctx, rating_id: rating.verify(
+            conn, ctx, store.settings, ref.calendar, rating_id, body
+        ),
+    )
 
 
 @router.post("/ratings/{rating_id}/rectify", response_model=Rating, responses=ACTION)
-def rectify(
-    body: RectifyRequest,
-    request: Request,
-    rating_id: int = RatingId,
-    actor: Actor = Depends(current_actor),
-    store: Store = Depends(get_store),
-    key: str | None = Depends(idempotency_key),
-) -> Response:
+def rectify(body: RectifyRequest, step: StepRun = Depends(_review_step)) -> Response:
     """Supervisor records the rectification (整改) of an upheld 差评."""
-    return _step(
-        request, store, actor, key, body,
-        lambda conn, ctx: rating.rectify(conn, ctx, rating_id, body),
-    )  # fmt: skip
+    return step(body, lambda conn, ctx, rating_id: rating.rectify(conn, ctx, rating_id, body))

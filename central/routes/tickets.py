@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 from central import idempotency
 from central import queue_engine as engine
 from central.context import Actor, Ctx
-from central.deps import current_actor, get_store, idempotency_key, make_ctx
+from central.deps import current_actor, get_store, idempotency_key
 from central.errors import ACTION, AUTHED_404, _err
 from central.store import Store
 from client.models import IssueTicketRequest, Ticket, TransferRequest
@@ -29,14 +29,11 @@ def issue(
     key: str | None = Depends(idempotency_key),
 ) -> Response:
     """Issue a ticket (kiosk, supervisor, admin). 409 when the queue's daily cap is reached."""
-    ctx = make_ctx(request, store, actor)
 
-    def action(conn: Connection) -> tuple[int, Ticket]:
-        return 201, engine.issue_ticket(conn, ctx, body.queue, body.kind, body.appointment_at)
+    def issue_one(conn: Connection, ctx: Ctx) -> Ticket:
+        return engine.issue_ticket(conn, ctx, body.queue, body.kind, body.appointment_at)
 
-    return idempotency.run(
-        store, actor, key, idempotency.fingerprint("POST", request.url.path, body), action
-    )
+    return idempotency.perform(request, store, actor, key, body, issue_one, status=201)
 
 
 @router.get("/tickets/{ticket_id}", response_model=Ticket, responses=AUTHED_404)
@@ -49,24 +46,6 @@ def get_ticket(
         return engine.get_ticket(conn, ticket_id)
 
 
-def _perform(
-    request: Request,
-    store: Store,
-    actor: Actor,
-    key: str | None,
-    body: TransferRequest | None,
-    step: Callable[[Connection, Ctx], Ticket],
-) -> Response:
-    ctx = make_ctx(request, store, actor)
-    return idempotency.run(
-        store,
-        actor,
-        key,
-        idempotency.fingerprint("POST", request.url.path, body),
-        lambda conn: (200, step(conn, ctx)),
-    )
-
-
 @router.post("/tickets/{ticket_id}/transfer", response_model=Ticket, responses=ACTION)
 def transfer(
     body: TransferRequest,
@@ -77,7 +56,7 @@ def transfer(
     key: str | None = Depends(idempotency_key),
 ) -> Response:
     """A called or serving ticket waits again: in another queue, or for one window only."""
-    return _perform(
+    return idempotency.perform(
         request,
         store,
         actor,
@@ -107,7 +86,7 @@ def _action_route(name: str, step: Callable[[Connection, Ctx, int], Ticket]) -> 
         store: Store = Depends(get_store),
         key: str | None = Depends(idempotency_key),
     ) -> Response:
-        return _perform(
+        return idempotency.perform(
             request, store, actor, key, None, lambda conn, ctx: step(conn, ctx, ticket_id)
         )
 

@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 from central import idempotency
 from central import queue_engine as engine
 from central.context import Actor, Ctx
-from central.deps import current_actor, get_store, idempotency_key, make_ctx
+from central.deps import current_actor, get_store, idempotency_key
 from central.errors import ACTION, AUTHED_404
 from central.hall_view import window_model
 from central.store import Store
@@ -38,15 +38,11 @@ def _window_step(
     body: PauseRequest | None,
     step: Callable[[Connection, Ctx], None],
 ) -> Response:
-    ctx = make_ctx(request, store, actor)
-
-    def action(conn: Connection) -> tuple[int, Window]:
+    def step_and_window(conn: Connection, ctx: Ctx) -> Window:
         step(conn, ctx)
-        return 200, window_model(conn, no, ctx.now)
+        return window_model(conn, no, ctx.now)
 
-    return idempotency.run(
-        store, actor, key, idempotency.fingerprint("POST", request.url.path, body), action
-    )
+    return idempotency.perform(request, store, actor, key, body, step_and_window)
 
 
 @router.post("/windows/{no}/pause", response_model=Window, responses=ACTION)
@@ -123,12 +119,7 @@ def call_next(
     key: str | None = Depends(idempotency_key),
 ) -> Response:
     """Call the next ticket (叫号): green channel, due appointments, queue priority, arrival."""
-    ctx = make_ctx(request, store, actor)
-
-    def action(conn: Connection) -> tuple[int, Ticket | None]:
-        ticket = engine.call_next(conn, ctx, no)
-        return (200, ticket) if ticket is not None else (204, None)
-
-    return idempotency.run(
-        store, actor, key, idempotency.fingerprint("POST", request.url.path, None), action
+    # Nothing waiting: call_next gives None, answered 204.
+    return idempotency.perform(
+        request, store, actor, key, None, lambda conn, ctx: engine.call_next(conn, ctx, no)
     )
