@@ -46,6 +46,7 @@ from screens.messages import (
     TokenSaved,
 )
 from screens.sign_on import SignOnScreen
+from screens.text import clean
 from screens.worker_errors import SaysWorkerErrors
 
 if TYPE_CHECKING:
@@ -385,7 +386,11 @@ class CounterApp(SaysWorkerErrors, App[None]):
             self.session.apply_ticket(result)
             if message.action in ANNOUNCED and result.status in ("called", "serving"):
                 self.notify(
-                    t("counter.announce", number=result.number, window=self.session.window_no),
+                    t(
+                        "counter.announce",
+                        number=clean(result.number),
+                        window=self.session.window_no,
+                    ),
                     markup=False,
                 )
         elif isinstance(result, Window):

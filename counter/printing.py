@@ -13,6 +13,7 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
+from counter.i18n import t
 from counter.intake_draft import data_dir, write_atomic
 
 PRINT_TIMEOUT_S = 30.0
@@ -33,7 +34,7 @@ def print_document(command: str, text: str, timeout: float = PRINT_TIMEOUT_S) ->
     except ValueError as error:
         raise PrintError(str(error)) from error
     if not argv:
-        raise PrintError("empty print command")
+        raise PrintError(t("intake.print.empty"))
     try:
         done = subprocess.run(
             argv,
@@ -43,14 +44,20 @@ def print_document(command: str, text: str, timeout: float = PRINT_TIMEOUT_S) ->
             check=False,
         )
     except FileNotFoundError as error:
-        raise PrintError(f"{argv[0]}: command not found") from error
+        raise PrintError(t("intake.print.not_found", command=argv[0])) from error
     except subprocess.TimeoutExpired as error:
-        raise PrintError(f"{argv[0]}: no answer after {int(timeout)} s") from error
+        raise PrintError(
+            t("intake.print.timeout", command=argv[0], seconds=int(timeout))
+        ) from error
     except OSError as error:
         raise PrintError(f"{argv[0]}: {error.strerror or error}") from error
     if done.returncode != 0:
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise PrintError(said[-1] if said else f"{argv[0]}: exit status {done.returncode}")
+        raise PrintError(
+            said[-1]
+            if said
+            else t("intake.print.exit_status", command=argv[0], status=done.returncode)
+        )
 
 
 def documents_dir() -> Path:

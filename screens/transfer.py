@@ -38,7 +38,11 @@ class TransferScreen(ModalScreen[TransferTarget | None]):
             key = f"q-{queue.prefix}"
             self.targets[key] = TransferTarget(queue=queue.prefix)
             label = Text.assemble(
-                (t("transfer.to_queue"), "dim"), " ", (queue.prefix, "bold"), " ", plain(queue.name)
+                (t("transfer.to_queue"), "dim"),
+                " ",
+                plain(queue.prefix, "bold"),
+                " ",
+                plain(queue.name),
             )
             self.options.append(Option(label, id=key))
         if queues and windows:
@@ -57,7 +61,7 @@ class TransferScreen(ModalScreen[TransferTarget | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(t("transfer.title", number=self.number), classes="dialog-title")
+            yield Static(plain(t("transfer.title", number=self.number)), classes="dialog-title")
             yield OptionList(*self.options, id="transfer-targets")
             yield Static(t("transfer.hint"), classes="dialog-hint")
 

@@ -262,3 +262,78 @@ async def test_the_ledger_exports_csv_to_the_confirmed_path(
     assert any(line[6].startswith("'=") for line in table[1:])  # a formula stays text
     await clerk.aclose()
     await boss.aclose()
+
+
+async def test_a_description_longer_than_the_api_takes_is_said_at_the_field(
+    terminal_client: CentralClient, clock: Any, db_path: Path
+) -> None:
+    app = build(terminal_client, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, app)
+        await pilot.press("f9")
+        await until(pilot, lambda: isinstance(app.screen, EscalationForm), "the form")
+        form = app.screen
+        assert isinstance(form, EscalationForm)
+        form.query_one("#f-name", Input).value = "王秀英"
+        form.query_one("#f-phone", Input).value = "13800138000"
+        form.query_one("#f-category", Select).value = "complex"
+        form.query_one("#f-description", TextArea).text = "材" * 2001
+        await pilot.press("f10")  # the request could not even be built: said, not a crash
+        await pilot.pause(0.05)
+        assert app.is_running and form.done is None and not form.busy
+        assert "shown" in form.query_one("#error-description").classes
+        assert "At most 2000 characters (now 2001)" in text_of(form, "#error-description")
+        assert form.focused is form.query_one("#f-description")
+        assert rows(db_path, "SELECT count(*) FROM escalations") == [(0,)]
+
+        form.query_one("#f-description", TextArea).text = "材" * 2000  # at the limit: taken
+        await pilot.press("f10")
+        await until(pilot, lambda: form.done is not None, "the registration")
+        assert rows(db_path, "SELECT length(description) FROM escalations") == [(2000,)]
+
+
+async def test_a_long_handler_is_cut_at_the_field_and_the_assignment_goes_through(
+    central_app: Any, terminal_client: CentralClient, clock: Any, db_path: Path
+) -> None:
+    no, clerk, boss = await register(central_app, "registered")
+    app = supervisor_app(terminal_client, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot, app)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, EscalationDialog), "assign")
+        dialog = app.screen
+        dialog.query_one("#d-department", Select).value = "zrzy"
+        dialog.query_one("#d-handler", Input).focus()
+        await pilot.press(*("周" * 70))  # AssignRequest takes 64: more would fail unsent
+        assert len(dialog.query_one("#d-handler", Input).value) == 64
+        await pilot.press("enter")
+        await until(
+            pilot,
+            lambda: any(e.no == no and e.status == "assigned" for e in ledger.items),
+            "the assignment",
+        )
+        assert app.is_running
+    handler = rows(db_path, "SELECT handler FROM escalation_steps WHERE action = 'assign'")
+    assert handler == [("周" * 64,)]
+    await clerk.aclose()
+    await boss.aclose()
+
+
+async def test_an_export_path_with_an_unknown_home_is_said_at_the_field(
+    central_app: Any, terminal_client: CentralClient, clock: Any
+) -> None:
+    _, clerk, boss = await register(central_app, "registered")
+    app = supervisor_app(terminal_client, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot, app)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, EscalationDialog), "the path")
+        dialog = app.screen
+        dialog.query_one("#d-path", Input).value = "~no-such-user-xyz/台账.csv"
+        await pilot.press("enter")  # Path.expanduser() raises for an unknown user
+        await pilot.pause(0.05)
+        assert app.is_running and app.screen is dialog
+        assert "shown" in dialog.query_one("#derror-path").classes
+        assert "Not a usable file path" in text_of(dialog, "#derror-path")
+    await clerk.aclose()
+    await boss.aclose()

@@ -131,3 +131,37 @@ def test_catalogs_load_lazily() -> None:
         "i.t('cli.error', message='x'); assert i._catalogs"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_the_id_document_choices_follow_the_language() -> None:
+    from client.validators import ID_KIND_NAMES
+    from screens.intake.applicant import _id_kinds
+
+    i18n.set_language("en")
+    english = {kind: label for label, kind in _id_kinds()}
+    assert set(english) == set(ID_KIND_NAMES)
+    assert not any(re.search(r"[\u4e00-\u9fff]", label) for label in english.values())
+    i18n.set_language("zh")
+    assert {kind: label for label, kind in _id_kinds()} == ID_KIND_NAMES
+    i18n.set_language("en")
+
+
+def test_the_no_printer_notice_names_the_setting_the_config_reads() -> None:
+    from counter.config import _schema
+
+    assert _schema(None)["print"]["command"][0] == "print_command"
+    for lang in LANGS:
+        i18n.set_language(lang)
+        assert "[print] command" in t("intake.document.no_printer"), lang
+    i18n.set_language("en")
+
+
+def test_print_failures_are_said_in_the_terminal_language() -> None:
+    from counter.printing import PrintError, print_document
+
+    i18n.set_language("zh")
+    with pytest.raises(PrintError, match="找不到该命令"):
+        print_document("no-such-printer-command-xyz", "x")
+    with pytest.raises(PrintError, match="打印命令为空"):
+        print_document("  ", "x")
+    i18n.set_language("en")

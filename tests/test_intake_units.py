@@ -18,7 +18,7 @@ from central.catalog import load_catalog
 from client.case_models import Applicant, Case, ChecklistEntry
 from client.catalog_models import Catalog, CatalogItem
 from client.catalog_search import CatalogIndex
-from counter import catalog_cache, intake_draft
+from counter import catalog_cache, i18n, intake_draft
 from counter.printing import PrintError, print_document, save_document
 from screens.intake import documents
 from screens.intake.state import (
@@ -332,6 +332,7 @@ def test_print_command_gets_the_document_on_stdin(tmp_path: Path) -> None:
     command = f"{sys.executable} -c {script!r}"
     print_document(command, "受理通知书\n")
     assert out.read_text(encoding="utf-8") == "受理通知书\n"
+    i18n.set_language("en")  # the failures are said in the terminal's language
     with pytest.raises(PrintError, match="command not found"):
         print_document("no-such-printer-command-xyz", "x")
     with pytest.raises(PrintError, match="out of paper"):

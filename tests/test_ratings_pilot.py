@@ -19,6 +19,7 @@ from client.asgi import StreamingASGITransport
 from client.rating_models import RatingRequest, TallyFigures
 from counter.app import CounterApp, make_app
 from counter.config import Config
+from counter.i18n import set_language
 from screens.counter import CounterScreen
 from screens.ratings.detail import RatingDetailScreen
 from screens.ratings.export import ExportScreen, table_csv
@@ -319,3 +320,28 @@ def test_csv_guards_spreadsheet_formulas() -> None:
     row = TallyRow(key="9", label="=cmd()", figures=figures(l5=1))
     assert ",'=cmd()," in table_csv([row])
     assert sort_rows([row], "bad", True) == [row]
+
+
+async def test_an_export_path_with_an_unknown_home_is_said_in_the_dialog(tmp_path: Path) -> None:
+    from textual.app import App
+
+    set_language("en")
+    answers: list[Path | None] = []
+
+    class Bare(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(ExportScreen(tmp_path / "tally.csv"), answers.append)
+
+    app = Bare()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen), "the dialog")
+        dialog = app.screen
+        dialog.query_one("#export-path", Input).value = "~no-such-user-xyz/tally.csv"
+        await pilot.press("enter")  # Path.expanduser() raises for an unknown user
+        await pilot.pause(0.05)
+        assert app.is_running and app.screen is dialog and answers == []
+        said = dialog.query_one("#export-error", Static).content
+        assert "Not a usable file path" in str(said)
+        dialog.query_one("#export-path", Input).value = str(tmp_path / "tally.csv")
+        await pilot.press("enter")
+        await until(pilot, lambda: answers == [tmp_path / "tally.csv"], "the path")

@@ -4,16 +4,30 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, Select
 
+from central.catalog import load_catalog
 from client.api import CentralClient
 from client.asgi import StreamingASGITransport
+from client.catalog_search import CatalogIndex
+from client.escalation_models import AssignRequest, CallbackRequest, EscalationRequest
 from counter.app import make_app
 from counter.config import Config
+from counter.i18n import set_language
 from screens.counter import CounterScreen
+from screens.escalation.detail import EscalationDetailScreen
+from screens.escalation.dialogs import EscalationDialog
+from screens.escalation.lists import ALL, LedgerScreen
+from screens.intake.search import ItemSearch
 from screens.text import clean, plain
+from screens.transfer import TransferScreen
+from tests.test_escalation_pilot import open_ledger, register, supervisor_app, text_of
 from tests.test_pilot_counter import sign_in, until
 
 HOSTILE_NAME = "[b]x[/b]\x1b[31m红\x1b]0;pwned\x07\x9b2J\x00\t\u202e"
@@ -68,3 +82,126 @@ async def test_hostile_staff_and_window_names_show_literally(
         assert "pwned" not in status  # the OSC payload went with its escape
         assert "\x1b" not in svg and "\x9b" not in svg
     await client.aclose()
+
+
+HOSTILE = "[b]x[/b]\x1b[31m"
+SHOWN = "[b]x[/b]"
+
+
+def shown_in(app: Any) -> str:
+    """The screen as the terminal would get it, with non-breaking spaces made plain again."""
+    svg: str = app.export_screenshot()
+    assert "\x1b" not in svg
+    return svg.replace("&#160;", " ")
+
+
+class Bare(App[None]):
+    """A bare app that shows one screen: for dialogs that need no central API."""
+
+    def __init__(self, screen: Screen[Any]) -> None:
+        super().__init__()
+        self.first = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self.first)
+
+
+async def test_hostile_item_code_and_name_in_the_item_search() -> None:
+    set_language("en")
+    item = load_catalog().item("BDC-002")
+    assert item is not None
+    hostile = item.model_copy(update={"code": "[b]BDC[/b]\x1b[2J", "name": f"{HOSTILE}不动产"})
+
+    class Searching(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ItemSearch()
+
+    app = Searching()
+    async with app.run_test(size=(120, 30)) as pilot:
+        search = app.query_one(ItemSearch)
+        search.set_index(CatalogIndex([hostile]))
+        app.query_one("#item-query", Input).value = "不动产"
+        await until(pilot, lambda: bool(search.results), "the result")
+        await pilot.pause(0.05)
+        table = app.query_one("#item-results", DataTable)
+        code, name = table.get_row_at(0)[:2]
+        assert isinstance(code, Text) and code.plain == "[b]BDC[/b]"
+        assert isinstance(name, Text) and name.plain == f"{SHOWN}不动产"
+        screen = shown_in(app)
+        assert "[b]BDC[/b]" in screen and f"{SHOWN}不动产" in screen
+
+
+async def test_the_transfer_title_shows_the_ticket_number_literally() -> None:
+    set_language("en")
+    app = Bare(TransferScreen("[b]A[/b]001\x1b[5m", [], []))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.05)
+        assert "[b]A[/b]001" in shown_in(app)
+
+
+async def test_hostile_names_in_the_escalation_ledger_detail_and_assign_dialog(
+    central_app: Any, terminal_client: CentralClient, clock: Any, db_path: Path
+) -> None:
+    with sqlite3.connect(db_path) as db:
+        db.execute("UPDATE departments SET name = ? WHERE code = 'zrzy'", ("[b]D[/b]\x1b[31m",))
+    clerk = CentralClient("http://central.test", transport=StreamingASGITransport(central_app))
+    boss = CentralClient("http://central.test", transport=StreamingASGITransport(central_app))
+    await clerk.login("1001", "counter")
+    await boss.login("2001", "counter")
+    done = await clerk.create_escalation(
+        EscalationRequest.model_validate(
+            {
+                "reporter": {"name": "李建华", "phone": "13900139000"},
+                "category": "complex",
+                "description": "不动产登记材料已交仍未受理",
+            }
+        )
+    )
+    await boss.assign_escalation(done.no, AssignRequest(department="zrzy", handler="周强"))
+    await boss.resolve_escalation(done.no, "已补办登记")
+    note = "[i]called[/i]\x1b]0;t\x07"
+    await boss.escalation_callback(done.no, CallbackRequest(satisfaction="satisfied", note=note))
+    _, clerk2, boss2 = await register(central_app, "registered")
+    with sqlite3.connect(db_path) as db:
+        # An item name the catalog would never hold: the ledger is append-only, so the test
+        # lifts that guard to plant one (the terminal must show whatever the API says).
+        guards = db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'escalations'"
+        ).fetchall()
+        for (guard,) in guards:
+            db.execute(f'DROP TRIGGER "{guard}"')
+        db.execute("UPDATE escalations SET item_name = ? WHERE no = ?", (HOSTILE, done.no))
+    app = supervisor_app(terminal_client, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ledger = await open_ledger(pilot, app)
+        department = cast("Select[str]", ledger.query_one("#filter-department", Select))
+        department.value = "zrzy"  # the chosen option shows in the select itself
+        await pilot.pause(0.05)
+        assert "[b]D[/b]" in shown_in(app)
+        department.value = ALL
+        await until(pilot, lambda: len(ledger.items) == 2, "the rows again")
+
+        ledger.query_one("#ledger-table", DataTable).move_cursor(row=1)  # the called-back one
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, EscalationDetailScreen), "detail")
+        detail = app.screen
+        assert isinstance(detail, EscalationDetailScreen)
+        await until(pilot, lambda: detail.escalation is not None, "the escalation")
+        fields = text_of(detail, "#detail-fields")
+        assert SHOWN in fields  # the item name, in the "related" line
+        assert "[i]called[/i]" in fields  # the call-back note
+        assert "\x1b" not in fields and "\x07" not in fields
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, LedgerScreen), "the ledger")
+
+        ledger.query_one("#ledger-table", DataTable).move_cursor(row=0)  # the registered one
+        await pilot.pause(0.05)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, EscalationDialog), "assign")
+        choice = cast("Select[str]", app.screen.query_one("#d-department", Select))
+        choice.value = "zrzy"
+        await pilot.pause(0.05)
+        assert "[b]D[/b]" in shown_in(app)
+        await pilot.press("escape")
+    for client in (clerk, boss, clerk2, boss2):
+        await client.aclose()

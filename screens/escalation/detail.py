@@ -54,7 +54,7 @@ class EscalationDetailScreen(SupervisorSteps):
         return self.escalation
 
     def compose(self) -> ComposeResult:
-        yield Static(t("escalation.detail.title", no=self.no), id="detail-title")
+        yield Static(plain(t("escalation.detail.title", no=self.no)), id="detail-title")
         with VerticalScroll(id="detail-body"):
             yield Static("", id="detail-fields")
             yield Static("", id="detail-timeline")
@@ -121,7 +121,8 @@ def fields_view(e: Escalation) -> RenderableType:
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(ratio=1)
 
-    def add(label: str, value: Text | str | None) -> None:
+    def add(label: str, value: Text | None) -> None:
+        # Only Text values: a str cell of a Rich table is read as markup.
         if value:
             grid.add_row(t(f"escalation.detail.{label}"), value)
 
@@ -154,7 +155,7 @@ def fields_view(e: Escalation) -> RenderableType:
         )
         if v
     ]
-    add("related", " · ".join(related))
+    add("related", plain(" · ".join(related)))
     add("description", plain(e.description))
     if e.department_name:
         handler = " ".join(clean(v) for v in (e.handler, e.handler_phone) if v)
@@ -164,7 +165,7 @@ def fields_view(e: Escalation) -> RenderableType:
         callback = satisfaction_text(e.satisfaction)
         if e.callback_note:
             callback += "  " + clean(e.callback_note)
-        add("callback", callback)
+        add("callback", plain(callback))
     if e.out_of_scope is not None:
         scope = e.out_of_scope
         add(

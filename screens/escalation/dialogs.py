@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal, cast
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -36,7 +38,7 @@ class DialogField:
     name: str
     label: str
     kind: Literal["input", "select"] = "input"
-    options: Sequence[tuple[str, str]] = ()
+    options: Sequence[tuple[str | Text, str]] = ()  # Text for API names (str is markup)
     value: str = ""
     required: bool = True
     max_length: int = 200
@@ -144,11 +146,14 @@ def assign_dialog(escalation: Escalation, departments: Sequence[Department]) -> 
                 "department",
                 t("escalation.dialog.department"),
                 "select",
-                [(clean(d.name), d.code) for d in departments],
+                [(plain(d.name), d.code) for d in departments],
                 value=escalation.department or "",
             ),
             DialogField(
-                "handler", t("escalation.dialog.handler"), value=clean(escalation.handler or "")
+                "handler",
+                t("escalation.dialog.handler"),
+                value=clean(escalation.handler or ""),
+                max_length=64,  # AssignRequest.handler: longer would fail before it is sent
             ),
             DialogField(
                 "handler_phone",
@@ -207,9 +212,28 @@ def out_of_scope_dialog(escalation: Escalation) -> EscalationDialog:
     )
 
 
+def _path_check(text: str) -> str:
+    """A path the export can be written to, as far as can be told before writing."""
+    try:
+        Path(text).expanduser()  # "~nobody/x.csv": no such user (RuntimeError)
+    except RuntimeError as error:
+        return t("escalation.export.bad_path", detail=clean(str(error)))
+    if "\x00" in text:
+        return t("escalation.export.bad_path", detail="NUL")
+    return ""
+
+
 def export_dialog(default_path: str) -> EscalationDialog:
     return EscalationDialog(
         t("escalation.export.title"),
-        [DialogField("path", t("escalation.export.path"), value=default_path, max_length=500)],
+        [
+            DialogField(
+                "path",
+                t("escalation.export.path"),
+                value=default_path,
+                max_length=500,
+                check=_path_check,
+            )
+        ],
         hint=t("escalation.export.hint"),
     )

@@ -49,6 +49,9 @@ SERVER_FIELDS = {
     "case_no": "case",
     "item_code": "item",
 }
+# EscalationRequest.description's limit: the text area has no max_length, so it is said here
+# (a longer text would fail to build the request at all).
+DESCRIPTION_MAX = 2000
 
 
 class EscalationForm(Screen[Escalation | None]):
@@ -173,6 +176,8 @@ class EscalationForm(Screen[Escalation | None]):
             return t(f"escalation.form.{field}_required")
         if field == "phone" and phone_problem(text) is not None:
             return t("escalation.form.phone_invalid")
+        if field == "description" and len(text) > DESCRIPTION_MAX:
+            return t("escalation.form.description_too_long", limit=DESCRIPTION_MAX, count=len(text))
         return ""
 
     def show_error(self, field: str, message: str) -> None:

@@ -7,6 +7,7 @@ and who/what; Enter opens one with its timeline. Live `escalation.changed` event
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, cast
@@ -211,7 +212,7 @@ class MyEscalationsScreen(EscalationsScreen):
 
     def cells(self, e: Escalation) -> list[Text | str]:
         return [
-            e.no,
+            plain(e.no),
             status_text(e.status),
             category_text(e.category),
             due_cell(e, self.today),
@@ -263,14 +264,15 @@ class LedgerScreen(EscalationsScreen):
         yield Static("", id="ledger-status")
         yield Footer(compact=True, show_command_palette=False)
 
-    def _filter(self, name: str, options: list[tuple[str, str]]) -> Select[str]:
-        everything = [(t(f"escalation.ledger.all_{name}"), ALL)]
+    def _filter(self, name: str, options: Sequence[tuple[str | Text, str]]) -> Select[str]:
+        everything: list[tuple[str | Text, str]] = [(t(f"escalation.ledger.all_{name}"), ALL)]
         return Select(
-            everything + options, allow_blank=False, value=ALL, id=f"filter-{name}", compact=True
+            [*everything, *options], allow_blank=False, value=ALL, id=f"filter-{name}", compact=True
         )
 
-    def _department_options(self) -> list[tuple[str, str]]:
-        return [(short(d.name, 14), d.code) for d in self.known_departments()]
+    def _department_options(self) -> list[tuple[str | Text, str]]:
+        # Text, not str: a Select reads a str prompt as markup, and the names come from the API.
+        return [(plain(short(d.name, 14)), d.code) for d in self.known_departments()]
 
     def on_mount(self) -> None:
         # (Textual runs the base class's on_mount too: the table is set up there.)
@@ -308,7 +310,7 @@ class LedgerScreen(EscalationsScreen):
 
     def cells(self, e: Escalation) -> list[Text | str]:
         return [
-            e.no,
+            plain(e.no),
             status_text(e.status),
             category_text(e.category),
             plain(short(e.department_name or "—", 10)),

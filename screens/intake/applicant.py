@@ -53,7 +53,8 @@ def problem_text(field: str, problem: str) -> str:
 
 
 def _id_kinds() -> list[tuple[str, IdKind]]:
-    return [(f"{name}", kind) for kind, name in ID_KIND_NAMES.items()]
+    # In the clerk's language (the documents print the official Chinese names regardless).
+    return [(t(f"intake.id_kind.{kind}"), kind) for kind in ID_KIND_NAMES]
 
 
 class ApplicantStep(VerticalScroll):

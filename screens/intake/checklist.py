@@ -12,7 +12,7 @@ from client.case_models import MaterialState
 from client.catalog_models import CatalogItem, Material
 from counter.i18n import t
 from screens.intake.state import Earlier, lacking
-from screens.text import plain
+from screens.text import clean, plain
 
 STATE_STYLE: dict[str, str] = {
     "received": "bold",
@@ -89,7 +89,7 @@ class ChecklistStep(Vertical):
                     " ",
                     t(
                         "intake.checklist.earlier",
-                        case_no=earlier.case_no,
+                        case_no=clean(earlier.case_no),
                         date=earlier.created_at[:10],
                         count=len(lacking(item, earlier.states)),
                     ),

@@ -29,7 +29,7 @@ def guide_line(item: CatalogItem) -> Text:
     tolerable = sum(1 for m in item.materials if m.tolerable)
     fee = plain(item.fee) if item.fee else Text(t("intake.search.free"))
     return Text.assemble(
-        (item.code, "bold"),
+        plain(item.code, "bold"),
         " ",
         plain(item.department_name),
         " · ",
@@ -83,7 +83,7 @@ class ItemSearch(Vertical):
         table.clear()
         for item in self.results:
             table.add_row(
-                item.code,
+                plain(item.code),
                 plain(item.name),
                 plain(item.department_name),
                 item_time(item),

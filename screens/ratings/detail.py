@@ -56,7 +56,7 @@ def detail_text(rating: Rating) -> Text:
 
     who = plain(rating.staff_name or rating.staff_no or "—")
     if rating.staff_no and rating.staff_name:
-        who = Text.assemble(who, f" ({rating.staff_no})")
+        who = Text.assemble(who, " (", plain(rating.staff_no), ")")
     window = t("ratings.window_no", no=rating.window_no) if rating.window_no is not None else "—"
     row(t("ratings.field.service"), plain(rating.ticket_number), " · ", window, " · ", who)
     row(t("ratings.field.when"), _when(rating.finished_at))
@@ -144,7 +144,7 @@ class RatingDetailScreen(SaysWorkerErrors, ModalScreen[Rating | None]):
     def compose(self) -> ComposeResult:
         title = t(f"ratings.dialog.{self.mode}", ticket=self.rating.ticket_number)
         with Vertical(classes="dialog", id="rating-dialog"):
-            yield Static(title, classes="dialog-title")
+            yield Static(plain(title), classes="dialog-title")
             with VerticalScroll(id="rating-detail"):
                 yield Static(detail_text(self.rating))
             if self.step_allowed():

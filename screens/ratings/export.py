@@ -18,7 +18,7 @@ from textual.widgets import Input, Static
 from client.rating_models import LEVELS, TallyRow
 from counter.i18n import t
 from screens.keys import localized
-from screens.text import clean
+from screens.text import clean, plain
 
 CSV_KEYS = ("staff", "name", "window", "served", "rated", "unrated", "defaults")
 CSV_TAIL = (
@@ -95,12 +95,19 @@ class ExportScreen(ModalScreen[Path | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         value = event.value.strip()
+        error = self.query_one("#export-error", Static)
         if not value:
-            self.query_one("#export-error", Static).update(
-                Text(t("ratings.export.no_path"), style="bold")
-            )
+            error.update(Text(t("ratings.export.no_path"), style="bold"))
             return
-        self.dismiss(Path(value).expanduser())
+        try:
+            path = Path(value).expanduser()  # "~nobody/x.csv": no such user (RuntimeError)
+        except RuntimeError as problem:
+            error.update(plain(t("ratings.export.bad_path", detail=str(problem)), "bold"))
+            return
+        if "\x00" in value:
+            error.update(plain(t("ratings.export.bad_path", detail="NUL"), "bold"))
+            return
+        self.dismiss(path)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -19,7 +19,7 @@ def queue_table(session: Session) -> Table | Text:
     table.add_column(t("queues.waiting"), justify="right", no_wrap=True)
     table.add_column(t("queues.longest"), justify="right", no_wrap=True)
     for stats in session.queues:
-        name = Text.assemble((stats.prefix, "bold"), " ", plain(stats.name))
+        name = Text.assemble(plain(stats.prefix, "bold"), " ", plain(stats.name))
         waiting = Text(str(stats.waiting), style="bold" if stats.waiting else "dim")
         longest = t("queues.minutes", minutes=stats.longest_wait_s // 60) if stats.waiting else "-"
         table.add_row(name, waiting, longest)

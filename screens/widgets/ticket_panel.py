@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from client.models import Ticket
 from counter.i18n import t
 from counter.session import Session
-from screens.text import plain
+from screens.text import clean, plain
 from screens.widgets.big_number import BigNumber
 from screens.widgets.steady import SteadyStatic
 
@@ -37,7 +37,7 @@ def ticket_lines(session: Session, ticket: Ticket | None, now: datetime, hint: s
     if ticket.recall_count:
         lines.append(" · " + t("ticket.recalled", count=ticket.recall_count))
     if ticket.transferred_from:
-        lines.append(" · " + t("ticket.transferred", queue=ticket.transferred_from))
+        lines.append(" · " + t("ticket.transferred", queue=clean(ticket.transferred_from)))
     lines.append("\n")
     lines.append(hint)
     return lines
