@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.worker import WorkerFailed
 
 from client.errors import AuthExpired, CentralError, Unreachable
 from client.live import ConnectionState, LiveEvents
@@ -290,6 +291,18 @@ class CounterApp(SaysWorkerErrors, App[None]):
         from screens.escalation.hooks import raise_from_intake
 
         raise_from_intake(self, message)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A worker that failed unexpectedly must not end the session: the clerk may be in the
+        middle of a case. Say it in one sentence and carry on; anything else Textual handles
+        as usual. (Textual routes a failed worker here; workers with exit_on_error=False are
+        said by SaysWorkerErrors instead.)"""
+        if isinstance(error, WorkerFailed) and not isinstance(error.error, CentralError):
+            self.log.error("worker failed", error.error)
+            name = type(error.error).__name__
+            self.notify(t("app.unexpected", error=name), severity="error", markup=False)
+            return
+        super()._handle_exception(error)
 
     # --- live events and re-fetching ----------------------------------------------------------
 

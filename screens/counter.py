@@ -171,6 +171,11 @@ class CounterScreen(Screen[None]):
         except CentralError as error:
             self.post_message(ApiFailed(error, action=action))
             return
+        except Exception:
+            # Not the network: the App says so; the keys must not stay greyed meanwhile.
+            self.busy = False
+            self.refresh_bindings()
+            raise
         self.post_message(ActionDone(action, result))
 
     def _current_id(self) -> int | None:

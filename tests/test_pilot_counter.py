@@ -280,3 +280,29 @@ async def test_an_unexpected_failure_is_said_and_the_screen_kept(
         assert isinstance(app.screen, CounterScreen)
         await pilot.press("f2")
         await until(pilot, lambda: app.session.current is not None, "the call still working")
+
+
+async def test_a_failing_action_worker_does_not_end_the_session(
+    terminal_client: CentralClient, make_client: Any, clock: Any, monkeypatch: Any
+) -> None:
+    """Workers that exit the app on error would lose the clerk's screen: they are said instead."""
+    await issue(make_client, "A")
+    app = build(terminal_client, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, app)
+        real = terminal_client.call_next
+
+        async def broken(no: int) -> Any:
+            raise ValueError("a bug, not the network")
+
+        monkeypatch.setattr(terminal_client, "call_next", broken)
+        await pilot.press("f2")
+        await until(
+            pilot,
+            lambda: any("ValueError" in str(n.message) for n in app._notifications),
+            "the notice about the failed call",
+        )
+        assert app.is_running and isinstance(app.screen, CounterScreen)
+        monkeypatch.setattr(terminal_client, "call_next", real)
+        await pilot.press("f2")
+        await until(pilot, lambda: app.session.current is not None, "calling again")
