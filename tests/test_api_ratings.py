@@ -446,3 +446,16 @@ async def test_verify_takes_the_supervisors_rectification_days(make_client: Any)
     verified = await boss.verify_rating(bad.id, "upheld", rectify_days=5)
     assert verified.review is not None and verified.review.rectify_days == 5
     assert verified.review.rectify_due == date(2026, 11, 24)
+
+
+async def test_far_off_dates_are_refused_not_a_server_error(make_client: Any) -> None:
+    """Found by the contract fuzzer: year 1 or 9999 stepped outside what a date can hold."""
+    supervisor = await make_client("2001")
+    for path in (
+        "/v1/ratings/table?to=0001-01-01",
+        "/v1/ratings/table?from=9999-12-30&to=9999-12-31",
+        "/v1/ratings/tally?staff=1001&to=0001-01-01&by=week",
+    ):
+        response = await supervisor.http.get(path, headers=supervisor.auth_headers())
+        assert response.status_code == 422, path
+        assert "between 2000-01-01 and 2099-12-31" in response.json()["error"]["message"]

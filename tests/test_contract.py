@@ -4,6 +4,7 @@ the schema it publishes (status code, content type, body)."""
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -50,9 +51,13 @@ CHECKS = (
 
 
 @schema.parametrize()
+# Derandomized: every run (CI included) tries the same examples, so a red run is
+# reproducible. For a wider hunt run with COUNTER_FUZZ_EXAMPLES=500 (it found the far-date
+# 500 in the rating tallies that test_api_ratings now pins).
 @settings(
-    max_examples=25,
+    max_examples=int(os.environ.get("COUNTER_FUZZ_EXAMPLES", "25")),
     deadline=None,
+    derandomize="COUNTER_FUZZ_EXAMPLES" not in os.environ,
     suppress_health_check=list(HealthCheck),
 )
 def test_contract(case: schemathesis.Case) -> None:

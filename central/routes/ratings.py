@@ -60,8 +60,20 @@ FromParam = Query(default=None, alias="from", description="first hall-local day 
 ToParam = Query(default=None, alias="to", description="last hall-local day, inclusive")
 
 
+# Tallies compare with the period before and bucket by week and month: far-off dates would
+# step outside what a date can hold. No hall has ratings outside these years.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2099, 12, 31)
+
+
 def _range(store: Store, start: date | None, end: date | None) -> tuple[date, date, date]:
     today = service_day(store.now())
+    for name, day in (("from", start), ("to", end)):
+        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+            raise Invalid(
+                f"Ask for days between {EARLIEST_DAY} and {LATEST_DAY}.",
+                fields={name: "out of range"},
+            )
     first = start or end or today
     last = end or (today if start is None or start <= today else start)
     if last < first:
