@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Literal
+from typing import Literal, get_args
 
 from client.case_models import Case
 from client.models import (
@@ -40,18 +40,7 @@ TicketAction = Literal[
     "pause",
     "resume",
 ]
-TICKET_ACTIONS: tuple[TicketAction, ...] = (
-    "call_next",
-    "recall",
-    "no_show",
-    "start",
-    "finish",
-    "hold",
-    "call_back",
-    "transfer",
-    "pause",
-    "resume",
-)
+TICKET_ACTIONS: tuple[TicketAction, ...] = get_args(TicketAction)
 
 # A ticket in one of these states is at the window in front of the clerk.
 _AT_WINDOW = ("called", "serving")

@@ -30,7 +30,7 @@ from screens.escalation.form import EscalationForm
 from screens.escalation.hooks import open_escalations, raise_from_counter
 from screens.escalation.lists import LedgerScreen, MyEscalationsScreen
 from screens.sign_on import SignOnScreen
-from tests.test_pilot_counter import SIZE, build, issue, sign_in, until
+from tests.pilot import SIZE, build, issue, sign_in, until
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +16,12 @@ from textual.widgets import Input, Static
 from client.api import CentralClient
 from client.asgi import StreamingASGITransport
 from counter import catalog_cache, intake_draft
-from counter.app import CounterApp, make_app
-from counter.config import Config
+from counter.app import CounterApp
 from screens.counter import CounterScreen
 from screens.intake import IntakeScreen, open_intake
 from screens.intake.dialogs import DocumentScreen, DraftsScreen, NoteScreen
-from screens.login import LoginScreen
-from screens.sign_on import SignOnScreen
+from tests.pilot import SIZE, build, sign_in, until
 
-SIZE = (80, 24)
 ID = "11010519491231002X"  # valid (GB 11643), born 1949: old enough for every item
 MOBILE = "13800138000"
 
@@ -37,32 +33,6 @@ def local_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(catalog_cache.ENV_VAR, str(tmp_path / "cache"))
     catalog_cache.forget()
     return tmp_path
-
-
-def build(client: CentralClient, clock: Any, **config: Any) -> CounterApp:
-    options: dict[str, Any] = {"central_url": "http://central.test", "lang": "en", "window": 5}
-    options.update(config)
-    return make_app(client=client, config=Config(**options), clock=clock)
-
-
-async def until(pilot: Any, condition: Callable[[], bool], what: str, tries: int = 250) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-async def sign_in(pilot: Any, app: CounterApp, staff_no: str = "1005") -> None:
-    await until(pilot, lambda: isinstance(app.screen, LoginScreen), "the login screen")
-    await pilot.press(*staff_no, "enter", *"counter", "enter")
-    await until(
-        pilot, lambda: isinstance(app.screen, (SignOnScreen, CounterScreen)), "the sign-on screen"
-    )
-    if isinstance(app.screen, SignOnScreen):  # (after a restart the window is still signed on)
-        await pilot.press("enter")
-    await until(pilot, lambda: isinstance(app.screen, CounterScreen), "the counter screen")
-    await until(pilot, lambda: bool(app.session.queues), "the queue figures")
 
 
 async def serve_a_ticket(pilot: Any, app: CounterApp, make_client: Any) -> str:

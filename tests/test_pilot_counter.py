@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from client.api import CentralClient
 from client.asgi import StreamingASGITransport
-from counter.app import CounterApp, make_app
+from counter.app import make_app
 from counter.config import Config
 from screens.counter import CounterScreen
 from screens.help import HelpScreen
@@ -17,39 +16,7 @@ from screens.login import LoginScreen
 from screens.pause_reason import PauseReasonScreen
 from screens.sign_on import SignOnScreen
 from screens.widgets.big_number import BigNumber
-
-SIZE = (80, 24)
-
-
-async def issue(make_client: Any, *queues: str) -> list[str]:
-    kiosk = await make_client("kiosk01")
-    return [(await kiosk.issue_ticket(queue)).number for queue in queues]
-
-
-def build(client: CentralClient, clock: Any, **config: Any) -> CounterApp:
-    options: dict[str, Any] = {"central_url": "http://central.test", "lang": "en", "window": 5}
-    options.update(config)
-    return make_app(client=client, config=Config(**options), clock=clock)
-
-
-async def until(pilot: Any, condition: Callable[[], bool], what: str, tries: int = 200) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-async def sign_in(pilot: Any, app: CounterApp, staff_no: str = "1005") -> None:
-    await until(pilot, lambda: isinstance(app.screen, LoginScreen), "the login screen")
-    await pilot.press(*staff_no)
-    await pilot.press("enter")  # staff number → password field
-    await pilot.press(*"counter")
-    await pilot.press("enter")
-    await until(pilot, lambda: isinstance(app.screen, SignOnScreen), "the sign-on screen")
-    await pilot.press("enter")  # the configured window is highlighted
-    await until(pilot, lambda: isinstance(app.screen, CounterScreen), "the counter screen")
-    await until(pilot, lambda: bool(app.session.queues), "the queue figures")
+from tests.pilot import SIZE, build, issue, sign_in, until
 
 
 def ticket_row(db_path: Path, number: str) -> tuple[str, int | None]:

@@ -12,8 +12,7 @@ import httpx
 from client.api import CentralClient
 from client.asgi import StreamingASGITransport
 from screens.widgets.status_line import StatusLine
-
-from .test_pilot_counter import SIZE, build, issue, sign_in, until
+from tests.pilot import SIZE, build, issue, sign_in, until
 
 
 class Watched(httpx.AsyncBaseTransport):

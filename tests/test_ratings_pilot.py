@@ -29,7 +29,7 @@ from screens.ratings.range_dialog import RangeScreen, parse_range
 from screens.ratings.review_queue import BadQueueScreen
 from screens.ratings.staff_tally import StaffTallyScreen, sort_rows
 from screens.widgets.tally_line import TallyLine, tally_line_text
-from tests.test_pilot_counter import until
+from tests.pilot import until
 
 NewClient = Callable[[str], Awaitable[CentralClient]]
 

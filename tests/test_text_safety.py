@@ -27,8 +27,8 @@ from screens.escalation.lists import ALL, LedgerScreen
 from screens.intake.search import ItemSearch
 from screens.text import clean, plain
 from screens.transfer import TransferScreen
+from tests.pilot import sign_in, until
 from tests.test_escalation_pilot import open_ledger, register, supervisor_app, text_of
-from tests.test_pilot_counter import sign_in, until
 
 HOSTILE_NAME = "[b]x[/b]\x1b[31m红\x1b]0;pwned\x07\x9b2J\x00\t\u202e"
 
