@@ -38,7 +38,7 @@ BARE_MARKER = "BAREREADY"
 async def sign_on_and_cache(url: str, env: dict[str, str]) -> None:
     """Log clerk 1001 in, sign on at window 1, and cache the token where the terminal looks."""
     os.environ.update(env)
-    from counter.credentials import CachedToken, TokenStore
+    from counter.core.credentials import CachedToken, TokenStore
 
     client = CentralClient(url)
     answer = await client.login("1001", "counter")

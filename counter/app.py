@@ -24,9 +24,9 @@ from textual.worker import WorkerFailed
 from client.errors import AuthExpired, CentralError, Unreachable
 from client.live import ConnectionState, LiveEvents
 from client.models import Ticket, Window
-from counter.config import Config
-from counter.i18n import detect_language, has, set_language, t
-from counter.session import HALL_TZ, Session
+from counter.core.config import Config
+from counter.core.i18n import detect_language, has, set_language, t
+from counter.core.session import HALL_TZ, Session
 from screens.commands import ScreenActions
 from screens.counter import CounterScreen
 from screens.errors import describe
@@ -52,7 +52,7 @@ from screens.worker_errors import SaysWorkerErrors
 
 if TYPE_CHECKING:
     from client.api import CentralClient
-    from counter.credentials import CachedToken, TokenStore
+    from counter.core.credentials import CachedToken, TokenStore
     from counter.demo import DemoAccount, DemoHall
     from screens.intake import IntakeEscalation
 
@@ -199,7 +199,7 @@ class CounterApp(SaysWorkerErrors, App[None]):
         response = message.response
         self.session.signed_in_as(response.staff, response.token, response.expires_at)
         if self.token_store is not None:
-            from counter.credentials import CachedToken
+            from counter.core.credentials import CachedToken
 
             cached = CachedToken(response.staff.staff_no, response.token, response.expires_at)
             self.save_token(self.token_store, self.token_key, cached)
@@ -276,7 +276,7 @@ class CounterApp(SaysWorkerErrors, App[None]):
     def after_first_counter(self) -> None:
         """Once per run, off the start-up path: nudge about unfinished intakes (a crash, a
         closed terminal) and warm the catalog so the first F5 needs no fetch."""
-        from counter import catalog_cache
+        from counter.core import catalog_cache
         from screens.intake import announce_drafts
 
         announce_drafts(self)

@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from counter import i18n
-from counter.config import Config, ConfigError, config_path, load_config
-from counter.i18n import t
+from counter.core import i18n
+from counter.core.config import Config, ConfigError, config_path, load_config
+from counter.core.i18n import t
 
 if TYPE_CHECKING:
     from client.api import CentralClient
@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 SPEED_RANGE = (0.1, 1000.0)
-# `counter demo --as ROLE`: the keys of counter.demo.DEMO_LOGINS (not imported: --help stays light).
+# `counter demo --as ROLE`: the keys of counter.demo.hall.DEMO_LOGINS
+# (not imported: --help stays light).
 DEMO_ROLES = ("clerk", "supervisor")
 
 
@@ -156,7 +157,7 @@ def _workbench(args: argparse.Namespace) -> int:
         return _fail(t("cli.app_missing", module=exc.name or exc))
 
     from client.api import CentralClient
-    from counter.credentials import TokenStore
+    from counter.core.credentials import TokenStore
 
     verify: bool | str = config.ca_bundle or True
     client = CentralClient(config.central_url, timeout=config.timeout, verify=verify)
@@ -211,7 +212,7 @@ def _demo(args: argparse.Namespace) -> int:
         if window is not None and hall.simulator is not None:
             hall.simulator.exclude_windows.add(window)
 
-    from counter.credentials import TokenStore
+    from counter.core.credentials import TokenStore
 
     speed = f"{args.speed:g}"
     print(t("cli.demo_banner", seed=args.seed, speed=speed), file=sys.stderr)

@@ -10,9 +10,9 @@ from textual.app import App
 
 if TYPE_CHECKING:
     from client.api import CentralClient
-    from counter.config import Config
-    from counter.demo import DemoAccount
-    from counter.session import Session
+    from counter.core.config import Config
+    from counter.core.demo_account import DemoAccount
+    from counter.core.session import Session
 
 
 class Host(Protocol):

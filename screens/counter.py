@@ -20,7 +20,7 @@ from textual.widgets import Footer
 from client.case_models import Case
 from client.errors import CentralError
 from client.models import PauseReason, Ticket, Window
-from counter.i18n import t
+from counter.core.i18n import t
 from screens.context import host
 from screens.keys import localized
 from screens.messages import ActionDone, ApiFailed

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from client import errors
-from counter.i18n import t
+from counter.core.i18n import t
 from screens.text import clean
 
 

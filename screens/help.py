@@ -14,7 +14,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from counter.i18n import has, t
+from counter.core.i18n import has, t
 from screens.keys import localized
 
 

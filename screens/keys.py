@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from textual.binding import Binding, BindingsMap
 
-from counter.i18n import t
+from counter.core.i18n import t
 
 PREFIX = "keys."
 

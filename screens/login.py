@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from client.errors import AuthExpired, CentralError, Invalid, RateLimited
-from counter.i18n import t
+from counter.core.i18n import t
 from screens.context import host
 from screens.errors import describe
 from screens.keys import localized

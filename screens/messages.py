@@ -8,7 +8,7 @@ from textual.message import Message
 
 from client.errors import CentralError
 from client.models import Event, Hall, LoginResponse, QueuesResponse, Staff, Ticket, Window
-from counter.credentials import CachedToken
+from counter.core.credentials import CachedToken
 
 
 @dataclass

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from client.errors import CentralError
 from client.models import Window
-from counter.i18n import t
+from counter.core.i18n import t
 from screens.context import host
 from screens.errors import describe
 from screens.keys import localized

@@ -13,7 +13,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from client.models import QueueInfo, Window
-from counter.i18n import t
+from counter.core.i18n import t
 from screens.keys import localized
 from screens.text import plain
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from textual.worker import Worker, WorkerState
 
 from client.errors import CentralError
-from counter.i18n import t
+from counter.core.i18n import t
 
 
 class SaysWorkerErrors:

@@ -7,7 +7,7 @@ from typing import Any
 
 from client.api import CentralClient
 from counter.app import CounterApp, make_app
-from counter.config import Config
+from counter.core.config import Config
 from screens.counter import CounterScreen
 from screens.login import LoginScreen
 from screens.sign_on import SignOnScreen

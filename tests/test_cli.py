@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from counter import cli, i18n
-from counter.credentials import TokenStore
+from counter import cli
+from counter.core import i18n
+from counter.core.credentials import TokenStore
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from counter import i18n
-from counter.config import DEFAULT_KEYS, Config, ConfigError, config_path, load_config
+from counter.core import i18n
+from counter.core.config import DEFAULT_KEYS, Config, ConfigError, config_path, load_config
 
 
 @pytest.fixture(autouse=True)

@@ -11,9 +11,9 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from keyring.errors import KeyringError, PasswordDeleteError
 
-from counter import i18n
-from counter.credentials import SERVICE, CachedToken, TokenStore
-from counter.i18n import t
+from counter.core import i18n
+from counter.core.credentials import SERVICE, CachedToken, TokenStore
+from counter.core.i18n import t
 
 NOW = datetime(2026, 11, 17, 1, 30, tzinfo=timezone.utc)
 URL = "https://central.example.gov.cn"

@@ -22,7 +22,7 @@ from client.escalation_models import (
     EscalationRequest,
 )
 from counter.app import CounterApp, make_app
-from counter.config import Config
+from counter.core.config import Config
 from screens.counter import CounterScreen
 from screens.escalation.detail import EscalationDetailScreen
 from screens.escalation.dialogs import EscalationDialog

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from client.case_models import Applicant, Case
 from client.models import Ticket, Window, WindowQueue
-from counter.session import Session
+from counter.core.session import Session
 from screens.escalation.common import prefill_from_session
 
 NOW = datetime(2026, 11, 17, 1, 30, tzinfo=timezone.utc)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from counter import i18n
-from counter.i18n import LOCALES_DIR, catalog_files, detect_language, load_file, t
+from counter.core import i18n
+from counter.core.i18n import LOCALES_DIR, catalog_files, detect_language, load_file, t
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGS = ("en", "zh")
@@ -127,7 +127,7 @@ def test_unknown_language_is_refused() -> None:
 
 def test_catalogs_load_lazily() -> None:
     code = (
-        "import counter.i18n as i; assert i._catalogs == {}; "
+        "import counter.core.i18n as i; assert i._catalogs == {}; "
         "i.t('cli.error', message='x'); assert i._catalogs"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
@@ -147,7 +147,7 @@ def test_the_id_document_choices_follow_the_language() -> None:
 
 
 def test_the_no_printer_notice_names_the_setting_the_config_reads() -> None:
-    from counter.config import _schema
+    from counter.core.config import _schema
 
     assert _schema(None)["print"]["command"][0] == "print_command"
     for lang in LANGS:
@@ -157,7 +157,7 @@ def test_the_no_printer_notice_names_the_setting_the_config_reads() -> None:
 
 
 def test_print_failures_are_said_in_the_terminal_language() -> None:
-    from counter.printing import PrintError, print_document
+    from counter.core.printing import PrintError, print_document
 
     i18n.set_language("zh")
     with pytest.raises(PrintError, match="找不到该命令"):

@@ -15,8 +15,8 @@ from textual.widgets import Input, Static
 
 from client.api import CentralClient
 from client.asgi import StreamingASGITransport
-from counter import catalog_cache, intake_draft
 from counter.app import CounterApp
+from counter.core import catalog_cache, intake_draft
 from screens.counter import CounterScreen
 from screens.intake import IntakeScreen, open_intake
 from screens.intake.dialogs import DocumentScreen, DraftsScreen, NoteScreen

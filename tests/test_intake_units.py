@@ -18,8 +18,8 @@ from central.catalog import load_catalog
 from client.case_models import Applicant, Case, ChecklistEntry
 from client.catalog_models import Catalog, CatalogItem
 from client.catalog_search import CatalogIndex
-from counter import catalog_cache, i18n, intake_draft
-from counter.printing import PrintError, print_document, save_document
+from counter.core import catalog_cache, i18n, intake_draft
+from counter.core.printing import PrintError, print_document, save_document
 from screens.intake import documents
 from screens.intake.state import (
     ApplicantForm,

@@ -12,7 +12,7 @@ from textual.dom import DOMNode
 
 import screens
 from counter.app import CounterApp
-from counter.config import DEFAULT_KEYS, KEY_GROUPS
+from counter.core.config import DEFAULT_KEYS, KEY_GROUPS
 
 
 def bound_ids() -> dict[str, set[tuple[str, str]]]:

@@ -9,7 +9,7 @@ from typing import Any
 from client.api import CentralClient
 from client.asgi import StreamingASGITransport
 from counter.app import make_app
-from counter.config import Config
+from counter.core.config import Config
 from screens.counter import CounterScreen
 from screens.help import HelpScreen
 from screens.login import LoginScreen
@@ -176,7 +176,7 @@ async def test_wrong_password_is_said_at_the_form(
 async def test_token_saved_never_the_password_and_reused(
     terminal_client: CentralClient, central_app: Any, clock: Any
 ) -> None:
-    from counter.credentials import TokenStore
+    from counter.core.credentials import TokenStore
 
     store = TokenStore(use_keyring=False)
     store.note = "credentials.in_memory"  # as on a machine without a keyring backend

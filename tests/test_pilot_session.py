@@ -1,4 +1,4 @@
-"""counter.session: which counter actions apply in which window state (no Textual involved)."""
+"""counter.core.session: which counter actions apply in which window state (no Textual involved)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from client.models import QueuesResponse, QueueStats, Staff, Ticket, Window, WindowQueue
-from counter.session import TICKET_ACTIONS, Session
+from counter.core.session import TICKET_ACTIONS, Session
 
 NOW = datetime(2026, 11, 17, 9, 30, tzinfo=timezone(timedelta(hours=8)))
 

@@ -18,8 +18,8 @@ from client.api import CentralClient
 from client.asgi import StreamingASGITransport
 from client.rating_models import RatingRequest, TallyFigures
 from counter.app import CounterApp, make_app
-from counter.config import Config
-from counter.i18n import set_language
+from counter.core.config import Config
+from counter.core.i18n import set_language
 from screens.counter import CounterScreen
 from screens.ratings.detail import RatingDetailScreen
 from screens.ratings.export import ExportScreen, table_csv

@@ -9,7 +9,7 @@ from typing import Any
 
 from client.api import CentralClient
 from client.asgi import StreamingASGITransport
-from counter.rating_simulator import RatingSimulator, citizen_rating
+from counter.demo.rating_simulator import RatingSimulator, citizen_rating
 
 
 def test_the_spread_is_mostly_five_and_four_with_a_few_bad_ones_commented() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from client.models import QueueInfo
-from counter.simulator import (
+from counter.demo.simulator import (
     APPOINTMENT_P,
     GREEN_P,
     appointment_slot,
@@ -178,7 +178,7 @@ async def test_the_simulator_survives_a_broken_server(
 ) -> None:
     """A server that answers errors (here: every account's password wrong) must not crash it."""
     from counter.demo import DemoAccount, build_demo
-    from counter.simulator import HallSimulator
+    from counter.demo.simulator import HallSimulator
 
     hall = build_demo(workdir=tmp_path, simulate=False)
     wrong = [DemoAccount(a.staff_no, a.name, a.role, "wrong", a.window) for a in hall.accounts]

@@ -15,7 +15,7 @@ import pytest
 from client.api import CentralClient
 from client.asgi import StreamingASGITransport
 from counter.app import CounterApp, make_app
-from counter.config import Config
+from counter.core.config import Config
 from counter.demo import DemoAccount
 from screens.counter import CounterScreen
 from screens.login import LoginScreen

@@ -15,7 +15,7 @@ from client.api import CentralClient
 from client.asgi import StreamingASGITransport
 from client.escalation_models import AssignRequest, EscalationRequest
 from counter.app import CounterApp, make_app
-from counter.config import Config
+from counter.core.config import Config
 from screens.counter import CounterScreen
 from screens.escalation.common import EscalationPrefill
 from screens.escalation.form import EscalationForm

@@ -15,9 +15,9 @@ import pytest
 
 from client.api import CentralClient
 from client.asgi import StreamingASGITransport
-from counter import catalog_cache, intake_draft
 from counter.app import CounterApp, make_app
-from counter.config import Config
+from counter.core import catalog_cache, intake_draft
+from counter.core.config import Config
 from screens.counter import CounterScreen
 from screens.intake import IntakeScreen, open_intake
 from screens.intake.dialogs import NoteScreen

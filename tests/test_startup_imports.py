@@ -19,15 +19,15 @@ HEAVY = ("fastapi", "sqlalchemy", "pypinyin", "uvicorn", "starlette", "alembic",
 
 PROBE = """
 import importlib, json, pkgutil, sys
-import counter.cli, counter.app, counter.config, counter.i18n, counter.credentials
-import counter.demo, counter.simulator, counter.session
+import counter.cli, counter.app, counter.core.config, counter.core.i18n, counter.core.credentials
+import counter.demo, counter.demo.simulator, counter.core.session
 import client.api, client.live, client.asgi, client.models, client.errors
 import screens
 for module in pkgutil.walk_packages(screens.__path__, "screens."):
     importlib.import_module(module.name)
 # What `counter --url …` does before the App starts: parse, read the config, pick the language.
-from counter import i18n
-from counter.config import load_config
+from counter.core import i18n
+from counter.core.config import load_config
 parser = counter.cli.build_parser()
 parser.parse_args(["--url", "https://central.example.gov.cn"])
 load_config(overrides={"central_url": "https://central.example.gov.cn"})

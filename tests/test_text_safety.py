@@ -18,8 +18,8 @@ from client.asgi import StreamingASGITransport
 from client.catalog_search import CatalogIndex
 from client.escalation_models import AssignRequest, CallbackRequest, EscalationRequest
 from counter.app import make_app
-from counter.config import Config
-from counter.i18n import set_language
+from counter.core.config import Config
+from counter.core.i18n import set_language
 from screens.counter import CounterScreen
 from screens.escalation.detail import EscalationDetailScreen
 from screens.escalation.dialogs import EscalationDialog

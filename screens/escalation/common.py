@@ -13,13 +13,13 @@ from textual.app import App
 from textual.screen import Screen
 
 from client.escalation_models import Escalation, ReporterKind
-from counter.i18n import t
+from counter.core.i18n import t
 from screens.context import host
 from screens.escalation.messages import EscalationChanged
 from screens.text import clean
 
 if TYPE_CHECKING:
-    from counter.session import Session
+    from counter.core.session import Session
 
 
 def status_text(status: str) -> str:

@@ -25,7 +25,7 @@ from client.escalation_models import (
     phone_problem,
 )
 from client.models import Department
-from counter.i18n import t
+from counter.core.i18n import t
 from screens.escalation.common import category_text, reason_text, satisfaction_text
 from screens.keys import localized
 from screens.text import clean, plain

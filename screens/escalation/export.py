@@ -14,7 +14,7 @@ from pathlib import Path
 from platformdirs import user_documents_dir
 
 from client.escalation_models import Escalation
-from counter.i18n import t
+from counter.core.i18n import t
 from screens.escalation.common import (
     category_text,
     channel_text,

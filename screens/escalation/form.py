@@ -25,7 +25,7 @@ from client.escalation_models import (
     Reporter,
     phone_problem,
 )
-from counter.i18n import t
+from counter.core.i18n import t
 from screens.context import host
 from screens.escalation.common import (
     EscalationPrefill,

@@ -27,7 +27,7 @@ from client.escalation_models import (
     Escalation,
     EscalationList,
 )
-from counter.i18n import t
+from counter.core.i18n import t
 from screens.context import host
 from screens.escalation.common import (
     action_text,

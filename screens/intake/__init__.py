@@ -35,8 +35,8 @@ def open_intake(app: App[Any], done: Callable[[Case | None], None] | None = None
 
 def announce_drafts(app: App[Any]) -> None:
     """After sign-on: say once that unfinished intakes are kept (a thread worker reads them)."""
-    from counter import intake_draft
-    from counter.i18n import t
+    from counter.core import intake_draft
+    from counter.core.i18n import t
     from screens.context import host
 
     hosted = host(app)

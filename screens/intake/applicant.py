@@ -11,7 +11,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from client.validators import ID_KIND_NAMES, IdKind
-from counter.i18n import t
+from counter.core.i18n import t
 from screens.intake.state import ApplicantForm, Problems
 
 # Input fields: id → (label key, max length)

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 
 from client.case_models import MaterialState
 from client.catalog_models import CatalogItem, Material
-from counter.i18n import t
+from counter.core.i18n import t
 from screens.intake.state import Earlier, lacking
 from screens.text import clean, plain
 

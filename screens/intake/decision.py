@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from client.case_models import Decision, DueDateAnswer
 from client.catalog_models import CatalogItem, Material
-from counter.i18n import t
+from counter.core.i18n import t
 from screens.intake.state import IntakeState, Problems, lacking
 from screens.text import plain
 

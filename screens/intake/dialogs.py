@@ -10,8 +10,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from counter.i18n import t
-from counter.intake_draft import Draft
+from counter.core.i18n import t
+from counter.core.intake_draft import Draft
 from screens.keys import localized
 from screens.text import clean, plain
 

@@ -9,8 +9,8 @@ from textual.message import Message
 
 from client.case_models import Applicant, Case, DueDateAnswer
 from client.errors import CentralError
-from counter.catalog_cache import LoadedCatalog
-from counter.intake_draft import Draft
+from counter.core.catalog_cache import LoadedCatalog
+from counter.core.intake_draft import Draft
 
 
 @dataclass

@@ -36,9 +36,9 @@ from client.case_models import Case, DueDateAnswer, MaterialState
 from client.catalog_models import CatalogItem
 from client.models import Ticket
 from client.validators import mask_id
-from counter import catalog_cache, intake_draft
-from counter.i18n import t
-from counter.session import HALL_TZ
+from counter.core import catalog_cache, intake_draft
+from counter.core.i18n import t
+from counter.core.session import HALL_TZ
 from screens.context import host
 from screens.errors import describe
 from screens.intake import documents
@@ -708,7 +708,7 @@ class IntakeScreen(Screen[Case | None]):
 
     @work(thread=True, exclusive=True, group="intake-print")
     def print_it(self, command: str, text: str) -> None:
-        from counter.printing import PrintError, print_document
+        from counter.core.printing import PrintError, print_document
 
         try:
             print_document(command, text)
@@ -724,7 +724,7 @@ class IntakeScreen(Screen[Case | None]):
 
     @work(thread=True, exclusive=True, group="intake-save")
     def save_it(self, text: str, name: str, when: datetime) -> None:
-        from counter.printing import save_document
+        from counter.core.printing import save_document
 
         try:
             path = save_document(text, name, when)

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input, Static
 
 from client.catalog_models import CatalogItem
 from client.catalog_search import CatalogIndex
-from counter.i18n import t
+from counter.core.i18n import t
 from screens.text import plain
 
 LIMIT = 30

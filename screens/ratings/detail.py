@@ -24,8 +24,8 @@ from textual.widgets.option_list import Option
 
 from client.errors import AuthExpired, CentralError
 from client.rating_models import Rating, Verdict
-from counter.i18n import t
-from counter.session import HALL_TZ
+from counter.core.i18n import t
+from counter.core.session import HALL_TZ
 from screens.context import host
 from screens.errors import describe
 from screens.keys import localized

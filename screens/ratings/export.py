@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from client.rating_models import LEVELS, TallyRow
-from counter.i18n import t
+from counter.core.i18n import t
 from screens.keys import localized
 from screens.text import clean, plain
 

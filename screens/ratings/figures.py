@@ -15,7 +15,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from client.rating_models import LEVELS, TallyBy, TallyChange, TallyFigures, TallyPeriod
-from counter.i18n import t
+from counter.core.i18n import t
 
 PeriodKind = Literal["today", "week", "month", "range"]
 PERIOD_KINDS: tuple[PeriodKind, ...] = ("today", "week", "month", "range")

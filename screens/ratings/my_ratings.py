@@ -19,8 +19,8 @@ from textual.widgets import DataTable, Footer, Static
 
 from client.errors import CentralError
 from client.rating_models import Rating, RatingTally, TallyFigures
-from counter.i18n import t
-from counter.session import HALL_TZ
+from counter.core.i18n import t
+from counter.core.session import HALL_TZ
 from screens.context import host
 from screens.keys import localized
 from screens.messages import ApiFailed

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from counter.i18n import t
+from counter.core.i18n import t
 from screens.keys import localized
 
 MAX_DAYS = 366

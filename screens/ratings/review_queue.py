@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from client.errors import CentralError
 from client.rating_models import Rating
-from counter.i18n import t
+from counter.core.i18n import t
 from screens.context import host
 from screens.keys import localized
 from screens.messages import ApiFailed

@@ -7,7 +7,7 @@ from datetime import date
 from rich.text import Text
 
 from client.rating_models import Rating, TallyRow
-from counter.i18n import t
+from counter.core.i18n import t
 from screens.ratings.figures import average, percent
 from screens.text import clean, plain
 

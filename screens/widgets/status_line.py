@@ -6,8 +6,8 @@ from datetime import datetime
 
 from rich.text import Text
 
-from counter.i18n import t
-from counter.session import HALL_TZ, Session
+from counter.core.i18n import t
+from counter.core.session import HALL_TZ, Session
 from screens.context import host
 from screens.text import plain
 from screens.widgets.steady import SteadyStatic

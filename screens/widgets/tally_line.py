@@ -13,8 +13,8 @@ from textual.widgets import Static
 
 from client.errors import CentralError
 from client.rating_models import TallyFigures
-from counter.i18n import t
-from counter.session import HALL_TZ
+from counter.core.i18n import t
+from counter.core.session import HALL_TZ
 from screens.context import host
 from screens.messages import ApiFailed
 from screens.ratings.figures import percent

@@ -9,8 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from client.models import Ticket
-from counter.i18n import t
-from counter.session import Session
+from counter.core.i18n import t
+from counter.core.session import Session
 from screens.text import clean, plain
 from screens.widgets.big_number import BigNumber
 from screens.widgets.steady import SteadyStatic

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from counter.i18n import t
-from counter.session import Session
+from counter.core.i18n import t
+from counter.core.session import Session
 from screens.text import plain
 from screens.widgets.steady import SteadyStatic
 

@@ -27,7 +27,7 @@ from client.api import CentralClient
 from client.models import QueueInfo, Ticket, TicketKind
 
 if TYPE_CHECKING:
-    from counter.demo import DemoAccount
+    from counter.core.demo_account import DemoAccount
 
 log = logging.getLogger(__name__)
 # The app owns the terminal: never let Python's last-resort handler print over the screen.

@@ -13,8 +13,8 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
-from counter.i18n import t
-from counter.intake_draft import data_dir, write_atomic
+from counter.core.i18n import t
+from counter.core.intake_draft import data_dir, write_atomic
 
 PRINT_TIMEOUT_S = 30.0
 

@@ -3,7 +3,7 @@
 build_demo() creates the central app in-process on a fresh SQLite database in a temporary
 directory, seeded with the demo hall, and connects a CentralClient to it through the streaming
 ASGI transport: the same client code path as production, and no network at all, so a demo can
-never touch a real central API. The simulator (counter.simulator) makes the hall alive.
+never touch a real central API. The simulator (counter.demo.simulator) makes the hall alive.
 
 The server parts (FastAPI, SQLAlchemy) are imported inside build_demo only: importing this
 module stays as light as the rest of the terminal's start-up path.
@@ -16,16 +16,16 @@ import shutil
 import tempfile
 import weakref
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from client.api import CentralClient
+from counter.core.demo_account import DemoAccount
 
 if TYPE_CHECKING:
-    from counter.rating_simulator import RatingSimulator
-    from counter.simulator import HallSimulator
+    from counter.demo.rating_simulator import RatingSimulator
+    from counter.demo.simulator import HallSimulator
 
 DEMO_URL = "http://demo.local"
 DEMO_PASSWORD = "counter"
@@ -33,15 +33,6 @@ DEMO_PASSWORD = "counter"
 TRAINEE_WINDOW = 1
 # `counter demo --as clerk|supervisor` signs in as these.
 DEMO_LOGINS: dict[str, str] = {"clerk": "1001", "supervisor": "2001"}
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    staff_no: str
-    name: str
-    role: str
-    password: str
-    window: int | None = None
 
 
 class DemoHall:
@@ -171,8 +162,8 @@ def build_demo(
     simulator: HallSimulator | None = None
     raters: RatingSimulator | None = None
     if simulate:
-        from counter.rating_simulator import RatingSimulator
-        from counter.simulator import HallSimulator
+        from counter.demo.rating_simulator import RatingSimulator
+        from counter.demo.simulator import HallSimulator
 
         def new_client() -> CentralClient:
             return CentralClient(DEMO_URL, transport=transport)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from counter.i18n import t
+from counter.core.i18n import t
 
 if sys.version_info >= (3, 11):
     import tomllib

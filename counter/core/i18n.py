@@ -1,6 +1,6 @@
 """Every string the terminal shows goes through `t(key)`.
 
-Catalogs are TOML files in counter/locales/<lang>/*.toml; all files of a language are merged
+Catalogs are TOML files in counter/core/locales/<lang>/*.toml; all files of a language are merged
 the first time a string of that language is asked for (not at import: start-up stays light).
 Tables flatten into dotted keys, so `[config] not_toml = "…"` is `t("config.not_toml")`.
 """

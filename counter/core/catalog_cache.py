@@ -52,7 +52,7 @@ def load_cached(central: str) -> Catalog | None:
 
 
 def save_cached(central: str, catalog: Catalog) -> None:
-    from counter.intake_draft import write_atomic
+    from counter.core.intake_draft import write_atomic
 
     path = cache_file(central)
     path.parent.mkdir(parents=True, exist_ok=True)
