@@ -78,3 +78,12 @@ async def terminal_client(central_app: Any) -> AsyncIterator[CentralClient]:
     client = CentralClient("http://central.test", transport=StreamingASGITransport(central_app))
     yield client
     await client.aclose()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line naming the parts of the distribution that were missing here (never in CI)."""
+    from tests.system_parts import SKIPPED
+
+    if SKIPPED:
+        parts = "; ".join(f"{part} ({why})" for part, why in sorted(SKIPPED.items()))
+        terminalreporter.write_line(f"skipped, missing on this machine: {parts}")
