@@ -53,7 +53,7 @@ from screens.worker_errors import SaysWorkerErrors
 if TYPE_CHECKING:
     from client.api import CentralClient
     from counter.core.credentials import CachedToken, TokenStore
-    from counter.demo import DemoAccount, DemoHall
+    from counter.core.demo_account import DemoAccount, DemoControl
     from screens.intake import IntakeEscalation
 
 # Events after which the counter screen re-fetches; bursts are folded into one fetch.
@@ -91,7 +91,7 @@ class CounterApp(SaysWorkerErrors, App[None]):
         *,
         client: CentralClient,
         config: Config,
-        demo: DemoHall | None = None,
+        demo: DemoControl | None = None,
         token_store: TokenStore | None = None,
         login_as: tuple[str, str] | None = None,
         clock: Callable[[], datetime] | None = None,
@@ -479,7 +479,7 @@ def make_app(
     *,
     client: CentralClient,
     config: Config,
-    demo: DemoHall | None = None,
+    demo: DemoControl | None = None,
     token_store: TokenStore | None = None,
     login_as: tuple[str, str] | None = None,
     clock: Callable[[], datetime] | None = None,

@@ -112,7 +112,14 @@ def _load(args: argparse.Namespace, overrides: dict[str, Any]) -> Config:
     path: Path | None = args.config
     if path is not None and not path.exists():
         raise ConfigError(path, t("config.missing_file"))
-    return load_config(path, overrides=overrides)
+    return load_config(path, overrides=overrides, themes=_themes())
+
+
+def _themes() -> list[str]:
+    """The theme names a config may choose: Textual's own (the App loads Textual anyway)."""
+    from textual.theme import BUILTIN_THEMES
+
+    return list(BUILTIN_THEMES)
 
 
 def _use_language(args: argparse.Namespace, config: Config | None) -> None:

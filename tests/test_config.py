@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.theme import BUILTIN_THEMES
 
 from counter.core import i18n
 from counter.core.config import DEFAULT_KEYS, Config, ConfigError, config_path, load_config
@@ -23,7 +24,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def error_of(path: Path) -> str:
     with pytest.raises(ConfigError) as caught:
-        load_config(path)
+        load_config(path, themes=list(BUILTIN_THEMES))
     message = str(caught.value)
     assert "\n" not in message
     assert message.startswith(f"{path}: ")
@@ -82,7 +83,7 @@ finish = "ctrl+f"
 command = "lp -d counter"
 """,
     )
-    config = load_config(path)
+    config = load_config(path, themes=list(BUILTIN_THEMES))
     assert config.central_url == "https://central.example.gov.cn"
     assert config.ca_bundle == str(tmp_path / "hall-ca.pem")  # relative to the file
     assert config.timeout == 5.0 and isinstance(config.timeout, float)

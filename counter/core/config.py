@@ -12,7 +12,7 @@ import difflib
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -175,6 +175,9 @@ def config_path(env: Mapping[str, str] = os.environ) -> Path:
 # Each returns the clean value or raises _Bad(i18n key of what is allowed).
 
 
+Check = Callable[[object], object]
+
+
 class _Bad(Exception):
     def __init__(self, allowed_key: str, **kwargs: object) -> None:
         super().__init__(allowed_key)
@@ -216,24 +219,20 @@ def _lang(value: object) -> str:
     return str(value)
 
 
-def _theme(value: object) -> str:
-    name = _text(value)
-    themes = _known_themes()
-    if themes and name not in themes:
-        near = difflib.get_close_matches(name, themes, n=1)
-        if near:
-            raise _Bad("config.allowed.theme_near", near=near[0])
-        raise _Bad("config.allowed.theme", themes=", ".join(sorted(themes)))
-    return name
+def _theme(themes: Collection[str]) -> Check:
+    """A theme name, checked against `themes` (the UI toolkit's names; empty: not checked).
+    The caller passes them so this core stays free of the UI toolkit."""
 
+    def check(value: object) -> str:
+        name = _text(value)
+        if themes and name not in themes:
+            near = difflib.get_close_matches(name, list(themes), n=1)
+            if near:
+                raise _Bad("config.allowed.theme_near", near=near[0])
+            raise _Bad("config.allowed.theme", themes=", ".join(sorted(themes)))
+        return name
 
-def _known_themes() -> list[str]:
-    # Textual is on the terminal's start-up path anyway; the import waits until a theme is set.
-    try:
-        from textual.theme import BUILTIN_THEMES
-    except ImportError:  # pragma: no cover
-        return []
-    return list(BUILTIN_THEMES)
+    return check
 
 
 def _keys(value: object) -> str:
@@ -269,10 +268,9 @@ def _ca_bundle(base: Path | None) -> Callable[[object], str]:
 # --- the file's shape -----------------------------------------------------------------------
 
 # section → key → (Config field, check). [keys] is open-ended over DEFAULT_KEYS.
-Check = Callable[[object], object]
 
 
-def _schema(base: Path | None) -> dict[str, dict[str, tuple[str, Check]]]:
+def _schema(base: Path | None, themes: Collection[str]) -> dict[str, dict[str, tuple[str, Check]]]:
     return {
         "central": {
             "url": ("central_url", _url),
@@ -280,24 +278,26 @@ def _schema(base: Path | None) -> dict[str, dict[str, tuple[str, Check]]]:
             "timeout": ("timeout", _timeout),
         },
         "counter": {"hall": ("hall", _text), "window": ("window", _window)},
-        "ui": {"lang": ("lang", _lang), "theme": ("theme", _theme)},
+        "ui": {"lang": ("lang", _lang), "theme": ("theme", _theme(themes))},
         "print": {"command": ("print_command", _text)},
     }
 
 
 SECTIONS = ("central", "counter", "ui", "keys", "print")
 
+
 # Flags (and other overrides) by Config field: the check and how the CLI names it.
-_OVERRIDES: dict[str, tuple[str, Check]] = {
-    "central_url": ("--url", _url),
-    "ca_bundle": ("--ca-bundle", _ca_bundle(None)),
-    "timeout": ("--timeout", _timeout),
-    "hall": ("--hall", _text),
-    "window": ("--window", _window),
-    "lang": ("--lang", _lang),
-    "theme": ("--theme", _theme),
-    "print_command": ("--print-command", _text),
-}
+def _overrides(themes: Collection[str]) -> dict[str, tuple[str, Check]]:
+    return {
+        "central_url": ("--url", _url),
+        "ca_bundle": ("--ca-bundle", _ca_bundle(None)),
+        "timeout": ("--timeout", _timeout),
+        "hall": ("--hall", _text),
+        "window": ("--window", _window),
+        "lang": ("--lang", _lang),
+        "theme": ("--theme", _theme(themes)),
+        "print_command": ("--print-command", _text),
+    }
 
 
 def _show(value: object) -> str:
@@ -365,9 +365,9 @@ def _read(path: Path) -> dict[str, Any] | None:
         raise ConfigError(path, t("config.not_toml", reason=reason)) from None
 
 
-def _from_file(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+def _from_file(path: Path, data: dict[str, Any], themes: Collection[str]) -> dict[str, Any]:
     values: dict[str, Any] = {"source": path}
-    schema = _schema(path.parent)
+    schema = _schema(path.parent, themes)
     for section, table in data.items():
         if section not in SECTIONS and not isinstance(table, dict):
             raise _outside_section(path, section, schema)
@@ -414,20 +414,27 @@ def _keys_table(path: Path, table: dict[str, Any]) -> dict[str, str]:
     return keys
 
 
-def load_config(path: Path | None = None, *, overrides: Mapping[str, Any] | None = None) -> Config:
+def load_config(
+    path: Path | None = None,
+    *,
+    overrides: Mapping[str, Any] | None = None,
+    themes: Collection[str] = (),
+) -> Config:
     """Settings from `path` (default: config_path()), with `overrides` (Config field → value,
-    None meaning "not given", as argparse leaves it) on top. Raises ConfigError."""
+    None meaning "not given", as argparse leaves it) on top; a theme must be one of `themes`
+    (when given). Raises ConfigError."""
     path = config_path() if path is None else path
     data = _read(path)
-    values = _from_file(path, data) if data is not None else {}
+    values = _from_file(path, data, themes) if data is not None else {}
     config = Config(**values)
     changes: dict[str, Any] = {}
+    known = _overrides(themes)
     for name, value in (overrides or {}).items():
         if value is None:
             continue
-        if name not in _OVERRIDES:
+        if name not in known:
             raise ValueError(f"not an overridable setting: {name}")
-        flag, check = _OVERRIDES[name]
+        flag, check = known[name]
         try:
             changes[name] = check(value)
         except _Bad as bad:

@@ -1,8 +1,11 @@
-"""A demo hall's account as the login screen lists it (a leaf: demo and simulator share it)."""
+"""A demo hall as the App sees it: its accounts and two moves (a leaf: the App, the demo and the
+simulator share it, so the App never imports counter.demo — and with it the server parts)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -12,3 +15,14 @@ class DemoAccount:
     role: str
     password: str
     window: int | None = None
+
+
+class DemoControl(Protocol):
+    """What the App asks of a running demo hall (counter.demo.DemoHall is one)."""
+
+    @property
+    def accounts(self) -> Sequence[DemoAccount]: ...
+
+    async def start(self) -> None: ...
+
+    async def free_window(self, no: int) -> None: ...
