@@ -32,6 +32,7 @@ from client.escalation_models import (
 )
 from client.models import (
     AuditRecord,
+    CallTicketRequest,
     ErrorResponse,
     EventsPage,
     Hall,
@@ -267,6 +268,13 @@ class CentralClient:
         if response.status_code == 204:
             return None
         return _parse(Ticket, response)
+
+    async def call_ticket(
+        self, no: int, *, number: str | None = None, ticket_id: int | None = None
+    ) -> Ticket:
+        """Call one named waiting ticket to window `no` (叫指定号), out of call order."""
+        body = CallTicketRequest(number=number, ticket_id=ticket_id)
+        return await self._post(f"/v1/windows/{no}/call-ticket", Ticket, body)
 
     # --- catalog, cases, calendar ---------------------------------------------------------
 

@@ -160,6 +160,13 @@ class TransferRequest(Wire):
     window_no: int | None = None
 
 
+class CallTicketRequest(Wire):
+    """Exactly one of ticket_id or number (today's number, e.g. A012)."""
+
+    ticket_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    number: str | None = Field(default=None, min_length=1, max_length=16)
+
+
 class PauseRequest(Wire):
     reason: PauseReason
     note: str = Field(default="", max_length=200)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from central.routes import audit, auth, hall, live, tickets, windows
+from central.routes import audit, auth, hall, interventions, live, tickets, windows
 
 ROUTERS: list[APIRouter] = [
     auth.router,
     hall.router,
     tickets.router,
     windows.router,
+    interventions.router,
     live.router,
     audit.router,
 ]
