@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, insert, select
 
 from central import audit
 from central.calendar import DueDate, WorkCalendar
 from central.context import Ctx
+from central.day_sequence import next_in_day
 from central.errors import Conflict, Forbidden, Invalid, NotFound, require_text
 from central.hall_time import service_day
 from central.schema import case_sequences, cases, tickets, windows
@@ -418,22 +418,6 @@ def _window_and_ticket(
     return window_no, int(ticket.id), str(ticket.number)
 
 
-def next_day_seq(conn: Connection, sequences: Table, day: date) -> int:
-    """The day's next number from a (service_day, last_seq) table, atomically (an upsert, no
-    read-modify-write). Case numbers use `case_sequences`; escalation ledger numbers theirs."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = (
-        dialect.insert(sequences)
-        .values(service_day=day, last_seq=1)
-        .on_conflict_do_update(
-            index_elements=[sequences.c.service_day],
-            set_={"last_seq": sequences.c.last_seq + 1},
-        )
-        .returning(sequences.c.last_seq)
-    )
-    return int(conn.execute(stmt).scalar_one())
-
-
 # --- the operations -----------------------------------------------------------------------
 
 
@@ -472,7 +456,7 @@ def create_case(
     problems.raise_if_any()
     window_no, ticket_id, ticket_no = _window_and_ticket(conn, ctx, request)
 
-    seq = next_day_seq(conn, case_sequences, today)
+    seq = next_in_day(conn, case_sequences, today)
     if seq > MAX_DAILY_CASES:
         raise Conflict(f"This hall has numbered {MAX_DAILY_CASES} cases today; no number is left.")
     number = case_number(today, seq)

@@ -24,8 +24,8 @@ from sqlalchemy.exc import IntegrityError
 
 from central import audit, events
 from central.calendar import DueDate, WorkCalendar
-from central.cases import next_day_seq
 from central.context import Actor, Ctx
+from central.day_sequence import next_in_day
 from central.errors import Conflict, Forbidden, Invalid, NotFound, require_text
 from central.hall_time import service_day
 from central.schema import cases, departments, tickets, windows
@@ -364,7 +364,7 @@ def register(
         select(windows.c.no).where(windows.c.staff_no == actor.staff_no)
     ).scalar()
     today = service_day(ctx.now)
-    seq = next_day_seq(conn, escalation_sequences, today)
+    seq = next_in_day(conn, escalation_sequences, today)
     if seq > MAX_DAILY:
         raise Conflict(f"The ledger has numbered {MAX_DAILY} escalations today; none is left.")
     number = ledger_number(today, seq)

@@ -14,7 +14,7 @@ There is no in-process lock: several server processes may share one database.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -31,10 +31,10 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from central import audit
 from central.context import Actor, Ctx
+from central.day_sequence import next_in_day
 from central.errors import Conflict, Forbidden, Invalid, NotFound, require_text
 from central.events import emit, emit_many
 from central.hall_time import as_utc, service_day
@@ -144,25 +144,6 @@ _SET = update(tickets).where(
 _SET_RETURNING = _SET.returning(*tickets.c)
 _SET_WINDOW = update(windows).where(windows.c.no == bindparam("b_no"))
 _SIGN_ON = update(windows).where(windows.c.no == bindparam("b_no"), windows.c.staff_no.is_(None))
-
-
-def _next_seq_stmt(dialect: Any) -> Any:
-    return (
-        dialect.insert(ticket_sequences)
-        .values(
-            queue_prefix=bindparam("b_prefix"),
-            service_day=bindparam("b_day", type_=ticket_sequences.c.service_day.type),
-            last_seq=1,
-        )
-        .on_conflict_do_update(
-            index_elements=[ticket_sequences.c.queue_prefix, ticket_sequences.c.service_day],
-            set_={"last_seq": ticket_sequences.c.last_seq + 1},
-        )
-        .returning(ticket_sequences.c.last_seq)
-    )
-
-
-_NEXT_SEQ = {"sqlite": _next_seq_stmt(sqlite), "postgresql": _next_seq_stmt(postgresql)}
 
 
 # Constants written into the SQL, not bound: a partial index (… WHERE status = 'waiting') is only
@@ -345,12 +326,6 @@ def _actor(ctx: Ctx) -> Actor:
 # --- issuing ------------------------------------------------------------------------------------
 
 
-def _next_seq(conn: Connection, prefix: str, day: date) -> int:
-    """The queue's next daily sequence number, atomically (an upsert, no read-modify-write)."""
-    stmt = _NEXT_SEQ["postgresql" if _is_postgresql(conn) else "sqlite"]
-    return int(conn.execute(stmt, {"b_prefix": prefix, "b_day": day}).scalar_one())
-
-
 def issue_ticket(
     conn: Connection,
     ctx: Ctx,
@@ -392,7 +367,7 @@ def issue_ticket(
             fields={"appointment_at": "only for kind=appointment"},
         )
     day = service_day(ctx.now)
-    seq = _next_seq(conn, prefix, day)
+    seq = next_in_day(conn, ticket_sequences, day, queue_prefix=prefix)
     if seq > q.daily_cap:
         raise Conflict(
             f"Queue {prefix} ({q.name}) has issued all {q.daily_cap} tickets for today; "

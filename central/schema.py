@@ -1,4 +1,8 @@
-"""The tables (SQLAlchemy Core). Types are chosen to mean the same on SQLite and PostgreSQL.
+"""The hall, queue, staff, ticket, audit and case tables (SQLAlchemy Core).
+
+The column types and the shared `metadata` live in central.schema_types; the escalation and
+rating tables in their own modules on that metadata, imported here so that `metadata` holds
+every table once this module is imported (migrations and `create_all` rely on that).
 
 One database holds one hall. The migration history in central/migrations creates these tables;
 a change here needs a new revision there.
@@ -6,63 +10,24 @@ a change here needs a new revision there.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any
-
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
 
-# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets 64-bit ids.
-BigId = BigInteger().with_variant(Integer(), "sqlite")
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware UTC datetimes in and out, whatever the backend stores (SQLite keeps no zone)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the database; use aware UTC")
-        value = value.astimezone(timezone.utc)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)  # type: ignore[no-any-return]
-        return value.astimezone(timezone.utc)  # type: ignore[no-any-return]
-
-
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+from central import schema_escalations, schema_ratings  # noqa: F401  (their tables join metadata)
+from central.schema_types import BigId, UTCDateTime, metadata
 
 hall = Table(
     "hall",
@@ -289,6 +254,5 @@ case_sequences = Table(
     Column("last_seq", Integer, nullable=False),
 )
 
-# Tables kept in their own modules, on this same metadata (imported last: they import us).
-from central import schema_escalations as _schema_escalations  # noqa: E402, F401
-from central import schema_ratings as _schema_ratings  # noqa: E402, F401
+# Tallies and the default-rating sweep read done tickets by when they finished.
+ix_tickets_finished_at = Index("ix_tickets_finished_at", tickets.c.finished_at)

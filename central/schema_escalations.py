@@ -22,7 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from central.schema import BigId, UTCDateTime, metadata
+from central.schema_types import BigId, UTCDateTime, metadata
 
 escalations = Table(
     "escalations",

@@ -1,4 +1,4 @@
-"""The ratings tables (好差评), on the shared `metadata` of central.schema.
+"""The ratings tables (好差评), on the shared `metadata` of central.schema_types.
 
 One row per served ticket at most: UNIQUE(ticket_id) is what makes 一次一评 hold under
 concurrent posts, whatever the number of server processes. The clerk, window and department
@@ -23,7 +23,7 @@ from sqlalchemy import (
     Text,
 )
 
-from central.schema import BigId, UTCDateTime, metadata, tickets
+from central.schema_types import BigId, UTCDateTime, metadata
 
 ratings = Table(
     "ratings",
@@ -71,6 +71,3 @@ rating_sweep = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("swept_until", UTCDateTime(), nullable=False),
 )
-
-# Tallies and the sweep read done tickets by when they finished.
-ix_tickets_finished_at = Index("ix_tickets_finished_at", tickets.c.finished_at)

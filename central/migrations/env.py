@@ -9,7 +9,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from central.schema import metadata
+from central import schema  # noqa: F401  (every table joins `metadata`)
+from central.schema_types import metadata
 
 config = context.config
 
