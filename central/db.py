@@ -19,7 +19,31 @@ _WRITE = "counter_write"
 
 
 def database_url(settings: Settings) -> str:
-    return settings.db_url or f"sqlite+pysqlite:///{settings.db_path}"
+    """The SQLAlchemy URL; a plain postgresql:// or postgres:// URL means psycopg 3."""
+    url = settings.db_url
+    if not url:
+        return f"sqlite+pysqlite:///{settings.db_path}"
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url[len(plain) :]
+    return url
+
+
+def _postgresql_engine(url: str, settings: Settings) -> Engine:
+    """One pooled session per worker thread, kept open (no connect per request), and no
+    pre-ping: a checkout costs no round trip. A session the server dropped fails one request
+    and is replaced; pool_recycle retires sessions before idle-timeouts of proxies do."""
+    return create_engine(
+        url,
+        pool_size=settings.db_pool_size,
+        max_overflow=10,
+        pool_timeout=60,
+        pool_recycle=1800,
+        pool_pre_ping=False,
+        # Not the interpreter-wide default: a hall's name shows in pg_stat_activity.
+        connect_args={"application_name": "counter-central"},
+        hide_parameters=True,
+    )
 
 
 def make_engine(settings: Settings, *, writer: bool = False) -> Engine:
@@ -32,12 +56,12 @@ def make_engine(settings: Settings, *, writer: bool = False) -> Engine:
     """
     url = database_url(settings)
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40)
+        return _postgresql_engine(url, settings)
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": 30},
-        pool_size=1 if writer else 10,
-        max_overflow=0 if writer else 40,
+        pool_size=1 if writer else settings.db_pool_size,
+        max_overflow=0 if writer else 10,
         pool_timeout=60,
     )
 

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
-from central.settings import Settings
+from central.settings import Settings, redact
+
+log = logging.getLogger("counter.central")
+
+# SIGTERM with terminals streaming: uvicorn waits this long for open responses, then ends them.
+GRACEFUL_S = 3
 
 
-def run(host: str, port: int, db: str, seed: str | None, catalog: str | None = None) -> None:
-    """Serve the hall in database `db` (created and seeded with `seed` when empty).
+def where(settings: Settings) -> str:
+    """The database for a log line: the SQLite file, or the URL without its password."""
+    return redact(settings.db_url) if settings.db_url else settings.db_path
 
-    `catalog` is the service-item catalog file (TOML); None serves the packaged demo catalog.
-    """
+
+def run(host: str, port: int, settings: Settings) -> None:
+    """Serve the hall in the database of `settings` (created and seeded when empty)."""
     import uvicorn
 
     from central.app import create_app
 
-    app = create_app(Settings(db_path=db, seed=seed, catalog_path=catalog))
+    app = create_app(settings)
+    level = os.environ.get("COUNTER_LOG_LEVEL", "info")
+    logging.basicConfig(level=level.upper(), format="%(levelname)s:     %(message)s")
+    log.info("hall %s from %s", app.state.store.hall, where(settings))
     uvicorn.run(
         app,
         host=host,
@@ -25,8 +36,9 @@ def run(host: str, port: int, db: str, seed: str | None, catalog: str | None = N
         # uvicorn[standard]) and falls back to h11 and asyncio otherwise.
         http="auto",
         loop="auto",
-        log_level=os.environ.get("COUNTER_LOG_LEVEL", "info"),
+        log_level=level,
         # One log line per request costs more than a call-next; the audit trail records actions.
         access_log=False,
         proxy_headers=True,
+        timeout_graceful_shutdown=GRACEFUL_S,
     )

@@ -1,10 +1,33 @@
-"""One central API instance's set-up: where its database lives, which hall it seeds, its clock."""
+"""One central API instance's set-up: its database, the hall it seeds, the hall's rules, its clock.
+
+A hall sets these in a TOML file (`counter serve --config central.toml`, or the path in
+`COUNTER_CENTRAL_CONFIG`), top-level keys named as the fields below, and/or in environment
+variables `COUNTER_<FIELD>` (e.g. `COUNTER_DB_URL`), which win over the file. `load_settings`
+reads both and turns a wrong value into one line naming the file (or variable), the key and
+what is allowed. Plain `Settings(db_path=…, seed=…)` (tests, the demo) reads neither.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+ENV_PREFIX = "COUNTER_"
+CONFIG_ENV = "COUNTER_CENTRAL_CONFIG"
 
 
 def utc_now() -> datetime:
@@ -12,42 +35,138 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-@dataclass
-class Settings:
+# (config file or None) while load_settings builds a Settings; None outside: no env, no file.
+_LOADING: ContextVar[tuple[Path | None] | None] = ContextVar("counter_settings", default=None)
+
+
+class Settings(BaseSettings):
+    """Everything a hall's central is set up with. Every field is a key of central.toml."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        extra="forbid",
+        case_sensitive=False,
+        use_attribute_docstrings=True,
+    )
+
     db_path: str = "counter-central.db"
-    # A full SQLAlchemy URL (e.g. postgresql+psycopg://…) wins over db_path when given.
+    """SQLite: the database file (`counter serve --db PATH`)."""
     db_url: str | None = None
-    # "demo" loads the packaged demo hall; otherwise a path to a hall TOML file; None: no seed.
+    """A database URL, e.g. postgresql+psycopg://counter@db.example/hall_0101 (wins over
+    db_path). Put the password in ~/.pgpass or PGPASSWORD rather than here."""
     seed: str | None = None
-    clock: Callable[[], datetime] = field(default=utc_now)
-    token_ttl_s: int = 12 * 3600
-    # Cheap argon2 parameters for tests and the classroom demo; never for a real hall.
+    """"demo" loads the packaged demo hall; otherwise a hall TOML file; None: no seed. Only an
+    empty database is seeded."""
+    clock: Callable[[], datetime] = Field(default=utc_now, exclude=True)
+    """The clock (a test hook; never read from a file)."""
+    token_ttl_s: int = Field(default=12 * 3600, ge=60)
+    """Seconds a login token stays valid."""
     kdf_fast: bool = False
-    # The hall code used when no seed names one.
+    """Cheap argon2 parameters for tests and the classroom demo; never for a real hall."""
     hall_code: str = "demo"
-    # Server-Sent Events: a comment line this often keeps proxies from closing the stream.
-    heartbeat_s: float = 15.0
-    # …and the stream re-reads the events table this often, so events written by another
-    # server process (which cannot wake this one's notifier) still arrive.
-    events_recheck_s: float = 5.0
-    # Login attempts: this many failures for one staff number within the window → 429.
-    login_max_failures: int = 5
-    login_window_s: int = 300
-    # The service-item catalog (TOML, see central/catalog.py); None: the packaged demo catalog.
+    """The hall code used when no seed names one."""
+    heartbeat_s: float = Field(default=15.0, gt=0)
+    """Server-Sent Events: a comment line this often keeps proxies from closing the stream."""
+    events_recheck_s: float = Field(default=5.0, gt=0)
+    """The event reader re-reads the events table at least this often, even when nothing woke
+    it (a safety net under LISTEN/NOTIFY and the in-process wake-up)."""
+    login_max_failures: int = Field(default=5, ge=1)
+    """Login attempts: this many failures for one staff number within the window → 429."""
+    login_window_s: int = Field(default=300, ge=1)
+    """…the window, in seconds."""
     catalog_path: str | None = None
-    # A folder of holiday files (one TOML per year, see central/calendar.py) added to the
-    # packaged ones: drop next year's file in and restart when the State Council publishes it.
+    """The service-item catalog (TOML, see central/catalog.py); None: the packaged demo one."""
     holidays_dir: str | None = None
-    # 办不成事 escalations: working days to handle one, per category (疑难 / 复杂 / 紧急)…
-    escalation_days: dict[str, int] = field(
+    """A folder of holiday files (one TOML per year, see central/calendar.py) added to the
+    packaged ones: drop next year's file in and restart when the State Council publishes it."""
+    escalation_days: dict[str, int] = Field(
         default_factory=lambda: {"difficult": 15, "complex": 5, "urgent": 1}
     )
-    # …and how often the server looks for escalations that became due soon or overdue.
-    escalation_check_s: float = 300.0
-    # Ratings (好差评): citizens may rate a service for this many days after it finished…
-    rating_window_days: int = 7
-    # …then an unrated service gets the locality's default level (None: no default, it stays
-    # unrated), stored flagged as a default and counted apart from citizens' ratings.
-    rating_default_level: int | None = 5
-    # Working days a supervisor gives to rectify an upheld 差评, unless they set another.
-    rating_rectify_days: int = 15
+    """办不成事 escalations: working days to handle one, per category (疑难 / 复杂 / 紧急)."""
+    escalation_check_s: float = Field(default=300.0, gt=0)
+    """…and how often (seconds) the server looks for escalations due soon or overdue."""
+    rating_window_days: int = Field(default=7, ge=1, le=365)
+    """Ratings (好差评): citizens may rate a service for this many days after it finished…"""
+    rating_default_level: int | None = Field(default=5, ge=1, le=5)
+    """…then an unrated service gets the locality's default level 1–5 (None: no default, it
+    stays unrated), stored flagged as a default and counted apart from citizens' ratings."""
+    rating_rectify_days: int = Field(default=15, ge=1)
+    """Working days a supervisor gives to rectify an upheld 差评, unless they set another."""
+    db_pool_size: int = Field(default=40, ge=1, le=500)
+    """Database connections this instance keeps open: one per server worker thread (the
+    thread pool runs 40), so requests never open a fresh session."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        loading = _LOADING.get()
+        if loading is None:
+            return (init_settings,)
+        (path,) = loading
+        if path is None:
+            return (init_settings, env_settings)
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, path))
+
+
+class SettingsError(ValueError):
+    """A wrong central set-up value, said in one line."""
+
+
+_URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
+
+
+def redact(text: str) -> str:
+    """`text` with any URL password replaced by ***: for log lines, errors and messages."""
+    return _URL_PASSWORD.sub(r"\1***@", text)
+
+
+@contextmanager
+def _loading(path: Path | None) -> Iterator[None]:
+    token = _LOADING.set((path,))
+    try:
+        yield
+    finally:
+        _LOADING.reset(token)
+
+
+def _where(key: str, path: Path | None) -> str:
+    env = f"{ENV_PREFIX}{key.upper()}"
+    if env in os.environ:
+        return env
+    return str(path) if path is not None else "the command line"
+
+
+def _one_line(exc: ValidationError, path: Path | None) -> str:
+    error = exc.errors()[0]
+    key = ".".join(str(part) for part in error["loc"]) or "?"
+    if error["type"] == "extra_forbidden":
+        allowed = ", ".join(sorted(f for f in Settings.model_fields if f != "clock"))
+        return f"{path or 'settings'}: unknown key {key!r}; allowed keys: {allowed}"
+    field = key.split(".")[0]
+    got = redact(repr(error.get("input")))
+    return f"{_where(field, path)}: {key}: {error['msg']} (got {got})"
+
+
+def load_settings(path: Path | None = None, **given: Any) -> Settings:
+    """The settings from `given` (command-line flags), COUNTER_* variables and the TOML file.
+
+    `path` None: the file named by COUNTER_CENTRAL_CONFIG, if any. Raises SettingsError.
+    """
+    if path is None and os.environ.get(CONFIG_ENV):
+        path = Path(os.environ[CONFIG_ENV])
+    if path is not None and not path.is_file():
+        raise SettingsError(f"{path}: no such config file")
+    given = {key: value for key, value in given.items() if value is not None}
+    try:
+        with _loading(path):
+            return Settings(**given)
+    except ValidationError as exc:
+        raise SettingsError(_one_line(exc, path)) from None
+    except ValueError as exc:  # a TOML syntax error
+        raise SettingsError(f"{path}: {redact(str(exc))}") from None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -86,12 +87,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--quiet", action="store_true", help=t("cli.help_no_simulate"))
 
     serve = commands.add_parser("serve", help=t("cli.help_serve"), description=t("cli.help_serve"))
-    shared(serve)
+    serve.add_argument(
+        "--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS, help=t("cli.help_lang")
+    )
+    # For serve, --config is the central's own file (central.toml), not the terminal's.
+    serve.add_argument(
+        "--config", type=Path, metavar="FILE", default=None, help=t("cli.help_central_config")
+    )
     serve.add_argument("--host", default="127.0.0.1", help=t("cli.help_host"))
     serve.add_argument("--port", type=int, default=8080, help=t("cli.help_port"))
-    serve.add_argument(
-        "--db", type=Path, metavar="PATH", help=t("cli.help_db", path=default_db_path())
-    )
+    # A str, not a Path: Path would fold the // of a URL given here by mistake.
+    serve.add_argument("--db", metavar="PATH", help=t("cli.help_db", path=default_db_path()))
+    serve.add_argument("--db-url", metavar="URL", help=t("cli.help_db_url"))
     serve.add_argument("--seed", default=None, metavar="demo|FILE", help=t("cli.help_serve_seed"))
     serve.add_argument("--catalog", type=Path, metavar="FILE", help=t("cli.help_catalog"))
     return parser
@@ -249,8 +256,32 @@ def _serve(args: argparse.Namespace) -> int:
         from central.serve import run
     except ImportError as exc:
         return _fail(t("cli.server_missing", command="counter serve", module=exc.name or exc))
-    db: Path = args.db or default_db_path()
-    db.parent.mkdir(parents=True, exist_ok=True)
-    catalog = str(args.catalog) if args.catalog else None
-    run(host=args.host, port=args.port, db=str(db), seed=args.seed, catalog=catalog)
+    from central.settings import SettingsError, load_settings, redact
+
+    if args.db and _URL_LIKE.match(args.db):
+        return _fail(t("cli.db_is_url", got=redact(args.db)))
+    try:
+        settings = load_settings(
+            args.config,
+            db_path=args.db,
+            db_url=args.db_url,
+            seed=args.seed,
+            catalog_path=str(args.catalog) if args.catalog else None,
+        )
+    except SettingsError as exc:
+        return _fail(str(exc))
+    if not settings.db_url:
+        if "db_path" not in settings.model_fields_set:
+            settings.db_path = str(default_db_path())
+        Path(settings.db_path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        run(host=args.host, port=args.port, settings=settings)
+    except Exception as exc:  # the database unreachable, a broken catalog …: one line
+        if type(exc).__module__.split(".")[0] not in ("sqlalchemy", "psycopg", "central"):
+            raise
+        return _fail(redact(str(exc).splitlines()[0]))
     return 0
+
+
+# postgresql+psycopg://…, sqlite:///…: a scheme then a slash (C:\… and C:/… are paths).
+_URL_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/")

@@ -210,9 +210,11 @@ def test_serve_hands_its_flags_to_central(monkeypatch: pytest.MonkeyPatch, tmp_p
     db = tmp_path / "hall" / "central.db"
     args = ["serve", "--port", "9090", "--db", str(db), "--seed", "demo"]
     assert cli.main(args) == 0
-    assert calls == [
-        {"host": "127.0.0.1", "port": 9090, "db": str(db), "seed": "demo", "catalog": None}
-    ]
+    [call] = calls
+    assert (call["host"], call["port"]) == ("127.0.0.1", 9090)
+    settings = call["settings"]
+    assert (settings.db_path, settings.db_url, settings.seed) == (str(db), None, "demo")
+    assert settings.catalog_path is None
     assert db.parent.is_dir()
 
 
