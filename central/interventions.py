@@ -9,7 +9,9 @@ A clerk may call a named ticket only at their own window and only from queues th
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, and_, bindparam, select
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, delete, insert, select
 
 from central import audit
 from central import queue_engine as engine
@@ -19,7 +21,8 @@ from central.events import emit_many
 from central.hall_time import service_day
 from central.hall_view import ticket_model
 from central.schema import tickets, window_queues
-from client.models import Ticket
+from central.schema_supervision import window_queue_restores
+from client.models import Ticket, WindowQueue
 
 _BY_NUMBER = select(tickets.c.id).where(
     tickets.c.number == bindparam("b_number"), tickets.c.service_day == bindparam("b_day")
@@ -107,3 +110,158 @@ def call_ticket(
         ],
     )
     return model
+
+
+# --- a supervisor moves a waiting ticket ---------------------------------------------------------
+
+
+def move_waiting(
+    conn: Connection, ctx: Ctx, ticket_id: int, queue: str | None, window_no: int | None
+) -> Ticket:
+    """A waiting ticket keeps its place by arrival but waits in another queue or for one window."""
+    actor = engine._actor(ctx)
+    if not actor.is_supervisor:
+        raise Forbidden("Only a supervisor can move a waiting ticket.")
+    if (queue is None) == (window_no is None):
+        raise Invalid(
+            "Give exactly one of queue or window_no to move the ticket to.",
+            fields={"queue": "exactly one of queue, window_no"},
+        )
+    row = engine._ticket(conn, ticket_id)
+    if row.status != "waiting":
+        raise Conflict(f"Ticket {row.number} is {row.status}; only a waiting ticket can be moved.")
+    new_queue, target = row.queue_prefix, None
+    if queue is not None:
+        new_queue = queue.strip().upper()
+        if conn.execute(engine._QUEUE, {"b_prefix": new_queue}).first() is None:
+            raise Invalid(f"There is no queue {queue!r}.", fields={"queue": "unknown queue"})
+        if new_queue == row.queue_prefix and row.target_window is None:
+            raise Conflict(f"Ticket {row.number} already waits in queue {new_queue}.")
+    else:
+        assert window_no is not None
+        engine._window(conn, window_no)
+        if row.target_window == window_no:
+            raise Conflict(f"Ticket {row.number} already waits for window {window_no}.")
+        target = window_no
+    new = engine._set(
+        conn,
+        row,
+        queue_prefix=new_queue,
+        target_window=target,
+        transferred_from=row.queue_prefix,
+    )
+    model = ticket_model(new)
+    audit.record(
+        conn,
+        ctx,
+        "ticket.move",
+        "ticket",
+        row.id,
+        before=engine._snapshot(row),
+        after=model.model_dump(mode="json"),
+    )
+    batch: list[tuple[str, dict[str, object]]] = [("queue.changed", {"queue": row.queue_prefix})]
+    if new_queue != row.queue_prefix:
+        batch.append(("queue.changed", {"queue": new_queue}))
+    if target is not None:
+        batch.append(("window.changed", {"window_no": target}))
+    emit_many(conn, ctx, batch)
+    return model
+
+
+# --- which queues a window serves ----------------------------------------------------------------
+
+_SERVED = select(window_queues.c.queue_prefix, window_queues.c.priority).order_by(
+    window_queues.c.priority, window_queues.c.queue_prefix
+)
+
+
+def _served(conn: Connection, no: int) -> list[list[Any]]:
+    rows = conn.execute(_SERVED.where(window_queues.c.window_no == no)).all()
+    return [[r.queue_prefix, r.priority] for r in rows]
+
+
+def _write_served(conn: Connection, no: int, pairs: list[list[Any]]) -> None:
+    conn.execute(delete(window_queues).where(window_queues.c.window_no == no))
+    if pairs:
+        conn.execute(
+            insert(window_queues),
+            [{"window_no": no, "queue_prefix": p, "priority": pr} for p, pr in pairs],
+        )
+
+
+def set_window_queues(
+    conn: Connection, ctx: Ctx, no: int, wanted: list[WindowQueue], for_good: bool
+) -> None:
+    """The queues window `no` serves and their priorities: for good, or for the rest of today
+    (its usual set comes back the next day)."""
+    actor = engine._actor(ctx)
+    if not actor.is_supervisor:
+        raise Forbidden("Only a supervisor can change which queues a window serves.")
+    engine._window(conn, no)
+    known = set(conn.execute(engine._QUEUE_PREFIXES).scalars())
+    pairs: list[list[Any]] = []
+    for q in wanted:
+        prefix = q.prefix.strip().upper()
+        if prefix not in known:
+            raise Invalid(
+                f"There is no queue {q.prefix!r}; "
+                f"this hall's queues are {', '.join(sorted(known))}.",
+                fields={"queues": "unknown queue"},
+            )
+        if q.priority < 1:
+            raise Invalid(
+                "A priority is 1 or more (1 is served first).", fields={"queues": "priority"}
+            )
+        if any(p == prefix for p, _ in pairs):
+            raise Invalid(f"Queue {prefix} is listed twice.", fields={"queues": "duplicate"})
+        pairs.append([prefix, q.priority])
+    before = _served(conn, no)
+    restore = conn.execute(
+        select(window_queue_restores).where(window_queue_restores.c.window_no == no)
+    ).first()
+    if for_good:
+        conn.execute(delete(window_queue_restores).where(window_queue_restores.c.window_no == no))
+    elif restore is None:
+        conn.execute(
+            insert(window_queue_restores),
+            {"window_no": no, "usual": before, "until_day": service_day(ctx.now)},
+        )
+    _write_served(conn, no, pairs)
+    audit.record(
+        conn,
+        ctx,
+        "window.queues",
+        "window",
+        no,
+        before={"queues": before},
+        after={"queues": pairs, "for_good": for_good},
+        window_no=no,
+    )
+    emit_many(conn, ctx, [("window.changed", {"window_no": no})])
+
+
+def restore_usual_queues(conn: Connection, ctx: Ctx) -> list[int]:
+    """Windows whose queues were changed for a day that has ended serve their usual set again."""
+    today = service_day(ctx.now)
+    due = conn.execute(
+        select(window_queue_restores).where(window_queue_restores.c.until_day < today)
+    ).all()
+    for r in due:
+        before = _served(conn, r.window_no)
+        _write_served(conn, r.window_no, [list(p) for p in r.usual])
+        conn.execute(
+            delete(window_queue_restores).where(window_queue_restores.c.window_no == r.window_no)
+        )
+        audit.record(
+            conn,
+            ctx,
+            "window.queues_restored",
+            "window",
+            r.window_no,
+            before={"queues": before},
+            after={"queues": r.usual},
+            window_no=r.window_no,
+        )
+        emit_many(conn, ctx, [("window.changed", {"window_no": r.window_no})])
+    return [r.window_no for r in due]

@@ -26,7 +26,7 @@ from sqlalchemy import (
     text,
 )
 
-from central import schema_escalations, schema_ratings  # noqa: F401  (their tables join metadata)
+from central import schema_escalations, schema_ratings, schema_supervision  # noqa: F401  (their tables join metadata)
 from central.schema_types import BigId, UTCDateTime, metadata
 
 hall = Table(

@@ -92,6 +92,18 @@ class Settings(BaseSettings):
     stays unrated), stored flagged as a default and counted apart from citizens' ratings."""
     rating_rectify_days: int = Field(default=15, ge=1)
     """Working days a supervisor gives to rectify an upheld 差评, unless they set another."""
+    alert_wait_s: int = Field(default=1800, ge=60)
+    """Supervisor alerts: a ticket waiting longer than this many seconds raises an alert…"""
+    alert_pause_s: int = Field(default=1800, ge=60)
+    """…a window paused longer than this…"""
+    alert_idle_s: int = Field(default=180, ge=30)
+    """…a signed-on window idle this long while people wait for it…"""
+    queue_warn_level: int = Field(default=20, ge=1)
+    """…a queue with more people waiting than this (its warning level)…"""
+    queue_warn_levels: dict[str, int] = Field(default_factory=dict)
+    """…or than its own level here, by queue prefix (e.g. {B = 10})."""
+    alert_check_s: float = Field(default=30.0, gt=0)
+    """How often (seconds) the server looks for new alerts."""
     db_pool_size: int = Field(default=40, ge=1, le=500)
     """Database connections this instance keeps open: one per server worker thread (the
     thread pool runs 40), so requests never open a fresh session."""

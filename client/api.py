@@ -47,6 +47,7 @@ from client.models import (
     TicketKind,
     TransferRequest,
     Window,
+    WindowQueue,
 )
 from client.rating_models import (
     ExplainRequest,
@@ -60,6 +61,13 @@ from client.rating_models import (
     TallyBy,
     Verdict,
     VerifyRequest,
+)
+from client.supervisor_models import (
+    Alert,
+    AlertList,
+    Board,
+    MoveRequest,
+    WindowQueuesRequest,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -275,6 +283,31 @@ class CentralClient:
         """Call one named waiting ticket to window `no` (叫指定号), out of call order."""
         body = CallTicketRequest(number=number, ticket_id=ticket_id)
         return await self._post(f"/v1/windows/{no}/call-ticket", Ticket, body)
+
+    # --- the supervisor's console ----------------------------------------------------------
+
+    async def board(self) -> Board:
+        return await self._get("/v1/board", Board)
+
+    async def alerts(self, *, open_only: bool = False, limit: int = 200) -> AlertList:
+        params = {"open": str(open_only).lower(), "limit": limit}
+        return await self._get("/v1/alerts", AlertList, params)
+
+    async def acknowledge_alert(self, alert_id: int) -> Alert:
+        return await self._post(f"/v1/alerts/{alert_id}/acknowledge", Alert)
+
+    async def move_ticket(
+        self, ticket_id: int, *, queue: str | None = None, window_no: int | None = None
+    ) -> Ticket:
+        """Supervisor: a waiting ticket waits in another queue or for one window."""
+        body = MoveRequest(queue=queue, window_no=window_no)
+        return await self._post(f"/v1/tickets/{ticket_id}/move", Ticket, body)
+
+    async def set_window_queues(
+        self, no: int, queues: list[WindowQueue], *, for_good: bool = False
+    ) -> Window:
+        body = WindowQueuesRequest(queues=queues, for_good=for_good)
+        return await self._post(f"/v1/windows/{no}/queues", Window, body)
 
     # --- catalog, cases, calendar ---------------------------------------------------------
 

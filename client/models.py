@@ -24,6 +24,9 @@ EventType = Literal[
     "window.changed",
     "rating.received",
     "escalation.changed",
+    "alert.raised",
+    "alert.changed",
+    "callback.changed",
 ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from central.routes import audit, auth, hall, interventions, live, tickets, windows
+from central.routes import audit, auth, hall, interventions, live, supervision, tickets, windows
 
 ROUTERS: list[APIRouter] = [
     auth.router,
@@ -12,6 +12,7 @@ ROUTERS: list[APIRouter] = [
     tickets.router,
     windows.router,
     interventions.router,
+    supervision.router,
     live.router,
     audit.router,
 ]
