@@ -86,7 +86,12 @@ class _Problems:
         message = self.sentences[0]
         if len(self.sentences) > 1:
             message += f" ({len(self.sentences) - 1} more: see the fields.)"
-        raise Invalid(message, fields=self.fields)
+        raise Invalid(
+            message,
+            fields=self.fields,
+            reason="check_marked_fields",
+            params={"count": len(self.sentences)},
+        )
 
 
 # --- the applicant ------------------------------------------------------------------------
@@ -381,7 +386,7 @@ def _window_and_ticket(
     """(window, ticket id, ticket number). A ticket must be the one in service at the window."""
     actor = ctx.actor
     if actor is None:  # routes authenticate first; this guards direct callers
-        raise Forbidden("Log in first.")
+        raise Forbidden("Log in first.", reason="log_in_first")
     own = conn.execute(select(windows.c.no).where(windows.c.staff_no == actor.staff_no)).scalar()
     window_no = request.window_no
     if window_no is not None and window_no != own:
@@ -390,12 +395,18 @@ def _window_and_ticket(
             raise Conflict(
                 f"You are {where}; a case can only be taken at your own window.",
                 fields={"window_no": "not your window"},
+                reason="case_only_at_own_window"
+                if own is not None
+                else "you_not_signed_window_sign",
+                params={"window_no": own} if own is not None else None,
             )
         known = conn.execute(select(windows.c.no).where(windows.c.no == window_no)).scalar()
         if known is None:
             raise Invalid(
                 f"There is no window {window_no} in this hall.",
                 fields={"window_no": "unknown window"},
+                reason="no_window_hall",
+                params={"window_no": window_no},
             )
     window_no = window_no if window_no is not None else own
     if request.ticket_id is None:
@@ -404,16 +415,24 @@ def _window_and_ticket(
     if 0 < request.ticket_id <= 2**63 - 1:
         ticket = conn.execute(select(tickets).where(tickets.c.id == request.ticket_id)).first()
     if ticket is None:
-        raise NotFound(f"There is no ticket {request.ticket_id}.")
+        raise NotFound(
+            f"There is no ticket {request.ticket_id}.",
+            reason="no_ticket",
+            params={"ticket_id": request.ticket_id},
+        )
     if window_no is None:
         raise Conflict(
             f"Ticket {ticket.number} must be in service at your window; sign on first.",
             fields={"ticket_id": "not signed on"},
+            reason="ticket_must_service_your_window",
+            params={"number": ticket.number},
         )
     if ticket.status != "serving" or ticket.window_no != window_no:
         raise Conflict(
             f"Ticket {ticket.number} is not the ticket in service at window {window_no}.",
             fields={"ticket_id": "not in service at this window"},
+            reason="ticket_not_ticket_service_window",
+            params={"number": ticket.number, "window_no": window_no},
         )
     return window_no, int(ticket.id), str(ticket.number)
 
@@ -439,12 +458,14 @@ def create_case(
     _check_text(request.model_dump(mode="json"), "")
     actor = ctx.actor
     if actor is None:
-        raise Forbidden("Log in first.")
+        raise Forbidden("Log in first.", reason="log_in_first")
     item = catalog.item(request.item_code.strip())
     if item is None:
         raise Invalid(
             f"There is no item {request.item_code!r} in the catalog.",
             fields={"item_code": "unknown item"},
+            reason="no_item_catalog",
+            params={"item_code": request.item_code},
         )
     today = service_day(ctx.now)
     due = due_date(item, today, calendar)
@@ -458,7 +479,11 @@ def create_case(
 
     seq = next_in_day(conn, case_sequences, today)
     if seq > MAX_DAILY_CASES:
-        raise Conflict(f"This hall has numbered {MAX_DAILY_CASES} cases today; no number is left.")
+        raise Conflict(
+            f"This hall has numbered {MAX_DAILY_CASES} cases today; no number is left.",
+            reason="hall_numbered_cases_today_no",
+            params={"count": MAX_DAILY_CASES},
+        )
     number = case_number(today, seq)
     taken = request.decision in ("accept", "tolerate")
     address = (request.address or "").strip() or None if request.delivery == "post" else None
@@ -509,7 +534,9 @@ def get_case(conn: Connection, case_no: str) -> Case:
     wanted = normalise_id(case_no)
     row = conn.execute(select(cases).where(cases.c.case_no == wanted)).first()
     if row is None:
-        raise NotFound(f"There is no case {case_no}.")
+        raise NotFound(
+            f"There is no case {case_no}.", reason="no_case", params={"case_no": case_no}
+        )
     return _case_model(row._asdict())
 
 
@@ -520,6 +547,7 @@ def cases_for_applicant(conn: Connection, applicant_id: str) -> list[Case]:
         raise Invalid(
             "Give the applicant's ID number or credit code.",
             fields={"applicant_id": "required"},
+            reason="give_applicant_s_id_number",
         )
     rows = conn.execute(
         select(cases)

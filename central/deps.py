@@ -50,7 +50,11 @@ async def current_actor(
 def require_roles(*roles: str) -> Callable[..., Awaitable[Actor]]:
     async def _check(actor: Actor = Depends(current_actor)) -> Actor:
         if actor.role not in roles:
-            raise Forbidden(f"This needs the role {' or '.join(roles)}; you are {actor.role}.")
+            raise Forbidden(
+                f"This needs the role {' or '.join(roles)}; you are {actor.role}.",
+                reason="needs_role_you",
+                params={"roles": " or ".join(roles), "role": actor.role},
+            )
         return actor
 
     return _check

@@ -21,12 +21,24 @@ log = logging.getLogger("central")
 
 
 class ApiError(Exception):
+    """A refusal: `message` is the English sentence for API users; `reason` names it and
+    `params` fill it, so a terminal can say it in its user's language (its catalogs)."""
+
     status = 400
     code = "error"
 
-    def __init__(self, message: str, *, fields: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str,
+        params: Mapping[str, object] | None = None,
+        fields: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
+        self.reason = reason
+        self.params = {k: str(v) for k, v in (params or {}).items()}
         self.fields = fields or {}
 
 
@@ -60,8 +72,14 @@ def error_response(
     message: str,
     fields: dict[str, str] | None = None,
     headers: Mapping[str, str] | None = None,
+    *,
+    reason: str | None = None,
+    params: dict[str, str] | None = None,
 ) -> JSONResponse:
-    body = ErrorResponse(error=ErrorBody(code=code, message=message, fields=fields or {}))
+    error = ErrorBody(
+        code=code, message=message, fields=fields or {}, reason=reason, params=params or {}
+    )
+    body = ErrorResponse(error=error)
     if status == 401:
         headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
@@ -94,7 +112,9 @@ def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message, exc.fields)
+        return error_response(
+            exc.status, exc.code, exc.message, exc.fields, reason=exc.reason, params=exc.params
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -102,7 +122,10 @@ def install_error_handlers(app: FastAPI) -> None:
         for err in exc.errors():
             fields.setdefault(_field_name(err.get("loc", ())), str(err.get("msg", "invalid")))
         names = ", ".join(fields)
-        return error_response(422, "invalid", f"Check these fields: {names}.", fields)
+        message = f"Check these fields: {names}."
+        return error_response(
+            422, "invalid", message, fields, reason="check_these_fields", params={"names": names}
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -135,7 +158,14 @@ def require_text(field: str, value: str) -> str:
         raise Invalid(
             f"The {field} holds characters that are not valid text.",
             fields={field: "not valid UTF-8 text"},
+            reason="holds_characters_not_valid_text",
+            params={"field": field},
         ) from None
     if "\x00" in value:
-        raise Invalid(f"The {field} holds a NUL character.", fields={field: "NUL is not allowed"})
+        raise Invalid(
+            f"The {field} holds a NUL character.",
+            fields={field: "NUL is not allowed"},
+            reason="holds_nul_character",
+            params={"field": field},
+        )
     return value

@@ -224,7 +224,11 @@ def _find(conn: Connection, no: str) -> Mapping[Any, Any]:
     wanted = no.strip().upper()
     row = conn.execute(_current().where(escalations.c.no == wanted)).mappings().first()
     if row is None:
-        raise NotFound(f"There is no escalation {no} in the ledger.")
+        raise NotFound(
+            f"There is no escalation {no} in the ledger.",
+            reason="no_escalation_ledger",
+            params={"no": no},
+        )
     return row
 
 
@@ -232,7 +236,9 @@ def _may_read(actor: Actor, row: Mapping[Any, Any]) -> None:
     if not actor.is_supervisor and row["staff_no"] != actor.staff_no:
         raise Forbidden(
             f"Escalation {row['no']} was raised by someone else; "
-            "a clerk sees only their own, a supervisor sees the ledger."
+            "a clerk sees only their own, a supervisor sees the ledger.",
+            reason="escalation_raised_by_someone_else",
+            params={"no": row["no"]},
         )
 
 
@@ -309,7 +315,12 @@ def _phone(fields: dict[str, str], name: str, value: str, *, required: bool) -> 
 def _raise(fields: dict[str, str]) -> None:
     if fields:
         names = ", ".join(fields)
-        raise Invalid(f"Check these fields: {names}.", fields=fields)
+        raise Invalid(
+            f"Check these fields: {names}.",
+            fields=fields,
+            reason="check_these_fields",
+            params={"names": names},
+        )
 
 
 def register(
@@ -323,7 +334,7 @@ def register(
     """Number, store, audit and announce a new escalation (state: registered)."""
     actor = ctx.actor
     if actor is None:
-        raise Forbidden("Log in first.")
+        raise Forbidden("Log in first.", reason="log_in_first")
     fields: dict[str, str] = {}
     reporter = request.reporter
     name = _text(fields, "reporter.name", reporter.name, "the reporter's name")
@@ -366,7 +377,11 @@ def register(
     today = service_day(ctx.now)
     seq = next_in_day(conn, escalation_sequences, today)
     if seq > MAX_DAILY:
-        raise Conflict(f"The ledger has numbered {MAX_DAILY} escalations today; none is left.")
+        raise Conflict(
+            f"The ledger has numbered {MAX_DAILY} escalations today; none is left.",
+            reason="ledger_numbered_escalations_today_none",
+            params={"count": MAX_DAILY},
+        )
     number = ledger_number(today, seq)
     due = due_for(calendar, days, today, request.category)
     escalation_id = conn.execute(
@@ -459,7 +474,8 @@ def _append_step(
     except IntegrityError:
         # Another step of the same escalation committed first (PostgreSQL; SQLite serialises).
         raise Conflict(
-            "Someone else changed this escalation at the same moment; look at it again."
+            "Someone else changed this escalation at the same moment; look at it again.",
+            reason="someone_else_changed_escalation_same",
         ) from None
 
 
@@ -572,7 +588,9 @@ def act(
     """One supervisor step on an escalation: 409 when its state does not allow it."""
     actor = ctx.actor
     if actor is None or not actor.is_supervisor:
-        raise Forbidden("Only a supervisor may act on an escalation.")
+        raise Forbidden(
+            "Only a supervisor may act on an escalation.", reason="supervisor_may_act_escalation"
+        )
     action = step_action(body)
     row = _find(conn, no)
     before = _state_of(row)
@@ -582,7 +600,9 @@ def act(
         shown = status.replace("_", " ")
         raise Conflict(
             f"Escalation {row['no']} is {shown}; it cannot be {_ACTION_WORDS[action]} now "
-            f"(only when {_NEEDS[action]})."
+            f"(only when {_NEEDS[action]}).",
+            reason="escalation_cannot_now_when",
+            params={"no": row["no"], "escalation_status": status, "action": action},
         )
     state = {k: before[k] for k in _STATE_KEYS}
     note = _changes(conn, action, body, state, row["service_day"], calendar, days)

@@ -127,7 +127,11 @@ def window_models(conn: Connection, now: datetime, only: int | None = None) -> l
 def window_model(conn: Connection, no: int, now: datetime) -> Window:
     found = window_models(conn, now, only=no)
     if not found:
-        raise NotFound(f"There is no window {no} in this hall.")
+        raise NotFound(
+            f"There is no window {no} in this hall.",
+            reason="no_window_hall",
+            params={"window_no": no},
+        )
     return found[0]
 
 

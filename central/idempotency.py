@@ -87,7 +87,8 @@ def run(
             raise
         if stored.request != request_print:
             raise Conflict(
-                "This Idempotency-Key was already used for a different request; send a new key."
+                "This Idempotency-Key was already used for a different request; send a new key.",
+                reason="idempotency_key_already_used_different",
             ) from None
         return _response(stored.status_code, stored.body)
     return _response(status, body)

@@ -68,7 +68,9 @@ def next_status(action: str, number: str, status: str) -> str:
     allowed, to, phrase = TRANSITIONS[action]
     if status not in allowed:
         raise Conflict(
-            f"Ticket {number} is {status}; only a {' or '.join(allowed)} ticket can be {phrase}."
+            f"Ticket {number} is {status}; only a {' or '.join(allowed)} ticket can be {phrase}.",
+            reason="ticket_wrong_state",
+            params={"number": number, "status": status, "action": action},
         )
     return to
 
@@ -89,6 +91,15 @@ def call_rank(
     then appointments whose slot has come, then the window's queue priority, then arrival."""
     due = kind == "appointment" and appointment_at is not None and appointment_at <= now
     return (0 if kind == "green" else 1, 0 if due else 1, priority, issued_at, ticket_id)
+
+
+def _busy(window: Any, then: str = "") -> Conflict:
+    """The window still has a ticket called or in service: say which, and what to do first."""
+    number, status = window.current_number, window.current_status
+    sentence = current_ticket_sentence(number, status, then)
+    if status == "called":
+        return Conflict(sentence, reason="window_has_called_ticket", params={"number": number})
+    return Conflict(sentence, reason="window_has_serving_ticket", params={"number": number})
 
 
 def current_ticket_sentence(number: str, status: str, then: str = "") -> str:
@@ -271,7 +282,9 @@ def _ticket(conn: Connection, ticket_id: int) -> Any:
     if 0 < ticket_id <= 2**63 - 1:
         row = conn.execute(_TICKET, {"b_id": ticket_id}).first()
     if row is None:
-        raise NotFound(f"There is no ticket {ticket_id}.")
+        raise NotFound(
+            f"There is no ticket {ticket_id}.", reason="no_ticket", params={"ticket_id": ticket_id}
+        )
     return row
 
 
@@ -282,7 +295,9 @@ def _ticket_for(conn: Connection, ctx: Ctx, ticket_id: int) -> Any:
         staff_no = ctx.actor.staff_no if ctx.actor is not None else None
         row = conn.execute(_TICKET_FOR, {"b_id": ticket_id, "b_staff": staff_no}).first()
     if row is None:
-        raise NotFound(f"There is no ticket {ticket_id}.")
+        raise NotFound(
+            f"There is no ticket {ticket_id}.", reason="no_ticket", params={"ticket_id": ticket_id}
+        )
     return row
 
 
@@ -295,7 +310,11 @@ def _window(conn: Connection, no: int) -> Any:
     if 0 <= no <= MAX_DB_INT:
         row = conn.execute(_WINDOW, {"b_no": no}).first()
     if row is None:
-        raise NotFound(f"There is no window {no} in this hall.")
+        raise NotFound(
+            f"There is no window {no} in this hall.",
+            reason="no_window_hall",
+            params={"window_no": no},
+        )
     return row
 
 
@@ -319,7 +338,7 @@ def _window_snapshot(row: Any) -> dict[str, Any]:
 
 def _actor(ctx: Ctx) -> Actor:
     if ctx.actor is None:  # routes always authenticate first; this guards direct callers
-        raise Forbidden("Log in first.")
+        raise Forbidden("Log in first.", reason="log_in_first")
     return ctx.actor
 
 
@@ -335,7 +354,10 @@ def issue_ticket(
 ) -> Ticket:
     actor = _actor(ctx)
     if not (actor.is_supervisor or (actor.role == "device" and actor.device_kind == "kiosk")):
-        raise Forbidden("Only a ticket kiosk or a supervisor can issue tickets.")
+        raise Forbidden(
+            "Only a ticket kiosk or a supervisor can issue tickets.",
+            reason="ticket_kiosk_supervisor_can_issue",
+        )
     prefix = require_text("queue", queue).strip().upper()
     q = conn.execute(_QUEUE, {"b_prefix": prefix}).first()
     if q is None:
@@ -343,6 +365,8 @@ def issue_ticket(
         raise Invalid(
             f"There is no queue {queue!r}; this hall's queues are {known}.",
             fields={"queue": "unknown queue"},
+            reason="no_queue_hall_s_queues",
+            params={"queue": queue, "known": known},
         )
     slot: datetime | None = None
     if kind == "appointment":
@@ -350,6 +374,7 @@ def issue_ticket(
             raise Invalid(
                 "An appointment ticket needs the start of its time slot.",
                 fields={"appointment_at": "required for an appointment"},
+                reason="appointment_ticket_needs_start_time",
             )
         try:
             slot = as_utc(appointment_at)
@@ -360,18 +385,22 @@ def issue_ticket(
             raise Invalid(
                 "The appointment slot must be within a year of today.",
                 fields={"appointment_at": "out of range"},
+                reason="appointment_slot_must_within_year",
             )
     elif appointment_at is not None:
         raise Invalid(
             "Only an appointment ticket has a time slot.",
             fields={"appointment_at": "only for kind=appointment"},
+            reason="appointment_ticket_time_slot",
         )
     day = service_day(ctx.now)
     seq = next_in_day(conn, ticket_sequences, day, queue_prefix=prefix)
     if seq > q.daily_cap:
         raise Conflict(
             f"Queue {prefix} ({q.name}) has issued all {q.daily_cap} tickets for today; "
-            "offer an appointment for another day."
+            "offer an appointment for another day.",
+            reason="queue_issued_all_tickets_today",
+            params={"prefix": prefix, "name": q.name, "daily_cap": q.daily_cap},
         )
     row = conn.execute(
         _INSERT_TICKET,
@@ -402,15 +431,23 @@ def _guard_window(conn: Connection, ctx: Ctx, window: Any, doing: str) -> Actor:
     """Clerks act only at the window they are signed on at; supervisors and admins anywhere."""
     actor = _actor(ctx)
     if actor.role == "device":
-        raise Forbidden(f"A device cannot {doing}.")
+        raise Forbidden(
+            f"A device cannot {doing}.", reason="device_cannot_act", params={"doing": doing}
+        )
     if actor.is_supervisor:
         return actor
     if window.staff_no is None:
-        raise Conflict(f"Window {window.no} is signed off; sign on first.")
+        raise Conflict(
+            f"Window {window.no} is signed off; sign on first.",
+            reason="window_signed_off",
+            params={"window_no": window.no},
+        )
     if window.staff_no != actor.staff_no:
         raise Forbidden(
             f"Window {window.no} is signed on by {_staff_label(conn, window.staff_no)}; "
-            f"you can only {doing} at your own window."
+            f"you can only {doing} at your own window.",
+            reason="window_held_by_other",
+            params={"window_no": window.no, "staff_label": _staff_label(conn, window.staff_no)},
         )
     return actor
 
@@ -421,7 +458,11 @@ def _lock_window(conn: Connection, no: int) -> Any:
     if 0 <= no <= MAX_DB_INT:
         row = conn.execute(_LOCK_WINDOW, {"b_no": no}).first()
     if row is None:
-        raise NotFound(f"There is no window {no} in this hall.")
+        raise NotFound(
+            f"There is no window {no} in this hall.",
+            reason="no_window_hall",
+            params={"window_no": no},
+        )
     return row
 
 
@@ -435,7 +476,11 @@ def _window_state(conn: Connection, no: int) -> Any:
             conn.execute(_LOCK_WINDOW_NO, {"b_no": no}).first()
         row = conn.execute(_WINDOW_STATE, {"b_no": no}).first()
     if row is None:
-        raise NotFound(f"There is no window {no} in this hall.")
+        raise NotFound(
+            f"There is no window {no} in this hall.",
+            reason="no_window_hall",
+            params={"window_no": no},
+        )
     return row
 
 
@@ -444,11 +489,19 @@ def call_next(conn: Connection, ctx: Ctx, window_no: int) -> Ticket | None:
     window = _window_state(conn, window_no)
     _guard_window(conn, ctx, window, "call tickets")
     if window.staff_no is None:
-        raise Conflict(f"Window {window_no} is signed off; sign on first.")
+        raise Conflict(
+            f"Window {window_no} is signed off; sign on first.",
+            reason="window_signed_off",
+            params={"window_no": window_no},
+        )
     if window.pause_reason is not None:
-        raise Conflict(f"Window {window_no} is paused ({window.pause_reason}); resume first.")
+        raise Conflict(
+            f"Window {window_no} is paused ({window.pause_reason}); resume first.",
+            reason="window_paused_with_reason",
+            params={"window_no": window_no, "pause_reason": window.pause_reason},
+        )
     if window.current_number is not None:
-        raise Conflict(current_ticket_sentence(window.current_number, window.current_status))
+        raise _busy(window)
 
     candidates = _CANDIDATES_SKIP_LOCKED if _is_postgresql(conn) else _CANDIDATES
     returning = conn.dialect.update_returning
@@ -473,7 +526,11 @@ def call_next(conn: Connection, ctx: Ctx, window_no: int) -> Ticket | None:
                 row = None
             if row is not None:
                 return _after_call(conn, ctx, row, window_no)
-    raise Conflict(f"Window {window_no} could not claim a ticket (too busy); call again.")
+    raise Conflict(
+        f"Window {window_no} could not claim a ticket (too busy); call again.",
+        reason="window_could_not_claim_ticket",
+        params={"window_no": window_no},
+    )
 
 
 def _after_call(conn: Connection, ctx: Ctx, row: Any, window_no: int) -> Ticket:
@@ -513,16 +570,25 @@ def _guard_ticket(conn: Connection, ctx: Ctx, action: str, row: Any) -> str:
     phrase = TRANSITIONS[action][2]
     if actor.role == "device" or (action in SUPERVISOR_ONLY and not actor.is_supervisor):
         who = "a supervisor" if action in SUPERVISOR_ONLY else "window staff"
-        raise Forbidden(f"Only {who} can have a ticket {phrase}.")
+        raise Forbidden(
+            f"Only {who} can have a ticket {phrase}.",
+            reason="ticket_not_for_role",
+            params={"who": who, "phrase": phrase},
+        )
     to = next_status(action, row.number, row.status)
     if not actor.is_supervisor:
         own = row.actor_window
         if own is None:
-            raise Forbidden("You are not signed on at a window; sign on first.")
+            raise Forbidden(
+                "You are not signed on at a window; sign on first.",
+                reason="you_not_signed_window_sign",
+            )
         if row.window_no != own:
             raise Forbidden(
                 f"Ticket {row.number} was not called at your window ({own}); "
-                "only its window or a supervisor can act on it."
+                "only its window or a supervisor can act on it.",
+                reason="ticket_not_called_your_window",
+                params={"number": row.number, "own": own},
             )
     return to
 
@@ -538,7 +604,9 @@ def _set(conn: Connection, row: Any, **values: Any) -> Any:
     if fresh is None:
         now = _ticket(conn, row.id)
         raise Conflict(
-            f"Ticket {row.number} changed meanwhile (it is now {now.status}); refresh and retry."
+            f"Ticket {row.number} changed meanwhile (it is now {now.status}); refresh and retry.",
+            reason="ticket_changed_meanwhile_now_refresh",
+            params={"number": row.number, "status": now.status},
         )
     return fresh
 
@@ -620,16 +688,18 @@ def call_back(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
     window = _window_state(conn, row.window_no)
     if window.staff_no is None:
         raise Conflict(
-            f"Window {window.no} is signed off; sign on there to call {row.number} back."
+            f"Window {window.no} is signed off; sign on there to call {row.number} back.",
+            reason="window_signed_off_sign_call",
+            params={"window_no": window.no, "number": row.number},
         )
     if window.pause_reason is not None:
-        raise Conflict(f"Window {window.no} is paused; resume first.")
-    if window.current_number is not None:
         raise Conflict(
-            current_ticket_sentence(
-                window.current_number, window.current_status, f", then call {row.number} back"
-            )
+            f"Window {window.no} is paused; resume first.",
+            reason="window_paused",
+            params={"window_no": window.no},
         )
+    if window.current_number is not None:
+        raise _busy(window, f", then call {row.number} back")
     new = _set(conn, row, status=to, staff_no=window.staff_no)
     events = [("window.changed", {"window_no": window.no})]
     return _finish_action(conn, ctx, "call_back", row, new, window.no, events)
@@ -647,6 +717,7 @@ def transfer(
         raise Invalid(
             "Give exactly one of queue or window_no to transfer to.",
             fields={"queue": "exactly one of queue, window_no"},
+            reason="give_exactly_one_queue_window",
         )
     row = _ticket_for(conn, ctx, ticket_id)
     to = _guard_ticket(conn, ctx, "transfer", row)
@@ -654,7 +725,12 @@ def transfer(
     if queue is not None:
         prefix = require_text("queue", queue).strip().upper()
         if conn.execute(_QUEUE, {"b_prefix": prefix}).first() is None:
-            raise Invalid(f"There is no queue {queue!r}.", fields={"queue": "unknown queue"})
+            raise Invalid(
+                f"There is no queue {queue!r}.",
+                fields={"queue": "unknown queue"},
+                reason="no_queue",
+                params={"queue": queue},
+            )
         new_queue = prefix
     else:
         assert window_no is not None
@@ -665,11 +741,15 @@ def transfer(
             raise Invalid(
                 f"There is no window {window_no} in this hall.",
                 fields={"window_no": "unknown window"},
+                reason="no_window_hall",
+                params={"window_no": window_no},
             )
         if window_no == row.window_no:
             raise Invalid(
                 f"Ticket {row.number} is already at window {window_no}.",
                 fields={"window_no": "the ticket's own window"},
+                reason="ticket_already_window",
+                params={"number": row.number, "window_no": window_no},
             )
         target = window_no
     new = _set(
@@ -748,22 +828,32 @@ def sign_on(conn: Connection, ctx: Ctx, window_no: int) -> None:
     the window keeps its current ticket."""
     actor = _actor(ctx)
     if actor.role == "device":
-        raise Forbidden("A device cannot sign on at a window.")
+        raise Forbidden("A device cannot sign on at a window.", reason="device_cannot_sign_window")
     window = _lock_window(conn, window_no)
     if window.staff_no == actor.staff_no:
         return
     if window.staff_no is not None:
         raise Conflict(
             f"Window {window_no} is signed on by {_staff_label(conn, window.staff_no)}; "
-            "they (or a supervisor) must sign it off first."
+            "they (or a supervisor) must sign it off first.",
+            reason="window_signed_on_by_other",
+            params={"window_no": window_no, "staff_label": _staff_label(conn, window.staff_no)},
         )
     elsewhere = window_of(conn, actor.staff_no)
     if elsewhere is not None:
-        raise Conflict(f"You are signed on at window {elsewhere}; sign off there first.")
+        raise Conflict(
+            f"You are signed on at window {elsewhere}; sign off there first.",
+            reason="signed_on_elsewhere",
+            params={"window_no": elsewhere},
+        )
     values = {"staff_no": actor.staff_no, "pause_reason": None, "pause_note": None}
     changed = conn.execute(_SIGN_ON, {"b_no": window_no, **values, "updated_at": ctx.now})
     if changed.rowcount != 1:
-        raise Conflict(f"Window {window_no} was just taken; refresh and choose another.")
+        raise Conflict(
+            f"Window {window_no} was just taken; refresh and choose another.",
+            reason="window_just_taken_refresh_choose",
+            params={"window_no": window_no},
+        )
     _window_changed(conn, ctx, "sign_on", window, _window_snapshot_of(values), window_no)
 
 
@@ -775,14 +865,14 @@ def sign_off(conn: Connection, ctx: Ctx, window_no: int) -> None:
     window = _window_state(conn, window_no)
     actor = _actor(ctx)
     if actor.role == "device":
-        raise Forbidden("A device cannot sign a window off.")
+        raise Forbidden(
+            "A device cannot sign a window off.", reason="device_cannot_sign_window_off"
+        )
     if window.staff_no is None:
         return  # already signed off: nothing to do
     _guard_window(conn, ctx, window, "sign off")
     if window.current_number is not None:
-        raise Conflict(
-            current_ticket_sentence(window.current_number, window.current_status, ", then sign off")
-        )
+        raise _busy(window, ", then sign off")
     values = {"staff_no": None, "pause_reason": None, "pause_note": None}
     conn.execute(_SET_WINDOW, {"b_no": window_no, **values, "updated_at": ctx.now})
     _window_changed(conn, ctx, "sign_off", window, _window_snapshot_of(values), window_no)
@@ -793,13 +883,19 @@ def pause(conn: Connection, ctx: Ctx, window_no: int, reason: str, note: str = "
     window = _window_state(conn, window_no)
     _guard_window(conn, ctx, window, "pause")
     if window.staff_no is None:
-        raise Conflict(f"Window {window_no} is signed off; sign on first.")
-    if window.pause_reason is not None:
-        raise Conflict(f"Window {window_no} is already paused ({window.pause_reason}).")
-    if window.current_number is not None:
         raise Conflict(
-            current_ticket_sentence(window.current_number, window.current_status, ", then pause")
+            f"Window {window_no} is signed off; sign on first.",
+            reason="window_signed_off",
+            params={"window_no": window_no},
         )
+    if window.pause_reason is not None:
+        raise Conflict(
+            f"Window {window_no} is already paused ({window.pause_reason}).",
+            reason="window_already_paused",
+            params={"window_no": window_no, "pause_reason": window.pause_reason},
+        )
+    if window.current_number is not None:
+        raise _busy(window, ", then pause")
     values = {"pause_reason": reason, "pause_note": require_text("note", note)}
     conn.execute(_SET_WINDOW, {"b_no": window_no, **values, "updated_at": ctx.now})
     after = {"staff_no": window.staff_no, "pause_reason": reason}
@@ -810,7 +906,11 @@ def resume(conn: Connection, ctx: Ctx, window_no: int) -> None:
     window = _lock_window(conn, window_no)
     _guard_window(conn, ctx, window, "resume")
     if window.pause_reason is None:
-        raise Conflict(f"Window {window_no} is not paused.")
+        raise Conflict(
+            f"Window {window_no} is not paused.",
+            reason="window_not_paused",
+            params={"window_no": window_no},
+        )
     values = {"pause_reason": None, "pause_note": None}
     conn.execute(_SET_WINDOW, {"b_no": window_no, **values, "updated_at": ctx.now})
     after = {"staff_no": window.staff_no, "pause_reason": None}

@@ -54,12 +54,15 @@ LIST_LIMIT = 1000
 
 def require_pad(actor: Actor) -> None:
     if actor.role != "device" or actor.device_kind != "pad":
-        raise Forbidden("Only a rating pad posts ratings.")
+        raise Forbidden("Only a rating pad posts ratings.", reason="rating_pad_posts_ratings")
 
 
 def require_supervisor(actor: Actor) -> None:
     if not actor.is_supervisor:
-        raise Forbidden("Only a supervisor verifies and follows up a 差评.")
+        raise Forbidden(
+            "Only a supervisor verifies and follows up a 差评.",
+            reason="supervisor_verifies_follows_up",
+        )
 
 
 def readable_staff(actor: Actor, staff_no: str | None) -> str | None:
@@ -69,9 +72,14 @@ def readable_staff(actor: Actor, staff_no: str | None) -> str | None:
     if actor.is_supervisor:
         return wanted
     if actor.role != "clerk":
-        raise Forbidden("Ratings are read by clerks (their own) and supervisors.")
+        raise Forbidden(
+            "Ratings are read by clerks (their own) and supervisors.",
+            reason="ratings_read_by_clerks_their",
+        )
     if wanted not in (None, actor.staff_no):
-        raise Forbidden("A clerk reads only their own ratings.")
+        raise Forbidden(
+            "A clerk reads only their own ratings.", reason="clerk_reads_their_own_ratings"
+        )
     return actor.staff_no
 
 
@@ -142,7 +150,9 @@ def _row(conn: Connection, rating_id: int) -> Any:
     if 0 < rating_id <= MAX_ID:
         row = conn.execute(_select().where(ratings.c.id == rating_id)).first()
     if row is None:
-        raise NotFound(f"There is no rating {rating_id}.")
+        raise NotFound(
+            f"There is no rating {rating_id}.", reason="no_rating", params={"rating_id": rating_id}
+        )
     return row
 
 
@@ -164,7 +174,7 @@ def rating_closes(finished_at: datetime, settings: Settings) -> datetime:
 def post_rating(conn: Connection, ctx: Ctx, settings: Settings, body: RatingRequest) -> Rating:
     actor = ctx.actor
     if actor is None:
-        raise Forbidden("Log in first.")
+        raise Forbidden("Log in first.", reason="log_in_first")
     require_pad(actor)
     ticket = conn.execute(
         select(tickets, windows.c.department_code)
@@ -172,20 +182,32 @@ def post_rating(conn: Connection, ctx: Ctx, settings: Settings, body: RatingRequ
         .where(tickets.c.id == body.ticket_id)
     ).first()
     if ticket is None:
-        raise NotFound(f"There is no ticket {body.ticket_id}.")
+        raise NotFound(
+            f"There is no ticket {body.ticket_id}.",
+            reason="no_ticket",
+            params={"ticket_id": body.ticket_id},
+        )
     if ticket.status != "done" or ticket.finished_at is None:
         raise Conflict(
-            f"Ticket {ticket.number} is {ticket.status}; only a finished service can be rated."
+            f"Ticket {ticket.number} is {ticket.status}; only a finished service can be rated.",
+            reason="ticket_finished_service_can_rated",
+            params={"number": ticket.number, "status": ticket.status},
         )
     closes = rating_closes(ticket.finished_at, settings)
     if ctx.now >= closes:
         raise Conflict(
             f"The rating period of ticket {ticket.number} ended on "
-            f"{service_day(closes).isoformat()}; it can no longer be rated."
+            f"{service_day(closes).isoformat()}; it can no longer be rated.",
+            reason="rating_period_ticket_ended_can",
+            params={"number": ticket.number, "date": service_day(closes).isoformat()},
         )
     taken = conn.execute(select(ratings.c.id).where(ratings.c.ticket_id == ticket.id)).scalar()
     if taken is not None:
-        raise Conflict(f"Ticket {ticket.number} has been rated already (一次一评).")
+        raise Conflict(
+            f"Ticket {ticket.number} has been rated already (一次一评).",
+            reason="ticket_rated_already",
+            params={"number": ticket.number},
+        )
     if body.case_no is not None:
         require_text("case_no", body.case_no)
         case_ticket = conn.execute(
@@ -195,6 +217,8 @@ def post_rating(conn: Connection, ctx: Ctx, settings: Settings, body: RatingRequ
             raise Invalid(
                 f"Case {body.case_no} was not taken at ticket {ticket.number}.",
                 fields={"case_no": "not a case of this ticket"},
+                reason="case_not_taken_ticket",
+                params={"case_no": body.case_no, "number": ticket.number},
             )
     comment = require_text("comment", body.comment.strip())
     values: dict[str, Any] = {
@@ -253,7 +277,9 @@ def get_rating(conn: Connection, actor: Actor, rating_id: int, now: datetime) ->
     row = _row(conn, rating_id)
     allowed = readable_staff(actor, None)
     if allowed is not None and row.staff_no != allowed:
-        raise Forbidden("A clerk reads only their own ratings.")
+        raise Forbidden(
+            "A clerk reads only their own ratings.", reason="clerk_reads_their_own_ratings"
+        )
     return rating_model(row, now)
 
 
@@ -296,7 +322,11 @@ def list_ratings(
 def _bad_row(conn: Connection, rating_id: int) -> Any:
     row = _row(conn, rating_id)
     if row.review_state is None:
-        raise Conflict(f"Rating {rating_id} is not a 差评; there is nothing to review.")
+        raise Conflict(
+            f"Rating {rating_id} is not a 差评; there is nothing to review.",
+            reason="rating_not_nothing_review",
+            params={"rating_id": rating_id},
+        )
     return row
 
 
@@ -310,7 +340,11 @@ def _change(
         .values(**values)
     )
     if changed.rowcount != 1:
-        raise Conflict(f"Rating {row.id} changed meanwhile; refresh and try again.")
+        raise Conflict(
+            f"Rating {row.id} changed meanwhile; refresh and try again.",
+            reason="rating_changed_meanwhile_refresh_try",
+            params={"id": row.id},
+        )
     fresh = _row(conn, row.id)
     audit.record(
         conn,
@@ -337,17 +371,29 @@ def explain(conn: Connection, ctx: Ctx, rating_id: int, body: ExplainRequest) ->
     """The clerk who served adds their explanation (情况说明), once, while the 差评 is open."""
     actor = ctx.actor
     if actor is None:
-        raise Forbidden("Log in first.")
+        raise Forbidden("Log in first.", reason="log_in_first")
     row = _bad_row(conn, rating_id)
     if actor.staff_no != row.staff_no:
-        raise Forbidden("Only the clerk who served can explain a 差评.")
+        raise Forbidden(
+            "Only the clerk who served can explain a 差评.", reason="clerk_who_served_can_explain"
+        )
     if row.explanation is not None:
-        raise Conflict(f"Rating {rating_id} has been explained already; the record stays.")
+        raise Conflict(
+            f"Rating {rating_id} has been explained already; the record stays.",
+            reason="rating_explained_already_record_stays",
+            params={"rating_id": rating_id},
+        )
     if row.review_state not in OPEN_STATES:
-        raise Conflict(f"The 差评 {rating_id} is closed ({row.review_state}).")
+        raise Conflict(
+            f"The 差评 {rating_id} is closed ({row.review_state}).",
+            reason="bad_rating_closed",
+            params={"rating_id": rating_id, "review_state": row.review_state},
+        )
     text = require_text("text", body.text.strip())
     if not text:
-        raise Invalid("Write the explanation.", fields={"text": "empty"})
+        raise Invalid(
+            "Write the explanation.", fields={"text": "empty"}, reason="write_explanation"
+        )
     return _change(
         conn,
         ctx,
@@ -371,11 +417,15 @@ def verify(
     """A supervisor's 核实: 属实 opens a rectification due in working days; 不属实 / 误评 close."""
     actor = ctx.actor
     if actor is None:
-        raise Forbidden("Log in first.")
+        raise Forbidden("Log in first.", reason="log_in_first")
     require_supervisor(actor)
     row = _bad_row(conn, rating_id)
     if row.review_state != "pending":
-        raise Conflict(f"The 差评 {rating_id} has been verified already ({row.review_state}).")
+        raise Conflict(
+            f"The 差评 {rating_id} has been verified already ({row.review_state}).",
+            reason="verified_already",
+            params={"rating_id": rating_id, "review_state": row.review_state},
+        )
     note = require_text("note", body.note.strip())
     values: dict[str, Any] = {
         "review_state": body.verdict,
@@ -395,16 +445,20 @@ def rectify(conn: Connection, ctx: Ctx, rating_id: int, body: RectifyRequest) ->
     """A supervisor records the rectification (整改) of an upheld 差评."""
     actor = ctx.actor
     if actor is None:
-        raise Forbidden("Log in first.")
+        raise Forbidden("Log in first.", reason="log_in_first")
     require_supervisor(actor)
     row = _bad_row(conn, rating_id)
     if row.review_state != "upheld":
         raise Conflict(
-            f"The 差评 {rating_id} is {row.review_state}; only an upheld (属实) one is rectified."
+            f"The 差评 {rating_id} is {row.review_state}; only an upheld (属实) one is rectified.",
+            reason="upheld_one_rectified",
+            params={"rating_id": rating_id, "review_state": row.review_state},
         )
     note = require_text("note", body.note.strip())
     if not note:
-        raise Invalid("Say what was rectified.", fields={"note": "empty"})
+        raise Invalid(
+            "Say what was rectified.", fields={"note": "empty"}, reason="say_what_rectified"
+        )
     return _change(
         conn,
         ctx,

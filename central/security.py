@@ -96,7 +96,9 @@ def login(store: Store, staff_no: str, password: str, source: str | None) -> Log
     if failures >= settings.login_max_failures:
         minutes = max(1, settings.login_window_s // 60)
         raise RateLimited(
-            f"Too many wrong passwords for {staff_no}; wait {minutes} minutes and try again."
+            f"Too many wrong passwords for {staff_no}; wait {minutes} minutes and try again.",
+            reason="too_many_wrong_passwords_wait",
+            params={"staff_no": staff_no, "minutes": minutes},
         )
     # The slow hash runs outside any transaction; an unknown number costs the same time.
     ok = _verify(store, row.password_hash if row is not None and row.active else None, password)
@@ -107,7 +109,7 @@ def login(store: Store, staff_no: str, password: str, source: str | None) -> Log
             audit.record(
                 conn, ctx, "auth.login_failed", "staff", staff_no[:64], before=None, after=None
             )
-        raise Unauthorized(BAD_LOGIN)
+        raise Unauthorized(BAD_LOGIN, reason="bad_login")
     ctx = Ctx(actor=actor_of(row), now=now, hall=store.hall, source=source)
     with store.write() as conn:
         conn.execute(delete(login_failures).where(login_failures.c.staff_no == staff_no))
@@ -145,9 +147,13 @@ def _remembered(store: Store, digest: str, now: datetime) -> Actor | None:
         store.sessions_seen.pop(digest, None)
         return None
     if seen.actor is None:
-        raise Unauthorized("Your session is not valid; log in again.")
+        raise Unauthorized(
+            "Your session is not valid; log in again.", reason="your_session_not_valid_log"
+        )
     if seen.expires_at is not None and seen.expires_at <= now:
-        raise Unauthorized("Your session has expired; log in again.")
+        raise Unauthorized(
+            "Your session has expired; log in again.", reason="your_session_expired_log_again"
+        )
     return seen.actor
 
 
@@ -155,14 +161,18 @@ def cached_actor(store: Store, token: str | None) -> Actor | None:
     """The staff member behind a bearer token when memory knows, without touching the
     database; None means "ask authenticate()". Raises 401 like authenticate()."""
     if not token:
-        raise Unauthorized("Log in first: this needs a bearer token.")
+        raise Unauthorized(
+            "Log in first: this needs a bearer token.", reason="log_needs_bearer_token"
+        )
     return _remembered(store, token_hash(token), store.now())
 
 
 def authenticate(store: Store, token: str | None) -> Actor:
     """The staff member behind a bearer token, or 401."""
     if not token:
-        raise Unauthorized("Log in first: this needs a bearer token.")
+        raise Unauthorized(
+            "Log in first: this needs a bearer token.", reason="log_needs_bearer_token"
+        )
     digest = token_hash(token)
     now = store.now()
     actor = _remembered(store, digest, now)
@@ -172,11 +182,15 @@ def authenticate(store: Store, token: str | None) -> Actor:
     with store.read() as conn:
         found = conn.execute(_SESSION, {"token_hash": digest}).first()
     if found is None or found.revoked_at is not None:
-        raise Unauthorized("Your session is not valid; log in again.")
+        raise Unauthorized(
+            "Your session is not valid; log in again.", reason="your_session_not_valid_log"
+        )
     if found.expires_at <= now:
-        raise Unauthorized("Your session has expired; log in again.")
+        raise Unauthorized(
+            "Your session has expired; log in again.", reason="your_session_expired_log_again"
+        )
     if found.staff_no is None or not found.active:
-        raise Unauthorized("This account is no longer active.")
+        raise Unauthorized("This account is no longer active.", reason="account_no_longer_active")
     actor = actor_of(found)
     seen = store.sessions_seen
     if len(seen) >= SESSION_CACHE_MAX:

@@ -513,9 +513,12 @@ def error_from_response(response: httpx.Response) -> errors.CentralError:
     status = response.status_code
     message = ""
     fields: dict[str, str] = {}
+    reason: str | None = None
+    params: dict[str, str] = {}
     try:
         body = ErrorResponse.model_validate_json(response.content)
         message, fields = body.error.message, body.error.fields
+        reason, params = body.error.reason, body.error.params
     except ValidationError:
         pass
     if status >= 500:
@@ -532,5 +535,5 @@ def error_from_response(response: httpx.Response) -> errors.CentralError:
             429: "Too many attempts; wait a few minutes and try again.",
         }.get(status, f"The central API refused the request (HTTP {status}).")
     if cls is errors.Invalid:
-        return errors.Invalid(message, status=status, fields=fields)
-    return cls(message, status=status)
+        return errors.Invalid(message, status=status, fields=fields, reason=reason, params=params)
+    return cls(message, status=status, reason=reason, params=params)

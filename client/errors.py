@@ -8,10 +8,21 @@ class CentralError(Exception):
 
     code = "error"
 
-    def __init__(self, message: str, *, status: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        reason: str | None = None,
+        params: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
+        # The central's name for this refusal and the values that fill it: a terminal says it
+        # from its own catalogs (the English `message` is for API users and the fallback).
+        self.reason = reason
+        self.params = params or {}
 
 
 class Unreachable(CentralError):
@@ -56,9 +67,15 @@ class Invalid(CentralError):
     code = "invalid"
 
     def __init__(
-        self, message: str, *, status: int | None = None, fields: dict[str, str] | None = None
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        fields: dict[str, str] | None = None,
+        reason: str | None = None,
+        params: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(message, status=status)
+        super().__init__(message, status=status, reason=reason, params=params)
         self.fields = fields or {}
 
 

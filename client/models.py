@@ -43,6 +43,14 @@ class ErrorBody(Wire):
     code: str = Field(description="machine-readable code, e.g. 'conflict', 'invalid'")
     message: str = Field(description="one plain sentence saying what happened and what to do")
     fields: dict[str, str] = Field(default_factory=dict, description="field name → message")
+    reason: str | None = Field(
+        default=None,
+        description="names this refusal (e.g. 'window_signed_off'), so a client can say it in "
+        "its user's language; `message` is the English sentence",
+    )
+    params: dict[str, str] = Field(
+        default_factory=dict, description="the values `message` was filled with, by name"
+    )
 
 
 class ErrorResponse(Wire):

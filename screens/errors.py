@@ -3,13 +3,36 @@
 from __future__ import annotations
 
 from client import errors
-from counter.core.i18n import t
+from counter.core.i18n import has, t
 from screens.text import clean
+
+# Parameters that arrive as codes, and where their words are in the catalogs.
+_CODED_PARAMS = {
+    "status": "ticket.status",
+    "escalation_status": "escalation.status",
+    "review_state": "ratings.state",
+    "pause_reason": "pause.reason",
+}
+
+
+def reason_sentence(error: errors.CentralError) -> str | None:
+    """The refusal said from the terminal's catalog (issue 9: never the server's English on a
+    Chinese screen), or None when the central named no reason this terminal knows."""
+    if error.reason is None or not has(f"server.{error.reason}"):
+        return None
+    params: dict[str, str] = {}
+    for name, value in error.params.items():
+        coded = _CODED_PARAMS.get(name)
+        if coded is not None and has(f"{coded}.{value}"):
+            value = t(f"{coded}.{value}")
+        params[name] = clean(value)
+    return t(f"server.{error.reason}", **params)
 
 
 def describe(error: errors.CentralError, url: str) -> str:
-    """One plain sentence for `error`; the server's own sentence is data, cleaned."""
-    detail = clean(error.message)
+    """One plain sentence for `error`: from the catalog when the central names its reason,
+    else the server's own sentence, as data, cleaned."""
+    detail = reason_sentence(error) or clean(error.message)
     if isinstance(error, errors.Unreachable):
         return t("error.unreachable", url=clean(url))
     if isinstance(error, errors.Timeout):

@@ -87,7 +87,7 @@ async def hall(tmp_path: Path) -> AsyncIterator[Hall]:
 def error(r: httpx.Response, status: int) -> str:
     assert r.status_code == status, r.text
     body = r.json()
-    assert set(body["error"]) == {"code", "message", "fields"}
+    assert set(body["error"]) == {"code", "message", "fields", "reason", "params"}
     return str(body["error"]["message"])
 
 

@@ -27,10 +27,20 @@ def _moment(field: str, value: str | None) -> datetime | None:
         return as_utc(datetime.fromisoformat(text))
     except ValueError:
         message = f"The {field} time must be an ISO 8601 date-time."
-        raise Invalid(message, fields={field: "not an ISO 8601 date-time"}) from None
+        raise Invalid(
+            message,
+            fields={field: "not an ISO 8601 date-time"},
+            reason="time_not_iso",
+            params={"field": field},
+        ) from None
     except OverflowError:
         message = f"The {field} time is out of range."
-        raise Invalid(message, fields={field: "out of range"}) from None
+        raise Invalid(
+            message,
+            fields={field: "out of range"},
+            reason="time_out_of_range",
+            params={"field": field},
+        ) from None
 
 
 DATE_TIME = {"format": "date-time"}

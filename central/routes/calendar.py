@@ -34,6 +34,7 @@ def due(
         raise Invalid(
             "That date lies too near the end of the calendar to count from.",
             fields={"from": "out of range"},
+            reason="date_lies_too_near_end",
         ) from None
     return DueDateAnswer(
         start=start,

@@ -123,5 +123,9 @@ def get_item(
     """One item's guide (办事指南) with its material list."""
     item = ref.items.get(code.strip())
     if item is None:
-        raise NotFound(f"There is no item {code} in the catalog.")
+        raise NotFound(
+            f"There is no item {code} in the catalog.",
+            reason="no_item_catalog",
+            params={"item_code": code},
+        )
     return item

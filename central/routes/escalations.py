@@ -122,7 +122,8 @@ def list_escalations(
     """Newest first."""
     if not actor.is_supervisor and mine is False:
         raise Forbidden(
-            "A clerk sees only the escalations they raised; the ledger is for supervisors."
+            "A clerk sees only the escalations they raised; the ledger is for supervisors.",
+            reason="clerk_sees_escalations_they_raised",
         )
     now = store.now()
     today = service_day(now)

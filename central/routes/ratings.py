@@ -73,14 +73,23 @@ def _range(store: Store, start: date | None, end: date | None) -> tuple[date, da
             raise Invalid(
                 f"Ask for days between {EARLIEST_DAY} and {LATEST_DAY}.",
                 fields={name: "out of range"},
+                reason="ask_days_between",
+                params={"earliest": EARLIEST_DAY, "latest": LATEST_DAY},
             )
     first = start or end or today
     last = end or (today if start is None or start <= today else start)
     if last < first:
-        raise Invalid("The range ends before it starts.", fields={"to": "before from"})
+        raise Invalid(
+            "The range ends before it starts.",
+            fields={"to": "before from"},
+            reason="range_ends_before_starts",
+        )
     if (last - first).days >= tallies.MAX_RANGE_DAYS:
         raise Invalid(
-            f"Ask for at most {tallies.MAX_RANGE_DAYS} days at once.", fields={"to": "too far"}
+            f"Ask for at most {tallies.MAX_RANGE_DAYS} days at once.",
+            fields={"to": "too far"},
+            reason="ask_most_days_once",
+            params={"days": tallies.MAX_RANGE_DAYS},
         )
     return first, last, today
 
@@ -103,7 +112,11 @@ def post_rating(
         return idempotency.perform(request, store, actor, key, body, rate, status=201)
     except IntegrityError:
         # Two posts raced past the check (several server processes): UNIQUE(ticket_id) decides.
-        raise Conflict(f"Ticket {body.ticket_id} has been rated already (一次一评).") from None
+        raise Conflict(
+            f"Ticket {body.ticket_id} has been rated already (一次一评).",
+            reason="ticket_rated_already_by_id",
+            params={"ticket_id": body.ticket_id},
+        ) from None
 
 
 @router.get("/ratings/tally", response_model=RatingTally, responses=AUTHED)
@@ -123,7 +136,10 @@ def get_tally(
     if department is not None:
         require_text("department", department)
     if not actor.is_supervisor and (window is not None or department is not None):
-        raise Forbidden("A clerk reads only their own tally, not a window's or a department's.")
+        raise Forbidden(
+            "A clerk reads only their own tally, not a window's or a department's.",
+            reason="clerk_reads_their_own_tally",
+        )
     allowed = rating.readable_staff(actor, staff_no)
     first, last, today = _range(store, start, end)
     rating.catch_up(store)
