@@ -41,6 +41,7 @@ def find_ticket_id(conn: Connection, ctx: Ctx, ticket_id: int | None, number: st
         raise Invalid(
             "Give exactly one of ticket_id or number (e.g. A012).",
             fields={"number": "exactly one of ticket_id, number"},
+            reason="give_ticket_id_or_number",
         )
     if ticket_id is not None:
         return ticket_id
@@ -48,7 +49,11 @@ def find_ticket_id(conn: Connection, ctx: Ctx, ticket_id: int | None, number: st
     wanted = number.strip().upper()
     found = conn.execute(_BY_NUMBER, {"b_number": wanted, "b_day": service_day(ctx.now)}).scalar()
     if found is None:
-        raise NotFound(f"No ticket {wanted} was issued today.")
+        raise NotFound(
+            f"No ticket {wanted} was issued today.",
+            reason="no_ticket_today",
+            params={"number": wanted},
+        )
     return int(found)
 
 
@@ -59,24 +64,36 @@ def call_ticket(
     window = engine._window_state(conn, window_no)
     actor = engine._guard_window(conn, ctx, window, "call tickets")
     if window.staff_no is None:
-        raise Conflict(f"Window {window_no} is signed off; a clerk must sign on first.")
+        raise Conflict(
+            f"Window {window_no} is signed off; a clerk must sign on first.",
+            reason="window_signed_off",
+            params={"window_no": window_no},
+        )
     if window.pause_reason is not None:
-        raise Conflict(f"Window {window_no} is paused ({window.pause_reason}); resume first.")
+        raise Conflict(
+            f"Window {window_no} is paused ({window.pause_reason}); resume first.",
+            reason="window_paused_with_reason",
+            params={"window_no": window_no, "pause_reason": window.pause_reason},
+        )
     if window.current_number is not None:
-        raise Conflict(engine.current_ticket_sentence(window.current_number, window.current_status))
+        raise engine.busy(window)
     row = engine._ticket(conn, find_ticket_id(conn, ctx, ticket_id, number))
     engine.next_status("call", row.number, row.status)
     if not actor.is_supervisor:
         if row.target_window is not None and row.target_window != window_no:
             raise Forbidden(
                 f"Ticket {row.number} waits for window {row.target_window}; "
-                "only a supervisor can call it elsewhere."
+                "only a supervisor can call it elsewhere.",
+                reason="ticket_waits_for_other_window",
+                params={"number": row.number, "window_no": row.target_window},
             )
         served = conn.execute(_SERVES, {"b_no": window_no, "b_prefix": row.queue_prefix}).first()
         if row.target_window is None and served is None:
             raise Forbidden(
                 f"Window {window_no} does not serve queue {row.queue_prefix}; "
-                f"only a supervisor can call {row.number} here."
+                f"only a supervisor can call {row.number} here.",
+                reason="window_not_serving_queue",
+                params={"window_no": window_no, "queue": row.queue_prefix, "number": row.number},
             )
     claim = {
         "status": "called",
@@ -87,7 +104,11 @@ def call_ticket(
     }
     params = {"b_id": row.id, **claim}
     if conn.execute(engine._CLAIM, params).rowcount != 1:
-        raise Conflict(f"Ticket {row.number} was just called elsewhere; refresh and retry.")
+        raise Conflict(
+            f"Ticket {row.number} was just called elsewhere; refresh and retry.",
+            reason="ticket_just_called_elsewhere",
+            params={"number": row.number},
+        )
     model = ticket_model(engine._ticket(conn, row.id))
     audit.record(
         conn,

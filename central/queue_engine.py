@@ -93,7 +93,7 @@ def call_rank(
     return (0 if kind == "green" else 1, 0 if due else 1, priority, issued_at, ticket_id)
 
 
-def _busy(window: Any, then: str = "") -> Conflict:
+def busy(window: Any, then: str = "") -> Conflict:
     """The window still has a ticket called or in service: say which, and what to do first."""
     number, status = window.current_number, window.current_status
     sentence = current_ticket_sentence(number, status, then)
@@ -501,7 +501,7 @@ def call_next(conn: Connection, ctx: Ctx, window_no: int) -> Ticket | None:
             params={"window_no": window_no, "pause_reason": window.pause_reason},
         )
     if window.current_number is not None:
-        raise _busy(window)
+        raise busy(window)
 
     candidates = _CANDIDATES_SKIP_LOCKED if _is_postgresql(conn) else _CANDIDATES
     returning = conn.dialect.update_returning
@@ -699,7 +699,7 @@ def call_back(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
             params={"window_no": window.no},
         )
     if window.current_number is not None:
-        raise _busy(window, f", then call {row.number} back")
+        raise busy(window, f", then call {row.number} back")
     new = _set(conn, row, status=to, staff_no=window.staff_no)
     events = [("window.changed", {"window_no": window.no})]
     return _finish_action(conn, ctx, "call_back", row, new, window.no, events)
@@ -872,7 +872,7 @@ def sign_off(conn: Connection, ctx: Ctx, window_no: int) -> None:
         return  # already signed off: nothing to do
     _guard_window(conn, ctx, window, "sign off")
     if window.current_number is not None:
-        raise _busy(window, ", then sign off")
+        raise busy(window, ", then sign off")
     values = {"staff_no": None, "pause_reason": None, "pause_note": None}
     conn.execute(_SET_WINDOW, {"b_no": window_no, **values, "updated_at": ctx.now})
     _window_changed(conn, ctx, "sign_off", window, _window_snapshot_of(values), window_no)
@@ -895,7 +895,7 @@ def pause(conn: Connection, ctx: Ctx, window_no: int, reason: str, note: str = "
             params={"window_no": window_no, "pause_reason": window.pause_reason},
         )
     if window.current_number is not None:
-        raise _busy(window, ", then pause")
+        raise busy(window, ", then pause")
     values = {"pause_reason": reason, "pause_note": require_text("note", note)}
     conn.execute(_SET_WINDOW, {"b_no": window_no, **values, "updated_at": ctx.now})
     after = {"staff_no": window.staff_no, "pause_reason": reason}

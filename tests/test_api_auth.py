@@ -56,7 +56,9 @@ def bearer(r: httpx.Response) -> dict[str, str]:
 def error(r: httpx.Response, status: int) -> dict[str, Any]:
     assert r.status_code == status, r.text
     body: dict[str, Any] = r.json()["error"]
-    assert set(body) == {"code", "message", "fields", "reason", "params"} and body["message"].endswith(".")
+    assert set(body) == {"code", "message", "fields", "reason", "params"} and body[
+        "message"
+    ].endswith(".")
     return body
 
 
