@@ -11,6 +11,7 @@ import asyncio
 import uuid
 from datetime import date, datetime
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -288,6 +289,10 @@ class CentralClient:
 
     async def board(self) -> Board:
         return await self._get("/v1/board", Board)
+
+    async def ticket_by_number(self, number: str) -> Ticket:
+        """Supervisor: today's ticket with this number (A012)."""
+        return await self._get(f"/v1/board/tickets/{quote(number.strip(), safe='')}", Ticket)
 
     async def alerts(self, *, open_only: bool = False, limit: int = 200) -> AlertList:
         params = {"open": str(open_only).lower(), "limit": limit}

@@ -16,10 +16,11 @@ from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response
 from sqlalchemy import Connection
 
 from central import alerts, idempotency, interventions
+from central import queue_engine as engine
 from central.board import board
 from central.context import Actor, Ctx
 from central.deps import get_store, idempotency_key, require_roles
-from central.errors import ACTION, AUTHED
+from central.errors import ACTION, AUTHED, AUTHED_404
 from central.hall_view import window_model
 from central.routes.tickets import TicketId
 from central.routes.windows import WindowNo
@@ -68,6 +69,18 @@ def get_board(actor: Actor = Depends(_supervisors), store: Store = Depends(get_s
     """The hall board: every window and queue with today's figures, and the open alerts count."""
     with store.read() as conn:
         return board(conn, store.now(), store.settings)
+
+
+@router.get("/board/tickets/{number}", response_model=Ticket, responses=AUTHED_404)
+def ticket_by_number(
+    number: str = Path(min_length=1, max_length=16, description="today's number, e.g. A012"),
+    actor: Actor = Depends(_supervisors),
+    store: Store = Depends(get_store),
+) -> Ticket:
+    """Today's ticket with this number (a supervisor acts on tickets by the number they see)."""
+    with store.read() as conn:
+        ctx = Ctx(actor=actor, now=store.now(), hall=store.hall)
+        return engine.get_ticket(conn, interventions.find_ticket_id(conn, ctx, None, number))
 
 
 @router.get("/alerts", response_model=AlertList, responses=AUTHED)

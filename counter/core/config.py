@@ -122,6 +122,25 @@ KEY_GROUPS: dict[str, dict[str, str]] = {
         "export_csv": "x",
         "staff_tally_refresh": "f5",
     },
+    "hall_board": {
+        "board_tab_board": "1",
+        "board_tab_alerts": "2",
+        "board_tab_ledger": "3",
+        "board_tab_bad": "4",
+        "board_tab_reports": "5",
+        "board_tab_callbacks": "6",
+        "board_filter": "slash",
+        "board_call_ticket": "g",
+        "board_move": "m",
+        "board_cancel": "x",
+        "board_reactivate": "r",
+        "board_sign_off": "o",
+        "board_window_queues": "q",
+        "board_sign_on": "s",
+        "alert_ack": "a",
+        "alert_open": "enter",
+        "board_refresh": "f5",
+    },
 }
 DEFAULT_KEYS: dict[str, str] = {
     action: combo for group in KEY_GROUPS.values() for action, combo in group.items()

@@ -1,0 +1,1 @@
+"""The supervisor's console: the hall board, alerts, interventions, callbacks and reports."""

@@ -1,0 +1,299 @@
+"""The hall board (大厅看板): what a supervisor sees after logging in.
+
+Tabs (number keys): 1 board — every window and every queue; 2 alerts, newest first; 3 the
+escalation ledger; 4 the 差评 queue; 5 reports; 6 回访 callbacks. `/` filters the table in
+focus. Live: hall events mark the board stale and one re-fetch follows at most every
+REPAINT_S, however many events arrive (a burst is one repaint, not one per event); durations
+show whole minutes, so a quiet hall repaints a few cells once a minute.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
+
+from client.errors import CentralError
+from client.models import Event
+from client.supervisor_models import Alert, Board, BoardWindow
+from counter.core.i18n import t
+from screens.context import host
+from screens.keys import localized
+from screens.messages import ApiFailed
+from screens.supervisor import board_text as bt
+from screens.supervisor.board_actions import BoardActions
+from screens.supervisor.messages import BoardLoaded, JumpTo
+from screens.supervisor.table_sync import sync
+from screens.text import plain
+from screens.widgets.status_line import StatusLine
+from screens.worker_errors import SaysWorkerErrors
+
+REPAINT_S = 0.5  # at most two re-fetches and repaints a second during a burst
+TABS = ("board", "alerts", "ledger", "bad", "reports", "callbacks")
+VIEWS = {"board": "board-view", "alerts": "alerts-view", "reports": "reports-view",
+         "callbacks": "callbacks-view"}  # fmt: skip
+# Events that change what the board shows; escalation steps only matter through alerts.
+BOARD_EVENTS = {
+    "queue.changed", "ticket.called", "window.changed", "rating.received",
+    "alert.raised", "alert.changed", "callback.changed",
+}  # fmt: skip
+
+
+class HallBoardScreen(SaysWorkerErrors, BoardActions, Screen[None]):
+    CSS_PATH = "board.tcss"
+    HELP_TOPIC = "hall_board"
+    BINDINGS = [
+        Binding("1", "tab('board')", "keys.board_tab_board", id="board_tab_board", show=False),
+        Binding("2", "tab('alerts')", "keys.board_tab_alerts", id="board_tab_alerts", show=False),
+        Binding("3", "tab('ledger')", "keys.board_tab_ledger", id="board_tab_ledger", show=False),
+        Binding("4", "tab('bad')", "keys.board_tab_bad", id="board_tab_bad", show=False),
+        Binding(
+            "5", "tab('reports')", "keys.board_tab_reports", id="board_tab_reports", show=False
+        ),
+        Binding(
+            "6", "tab('callbacks')", "keys.board_tab_callbacks", id="board_tab_callbacks",
+            show=False,
+        ),  # fmt: skip
+        Binding("slash", "filter", "keys.board_filter", id="board_filter"),
+        Binding("g", "call_ticket", "keys.board_call_ticket", id="board_call_ticket"),
+        Binding("m", "move", "keys.board_move", id="board_move"),
+        Binding("x", "cancel_ticket", "keys.board_cancel", id="board_cancel", show=False),
+        Binding("r", "reactivate", "keys.board_reactivate", id="board_reactivate", show=False),
+        Binding("o", "sign_off", "keys.board_sign_off", id="board_sign_off"),
+        Binding("q", "window_queues", "keys.board_window_queues", id="board_window_queues"),
+        Binding("s", "sign_on", "keys.board_sign_on", id="board_sign_on", show=False),
+        Binding("a", "ack", "keys.alert_ack", id="alert_ack"),
+        Binding("enter", "open_alert", "keys.alert_open", id="alert_open", show=False),
+        Binding("f5", "reload", "keys.board_refresh", id="board_refresh", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._bindings = localized(self._bindings)
+        self.tab = "board"
+        self.board: Board | None = None
+        self.alerts: list[Alert] = []
+        self.filters: dict[str, str] = {}
+        self.filter_target = "windows"
+        self._pending: Timer | None = None
+        self._stale = False
+        self.loads = 0  # completed loads (tests wait on it)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="board-title")
+        yield Static(id="board-tabs")
+        with ContentSwitcher(initial="board-view", id="board-switcher"):
+            with Vertical(id="board-view"):
+                yield DataTable(id="windows", cursor_type="row", zebra_stripes=False)
+                yield DataTable(id="queues", cursor_type="row")
+            yield DataTable(id="alerts-view", cursor_type="row")
+            yield Static(id="reports-view")
+            yield Static(id="callbacks-view")
+        yield Input(id="board-filter", placeholder=t("board.filter_placeholder"))
+        yield StatusLine()
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        for table_id, names in (
+            ("windows", bt.WINDOW_COLUMNS),
+            ("queues", bt.QUEUE_COLUMNS),
+            ("alerts-view", bt.ALERT_COLUMNS),
+        ):
+            table = self.query_one(f"#{table_id}", DataTable)
+            for key, label in bt.columns(names):
+                table.add_column(label, key=key)
+        self.query_one("#board-filter", Input).display = False
+        self.redraw_head()
+        self.query_one("#windows", DataTable).focus()
+        self.load()
+        self.set_interval(60, self.repaint)  # durations are whole minutes
+
+    # --- live -------------------------------------------------------------------------------
+
+    def hall_event(self, event: Event) -> None:
+        """Called by the App for each live event; coalesced into one re-fetch per REPAINT_S."""
+        if event.type not in BOARD_EVENTS:
+            return
+        self._stale = True
+        if self._pending is None:
+            self._pending = self.set_timer(REPAINT_S, self._due)
+
+    def _due(self) -> None:
+        self._pending = None
+        if self._stale:
+            self._stale = False
+            self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(exclusive=True, group="board-load", exit_on_error=False)
+    async def load(self) -> None:
+        client = host(self.app).client
+        try:
+            board, alerts = await asyncio.gather(client.board(), client.alerts(limit=200))
+        except CentralError as error:
+            self.post_message(ApiFailed(error, action="board", quiet=True))
+            return
+        self.post_message(BoardLoaded(board, alerts.alerts))
+
+    def on_board_loaded(self, message: BoardLoaded) -> None:
+        message.stop()
+        self.board, self.alerts = message.board, message.alerts
+        self.loads += 1
+        self.redraw_head()
+        self.repaint()
+        self.refresh_bindings()
+
+    # --- drawing ----------------------------------------------------------------------------
+
+    def redraw_head(self) -> None:
+        title = Text(" ")
+        title.append(t("board.title"), style="bold")
+        if self.board is not None:
+            title.append(" · ")
+            title.append_text(plain(self.board.hall_name))
+            opened = self.board.open_alerts
+            title.append(" · ")
+            title.append(t("board.open_alerts", count=opened), style="bold reverse" if opened else "")
+        self.query_one("#board-title", Static).update(title)
+        tabs = Text(" ")
+        for index, name in enumerate(TABS, 1):
+            style = "bold reverse" if name == self.tab else ""
+            tabs.append(f"{index} {t('board.tab.' + name)}", style=style)
+            tabs.append("  ")
+        self.query_one("#board-tabs", Static).update(tabs)
+
+    def repaint(self) -> None:
+        board = self.board
+        if board is None:
+            return
+        now = host(self.app).now()
+        windows = [(str(w.no), bt.window_row(w, now)) for w in board.windows]
+        queues = [(q.prefix, bt.queue_row(q)) for q in board.queues]
+        alerts = [
+            (str(a.id), bt.alert_row(a, a.raised_at.astimezone(now.tzinfo))) for a in self.alerts
+        ]
+        for table_id, rows, title in (
+            ("windows", windows, t("board.windows", count=len(board.windows))),
+            ("queues", queues, t("board.queues", count=len(board.queues))),
+            ("alerts-view", alerts, t("board.alerts", count=len(self.alerts))),
+        ):
+            table = self.query_one(f"#{table_id}", DataTable)
+            needle = self.filters.get(table_id, "")
+            sync(table, rows, needle)
+            table.border_title = title
+            table.border_subtitle = f"/{needle}" if needle else ""
+
+    # --- tabs and filter --------------------------------------------------------------------
+
+    def action_tab(self, name: str) -> None:
+        if name == "ledger":
+            from screens.escalation.lists import LedgerScreen
+
+            self.app.push_screen(LedgerScreen())
+            return
+        if name == "bad":
+            from screens.ratings.review_queue import BadQueueScreen
+
+            self.app.push_screen(BadQueueScreen())
+            return
+        self.tab = name
+        self.query_one("#board-switcher", ContentSwitcher).current = VIEWS[name]
+        if name == "board":
+            self.query_one("#windows", DataTable).focus()
+        elif name == "alerts":
+            self.query_one("#alerts-view", DataTable).focus()
+        else:
+            self.show_extra(name)
+        self.redraw_head()
+        self.refresh_bindings()
+
+    def show_extra(self, name: str) -> None:
+        """Reports and callbacks views (their own modules fill them)."""
+        self.query_one(f"#{VIEWS[name]}", Static).update(t(f"board.{name}_soon"))
+
+    def focused_table(self) -> DataTable[Any] | None:
+        focused = self.focused
+        return focused if isinstance(focused, DataTable) else None
+
+    def action_filter(self) -> None:
+        table = self.focused_table()
+        if table is None or table.id is None:
+            return
+        self.filter_target = table.id
+        box = self.query_one("#board-filter", Input)
+        box.value = self.filters.get(table.id, "")
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#board-filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.filters[self.filter_target] = event.value.strip()
+        self.repaint()
+
+    @on(Input.Submitted, "#board-filter")
+    def filter_done(self, event: Input.Submitted) -> None:
+        self.close_filter()
+
+    def close_filter(self) -> None:
+        box = self.query_one("#board-filter", Input)
+        box.display = False
+        self.query_one(f"#{self.filter_target}", DataTable).focus()
+
+    def key_escape(self) -> None:
+        box = self.query_one("#board-filter", Input)
+        if box.display:
+            box.value = ""
+            self.close_filter()
+        elif self.filters.get(self.filter_target):
+            self.filters[self.filter_target] = ""
+            self.repaint()
+
+    # --- what is selected -------------------------------------------------------------------
+
+    def selected_window(self) -> BoardWindow | None:
+        if self.board is None or self.tab != "board":
+            return None
+        table = self.query_one("#windows", DataTable)
+        if not table.row_count or not 0 <= table.cursor_row < table.row_count:
+            return None
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return next((w for w in self.board.windows if str(w.no) == key), None)
+
+    def selected_alert(self) -> Alert | None:
+        if self.tab != "alerts":
+            return None
+        table = self.query_one("#alerts-view", DataTable)
+        if not table.row_count or not 0 <= table.cursor_row < table.row_count:
+            return None
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return next((a for a in self.alerts if str(a.id) == key), None)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "alerts-view":
+            event.stop()
+            self.action_open_alert()
+
+    def on_jump_to(self, message: JumpTo) -> None:
+        message.stop()
+        self.action_tab("board")
+        table_id = "windows" if message.table == "w" else "queues"
+        self.filters[table_id] = ""
+        self.repaint()
+        table = self.query_one(f"#{table_id}", DataTable)
+        keys = [str(k.value) for k in table.rows]
+        if message.key in keys:
+            table.move_cursor(row=keys.index(message.key))
+        table.focus()

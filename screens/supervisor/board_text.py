@@ -1,0 +1,102 @@
+"""How the hall board words its rows: windows, queues and alerts (pure functions, no widgets).
+
+API text (names) is data: it goes through `plain`, never markup. Durations are whole minutes,
+so a board that nothing happens to changes at most once a minute.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+
+from client.supervisor_models import Alert, BoardQueue, BoardWindow
+from counter.core.i18n import t
+from screens.text import clean, plain
+
+Cell = str | Text
+
+
+def minutes(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    whole = max(0, int(seconds // 60))
+    if whole < 60:
+        return t("board.min", m=whole)
+    return t("board.hm", h=whole // 60, m=f"{whole % 60:02d}")
+
+
+def since(now: datetime, moment: datetime | None) -> float | None:
+    return None if moment is None else (now - moment).total_seconds()
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+WINDOW_COLUMNS = ("no", "name", "clerk", "state", "ticket", "served", "avg", "rate")
+QUEUE_COLUMNS = ("queue", "waiting", "longest", "avg_wait", "issued", "served", "no_show", "level")
+ALERT_COLUMNS = ("time", "alert", "ack")
+
+
+def columns(names: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(name, t(f"board.col.{name}")) for name in names]
+
+
+def window_state(w: BoardWindow, now: datetime) -> Text:
+    label = t("window.status." + w.status)
+    if w.status == "paused":
+        reason = t("pause.reason." + w.pause_reason) if w.pause_reason else ""
+        text = Text(f"{label}·{reason} {minutes(since(now, w.paused_since))}", style="bold")
+        return text
+    style = {"signed_off": "dim", "idle": "", "calling": "bold", "serving": "bold"}[w.status]
+    return Text(label, style=style)
+
+
+def window_row(w: BoardWindow, now: datetime) -> list[Cell]:
+    ticket: Cell = "–"
+    if w.current_ticket is not None:
+        ticket = f"{clean(w.current_ticket.number)} {minutes(since(now, w.current_since))}"
+    return [
+        str(w.no),
+        plain(w.name),
+        plain(w.staff_name or "–", "dim" if w.status == "signed_off" else ""),
+        window_state(w, now),
+        ticket,
+        str(w.served_today),
+        minutes(w.avg_handling_s),
+        percent(w.satisfaction),
+    ]
+
+
+def queue_row(q: BoardQueue) -> list[Cell]:
+    over = q.waiting > q.warn_level
+    waiting = Text(str(q.waiting), style="bold reverse" if over else "")
+    if over:
+        waiting.append(" !")
+    return [
+        Text.assemble((q.prefix, "bold"), " ", plain(q.name)),
+        waiting,
+        minutes(q.longest_wait_s) if q.waiting else "–",
+        minutes(q.avg_wait_s),
+        str(q.issued_today),
+        str(q.served_today),
+        str(q.no_shows_today),
+        str(q.warn_level),
+    ]
+
+
+def alert_text(alert: Alert) -> str:
+    """One sentence in the terminal's language; figures from the alert's params."""
+    p = {k: clean(v) for k, v in alert.params.items()}
+    if "seconds" in alert.params:
+        p["duration"] = minutes(float(alert.params["seconds"]))
+    if "reason" in alert.params:
+        p["reason"] = t(f"pause.reason.{alert.params['reason']}")
+    return t(f"board.alert.{alert.kind}", **p)
+
+
+def alert_row(alert: Alert, local: datetime) -> list[Cell]:
+    style = "" if alert.acked_at else "bold"
+    ack = t("board.acked_by", who=clean(alert.acked_by or "")) if alert.acked_at else t("board.new")
+    return [local.strftime("%m-%d %H:%M"), Text(alert_text(alert), style=style), ack]
