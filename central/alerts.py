@@ -211,10 +211,12 @@ def list_alerts(conn: Connection, open_only: bool, limit: int) -> AlertList:
 def acknowledge(conn: Connection, ctx: Ctx, alert_id: int) -> Alert:
     actor = ctx.actor
     if actor is None or not actor.is_supervisor:
-        raise Forbidden("Only a supervisor can acknowledge an alert.")
+        raise Forbidden("Only a supervisor can acknowledge an alert.", reason="supervisor_acks")
     row = conn.execute(select(alerts).where(alerts.c.id == alert_id)).first()
     if row is None:
-        raise NotFound(f"There is no alert {alert_id}.")
+        raise NotFound(
+            f"There is no alert {alert_id}.", reason="no_alert", params={"alert_id": alert_id}
+        )
     if row.acked_at is not None:
         return _model(row)  # acknowledged already (by whoever was first): nothing changes
     conn.execute(

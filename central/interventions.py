@@ -142,27 +142,45 @@ def move_waiting(
     """A waiting ticket keeps its place by arrival but waits in another queue or for one window."""
     actor = engine._actor(ctx)
     if not actor.is_supervisor:
-        raise Forbidden("Only a supervisor can move a waiting ticket.")
+        raise Forbidden("Only a supervisor can move a waiting ticket.", reason="supervisor_moves")
     if (queue is None) == (window_no is None):
         raise Invalid(
             "Give exactly one of queue or window_no to move the ticket to.",
             fields={"queue": "exactly one of queue, window_no"},
+            reason="move_queue_or_window",
         )
     row = engine._ticket(conn, ticket_id)
     if row.status != "waiting":
-        raise Conflict(f"Ticket {row.number} is {row.status}; only a waiting ticket can be moved.")
+        raise Conflict(
+            f"Ticket {row.number} is {row.status}; only a waiting ticket can be moved.",
+            reason="move_only_waiting",
+            params={"number": row.number, "status": row.status},
+        )
     new_queue, target = row.queue_prefix, None
     if queue is not None:
         new_queue = queue.strip().upper()
         if conn.execute(engine._QUEUE, {"b_prefix": new_queue}).first() is None:
-            raise Invalid(f"There is no queue {queue!r}.", fields={"queue": "unknown queue"})
+            raise Invalid(
+                f"There is no queue {queue!r}.",
+                fields={"queue": "unknown queue"},
+                reason="no_queue",
+                params={"queue": queue},
+            )
         if new_queue == row.queue_prefix and row.target_window is None:
-            raise Conflict(f"Ticket {row.number} already waits in queue {new_queue}.")
+            raise Conflict(
+                f"Ticket {row.number} already waits in queue {new_queue}.",
+                reason="move_already_in_queue",
+                params={"number": row.number, "queue": new_queue},
+            )
     else:
         assert window_no is not None
         engine._window(conn, window_no)
         if row.target_window == window_no:
-            raise Conflict(f"Ticket {row.number} already waits for window {window_no}.")
+            raise Conflict(
+                f"Ticket {row.number} already waits for window {window_no}.",
+                reason="move_already_for_window",
+                params={"number": row.number, "window_no": window_no},
+            )
         target = window_no
     new = engine._set(
         conn,
@@ -218,7 +236,10 @@ def set_window_queues(
     (its usual set comes back the next day)."""
     actor = engine._actor(ctx)
     if not actor.is_supervisor:
-        raise Forbidden("Only a supervisor can change which queues a window serves.")
+        raise Forbidden(
+            "Only a supervisor can change which queues a window serves.",
+            reason="supervisor_sets_window_queues",
+        )
     engine._window(conn, no)
     known = set(conn.execute(engine._QUEUE_PREFIXES).scalars())
     pairs: list[list[Any]] = []
@@ -229,13 +250,22 @@ def set_window_queues(
                 f"There is no queue {q.prefix!r}; "
                 f"this hall's queues are {', '.join(sorted(known))}.",
                 fields={"queues": "unknown queue"},
+                reason="no_queue_hall_s_queues",
+                params={"queue": q.prefix, "known": ", ".join(sorted(known))},
             )
         if q.priority < 1:
             raise Invalid(
-                "A priority is 1 or more (1 is served first).", fields={"queues": "priority"}
+                "A priority is 1 or more (1 is served first).",
+                fields={"queues": "priority"},
+                reason="queue_priority_positive",
             )
         if any(p == prefix for p, _ in pairs):
-            raise Invalid(f"Queue {prefix} is listed twice.", fields={"queues": "duplicate"})
+            raise Invalid(
+                f"Queue {prefix} is listed twice.",
+                fields={"queues": "duplicate"},
+                reason="queue_listed_twice",
+                params={"queue": prefix},
+            )
         pairs.append([prefix, q.priority])
     before = _served(conn, no)
     restore = conn.execute(

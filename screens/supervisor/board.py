@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
@@ -59,9 +60,12 @@ class HallBoardScreen(SaysWorkerErrors, BoardActions, Screen[None]):
             "5", "tab('reports')", "keys.board_tab_reports", id="board_tab_reports", show=False
         ),
         Binding(
-            "6", "tab('callbacks')", "keys.board_tab_callbacks", id="board_tab_callbacks",
+            "6",
+            "tab('callbacks')",
+            "keys.board_tab_callbacks",
+            id="board_tab_callbacks",
             show=False,
-        ),  # fmt: skip
+        ),
         Binding("slash", "filter", "keys.board_filter", id="board_filter"),
         Binding("g", "call_ticket", "keys.board_call_ticket", id="board_call_ticket"),
         Binding("m", "move", "keys.board_move", id="board_move"),
@@ -163,7 +167,9 @@ class HallBoardScreen(SaysWorkerErrors, BoardActions, Screen[None]):
             title.append_text(plain(self.board.hall_name))
             opened = self.board.open_alerts
             title.append(" · ")
-            title.append(t("board.open_alerts", count=opened), style="bold reverse" if opened else "")
+            title.append(
+                t("board.open_alerts", count=opened), style="bold reverse" if opened else ""
+            )
         self.query_one("#board-title", Static).update(title)
         tabs = Text(" ")
         for index, name in enumerate(TABS, 1):
@@ -266,7 +272,7 @@ class HallBoardScreen(SaysWorkerErrors, BoardActions, Screen[None]):
         table = self.query_one("#windows", DataTable)
         if not table.row_count or not 0 <= table.cursor_row < table.row_count:
             return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         return next((w for w in self.board.windows if str(w.no) == key), None)
 
     def selected_alert(self) -> Alert | None:
@@ -275,7 +281,7 @@ class HallBoardScreen(SaysWorkerErrors, BoardActions, Screen[None]):
         table = self.query_one("#alerts-view", DataTable)
         if not table.row_count or not 0 <= table.cursor_row < table.row_count:
             return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         return next((a for a in self.alerts if str(a.id) == key), None)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -28,7 +28,7 @@ TICKET_ACTIONS = ("move", "cancel_ticket", "reactivate")
 
 
 def parse_queues(text: str) -> list[WindowQueue] | None:
-    """"A1 F2" or "A,F" (priority by order) → queues; None when it cannot be read."""
+    """ "A1 F2" or "A,F" (priority by order) → queues; None when it cannot be read."""
     found: list[WindowQueue] = []
     for index, part in enumerate(text.replace(",", " ").split(), 1):
         prefix, digits = part[:1].upper(), part[1:]
