@@ -22,8 +22,10 @@ from client.models import Event
 
 ConnectionState = Literal["connecting", "live", "polling", "offline"]
 
-# The server sends a heartbeat every 15 s; a stream silent for longer than this is dead.
-STREAM_READ_TIMEOUT_S = 45.0
+# The server sends a heartbeat every 15 s unless it says otherwise (X-Heartbeat); a stream
+# silent for two heartbeats is lost (a frozen or vanished central must not read "live").
+HEARTBEAT_S = 15.0
+HEARTBEATS_BEFORE_LOST = 2
 # While polling, try the stream again after this many polls.
 POLLS_BEFORE_STREAM_RETRY = 4
 
@@ -37,12 +39,14 @@ class LiveEvents:
         poll_interval: float = 15.0,
         max_stream_failures: int = 3,
         on_state: Callable[[ConnectionState], None] | None = None,
+        heartbeat_s: float = HEARTBEAT_S,
     ) -> None:
         self.client = client
         self.last_event_id = last_event_id
         self.poll_interval = poll_interval
         self.max_stream_failures = max_stream_failures
         self.on_state = on_state
+        self.heartbeat_s = heartbeat_s
         self.state: ConnectionState = "connecting"
         self.last_error: errors.CentralError | None = None
 
@@ -65,7 +69,11 @@ class LiveEvents:
                 except (httpx.HTTPError, SSEError, errors.CentralError, ValidationError) as exc:
                     failures += 1
                     self.last_error = _as_central_error(exc)
-                    if failures < self.max_stream_failures:
+                    lost = isinstance(self.last_error, (errors.Timeout, errors.Unreachable))
+                    # Silent or gone: say so at once, and keep saying it while reconnecting.
+                    if lost:
+                        self._set_state("offline")
+                    elif failures < self.max_stream_failures:
                         self._set_state("connecting")
                         await asyncio.sleep(min(0.5 * 2**failures, 8.0))
                 polls = 0
@@ -81,7 +89,7 @@ class LiveEvents:
         headers = {**self.client.auth_headers(), "Accept": "text/event-stream"}
         if self.last_event_id is not None:
             headers["Last-Event-ID"] = str(self.last_event_id)
-        timeout = httpx.Timeout(10.0, read=STREAM_READ_TIMEOUT_S)
+        timeout = httpx.Timeout(10.0, read=HEARTBEATS_BEFORE_LOST * self.heartbeat_s)
         async with aconnect_sse(
             self.client.http, "GET", "/v1/events", headers=headers, timeout=timeout
         ) as source:
@@ -89,6 +97,7 @@ class LiveEvents:
             if response.status_code >= 400:
                 await response.aread()
                 raise error_from_response(response)
+            self._adopt_heartbeat(response.headers.get("X-Heartbeat"))
             self._set_state("live")
             self.last_error = None
             async for sse in source.aiter_sse():
@@ -97,6 +106,15 @@ class LiveEvents:
                 event = Event.model_validate_json(sse.data)
                 self.last_event_id = event.id
                 yield event
+
+    def _adopt_heartbeat(self, announced: str | None) -> None:
+        """The central says how often it sends a heartbeat; the next stream waits for that."""
+        try:
+            value = float(announced) if announced is not None else None
+        except ValueError:
+            return
+        if value is not None and 0 < value <= 300:
+            self.heartbeat_s = value
 
     async def _poll_once(self) -> AsyncIterator[Event]:
         try:

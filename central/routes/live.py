@@ -45,7 +45,12 @@ def events(
     return StreamingResponse(
         event_stream(store, _parse_last_id(last_event_id_header)),
         media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        headers={
+            "Cache-Control": "no-cache",
+            "X-Accel-Buffering": "no",
+            # Terminals treat two missed heartbeats as a lost link (client/live.py).
+            "X-Heartbeat": f"{store.settings.heartbeat_s:g}",
+        },
     )
 
 
