@@ -23,6 +23,9 @@ from central.security import authenticate, cached_actor
 from central.store import Store
 
 bearer = HTTPBearer(auto_error=False, description="the token from POST /v1/auth/login")
+# A hall device page's session (central.devices): honoured for reads only (GET/HEAD), so a
+# cross-site form can never act with it; SameSite=Strict keeps it off other sites' requests.
+DEVICE_COOKIE = "counter_device"
 
 
 async def get_store(request: Request) -> Store:
@@ -37,10 +40,13 @@ async def bearer_token(
 
 
 async def current_actor(
+    request: Request,
     credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
     store: Store = Depends(get_store),
 ) -> Actor:
     token = credentials.credentials if credentials else None
+    if token is None and request.method in ("GET", "HEAD"):
+        token = request.cookies.get(DEVICE_COOKIE) or None
     actor = cached_actor(store, token)
     if actor is None:
         actor = await anyio.to_thread.run_sync(authenticate, store, token)

@@ -640,6 +640,7 @@ def recall(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
     _guard_ticket(conn, ctx, "recall", row)
     new = _set(conn, row, recall_count=row.recall_count + 1)
     called = {"ticket_id": row.id, "window_no": row.window_no, "queue": row.queue_prefix}
+    called["object_id"] = "recall"  # the display announces it again, marked as a recall
     return _finish_action(conn, ctx, "recall", row, new, row.window_no, [("ticket.called", called)])
 
 

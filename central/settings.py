@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 from pydantic_settings import (
@@ -107,6 +107,19 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=40, ge=1, le=500)
     """Database connections this instance keeps open: one per server worker thread (the
     thread pool runs 40), so requests never open a fresh session."""
+    voice_template: str = "请{ticket}号到{window}号窗口办理"
+    """The hall's call announcement ({ticket} is spoken digit by digit, {window} as a number)."""
+    voice_template_en: str | None = None
+    """The same in English, said after it (e.g. "Number {ticket}, please go to window
+    {window}."); None: Mandarin only."""
+    voice_command: str = "espeak-ng -v cmn-latn-pinyin --stdout"
+    """The speech engine for the pages' audio: the sentence on stdin, a WAV on stdout."""
+    voice_command_en: str = "espeak-ng -v en --stdout"
+    """…and for the English sentence."""
+    voice_input: Literal["pinyin", "hanzi"] = "pinyin"
+    """What the engine is given: pinyin with tone numbers (espeak-ng) or the characters."""
+    device_session_ttl_s: int = Field(default=30 * 24 * 3600, ge=60)
+    """Seconds a hall device's page (display board) stays signed in."""
 
     @classmethod
     def settings_customise_sources(

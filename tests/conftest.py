@@ -82,8 +82,11 @@ async def terminal_client(central_app: Any) -> AsyncIterator[CentralClient]:
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """One line naming the parts of the distribution that were missing here (never in CI)."""
+    from tests.browser import ARTIFACTS
     from tests.system_parts import SKIPPED
 
+    for path in ARTIFACTS:
+        terminalreporter.write_line(f"artifact kept: {path}")
     if SKIPPED:
         parts = "; ".join(f"{part} ({why})" for part, why in sorted(SKIPPED.items()))
         terminalreporter.write_line(f"skipped, missing on this machine: {parts}")

@@ -1,0 +1,118 @@
+"""Real parts for the hall's browser pages: the central over real HTTP (uvicorn in a thread, on
+a free loopback port, stoppable and restartable on the same port) and the system Chromium
+driven by Playwright. Shared by the display page tests (and the kiosk and pad pages next)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tests.system_parts import require
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+ARTIFACTS: list[str] = []
+
+
+def artifacts_dir() -> Path:
+    """Where tests keep screenshots: $COUNTER_ARTIFACTS, else <tmp>/counter-artifacts."""
+    folder = Path(
+        os.environ.get("COUNTER_ARTIFACTS") or Path(tempfile.gettempdir()) / "counter-artifacts"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def keep_artifact(path: Path) -> None:
+    ARTIFACTS.append(str(path))
+    print(f"artifact: {path}")
+
+
+class LiveServer:
+    """One central app served over HTTP on 127.0.0.1:<port>; stop() drops every connection,
+    start() serves again on the same port (the page's "connection lost" and back)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        import uvicorn
+
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", self.port))
+        config = uvicorn.Config(
+            self.app, log_level="critical", access_log=False, lifespan="off",
+            timeout_graceful_shutdown=0.2, loop="asyncio", http="h11",
+        )  # fmt: skip
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the central did not start")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+            self._server.force_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._server = self._thread = None
+
+
+@contextmanager
+def live_server(app: Any) -> Iterator[LiveServer]:
+    server = LiveServer(app)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@contextmanager
+def chromium(*extra_args: str) -> Iterator[Any]:
+    """A Playwright Browser on the system Chromium (never a browser build of Playwright's own)."""
+    require("chromium", os.access(CHROMIUM, os.X_OK), "the hall's pages are tested in it")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require("playwright", False, "the dev extra drives Chromium with it")
+        raise
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def have_chromium() -> bool:
+    return os.access(CHROMIUM, os.X_OK) or shutil.which("chromium") is not None

@@ -1,0 +1,139 @@
+"""The /display page in a real headless Chromium against the central over real HTTP: device
+sign-in (a person's account refused), a call through the API shows within 1 s and its audio
+plays, a recall flashes, the connection drops and comes back by itself, screenshots kept."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from central.app import create_app
+from central.settings import Settings
+from tests.browser import artifacts_dir, chromium, keep_artifact, live_server
+
+# Records when each number first appears as the latest call (the page's own clock).
+WATCH = """() => {
+  window.__shown = {};
+  const box = document.getElementById('latest-ticket');
+  new MutationObserver(() => {
+    const t = box.textContent;
+    if (t && !(t in window.__shown)) window.__shown[t] = Date.now();
+  }).observe(box, {childList: true, characterData: true, subtree: true});
+}"""
+
+
+class Hall:
+    """The clerks and the kiosk, through the real HTTP API."""
+
+    def __init__(self, url: str) -> None:
+        self.http = httpx.Client(base_url=url, timeout=10)
+        self.tokens: dict[str, str] = {}
+        self.n = 0
+
+    def post(self, who: str, path: str, **kw: Any) -> httpx.Response:
+        if who not in self.tokens:
+            r = self.http.post("/v1/auth/login", json={"staff_no": who, "password": "counter"})
+            self.tokens[who] = r.json()["token"]
+        self.n += 1
+        headers = {"Authorization": f"Bearer {self.tokens[who]}", "Idempotency-Key": f"k{self.n}"}
+        response = self.http.post(path, headers=headers, **kw)
+        assert response.status_code < 300, response.text
+        return response
+
+
+def _call(hall: Hall, page: Any, clerk: str, window: int) -> tuple[str, float]:
+    """Call the next ticket at a window; its number and the ms until the page showed it."""
+    sent = time.time() * 1000
+    number = hall.post(clerk, f"/v1/windows/{window}/call-next").json()["number"]
+    page.wait_for_function("(n) => window.__shown && n in window.__shown", arg=number, timeout=5000)
+    return number, page.evaluate("(n) => window.__shown[n]", number) - sent
+
+
+def test_display_page_in_chromium(tmp_path: Path) -> None:
+    app = create_app(Settings(db_path=str(tmp_path / "c.db"), seed="demo", kdf_fast=True))
+    with live_server(app) as server, chromium() as browser:
+        hall = Hall(server.url)
+        for _ in range(4):
+            hall.post("kiosk01", "/v1/tickets", json={"queue": "A"})
+        hall.post("1005", "/v1/windows/5/sign-on")
+        hall.post("1004", "/v1/windows/4/sign-on")
+
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        audio: list[str] = []
+        page.on(
+            "response",
+            lambda r: audio.append(r.url) if r.headers.get("content-type") == "audio/wav" else None,
+        )
+        page.goto(f"{server.url}/display?lang=en")
+        page.wait_for_selector("#device-sign-in")
+        # A person's account is refused with one sentence; the device account signs in.
+        page.fill("input[name=staff_no]", "1005")
+        page.fill("input[name=password]", "counter")
+        page.click("#device-sign-in button")
+        page.wait_for_selector(".device-error:has-text('person')")
+        page.fill("input[name=staff_no]", "display01")
+        page.fill("input[name=password]", "counter")
+        page.click("#device-sign-in button")
+        page.wait_for_selector("#board:not([hidden])")
+        # The box restarts (the session cookie keeps it signed in) and nobody has clicked yet.
+        page.reload()
+        page.wait_for_selector("#board:not([hidden])")
+        assert page.query_selector("#device-sign-in") is None
+        page.wait_for_function("() => document.body.dataset.connection === 'live'", timeout=5000)
+        page.wait_for_selector("#hall:has-text('某市政务服务中心')")
+        page.wait_for_selector("#waiting li[data-queue=A] b:has-text('4')")
+        page.evaluate(WATCH)
+
+        first, latency = _call(hall, page, "1005", 5)
+        assert latency < 1000, f"call → shown took {latency:.0f} ms"
+        assert page.text_content("#latest-window") == "Window 5"
+        page.wait_for_selector("#waiting li[data-queue=A] b:has-text('3')")
+        # The call's audio (chime, then the sentence) is fetched and played to its end.
+        page.wait_for_function(
+            "() => Number(document.body.dataset.voicePlayed) >= 1", timeout=15000
+        )
+        assert any("/v1/announcements/" in url for url in audio)
+
+        second, latency2 = _call(hall, page, "1004", 4)
+        assert latency2 < 1000, f"call → shown took {latency2:.0f} ms"
+        assert page.text_content("#recent li .num") == first
+        # A recall of the earlier ticket moves it back to the top and flashes.
+        ticket_id = hall.http.get(
+            "/v1/windows/5", headers={"Authorization": f"Bearer {hall.tokens['1005']}"}
+        ).json()["current_ticket"]["id"]
+        hall.post("1005", f"/v1/tickets/{ticket_id}/recall")
+        page.wait_for_function(
+            "(t) => document.getElementById('latest-ticket').textContent === t", arg=first
+        )
+        assert "flash" in (page.get_attribute("section.latest", "class") or "")
+        assert page.text_content("#recent li .num") == second
+
+        # The connection drops: the page says so, then recovers by itself.
+        server.stop()
+        page.wait_for_selector("#lost:not([hidden])", timeout=10000)
+        assert page.text_content("#lost") == "Connection lost — reconnecting…"
+        shot = artifacts_dir() / "display-page-lost.png"
+        page.screenshot(path=str(shot))
+        keep_artifact(shot)
+        server.start()
+        page.wait_for_selector("#lost", state="hidden", timeout=15000)
+        hall.post("1004", f"/v1/tickets/{_current(hall, '1004', 4)}/start")
+        hall.post("1004", f"/v1/tickets/{_current(hall, '1004', 4)}/finish")
+        third, latency3 = _call(hall, page, "1004", 4)
+        assert page.text_content("#latest-window") == "Window 4" and third != first
+        assert latency3 < 1000, f"after reconnecting, call → shown took {latency3:.0f} ms"
+
+        shot = artifacts_dir() / "display-page.png"
+        page.screenshot(path=str(shot))
+        keep_artifact(shot)
+        print(f"call → shown: {latency:.0f} ms, {latency2:.0f} ms, {latency3:.0f} ms")
+
+
+def _current(hall: Hall, clerk: str, window: int) -> int:
+    answer = hall.http.get(
+        f"/v1/windows/{window}", headers={"Authorization": f"Bearer {hall.tokens[clerk]}"}
+    )
+    return int(answer.json()["current_ticket"]["id"])
