@@ -119,7 +119,11 @@ def feed(
 def one(conn: Connection, wording: Wording, announcement_id: int) -> Announcement:
     row = conn.execute(_ONE, {"id": announcement_id}).first()
     if row is None:
-        raise NotFound(f"There is no announcement {announcement_id}.")
+        raise NotFound(
+            f"There is no announcement {announcement_id}.",
+            reason="no_announcement",
+            params={"id": announcement_id},
+        )
     return _model(row, wording)
 
 

@@ -52,12 +52,18 @@ def sign_in(store: Store, body: DeviceSignIn, source: str | None) -> tuple[str, 
     actor = security.authenticate(store, answer.token)
     if actor.role != "device":
         _revoke_token(store, answer.token, source)
-        raise Forbidden(PERSON_REFUSED)
+        raise Forbidden(PERSON_REFUSED, reason="person_cannot_sign_in_device")
     if body.kind is not None and actor.device_kind != body.kind:
         _revoke_token(store, answer.token, source)
         raise Forbidden(
             f"{actor.staff_no} is a {actor.device_kind or 'device'} account; "
-            f"this page needs a {body.kind} account."
+            f"this page needs a {body.kind} account.",
+            reason="page_needs_other_device",
+            params={
+                "staff_no": actor.staff_no,
+                "device_kind": actor.device_kind,
+                "kind": body.kind,
+            },
         )
     now = store.now()
     expires = now + timedelta(seconds=store.settings.device_session_ttl_s)
@@ -113,7 +119,11 @@ def sign_out_device(store: Store, ctx: Ctx, staff_no: str) -> int:
     with store.write() as conn:
         row = conn.execute(select(staff.c.role).where(staff.c.staff_no == staff_no)).first()
         if row is None or row.role != "device":
-            raise Forbidden(f"{staff_no} is not a device account.")
+            raise Forbidden(
+                f"{staff_no} is not a device account.",
+                reason="not_device_account",
+                params={"staff_no": staff_no},
+            )
         open_ = sessions.c.revoked_at.is_(None)
         digests = list(
             conn.execute(
@@ -142,12 +152,12 @@ async def require_device(request: Request, store: Store = Depends(get_store)) ->
     """The device behind the page's cookie: 401 without one, or for a person's session."""
     token = device_token(request)
     if token is None:
-        raise Unauthorized("This device is not signed in.")
+        raise Unauthorized("This device is not signed in.", reason="device_not_signed_in")
     actor = security.cached_actor(store, token)
     if actor is None:
         actor = await anyio.to_thread.run_sync(security.authenticate, store, token)
     if actor.role != "device":
-        raise Unauthorized("This device is not signed in.")
+        raise Unauthorized("This device is not signed in.", reason="device_not_signed_in")
     return actor
 
 
@@ -156,7 +166,11 @@ def device_page(kind: str) -> Callable[..., Awaitable[Actor]]:
 
     async def _check(actor: Actor = Depends(current_actor)) -> Actor:
         if actor.role == "device" and actor.device_kind not in (None, kind):
-            raise Forbidden(f"This needs a {kind} device; you are a {actor.device_kind}.")
+            raise Forbidden(
+                f"This needs a {kind} device; you are a {actor.device_kind}.",
+                reason="needs_other_device",
+                params={"kind": kind, "device_kind": actor.device_kind},
+            )
         return actor
 
     return _check

@@ -37,11 +37,11 @@ def static_file(name: str) -> tuple[bytes, str]:
     """A file of central/static by its plain name (no folders), and its content type."""
     suffix = name[name.rfind(".") :] if "." in name else ""
     if "/" in name or "\\" in name or name.startswith(".") or suffix not in TYPES:
-        raise NotFound("There is no such file.")
+        raise NotFound("There is no such file.", reason="no_such_file")
     try:
         data = resources.files("central").joinpath("static").joinpath(name).read_bytes()
     except (FileNotFoundError, IsADirectoryError):
-        raise NotFound("There is no such file.") from None
+        raise NotFound("There is no such file.", reason="no_such_file") from None
     return data, TYPES[suffix]
 
 
