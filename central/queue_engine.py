@@ -14,6 +14,7 @@ There is no in-process lock: several server processes may share one database.
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,8 +23,10 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
+    any_,
     bindparam,
     case,
+    func,
     insert,
     literal_column,
     or_,
@@ -31,6 +34,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.dialects import postgresql
 
 from central import audit
 from central.context import Actor, Ctx
@@ -264,10 +268,32 @@ def _tiered_candidates_stmt() -> Any:
 
 
 _CANDIDATES = _tiered_candidates_stmt()
-_CANDIDATES_SKIP_LOCKED = _candidates_stmt().with_for_update(skip_locked=True, of=tickets)
 # Claim one candidate: the compare-and-set that makes two windows never share a ticket.
 _CLAIM = update(tickets).where(tickets.c.id == bindparam("b_id"), tickets.c.status == "waiting")
 _CLAIM_RETURNING = _CLAIM.returning(*tickets.c)
+
+
+def _pg_claim_stmt(pick: Any) -> Any:
+    """PostgreSQL: claim the ticket `pick` selects (FOR UPDATE SKIP LOCKED: a row another
+    window is claiming right now is passed over, not waited for) in one statement."""
+    where = (tickets.c.id == pick.scalar_subquery(), tickets.c.status == _WAITING)
+    return update(tickets).where(*where).returning(*tickets.c)
+
+
+_B_IDS = bindparam("b_ids", type_=postgresql.ARRAY(Integer()))
+# First the bounded candidates (read like SQLite's, without sorting every waiting ticket)…
+_PG_CLAIM_BOUNDED = _pg_claim_stmt(
+    select(tickets.c.id)
+    .where(tickets.c.id == any_(_B_IDS), tickets.c.status == _WAITING)
+    .order_by(func.array_position(_B_IDS, tickets.c.id))
+    .limit(1)
+    .with_for_update(skip_locked=True)
+)
+# …and only when every one of them is being claimed by other windows, the full call order.
+_PG_CLAIM_ANY = _pg_claim_stmt(
+    _candidates_stmt().limit(1).with_for_update(skip_locked=True, of=tickets)
+)
+_ANY_WAITING = _candidates_stmt().limit(1)
 
 
 def _is_postgresql(conn: Connection) -> bool:
@@ -503,7 +529,6 @@ def call_next(conn: Connection, ctx: Ctx, window_no: int) -> Ticket | None:
     if window.current_number is not None:
         raise busy(window)
 
-    candidates = _CANDIDATES_SKIP_LOCKED if _is_postgresql(conn) else _CANDIDATES
     returning = conn.dialect.update_returning
     claim = {
         "status": "called",
@@ -512,8 +537,10 @@ def call_next(conn: Connection, ctx: Ctx, window_no: int) -> Ticket | None:
         "called_at": ctx.now,
         "recall_count": 0,
     }
+    if _is_postgresql(conn):
+        return _pg_call_next(conn, ctx, window_no, claim)
     for _attempt in range(10):
-        ids = list(conn.execute(candidates, {"b_window": window_no, "b_now": ctx.now}).scalars())
+        ids = list(conn.execute(_CANDIDATES, {"b_window": window_no, "b_now": ctx.now}).scalars())
         if not ids:
             return None
         for ticket_id in ids:
@@ -531,6 +558,28 @@ def call_next(conn: Connection, ctx: Ctx, window_no: int) -> Ticket | None:
         reason="window_could_not_claim_ticket",
         params={"window_no": window_no},
     )
+
+
+def _pg_call_next(
+    conn: Connection, ctx: Ctx, window_no: int, claim: dict[str, Any]
+) -> Ticket | None:
+    """call-next on PostgreSQL (READ COMMITTED: each statement sees every commit before it).
+
+    "Nothing waits" is said only when no candidate is waiting at all: a candidate that other
+    windows are claiming at this moment (locked, not yet committed) means "look again".
+    """
+    params = {"b_window": window_no, "b_now": ctx.now, **claim}
+    for attempt in range(200):
+        ids = list(conn.execute(_CANDIDATES, params).scalars())
+        row = conn.execute(_PG_CLAIM_BOUNDED, {**params, "b_ids": ids}).first() if ids else None
+        if row is None and ids:
+            row = conn.execute(_PG_CLAIM_ANY, params).first()
+        if row is not None:
+            return _after_call(conn, ctx, row, window_no)
+        if conn.execute(_ANY_WAITING, params).first() is None:
+            return None
+        time.sleep(0.001 * min(attempt + 1, 10))  # their claims commit in a moment
+    raise Conflict(f"Window {window_no} could not claim a ticket (too busy); call again.")
 
 
 def _after_call(conn: Connection, ctx: Ctx, row: Any, window_no: int) -> Ticket:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -44,12 +44,75 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "central.db"
 
 
+# Storage backends. A module marked `pytestmark = pytest.mark.backends("sqlite", "postgresql")`
+# runs each test using `central_app` / `db_url` on both (see tests/pg_cluster.py); others: SQLite.
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_configure(config: Any) -> None:
+    config.addinivalue_line("markers", "backends(*names): run on each storage backend named")
+
+
+def pytest_generate_tests(metafunc: Any) -> None:
+    marker = metafunc.definition.get_closest_marker("backends")
+    if marker is not None and "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", marker.args or BACKENDS, indirect=True)
+
+
 @pytest.fixture
-def central_app(db_path: Path, clock: FakeClock) -> Any:
+def backend(request: Any) -> str:
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Any]:
+    """One throwaway PostgreSQL cluster for the session (None when not installed here)."""
+    from tests.pg_cluster import Cluster, find_pg_bin
+
+    bin_dir = find_pg_bin()
+    if bin_dir is None:
+        yield None
+        return
+    cluster = Cluster(bin_dir)
+    try:
+        cluster.start()
+        cluster.make_template()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_database(pg_cluster: Any) -> Iterator[str]:
+    """The URL of a fresh PostgreSQL database holding the newest schema, dropped afterwards."""
+    from tests.system_parts import require
+
+    require(
+        "PostgreSQL", pg_cluster is not None, "no initdb/pg_ctl (Debian: apt install postgresql)"
+    )
+    name = pg_cluster.new_database()
+    yield pg_cluster.url(name)
+    pg_cluster.drop_database(name)
+
+
+@pytest.fixture
+def db_url(backend: str, request: Any) -> str | None:
+    """None on SQLite (the database is `db_path`), a fresh database's URL on PostgreSQL."""
+    if backend == "sqlite":
+        return None
+    return str(request.getfixturevalue("pg_database"))
+
+
+@pytest.fixture
+def central_app(db_path: Path, db_url: str | None, clock: FakeClock) -> Iterator[Any]:
     from central.app import create_app
     from central.settings import Settings
 
-    return create_app(Settings(db_path=str(db_path), seed="demo", clock=clock, kdf_fast=True))
+    app = create_app(
+        Settings(db_path=str(db_path), db_url=db_url, seed="demo", clock=clock, kdf_fast=True)
+    )
+    yield app
+    app.state.store.dispose()
 
 
 ClientFactory = Callable[..., Awaitable[CentralClient]]

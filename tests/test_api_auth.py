@@ -14,6 +14,8 @@ from central.app import create_app
 from central.hall_seed import HallFileError, demo_accounts, load_hall
 from central.settings import Settings
 
+pytestmark = pytest.mark.backends("sqlite", "postgresql")
+
 
 class FakeClock:
     def __init__(self) -> None:
@@ -36,9 +38,13 @@ async def _client(app: Any) -> httpx.AsyncClient:
 
 
 @pytest.fixture
-async def api(tmp_path: Path, clock: FakeClock) -> AsyncIterator[httpx.AsyncClient]:
+async def api(
+    tmp_path: Path, clock: FakeClock, db_url: str | None
+) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(
-        Settings(db_path=str(tmp_path / "c.db"), seed="demo", kdf_fast=True, clock=clock)
+        Settings(
+            db_path=str(tmp_path / "c.db"), db_url=db_url, seed="demo", kdf_fast=True, clock=clock
+        )
     )
     async with await _client(app) as http:
         yield http
@@ -184,7 +190,9 @@ def test_demo_accounts_for_the_login_screen() -> None:
     assert all(a["window"] is None for a in accounts if a["role"] == "device")
 
 
-async def test_a_hall_file_of_its_own_and_no_reseeding(tmp_path: Path, clock: FakeClock) -> None:
+async def test_a_hall_file_of_its_own_and_no_reseeding(
+    tmp_path: Path, clock: FakeClock, db_url: str | None
+) -> None:
     hall_file = tmp_path / "hall.toml"
     hall_file.write_text(
         '[hall]\ncode = "h1"\nname = "Test hall"\n'
@@ -195,7 +203,9 @@ async def test_a_hall_file_of_its_own_and_no_reseeding(tmp_path: Path, clock: Fa
         encoding="utf-8",
     )
     db = str(tmp_path / "h.db")
-    app = create_app(Settings(db_path=db, seed=str(hall_file), kdf_fast=True, clock=clock))
+    app = create_app(
+        Settings(db_path=db, db_url=db_url, seed=str(hall_file), kdf_fast=True, clock=clock)
+    )
     async with await _client(app) as http:
         headers = bearer(await login(http, "7", "pw"))
         hall = (await http.get("/v1/hall", headers=headers)).json()
@@ -203,7 +213,7 @@ async def test_a_hall_file_of_its_own_and_no_reseeding(tmp_path: Path, clock: Fa
         await http.post("/v1/tickets", json={"queue": "K"}, headers=headers)
     app.state.store.dispose()
     # Opening the same database again keeps its data and does not seed twice.
-    again = create_app(Settings(db_path=db, seed="demo", kdf_fast=True, clock=clock))
+    again = create_app(Settings(db_path=db, db_url=db_url, seed="demo", kdf_fast=True, clock=clock))
     async with await _client(again) as http:
         headers = bearer(await login(http, "7", "pw"))
         queues = (await http.get("/v1/queues", headers=headers)).json()["queues"]
@@ -222,8 +232,10 @@ def test_a_broken_hall_file_names_the_file_and_the_entry(tmp_path: Path) -> None
         load_hall(str(tmp_path / "missing.toml"))
 
 
-async def test_without_a_seed_the_hall_is_empty(tmp_path: Path) -> None:
-    app = create_app(Settings(db_path=str(tmp_path / "e.db"), hall_code="h9", kdf_fast=True))
+async def test_without_a_seed_the_hall_is_empty(tmp_path: Path, db_url: str | None) -> None:
+    app = create_app(
+        Settings(db_path=str(tmp_path / "e.db"), db_url=db_url, hall_code="h9", kdf_fast=True)
+    )
     assert app.state.store.hall == "h9"
     async with await _client(app) as http:
         error(await login(http, "1001"), 401)

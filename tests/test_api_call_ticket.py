@@ -11,6 +11,8 @@ from central.schema import audit
 from client import errors
 from tests.conftest import ClientFactory
 
+pytestmark = pytest.mark.backends("sqlite", "postgresql")
+
 
 def audit_actions(app: Any) -> list[tuple[str, str | None]]:
     with app.state.store.engine.connect() as conn:

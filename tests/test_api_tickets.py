@@ -16,6 +16,8 @@ from central.app import create_app
 from central.schema import audit, tickets
 from central.settings import Settings
 
+pytestmark = pytest.mark.backends("sqlite", "postgresql")
+
 # --- fixtures (local to this file) -------------------------------------------------------------
 
 
@@ -73,10 +75,12 @@ class Hall:
 
 
 @pytest.fixture
-async def hall(tmp_path: Path) -> AsyncIterator[Hall]:
+async def hall(tmp_path: Path, db_url: str | None) -> AsyncIterator[Hall]:
     clock = FakeClock()
     app = create_app(
-        Settings(db_path=str(tmp_path / "c.db"), seed="demo", kdf_fast=True, clock=clock)
+        Settings(
+            db_path=str(tmp_path / "c.db"), db_url=db_url, seed="demo", kdf_fast=True, clock=clock
+        )
     )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://central") as http:

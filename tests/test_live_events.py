@@ -9,11 +9,14 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
+import pytest
 
 from client.api import CentralClient
 from client.asgi import StreamingASGITransport
 from client.live import ConnectionState, LiveEvents
 from client.models import Event
+
+pytestmark = pytest.mark.backends("sqlite", "postgresql")
 
 
 class BlockedStream(httpx.AsyncBaseTransport):

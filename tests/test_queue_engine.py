@@ -17,7 +17,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from central import queue_engine as engine
 from central.context import Actor, Ctx
@@ -39,14 +39,19 @@ def clerk(no: int) -> Actor:
 
 
 @contextmanager
-def demo_store(path: Path, *, migrate: bool = False) -> Iterator[Store]:
-    settings = Settings(db_path=str(path / "q.db"), kdf_fast=True, clock=lambda: T0)
+def demo_store(path: Path, *, migrate: bool = False, url: str | None = None) -> Iterator[Store]:
+    """The demo hall in a new SQLite file, or in the PostgreSQL database `url` emptied first."""
+    settings = Settings(db_path=str(path / "q.db"), db_url=url, kdf_fast=True, clock=lambda: T0)
     db = make_engine(settings)
-    if migrate:
+    if url is not None:
+        with db.begin() as conn:
+            names = ", ".join(t.name for t in metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    elif migrate:
         upgrade(db)
     else:
         metadata.create_all(db)
-    writer = make_engine(settings, writer=True)
+    writer = make_engine(settings, writer=True) if url is None else None
     store = Store(
         engine=db, settings=settings, hall="demo", hasher=make_hasher(True), writer=writer
     )
@@ -120,10 +125,15 @@ op = st.one_of(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(op, min_size=1, max_size=40))
-def test_random_days_never_double_call(ops: list[tuple[Any, ...]]) -> None:
-    with tempfile.TemporaryDirectory() as tmp, demo_store(Path(tmp)) as store:
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(ops=st.lists(op, min_size=1, max_size=40))
+@pytest.mark.backends("sqlite", "postgresql")
+def test_random_days_never_double_call(ops: list[tuple[Any, ...]], db_url: str | None) -> None:
+    with tempfile.TemporaryDirectory() as tmp, demo_store(Path(tmp), url=db_url) as store:
         with store.write() as conn:
             for no in WINDOWS:
                 engine.sign_on(conn, ctx(clerk(no)), no)
@@ -184,9 +194,10 @@ def test_random_days_never_double_call(ops: list[tuple[Any, ...]]) -> None:
 # --- concurrency: many threads, one database, no duplicates, nothing lost ------------------------
 
 
-def test_concurrent_call_next_from_threads(tmp_path: Path) -> None:
+@pytest.mark.backends("sqlite", "postgresql")
+def test_concurrent_call_next_from_threads(tmp_path: Path, db_url: str | None) -> None:
     windows = [1, 2, 3, 4, 5, 7, 13]  # all serve queue A
-    with demo_store(tmp_path) as store:
+    with demo_store(tmp_path, url=db_url) as store:
         with store.write() as conn:
             for no in windows:
                 engine.sign_on(conn, ctx(clerk(no)), no)
