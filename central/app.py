@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy import Engine, select
 
-from central import display
+from central import display, housekeeping
 from central.db import make_engine, write_tx
 from central.errors import install_error_handlers
 from central.hall_seed import apply_hall, load_hall
@@ -84,4 +84,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(escalation_routes.router)  # 办不成事 (its lifespan: deadline checks)
     app.include_router(rating_routes.router)  # 好差评
     display.install(app, settings)  # 叫号屏 and 语音叫号: device pages, announcements
+    app.include_router(housekeeping.router)  # the periodic job (its lifespan only)
     return app

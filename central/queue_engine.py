@@ -36,7 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql
 
-from central import audit
+from central import audit, rollups
 from central.context import Actor, Ctx
 from central.day_sequence import next_in_day
 from central.errors import Conflict, Forbidden, Invalid, NotFound, require_text
@@ -716,6 +716,7 @@ def finish(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
     row = _ticket_for(conn, ctx, ticket_id)
     to = _guard_ticket(conn, ctx, "finish", row)
     new = _set(conn, row, status=to, finished_at=ctx.now)
+    rollups.bump(conn, row.service_day, row.staff_no, row.window_no, served=1)
     events = [
         ("window.changed", {"window_no": row.window_no}),
         ("queue.changed", {"queue": row.queue_prefix}),  # served today changed

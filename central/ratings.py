@@ -10,9 +10,9 @@ post answers 409. Ratings are taken for `Settings.rating_window_days` after the 
 finished. After that an unrated service gets the locality's default level
 (`Settings.rating_default_level`, None = no default): `sweep_defaults` stores those rows,
 flagged `is_default`, dated at the end of the rating period (not at the time of the sweep, so
-the result does not depend on when it ran). The API runs the sweep before it answers any
-tally or list (`catch_up`): deterministic under a test clock, and no background job is needed
-for the figures to be right; `rating_sweep.swept_until` keeps each sweep to the new services.
+the result does not depend on when it ran). The sweep runs in the server's
+periodic job (central.housekeeping), in small batches, never a read request;
+`rating_sweep.swept_until` keeps each batch to the services not yet swept.
 
 Every operation runs in the caller's write transaction, with its audit row (and event).
 """
@@ -22,10 +22,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, case, func, insert, select, update
+from sqlalchemy import Connection, case, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from central import audit
+from central import audit, rollups
 from central.calendar import WorkCalendar
 from central.context import Actor, Ctx
 from central.errors import Conflict, Forbidden, Invalid, NotFound, require_text
@@ -242,6 +242,8 @@ def post_rating(conn: Connection, ctx: Ctx, settings: Settings, body: RatingRequ
     inserted = conn.execute(insert(ratings).values(**values)).inserted_primary_key
     assert inserted is not None
     rating_id = int(inserted[0])
+    counts = {f"level_{body.level}": 1} | ({"pending": 1} if body.level <= 2 else {})
+    rollups.bump(conn, ticket.service_day, ticket.staff_no, ticket.window_no, **counts)
     audit.record(
         conn,
         ctx,
@@ -346,6 +348,10 @@ def _change(
             params={"id": row.id},
         )
     fresh = _row(conn, row.id)
+    counts = _review_counts(row.review_state, fresh.review_state)
+    if counts:
+        day = rollups.ticket_day(conn, row.ticket_id)
+        rollups.bump(conn, day, row.staff_no, row.window_no, **counts)
     audit.record(
         conn,
         ctx,
@@ -365,6 +371,19 @@ def _change(
         object_id=str(row.id),
     )
     return rating_model(fresh, ctx.now)
+
+
+def _review_counts(before: str | None, after: str | None) -> dict[str, int]:
+    """How a review step moves the roll-up's 差评 counts (pending / upheld / rectified)."""
+    counts: dict[str, int] = {}
+    for state, sign in ((before, -1), (after, 1)):
+        if state == "pending":
+            counts["pending"] = counts.get("pending", 0) + sign
+        if state in ("upheld", "rectified"):
+            counts["upheld"] = counts.get("upheld", 0) + sign
+        if state == "rectified":
+            counts["rectified"] = counts.get("rectified", 0) + sign
+    return {name: n for name, n in counts.items() if n}
 
 
 def explain(conn: Connection, ctx: Ctx, rating_id: int, body: ExplainRequest) -> Rating:
@@ -474,9 +493,9 @@ def rectify(conn: Connection, ctx: Ctx, rating_id: int, body: RectifyRequest) ->
 
 # --- defaults when the rating period ends -----------------------------------------------------
 
-# Without anything to insert, the watermark is still moved on once it lags this much, so the
-# next check reads a short stretch of tickets only.
-SWEEP_ADVANCE = timedelta(days=1)
+# Services given the default per write transaction: small enough that a batch holds the
+# writer for a few milliseconds, so a ticket issued meanwhile is not kept waiting.
+SWEEP_BATCH = 200
 
 
 def _swept_until(conn: Connection) -> datetime | None:
@@ -486,15 +505,26 @@ def _swept_until(conn: Connection) -> datetime | None:
     return value
 
 
-def _unrated(since: datetime | None, cutoff: datetime) -> Any:
+def _unrated(since: datetime | None, cutoff: datetime, limit: int) -> Any:
+    """The oldest services past their rating period without a rating, `limit` of them."""
     query = (
-        select(tickets, windows.c.department_code)
+        select(
+            tickets.c.id,
+            tickets.c.number,
+            tickets.c.service_day,
+            tickets.c.finished_at,
+            tickets.c.staff_no,
+            tickets.c.window_no,
+            windows.c.department_code,
+        )
         .select_from(
             tickets.outerjoin(ratings, ratings.c.ticket_id == tickets.c.id).outerjoin(
                 windows, windows.c.no == tickets.c.window_no
             )
         )
         .where(tickets.c.status == "done", tickets.c.finished_at <= cutoff, ratings.c.id.is_(None))
+        .order_by(tickets.c.finished_at, tickets.c.id)
+        .limit(limit)
     )
     if since is not None:
         query = query.where(tickets.c.finished_at > since)
@@ -506,49 +536,69 @@ def sweep_needed(conn: Connection, settings: Settings, now: datetime) -> bool:
         return False
     cutoff = now - timedelta(days=settings.rating_window_days)
     since = _swept_until(conn)
-    if since is not None and since >= cutoff:
-        return False
-    if since is None or cutoff - since >= SWEEP_ADVANCE:
-        return True
-    found = conn.execute(select(func.count()).select_from(_unrated(since, cutoff).subquery()))
-    return bool(found.scalar())
+    return since is None or since < cutoff
 
 
-def sweep_defaults(conn: Connection, ctx: Ctx, settings: Settings) -> int:
-    """Give every service whose rating period has ended without a rating the default level."""
+def sweep_defaults(
+    conn: Connection, ctx: Ctx, settings: Settings, limit: int = SWEEP_BATCH
+) -> tuple[int, bool]:
+    """One batch of the default-rating sweep, in the caller's write transaction: the default
+    level for up to `limit` of the oldest services whose rating period ended unrated.
+    Returns (defaults stored, whether the sweep has caught up). The watermark
+    `rating_sweep.swept_until` moves with each batch, so a sweep stopped half-way (a crash, a
+    restart) goes on where its last committed batch ended; running it again adds nothing."""
     level = settings.rating_default_level
     if level is None:
-        return 0
+        return 0, True
     window = timedelta(days=settings.rating_window_days)
     cutoff = ctx.now - window
     since = _swept_until(conn)
     if since is not None and since >= cutoff:
-        return 0
-    rows = conn.execute(_unrated(since, cutoff)).all()
+        return 0, True
+    rows = conn.execute(_unrated(since, cutoff, limit)).all()
+    done = len(rows) < limit
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    for row in rows:
+    if rows:
         conn.execute(
-            dialect.insert(ratings)
-            .values(
-                ticket_id=row.id,
-                ticket_number=row.number,
-                service_day=service_day(row.finished_at),
-                finished_at=row.finished_at,
-                staff_no=row.staff_no,
-                window_no=row.window_no,
-                department_code=row.department_code,
-                level=level,
-                reasons=[],
-                comment="",
-                channel="default",
-                is_default=True,
-                rated_at=row.finished_at + window,
-                rated_by=None,
-            )
-            .on_conflict_do_nothing(index_elements=["ticket_id"])
+            dialect.insert(ratings).on_conflict_do_nothing(index_elements=["ticket_id"]),
+            [
+                {
+                    "ticket_id": row.id,
+                    "ticket_number": row.number,
+                    "case_no": None,
+                    "service_day": service_day(row.finished_at),
+                    "finished_at": row.finished_at,
+                    "staff_no": row.staff_no,
+                    "window_no": row.window_no,
+                    "department_code": row.department_code,
+                    "level": level,
+                    "reasons": [],
+                    "comment": "",
+                    "channel": "default",
+                    "is_default": True,
+                    "rated_at": row.finished_at + window,
+                    "rated_by": None,
+                }
+                for row in rows
+            ],
         )
-    upsert = dialect.insert(rating_sweep).values(id=1, swept_until=cutoff)
-    conn.execute(upsert.on_conflict_do_update(index_elements=["id"], set_={"swept_until": cutoff}))
+        per_key: dict[tuple[Any, str, int], int] = {}
+        for row in rows:
+            k = (row.service_day, *rollups.key(row.staff_no, row.window_no))
+            per_key[k] = per_key.get(k, 0) + 1
+        rollups.bump_many(
+            conn,
+            [
+                {"day": day, "staff_no": who, "window_no": at, "defaults": n}
+                for (day, who, at), n in per_key.items()
+            ],
+        )
+    # Caught up: up to the cutoff. Else just before the last one stored, so services finished
+    # at that same instant and not yet given their default are still ahead of the watermark
+    # (the ones given it have a rating now and are not read again).
+    until = cutoff if done else rows[-1].finished_at - timedelta(microseconds=1)
+    upsert = dialect.insert(rating_sweep).values(id=1, swept_until=until)
+    conn.execute(upsert.on_conflict_do_update(index_elements=["id"], set_={"swept_until": until}))
     if rows:
         audit.record(
             conn,
@@ -560,19 +610,28 @@ def sweep_defaults(conn: Connection, ctx: Ctx, settings: Settings) -> int:
             after={
                 "level": level,
                 "count": len(rows),
-                "until": cutoff.isoformat(),
-                "tickets": [row.id for row in rows[:500]],
+                "until": until.isoformat(),
+                "tickets": [row.id for row in rows],
             },
         )
-    return len(rows)
+    return len(rows), done
 
 
-def catch_up(store: Store) -> None:
-    """Store the defaults that are due before a tally or a list is read (see the module doc)."""
+def sweep(store: Store, limit: int = SWEEP_BATCH, max_batches: int | None = None) -> int:
+    """The whole sweep, one short write transaction per batch (the periodic job runs this,
+    never a read request). Returns the defaults stored."""
     settings = store.settings
-    now = store.now()
+    total = 0
+    batches = 0
     with store.read() as conn:
-        if not sweep_needed(conn, settings, now):
-            return
-    with store.write() as conn:
-        sweep_defaults(conn, Ctx(actor=None, now=now, hall=store.hall), settings)
+        if not sweep_needed(conn, settings, store.now()):
+            return 0
+    while max_batches is None or batches < max_batches:
+        with store.write() as conn:
+            ctx = Ctx(actor=None, now=store.now(), hall=store.hall, source="rating-sweep")
+            stored, done = sweep_defaults(conn, ctx, settings, limit)
+        total += stored
+        batches += 1
+        if done:
+            break
+    return total

@@ -26,7 +26,12 @@ from sqlalchemy import (
     text,
 )
 
-from central import schema_escalations, schema_ratings, schema_supervision  # noqa: F401  (their tables join metadata)
+from central import (  # noqa: F401  (their tables join metadata)
+    schema_escalations,
+    schema_ratings,
+    schema_rollups,
+    schema_supervision,
+)
 from central.schema_types import BigId, UTCDateTime, metadata
 
 hall = Table(

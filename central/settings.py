@@ -120,6 +120,13 @@ class Settings(BaseSettings):
     """What the engine is given: pinyin with tone numbers (espeak-ng) or the characters."""
     device_session_ttl_s: int = Field(default=30 * 24 * 3600, ge=60)
     """Seconds a hall device's page (display board) stays signed in."""
+    housekeeping_s: float = Field(default=60.0, ge=0)
+    """The periodic job (default ratings, pruning, planner statistics) runs this often, in
+    seconds; 0: never (tests run it by hand)."""
+    events_keep_days: int = Field(default=3, ge=1)
+    """Live events are kept this many days for streams to resume from, then pruned."""
+    idempotency_keep_h: int = Field(default=24, ge=1)
+    """A POST's first answer is kept this many hours for its retries, then pruned."""
 
     @classmethod
     def settings_customise_sources(

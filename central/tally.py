@@ -18,11 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, select
 
-from central.hall_time import day_bounds
-from central.schema import departments, staff, tickets, windows
-from central.schema_ratings import ratings
+from central import rollups
+from central.schema import departments, staff, windows
 from client.rating_models import (
     LEVELS,
     RatingTable,
@@ -66,25 +65,6 @@ class Acc:
         self.upheld += other.upheld
         self.rectified += other.rectified
         self.overdue += other.overdue
-
-    def take(self, row: Any) -> None:
-        n = int(row.n)
-        self.served += n
-        if row.level is None:
-            return
-        if row.is_default:
-            self.defaults += n
-            return
-        self.levels[int(row.level)] += n
-        state = row.review_state
-        if state == "pending":
-            self.pending += n
-        elif state in ("upheld", "rectified"):
-            self.upheld += n
-            if state == "rectified":
-                self.rectified += n
-            elif row.late:
-                self.overdue += n
 
     def figures(self) -> TallyFigures:
         return figures_of(self)
@@ -170,45 +150,37 @@ def buckets(start: date, end: date, by: TallyBy) -> list[tuple[date, date, date]
 # --- reading ----------------------------------------------------------------------------------
 
 
-def _counts(
-    conn: Connection, scope: Scope, start: date, end: date, today: date, group: Any = None
-) -> list[Any]:
-    """Grouped counts of done tickets and their ratings per day (and per `group`)."""
-    late = case((ratings.c.rectify_due < today, True), else_=False).label("late")
-    columns = [
-        tickets.c.service_day.label("day"),
-        ratings.c.level,
-        ratings.c.is_default,
-        ratings.c.review_state,
-        late,
-    ]
-    if group is not None:
-        columns.insert(0, group.label("key"))
-    lo, _ = day_bounds(start - timedelta(days=1))
-    _, hi = day_bounds(end + timedelta(days=1))
-    query = (
-        select(*columns, func.count().label("n"))
-        .select_from(
-            tickets.outerjoin(ratings, ratings.c.ticket_id == tickets.c.id).outerjoin(
-                windows, windows.c.no == tickets.c.window_no
-            )
-        )
-        .where(
-            tickets.c.status == "done",
-            tickets.c.finished_at >= lo,
-            tickets.c.finished_at < hi,
-            tickets.c.service_day >= start,
-            tickets.c.service_day <= end,
-        )
-        .group_by(*columns)
-    )
-    if scope.staff_no is not None:
-        query = query.where(tickets.c.staff_no == scope.staff_no)
-    if scope.window_no is not None:
-        query = query.where(tickets.c.window_no == scope.window_no)
-    if scope.department is not None:
-        query = query.where(windows.c.department_code == scope.department)
-    return list(conn.execute(query).all())
+def _accs(
+    conn: Connection, scope: Scope, start: date, end: date, today: date, group: str | None = None
+) -> dict[tuple[str, date], Acc]:
+    """Counts per (group key, day) from the daily roll-ups, plus the overdue 差评 of today."""
+    filters: dict[str, Any] = {
+        "staff_no": scope.staff_no,
+        "window_no": scope.window_no,
+        "department": scope.department,
+        "group": group,
+    }
+    found: dict[tuple[str, date], Acc] = defaultdict(Acc)
+    for row in rollups.daily_rows(conn, start, end, **filters):
+        acc = found[(_key(row, group), row.day)]
+        acc.served += int(row.served)
+        acc.defaults += int(row.defaults)
+        for level in LEVELS:
+            acc.levels[level] += int(getattr(row, f"level_{level}"))
+        acc.pending += int(row.pending)
+        acc.upheld += int(row.upheld)
+        acc.rectified += int(row.rectified)
+    for row in rollups.overdue_rows(conn, start, end, today, **filters):
+        found[(_key(row, group), row.day)].overdue += int(row.n)
+    return found
+
+
+def _key(row: Any, group: str | None) -> str:
+    if group is None:
+        return ""
+    value = row.key
+    # Roll-ups keep an unknown clerk / window as '' / 0: show them as before, as no key.
+    return "" if value is None or value in ("", 0) else str(value)
 
 
 def _sum(days: dict[date, Acc], start: date, end: date) -> Acc:
@@ -225,9 +197,9 @@ def tally(
     first_previous, _ = previous_period(start, by)
     length = (end - start).days + 1
     lo = min(first_previous, start - timedelta(days=length))
-    days: dict[date, Acc] = defaultdict(Acc)
-    for row in _counts(conn, scope, lo, end, today):
-        days[row.day].take(row)
+    days: dict[date, Acc] = {
+        day: acc for (_, day), acc in _accs(conn, scope, lo, end, today).items()
+    }
 
     def period(first: date, last: date, before: tuple[date, date]) -> TallyPeriod:
         figures = _sum(days, first, last).figures()
@@ -259,14 +231,9 @@ def tally(
 
 def table(conn: Connection, group: TableGroup, start: date, end: date, today: date) -> RatingTable:
     """One row per clerk, window or department that served in the range."""
-    column = {
-        "staff": tickets.c.staff_no,
-        "window": tickets.c.window_no,
-        "department": windows.c.department_code,
-    }[group]
     rows: dict[str, Acc] = defaultdict(Acc)
-    for row in _counts(conn, Scope(), start, end, today, group=column):
-        rows["" if row.key is None else str(row.key)].take(row)
+    for (key, _day), acc in _accs(conn, Scope(), start, end, today, group=group).items():
+        rows[key].add(acc)
     labels = _labels(conn, group)
     usual = _usual_windows(conn) if group == "staff" else {}
 

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from central import housekeeping
 from central.calendar import WorkCalendar
 from client import errors
 from client.api import CentralClient
@@ -152,7 +153,7 @@ async def test_level_and_reasons_are_checked(central_app: Any, make_client: Any)
 
 
 async def test_rating_period_closes_and_defaults_are_counted_apart(
-    make_client: Any, clock: Any, db_path: Path
+    make_client: Any, clock: Any, db_path: Path, central_app: Any
 ) -> None:
     rated, left = await serve(make_client, "1005", 5, count=2)
     pad = await make_client("pad01")
@@ -171,6 +172,11 @@ async def test_rating_period_closes_and_defaults_are_counted_apart(
     with pytest.raises(errors.Conflict) as closed:
         await rate(pad, left, 5)
     assert "period" in closed.value.message
+    # Reading writes nothing: the default waits for the periodic job.
+    figures = (await clerk.rating_tally(TODAY, TODAY)).total.figures
+    assert (figures.served, figures.rated, figures.unrated, figures.defaults) == (2, 1, 1, 0)
+    assert rows(db_path, "SELECT COUNT(*) FROM ratings WHERE is_default") == [(0,)]
+    assert housekeeping.run_once(central_app.state.store)["defaults"] == 1
     figures = (await clerk.rating_tally(TODAY, TODAY)).total.figures
     assert (figures.served, figures.rated, figures.unrated, figures.defaults) == (2, 1, 0, 1)
     assert figures.levels[5] == 0 and figures.levels[4] == 1  # the default is not a level count
@@ -178,8 +184,8 @@ async def test_rating_period_closes_and_defaults_are_counted_apart(
     query = "SELECT level, is_default, channel, rated_by FROM ratings WHERE ticket_id = ?"
     stored = rows(db_path, query, left)
     assert stored == [(5, 1, "default", None)]
-    # Asking again adds nothing: the sweep remembers how far it went.
-    await clerk.rating_tally(TODAY, TODAY)
+    # Running again adds nothing: the sweep remembers how far it went.
+    assert housekeeping.run_once(central_app.state.store)["defaults"] == 0
     assert rows(db_path, "SELECT COUNT(*) FROM ratings WHERE is_default") == [(1,)]
     (default,) = [r for r in await clerk.ratings() if r.is_default]
     assert default.ticket_id == left and default.channel == "default" and not default.bad
@@ -213,6 +219,7 @@ async def test_no_default_when_the_locality_has_none(db_path: Path, clock: Any) 
         pad = await factory("pad01")
         with pytest.raises(errors.Conflict):
             await rate(pad, ticket_id, 5)
+        assert housekeeping.run_once(app.state.store)["defaults"] == 0
         figures = (await (await factory("1005")).rating_tally(TODAY, TODAY)).total.figures
         assert (figures.served, figures.rated, figures.unrated, figures.defaults) == (1, 0, 1, 0)
         assert figures.satisfaction is None and figures.average is None

@@ -11,7 +11,8 @@
     POST /v1/ratings/{id}/rectify         supervisor: the rectification of an upheld 差评
 
 A clerk asking for anyone else's ratings, or for a window's or a department's, gets 403.
-Defaults due at the end of the rating period are stored before any tally or list is read.
+Reads never write: defaults due at the end of the rating period are stored by the periodic
+job (central.housekeeping), and tallies read the daily roll-ups (central.rollups).
 """
 
 from __future__ import annotations
@@ -142,7 +143,6 @@ def get_tally(
         )
     allowed = rating.readable_staff(actor, staff_no)
     first, last, today = _range(store, start, end)
-    rating.catch_up(store)
     scope = tallies.Scope(staff_no=allowed, window_no=window, department=department)
     with store.read() as conn:
         return tallies.tally(conn, scope, first, last, by, today)
@@ -159,7 +159,6 @@ def get_table(
     """Supervisors: one row of figures per clerk (or window, or department) over the range."""
     rating.require_supervisor(actor)
     first, last, today = _range(store, start, end)
-    rating.catch_up(store)
     with store.read() as conn:
         return tallies.table(conn, group, first, last, today)
 
@@ -183,7 +182,6 @@ def get_ratings(
     states: tuple[str, ...] = tuple(state or ())
     if open_only:
         states = tuple(s for s in OPEN_STATES if not states or s in states)
-    rating.catch_up(store)
     with store.read() as conn:
         return rating.list_ratings(
             conn,

@@ -1,0 +1,120 @@
+"""The server's periodic job: default ratings, pruning, and the query planner's statistics.
+
+Every `Settings.housekeeping_s` (and once at start) the running app, in a worker thread:
+
+- stores the default ratings whose rating period ended (central.ratings.sweep), one short
+  write transaction per batch, so a ticket issued meanwhile waits a few milliseconds at most;
+- prunes live events older than `Settings.events_keep_days` (a terminal resumes a stream
+  after minutes, not days) and idempotency records older than `Settings.idempotency_keep_h`
+  (a retry comes within seconds), both in small batches;
+- on SQLite runs `PRAGMA optimize` (ANALYZE where the statistics are missing or stale), so
+  the planner picks the day-range indexes over a status index.
+
+The audit trail is never pruned: it is the legal record (步步留痕). Read requests never write:
+a tally or list shows what the job has stored so far.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+import anyio
+from fastapi import APIRouter, FastAPI
+from sqlalchemy import delete, select
+
+from central import ratings
+from central.db import is_sqlite
+from central.schema import events, idempotency_keys
+from central.store import Store
+
+log = logging.getLogger("central.housekeeping")
+
+PRUNE_BATCH = 1000
+
+
+def prune_events(store: Store, batch: int = PRUNE_BATCH) -> int:
+    """Delete events older than the replay window, oldest first, `batch` per transaction."""
+    cutoff = store.now() - timedelta(days=store.settings.events_keep_days)
+    total = 0
+    while True:
+        with store.write() as conn:
+            oldest = (
+                select(events.c.id).where(events.c.at < cutoff).order_by(events.c.id).limit(batch)
+            )
+            gone = conn.execute(delete(events).where(events.c.id.in_(oldest))).rowcount
+        total += gone
+        if gone < batch:
+            return total
+
+
+def prune_idempotency(store: Store, batch: int = PRUNE_BATCH) -> int:
+    """Delete stored first answers older than a retry can come, `batch` per transaction."""
+    cutoff = store.now() - timedelta(hours=store.settings.idempotency_keep_h)
+    keys = idempotency_keys
+    total = 0
+    while True:
+        with store.write() as conn:
+            old = (
+                select(keys.c.actor, keys.c.key)
+                .where(keys.c.created_at < cutoff)
+                .order_by(keys.c.created_at)
+                .limit(batch)
+            )
+            found = conn.execute(old).all()
+            for actor, key in found:
+                conn.execute(delete(keys).where(keys.c.actor == actor, keys.c.key == key))
+        total += len(found)
+        if len(found) < batch:
+            return total
+
+
+def optimize(store: Store) -> None:
+    """Fresh planner statistics (SQLite: cheap when nothing changed much; PostgreSQL's
+    autovacuum analyzes on its own)."""
+    if is_sqlite(store.engine):
+        with store.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+            conn.exec_driver_sql("PRAGMA optimize")
+
+
+def run_once(store: Store) -> dict[str, int]:
+    """One round of the job; what it did (for logs and tests)."""
+    done = {
+        "defaults": ratings.sweep(store),
+        "events_pruned": prune_events(store),
+        "idempotency_pruned": prune_idempotency(store),
+    }
+    optimize(store)
+    return done
+
+
+async def _loop(store: Store) -> None:
+    while True:
+        try:
+            done = await anyio.to_thread.run_sync(run_once, store)
+            if any(done.values()):
+                log.info("housekeeping: %s", done)
+        except Exception:  # a failed round must not end the app; the next one tries again
+            log.exception("housekeeping failed")
+        await anyio.sleep(store.settings.housekeeping_s)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    store: Store = app.state.store
+    if store.settings.housekeeping_s <= 0:
+        yield
+        return
+    async with anyio.create_task_group() as group:
+        group.start_soon(_loop, store)
+        try:
+            yield
+        finally:
+            group.cancel_scope.cancel()
+
+
+# Mounted only for its lifespan (it has no routes).
+router = APIRouter(lifespan=lifespan)

@@ -1,0 +1,206 @@
+"""The daily roll-ups (tally_daily) always equal a recount from the raw rows, whatever happens:
+finished services, citizens' ratings, defaults swept in tiny batches, 核实 and 整改 of 差评,
+across midnight and across the end of the rating period. And the sweep in tiny batches is
+idempotent, goes on after a kill, and counts defaults apart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from central import housekeeping, rollups
+from central import queue_engine as engine
+from central import ratings as rating
+from central.calendar import WorkCalendar
+from central.context import Actor, Ctx
+from central.db import make_engine
+from central.errors import Conflict
+from central.hall_seed import apply_hall, load_hall
+from central.migrate import upgrade
+from central.schema_ratings import ratings
+from central.settings import Settings
+from central.store import Store, make_hasher
+from client.rating_models import RatingRequest, RectifyRequest, VerifyRequest
+
+# 22:00 hall time (UTC+8) on a Monday: two hours before midnight.
+T0 = datetime(2026, 3, 2, 14, 0, tzinfo=timezone.utc)
+KIOSK = Actor("kiosk01", "kiosk", "device", device_kind="kiosk")
+PAD = Actor("pad01", "pad", "device", device_kind="pad")
+BOSS = Actor("2001", "郑国华", "supervisor")
+WINDOWS = [1, 2, 3, 6]
+QUEUE = {1: "A", 2: "A", 3: "A", 6: "B"}
+EVER = (date(2026, 1, 1), date(2026, 12, 31))
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@contextmanager
+def hall_store(path: Path, batch_clock: Clock) -> Iterator[Store]:
+    cfg = Settings(db_path=str(path), kdf_fast=True, clock=batch_clock, rating_window_days=1)
+    db = make_engine(cfg)
+    upgrade(db)
+    store = Store(
+        engine=db, settings=cfg, hall="demo", hasher=make_hasher(True),
+        writer=make_engine(cfg, writer=True),
+    )  # fmt: skip
+    with store.write() as conn:
+        apply_hall(conn, load_hall("demo"), lambda _pw: "x", T0)
+        for no in WINDOWS:
+            engine.sign_on(conn, Ctx(clerk(no), T0, "demo"), no)
+    try:
+        yield store
+    finally:
+        store.dispose()
+
+
+def clerk(no: int) -> Actor:
+    return Actor(f"{1000 + no}", f"clerk {no}", "clerk")
+
+
+def ctx(store: Store, actor: Actor | None) -> Ctx:
+    return Ctx(actor=actor, now=store.now(), hall="demo", source="test")
+
+
+def serve(store: Store, window: int) -> None:
+    with store.write() as conn:
+        engine.issue_ticket(conn, ctx(store, KIOSK), QUEUE[window])
+        ticket = engine.call_next(conn, ctx(store, clerk(window)), window)
+        assert ticket is not None
+        engine.start(conn, ctx(store, clerk(window)), ticket.id)
+        engine.finish(conn, ctx(store, clerk(window)), ticket.id)
+
+
+def done_tickets(store: Store) -> list[int]:
+    from central.schema import tickets
+
+    with store.read() as conn:
+        query = select(tickets.c.id).where(tickets.c.status == "done").order_by(tickets.c.id)
+        return list(conn.execute(query).scalars())
+
+
+def rate(store: Store, pick: int, level: int) -> None:
+    found = done_tickets(store)
+    if not found:
+        return
+    body = RatingRequest(ticket_id=found[pick % len(found)], level=level)
+    try:
+        with store.write() as conn:
+            rating.post_rating(conn, ctx(store, PAD), store.settings, body)
+    except Conflict:
+        pass  # rated already, or its period ended: nothing changes
+
+
+def review(store: Store, pick: int, verdict: str) -> None:
+    """The next step of one 差评: 核实 (with `verdict`) when pending, 整改 when upheld."""
+    with store.read() as conn:
+        query = (
+            select(ratings.c.id, ratings.c.review_state)
+            .where(ratings.c.review_state.in_(("pending", "upheld")))
+            .order_by(ratings.c.id)
+        )
+        open_ones = conn.execute(query).all()
+    if not open_ones:
+        return
+    rating_id, state = open_ones[pick % len(open_ones)]
+    boss = ctx(store, BOSS)
+    with store.write() as conn:
+        if state == "upheld":
+            rating.rectify(conn, boss, rating_id, RectifyRequest(note="改了"))
+        else:
+            body = VerifyRequest(verdict=verdict, note="查了")  # type: ignore[arg-type]
+            rating.verify(conn, boss, store.settings, WorkCalendar(), rating_id, body)
+
+
+action = st.one_of(
+    st.tuples(st.just("serve"), st.sampled_from(WINDOWS)),
+    st.tuples(st.just("rate"), st.integers(0, 50), st.sampled_from([1, 2, 2, 3, 4, 5])),
+    st.tuples(
+        st.just("review"),
+        st.integers(0, 50),
+        st.sampled_from(["upheld", "upheld", "unfounded", "mistaken"]),
+    ),
+    st.tuples(st.just("later"), st.integers(1, 20)),  # hours: across midnight and the period's end
+    st.tuples(st.just("sweep"), st.integers(1, 3)),  # batch size
+)
+
+
+def check(store: Store) -> None:
+    with store.read() as conn:
+        assert rollups.stored(conn, *EVER) == rollups.recount(conn, *EVER)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(actions=st.lists(action, min_size=1, max_size=30))
+def test_rollups_equal_a_recount_after_any_actions(tmp_path: Path, actions: list[Any]) -> None:
+    clock = Clock()
+    path = tmp_path / f"r{abs(hash(tuple(actions)))}.db"
+    with hall_store(path, clock) as store:
+        for step in actions:
+            kind = step[0]
+            if kind == "serve":
+                serve(store, step[1])
+            elif kind == "rate":
+                rate(store, step[1], step[2])
+            elif kind == "review":
+                review(store, step[1], step[2])
+            elif kind == "later":
+                clock.now += timedelta(hours=step[1])
+            else:
+                rating.sweep(store, limit=step[1])
+        check(store)
+        # Rebuilding from the raw rows is idempotent and lands on the same counts.
+        with store.write() as conn:
+            rollups.rebuild(conn, *EVER)
+        check(store)
+    path.unlink()
+
+
+def test_the_sweep_in_tiny_batches_is_idempotent_resumable_and_apart(tmp_path: Path) -> None:
+    clock = Clock()
+    with hall_store(tmp_path / "s.db", clock) as store:
+        for i in range(7):
+            serve(store, WINDOWS[i % len(WINDOWS)])
+        rate(store, 0, 4)
+        clock.now += timedelta(days=1, minutes=1)  # every period has ended
+        # Killed after two batches of two: what was committed stays, the rest is still due.
+        assert rating.sweep(store, limit=2, max_batches=2) == 4
+        with store.read() as conn:
+            assert rating.sweep_needed(conn, store.settings, store.now())
+        # Goes on where it stopped; again adds nothing.
+        assert rating.sweep(store, limit=2) == 2
+        assert rating.sweep(store, limit=2) == 0
+        assert housekeeping.run_once(store)["defaults"] == 0
+        with store.read() as conn:
+            defaults = conn.execute(
+                select(func.count()).select_from(ratings).where(ratings.c.is_default)
+            ).scalar()
+            assert defaults == 6
+            (row,) = rollups.daily_rows(conn, *EVER)
+        assert (row.served, row.defaults, row.level_4, row.level_5) == (7, 6, 1, 0)
+        check(store)
+
+
+def test_bump_refuses_a_count_it_does_not_keep(tmp_path: Path) -> None:
+    clock = Clock()
+    with (
+        hall_store(tmp_path / "b.db", clock) as store,
+        store.write() as conn,
+        pytest.raises(ValueError, match="not a roll-up count"),
+    ):
+        rollups.bump(conn, T0.date(), "1001", 1, served_twice=1)
