@@ -13,6 +13,7 @@ class Actor:
     role: str  # clerk, supervisor, device, admin
     department: str | None = None
     device_kind: str | None = None  # kiosk, pad, display (role device)
+    usual_window: int | None = None
 
     @property
     def is_supervisor(self) -> bool:

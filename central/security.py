@@ -66,7 +66,11 @@ def _staff_row(conn: Any, staff_no: str) -> Any:
 
 def staff_model(row: Any) -> Staff:
     return Staff(
-        staff_no=row.staff_no, name=row.name, role=row.role, department=row.department_name
+        staff_no=row.staff_no,
+        name=row.name,
+        role=row.role,
+        department=row.department_name,
+        usual_window=row.usual_window,
     )
 
 
@@ -77,6 +81,7 @@ def actor_of(row: Any) -> Actor:
         role=row.role,
         department=row.department_name,
         device_kind=row.device_kind,
+        usual_window=row.usual_window,
     )
 
 

@@ -65,6 +65,9 @@ class Staff(Wire):
     name: str
     role: Role
     department: str | None = None
+    usual_window: int | None = Field(
+        default=None, description="the window this person usually works at (sign-on starts there)"
+    )
 
 
 class LoginRequest(Wire):

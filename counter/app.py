@@ -109,6 +109,7 @@ class CounterApp(SaysWorkerErrors, App[None]):
         self._token_note: str | None = None
         self._refresh_timer: Timer | None = None
         self._live_started = False
+        self._counter_opened = False
         self._relogin = False
         self._last_background_error: str | None = None
         # What the live stream last said; a failed request shows "offline" until one succeeds.
@@ -243,6 +244,8 @@ class CounterApp(SaysWorkerErrors, App[None]):
         if self.config.window is not None:
             return self.config.window
         staff = self.session.staff
+        if staff is not None and staff.usual_window is not None:
+            return staff.usual_window
         for account in self.demo_accounts:
             if staff is not None and account.staff_no == staff.staff_no:
                 return account.window
@@ -259,6 +262,12 @@ class CounterApp(SaysWorkerErrors, App[None]):
                 self.open_counter()
                 return
         self.switch_screen(SignOnScreen(self.default_window()))
+        self.start_live()  # the sign-on list follows the hall too
+
+    def start_live(self) -> None:
+        if not self._live_started:
+            self._live_started = True
+            self.live_events()
 
     def on_signed_on(self, message: SignedOn) -> None:
         self.session.apply_window(message.window)
@@ -266,11 +275,11 @@ class CounterApp(SaysWorkerErrors, App[None]):
 
     def open_counter(self) -> None:
         self.switch_screen(CounterScreen())
-        if not self._live_started:
-            self._live_started = True
-            self.live_events()
+        if not self._counter_opened:
+            self._counter_opened = True
             # After the counter has its figures: the catalog is not needed to call a ticket.
             self.set_timer(AFTER_START_S, self.after_first_counter)
+        self.start_live()
         self.schedule_refresh(0)
 
     def after_first_counter(self) -> None:
@@ -328,6 +337,9 @@ class CounterApp(SaysWorkerErrors, App[None]):
             from screens.escalation.hooks import escalation_changed
 
             escalation_changed(self.screen_stack, event.object_id)
+            return
+        if event.type == "window.changed" and isinstance(self.screen, SignOnScreen):
+            self.screen.hall_changed()
             return
         mine = {q.prefix for q in self.session.window_queues()}
         if event.type == "queue.changed" and event.queue is not None and event.queue not in mine:
@@ -450,7 +462,7 @@ class CounterApp(SaysWorkerErrors, App[None]):
 
     def redraw(self) -> None:
         for screen in self.screen_stack:
-            if isinstance(screen, CounterScreen) and screen.is_mounted:
+            if isinstance(screen, (CounterScreen, SignOnScreen)) and screen.is_mounted:
                 screen.redraw()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

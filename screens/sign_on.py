@@ -8,16 +8,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from client.errors import CentralError
-from client.models import Window
+from client.models import Hall, Window
 from counter.core.i18n import t
 from screens.context import host
 from screens.errors import describe
 from screens.keys import localized
-from screens.messages import ApiFailed, SignedOn
+from screens.messages import ApiFailed, HallLoaded, SignedOn
 from screens.text import plain
 from screens.widgets.status_line import StatusLine
 
@@ -38,6 +39,10 @@ def window_label(window: Window, me: str | None) -> Text:
     return label
 
 
+# A burst of window changes (the morning sign-on) is shown once.
+RELOAD_DEBOUNCE_S = 0.3
+
+
 class SignOnScreen(Screen[None]):
     CSS_PATH = "sign_on.tcss"
     HELP_TOPIC = "sign_on"
@@ -52,6 +57,7 @@ class SignOnScreen(Screen[None]):
         self._bindings = localized(self._bindings)
         self.default_window = default_window
         self.busy = False
+        self._reload: Timer | None = None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("bad_queue", "escalations"):
@@ -102,6 +108,43 @@ class SignOnScreen(Screen[None]):
         elif options.option_count:
             options.highlighted = 0
         options.focus()
+
+    def redraw(self) -> None:
+        self.query_one(StatusLine).redraw()
+
+    def hall_changed(self) -> None:
+        """A window changed in the hall (a colleague signed on or off): show it, once per burst."""
+        if self._reload is not None:
+            self._reload.stop()
+        self._reload = self.set_timer(RELOAD_DEBOUNCE_S, self.reload_windows)
+
+    @work(exclusive=True, group="sign_on_hall")
+    async def reload_windows(self) -> None:
+        try:
+            hall = await host(self.app).client.hall()
+        except CentralError as error:
+            self.post_message(ApiFailed(error, quiet=True))
+            return
+        self.post_message(HallLoaded(hall))
+
+    def on_hall_loaded(self, message: HallLoaded) -> None:
+        message.stop()  # this screen's own refresh, not the App's first load
+        self.show_windows(message.hall)
+
+    def show_windows(self, hall: Hall) -> None:
+        host(self.app).session.apply_hall(hall)
+        options = self.query_one("#windows", OptionList)
+        highlighted = options.highlighted
+        kept = options.get_option_at_index(highlighted).id if highlighted is not None else None
+        staff = host(self.app).session.staff
+        me = staff.staff_no if staff is not None else None
+        options.clear_options()
+        options.add_options([Option(window_label(w, me), id=str(w.no)) for w in hall.windows])
+        if kept is not None:
+            try:
+                options.highlighted = options.get_option_index(kept)
+            except Exception:  # that window left the hall
+                options.highlighted = 0 if options.option_count else None
 
     @on(OptionList.OptionSelected, "#windows")
     def chosen(self, event: OptionList.OptionSelected) -> None:

@@ -79,6 +79,7 @@ async def test_login_answers_a_token_and_the_staff(
         "name": "王芳",
         "role": "clerk",
         "department": "市政务服务中心",
+        "usual_window": 1,
     }
     expires = datetime.fromisoformat(body["expires_at"].replace("Z", "+00:00"))  # 3.10 reads no Z
     assert expires == clock.now + timedelta(hours=12)

@@ -40,4 +40,5 @@ def me(actor: Actor = Depends(current_actor)) -> Staff:
         name=actor.name,
         role=actor.role,
         department=actor.department,
+        usual_window=actor.usual_window,
     )
