@@ -261,10 +261,22 @@ class CounterApp(SaysWorkerErrors, App[None]):
                 session.apply_window(window)
                 self.open_counter()
                 return
+        if session.staff is not None and session.staff.role in ("supervisor", "admin"):
+            self.open_board()
+            return
         self.switch_screen(SignOnScreen(self.default_window()))
         self.start_live()  # the sign-on list follows the hall too
 
     def start_live(self) -> None:
+        if not self._live_started:
+            self._live_started = True
+            self.live_events()
+
+    def open_board(self) -> None:
+        """A supervisor lands on the hall board (they may still sign on at a window from it)."""
+        from screens.supervisor.board import HallBoardScreen
+
+        self.switch_screen(HallBoardScreen())
         if not self._live_started:
             self._live_started = True
             self.live_events()
@@ -333,6 +345,9 @@ class CounterApp(SaysWorkerErrors, App[None]):
 
     def on_hall_event(self, message: HallEvent) -> None:
         event = message.event
+        from screens.supervisor.board import boards_hear
+
+        boards_hear(self.screen_stack, event)
         if event.type == "escalation.changed":
             from screens.escalation.hooks import escalation_changed
 

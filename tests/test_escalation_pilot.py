@@ -29,7 +29,7 @@ from screens.escalation.dialogs import EscalationDialog
 from screens.escalation.form import EscalationForm
 from screens.escalation.hooks import open_escalations, raise_from_counter
 from screens.escalation.lists import LedgerScreen, MyEscalationsScreen
-from screens.sign_on import SignOnScreen
+from screens.supervisor.board import HallBoardScreen
 from tests.pilot import SIZE, build, issue, sign_in, until
 
 
@@ -150,7 +150,7 @@ async def register(
 
 
 async def open_ledger(pilot: Any, app: CounterApp) -> LedgerScreen:
-    await until(pilot, lambda: isinstance(app.screen, SignOnScreen), "the sign-on screen")
+    await until(pilot, lambda: isinstance(app.screen, HallBoardScreen), "the hall board")
     open_escalations(app)
     await until(pilot, lambda: isinstance(app.screen, LedgerScreen), "the ledger")
     ledger = app.screen

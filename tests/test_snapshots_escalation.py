@@ -21,6 +21,7 @@ from screens.escalation.common import EscalationPrefill
 from screens.escalation.form import EscalationForm
 from screens.escalation.lists import LedgerScreen
 from screens.sign_on import SignOnScreen
+from screens.supervisor.board import HallBoardScreen
 from tests.conftest import HALL_TZ
 from tests.test_snapshots import settle
 
@@ -94,7 +95,7 @@ def test_escalation_ledger(snap_compare: Any, central_app: Any, clock: Any, lang
 
     async def ledger(pilot: Any) -> None:
         # Signed in first: seeding moves the shared clock back to last Friday for a moment.
-        await settle(pilot, lambda: isinstance(app.screen, SignOnScreen))
+        await settle(pilot, lambda: isinstance(app.screen, HallBoardScreen))
         await seed_ledger(central_app, clock)
         app.push_screen(LedgerScreen())
         await settle(

@@ -48,6 +48,13 @@ BOARD_EVENTS = {
 }  # fmt: skip
 
 
+def boards_hear(stack: list[Screen[Any]], event: Event) -> None:
+    """The App's live fan-out hands every event to each hall board on the screen stack."""
+    for screen in stack:
+        if isinstance(screen, HallBoardScreen) and screen.is_mounted:
+            screen.hall_event(event)
+
+
 class HallBoardScreen(SaysWorkerErrors, BoardActions, Screen[None]):
     CSS_PATH = "board.tcss"
     HELP_TOPIC = "hall_board"

@@ -46,6 +46,7 @@ class PromptScreen(ModalScreen[bool]):
         self.fields = fields
         self.send = send
         self.busy = False
+        self.refusal = ""  # the last refusal shown
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -93,6 +94,7 @@ class PromptScreen(ModalScreen[bool]):
         if refusal is None:
             self.dismiss(True)
             return
+        self.refusal = refusal
         self.query_one("#prompt-error", Static).update(Text(refusal, style="bold"))
 
     def action_cancel(self) -> None:

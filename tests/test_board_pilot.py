@@ -1,0 +1,188 @@
+"""The hall board, driven by keys as a supervisor would: it opens after login, goes live,
+filters, switches tabs, and every intervention reaches the central (refusals said in a line)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from textual.widgets import DataTable, Input
+
+from central.routes.supervision import check_now
+from central.schema import audit, tickets
+from client.api import CentralClient
+from counter.app import CounterApp, make_app
+from counter.core.config import Config
+from screens.counter import CounterScreen
+from screens.supervisor.board import HallBoardScreen
+from screens.supervisor.prompt import PromptScreen
+from tests.conftest import ClientFactory, FakeClock
+from tests.pilot import until
+
+SIZE = (100, 30)
+
+
+def board_app(client: CentralClient, clock: Any, lang: str = "en") -> CounterApp:
+    config = Config(central_url="http://central.test", lang=lang)
+    return make_app(client=client, config=config, clock=clock, login_as=("2001", "counter"))
+
+
+def rows(app: CounterApp, table_id: str) -> list[str]:
+    table = app.screen.query_one(f"#{table_id}", DataTable)
+    return [str(key.value) for key in table.rows]
+
+
+def audited(central_app: Any, action: str) -> list[Any]:
+    with central_app.state.store.engine.connect() as conn:
+        return list(conn.execute(select(audit).where(audit.c.action == action)).all())
+
+
+def status_of(central_app: Any, number: str) -> str:
+    with central_app.state.store.engine.connect() as conn:
+        return str(
+            conn.execute(select(tickets.c.status).where(tickets.c.number == number)).scalar()
+        )
+
+
+def refusal(app: CounterApp) -> str:
+    screen = app.screen
+    return screen.refusal if isinstance(screen, PromptScreen) else ""
+
+
+async def open_board(pilot: Any, app: CounterApp) -> HallBoardScreen:
+    await until(pilot, lambda: isinstance(app.screen, HallBoardScreen), "the hall board")
+    screen = app.screen
+    assert isinstance(screen, HallBoardScreen)
+    await until(pilot, lambda: screen.loads > 0, "the board's figures")
+    return screen
+
+
+async def test_board_opens_live_and_filters(
+    make_client: ClientFactory, terminal_client: CentralClient, clock: FakeClock
+) -> None:
+    app = board_app(terminal_client, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        board = await open_board(pilot, app)
+        assert rows(app, "windows") == [str(n) for n in range(1, 17)]
+        await until(pilot, lambda: app.session.connection == "live", "the live stream")
+        clerk = await make_client("1006")
+        await clerk.sign_on(6)
+        kiosk = await make_client("kiosk01")
+        for _ in range(5):  # a burst: one or two re-fetches, not five
+            await kiosk.issue_ticket("B")
+        loads = board.loads
+        await until(pilot, lambda: board.board is not None and board.board.queues[1].waiting == 5,
+                    "the pushed queue count")  # fmt: skip
+        assert board.loads - loads <= 2
+        window6 = next(w for w in board.board.windows if w.no == 6) if board.board else None
+        assert window6 is not None and window6.staff_no == "1006"
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"不动产")
+        assert rows(app, "windows") == ["6", "7"]
+        await pilot.press("enter")
+        assert not app.screen.query_one("#board-filter", Input).display
+        assert app.focused is app.screen.query_one("#windows", DataTable)
+        await pilot.press("escape")  # clears the filter
+        assert len(rows(app, "windows")) == 16
+        await pilot.press("tab")  # to the queues table
+        await pilot.press("slash", "e", "enter")
+        assert rows(app, "queues") == ["E"]
+
+
+async def test_interventions_from_the_board(
+    make_client: ClientFactory,
+    terminal_client: CentralClient,
+    clock: FakeClock,
+    central_app: Any,
+) -> None:
+    kiosk, clerk = await make_client("kiosk01"), await make_client("1001")
+    numbers = [(await kiosk.issue_ticket("A")).number for _ in range(3)]
+    await clerk.sign_on(1)
+    app = board_app(terminal_client, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        board = await open_board(pilot, app)
+        # g: call the third ticket to window 1 (cursor on window 1).
+        await pilot.press("g")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the call dialog")
+        await pilot.press(*numbers[2], "enter")
+        await until(pilot, lambda: isinstance(app.screen, HallBoardScreen), "back on the board")
+        assert status_of(central_app, numbers[2]) == "called"
+        assert audited(central_app, "ticket.call_named")[0].actor == "2001"
+        # g again: refused (window 1 has a ticket now) — the key does not apply.
+        await until(pilot, lambda: board.board is not None and board.board.windows[0].status
+                    == "calling", "window 1 calling")  # fmt: skip
+        # m: move the first ticket to queue B; a wrong queue is refused inside the dialog.
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the move dialog")
+        await pilot.press(*numbers[0], "tab", "z", "enter")
+        await until(pilot, lambda: "no queue z" in refusal(app),
+                    "the refusal")  # fmt: skip
+        assert isinstance(app.screen, PromptScreen)  # kept open, what was typed kept
+        await pilot.press("backspace", "b", "enter")
+        await until(pilot, lambda: isinstance(app.screen, HallBoardScreen), "back on the board")
+        assert len(audited(central_app, "ticket.move")) == 1
+        # x: cancel the second ticket; x again is refused (it is cancelled already).
+        for expect in ("cancelled", "refused"):
+            await pilot.press("x")
+            await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the cancel dialog")
+            await pilot.press(*numbers[1], "enter")
+            if expect == "cancelled":
+                await until(pilot, lambda: isinstance(app.screen, HallBoardScreen), "the board")
+            else:
+                await until(pilot, lambda: numbers[1] in refusal(app), "the refusal")  # fmt: skip
+                await pilot.press("escape")
+        assert status_of(central_app, numbers[1]) == "cancelled"
+        # q: window 1 serves F then A for today.
+        await pilot.press("q")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the queues dialog")
+        field = app.screen.query_one("#f-queues", Input)
+        field.value = ""
+        await pilot.press(*"F1 A2", "enter")
+        await until(pilot, lambda: isinstance(app.screen, HallBoardScreen), "the board")
+        assert [q.prefix for q in (await clerk.window(1)).queues] == ["F", "A"]
+        # o: sign off window 1 is refused while its ticket is called; after no-show it works.
+        await pilot.press("o")
+        await until(pilot, lambda: any("sign off" in str(n.message).lower() or "first" in
+                    str(n.message) for n in app._notifications), "the refusal")  # fmt: skip
+        boss = await make_client("2001")
+        ticket = await boss.ticket_by_number(numbers[2])
+        await boss.no_show(ticket.id)
+        await pilot.press("f5")
+        await until(pilot, lambda: board.board is not None and board.board.windows[0].status
+                    == "idle", "window 1 idle")  # fmt: skip
+        await pilot.press("o")
+        await until(pilot, lambda: board.board is not None and board.board.windows[0].status
+                    == "signed_off", "window 1 signed off")  # fmt: skip
+        assert audited(central_app, "window.sign_off")[-1].actor == "2001"
+        # s: the supervisor signs on at window 1 and gets the counter screen.
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, CounterScreen), "the counter")
+        assert app.session.window_no == 1
+
+
+async def test_alerts_tab_acknowledge_and_jump(
+    make_client: ClientFactory,
+    terminal_client: CentralClient,
+    clock: FakeClock,
+    central_app: Any,
+) -> None:
+    clerk = await make_client("1008")
+    await clerk.sign_on(8)
+    await clerk.pause(8, "training")
+    clock.advance(minutes=40)
+    check_now(central_app.state.store)  # raised before the supervisor connects
+    app = board_app(terminal_client, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        board = await open_board(pilot, app)
+        assert board.board is not None and board.board.open_alerts == 1
+        await pilot.press("2")
+        assert len(rows(app, "alerts-view")) == 1
+        await pilot.press("a")
+        await until(pilot, lambda: bool(board.alerts and board.alerts[0].acked_by == "2001"),
+                    "the acknowledgement")  # fmt: skip
+        assert len(audited(central_app, "alert.acknowledge")) == 1
+        await pilot.press("enter")  # jump to window 8 on the board
+        await until(pilot, lambda: board.tab == "board", "the board tab")
+        table = app.screen.query_one("#windows", DataTable)
+        assert rows(app, "windows")[table.cursor_row] == "8"
