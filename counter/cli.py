@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="store_true", help=t("cli.help_version"))
     parser.add_argument("--as", dest="as_staff", metavar="STAFF_NO", help=t("cli.help_as"))
-    commands = parser.add_subparsers(dest="command", metavar="{demo,serve}")
+    commands = parser.add_subparsers(dest="command", metavar="{demo,serve,display}")
 
     # The shared options again, so `counter demo --lang en` works as well as `counter --lang en
     # demo`; SUPPRESS keeps the subcommand from overwriting a value given before it.
@@ -85,6 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--as", dest="as_role", choices=DEMO_ROLES, help=t("cli.help_demo_as"))
     demo.add_argument("--speed", type=float, default=1.0, metavar="X", help=t("cli.help_speed"))
     demo.add_argument("--quiet", action="store_true", help=t("cli.help_no_simulate"))
+
+    from counter.display_cli import add_parser as add_display
+
+    add_display(commands, shared)  # counter display: the hall display board
 
     serve = commands.add_parser("serve", help=t("cli.help_serve"), description=t("cli.help_serve"))
     serve.add_argument(
@@ -147,6 +151,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return _serve(args)
+        if args.command == "display":
+            from counter.display_cli import run as run_display
+
+            return run_display(args, _load, _fail)
         if args.command == "demo":
             return _demo(args)
         return _workbench(args)

@@ -167,6 +167,17 @@ class Config:
     keys: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_KEYS))
     # A shell command that prints an intake receipt (future); None: no printing.
     print_command: str | None = None
+    # The hall display board: device account (the password only if it should never be asked),
+    # zone ("A,F" and "1-5,8"; None: the whole hall), voice on, and the speech command (the
+    # sentence on stdin), what it reads (pinyin, hanzi or english) and a chime command.
+    display_account: str | None = None
+    display_password: str | None = None
+    display_queues: str | None = None
+    display_windows: str | None = None
+    display_voice: bool = True
+    voice_command: str = "espeak-ng -v cmn-latn-pinyin"
+    voice_input: Literal["pinyin", "hanzi", "english"] = "pinyin"
+    voice_chime: str | None = None
     # The file these settings came from; None when no file was read.
     source: Path | None = None
 
@@ -254,6 +265,34 @@ def _theme(themes: Collection[str]) -> Check:
     return check
 
 
+def _zone_queues(value: object) -> str:
+    if not isinstance(value, str) or not re.fullmatch(
+        r"\s*[A-Za-z]{1,4}(\s*,\s*[A-Za-z]{1,4})*\s*", value
+    ):
+        raise _Bad("config.allowed.zone_queues")
+    return ",".join(part.strip().upper() for part in value.split(","))
+
+
+def _zone_windows(value: object) -> str:
+    if not isinstance(value, str) or not re.fullmatch(
+        r"\s*\d+(-\d+)?(\s*,\s*\d+(-\d+)?)*\s*", value
+    ):
+        raise _Bad("config.allowed.zone_windows")
+    return value.replace(" ", "")
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _Bad("config.allowed.flag")
+    return value
+
+
+def _voice_input(value: object) -> str:
+    if value not in ("pinyin", "hanzi", "english"):
+        raise _Bad("config.allowed.voice_input")
+    return str(value)
+
+
 def _keys(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise _Bad("config.allowed.keys")
@@ -299,10 +338,23 @@ def _schema(base: Path | None, themes: Collection[str]) -> dict[str, dict[str, t
         "counter": {"hall": ("hall", _text), "window": ("window", _window)},
         "ui": {"lang": ("lang", _lang), "theme": ("theme", _theme(themes))},
         "print": {"command": ("print_command", _text)},
+        # The hall display board (`counter display`): its device account, zone and voice.
+        "display": {
+            "account": ("display_account", _text),
+            "password": ("display_password", _text),
+            "queues": ("display_queues", _zone_queues),
+            "windows": ("display_windows", _zone_windows),
+            "voice": ("display_voice", _flag),
+        },
+        "voice": {
+            "command": ("voice_command", _text),
+            "input": ("voice_input", _voice_input),
+            "chime": ("voice_chime", _text),
+        },
     }
 
 
-SECTIONS = ("central", "counter", "ui", "keys", "print")
+SECTIONS = ("central", "counter", "ui", "keys", "print", "display", "voice")
 
 
 # Flags (and other overrides) by Config field: the check and how the CLI names it.
@@ -316,6 +368,9 @@ def _overrides(themes: Collection[str]) -> dict[str, tuple[str, Check]]:
         "lang": ("--lang", _lang),
         "theme": ("--theme", _theme(themes)),
         "print_command": ("--print-command", _text),
+        "display_queues": ("--queues", _zone_queues),
+        "display_windows": ("--windows", _zone_windows),
+        "display_voice": ("--voice", _flag),
     }
 
 

@@ -1,0 +1,202 @@
+"""`counter display`: the hall display board on a TV driven by a small PC.
+
+It signs in with the display's device account (config [display], or asked once on screen;
+never a person's account), follows the hall's live events and re-fetches only what changed:
+a ticket.called event fetches the new announcements (shown at once, then spoken in order), a
+queue.changed event the waiting counts. When the link drops, the board says so and recovers
+by itself; a token that expires is renewed with the remembered password.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from textual import work
+from textual.app import App
+from textual.timer import Timer
+
+from client.api import CentralClient
+from client.display_api import announcements
+from client.errors import AuthExpired, CentralError
+from client.live import ConnectionState, LiveEvents
+from counter.core.config import Config
+from counter.core.display_board import Board, Zone
+from counter.core.i18n import detect_language, set_language, t
+from counter.core.session import HALL_TZ
+from counter.core.voice import VoiceQueue
+from screens.display.board import DisplayBoard
+from screens.display.sign_in import DeviceSignIn
+from screens.errors import describe
+
+QUEUES_DEBOUNCE_S = 0.3
+
+
+class DisplayApp(App[None]):
+    TITLE = "Counter display"
+
+    def __init__(
+        self,
+        *,
+        client: CentralClient,
+        config: Config,
+        clock: Callable[[], datetime] | None = None,
+        voice: VoiceQueue | None = None,
+        recent: int = 8,
+    ) -> None:
+        set_language(config.lang or detect_language())
+        super().__init__()
+        self.client = client
+        self.config = config
+        self._clock = clock or (lambda: datetime.now(HALL_TZ))
+        self.board = Board(zone=Zone.of(config.display_queues, config.display_windows), size=recent)
+        self.voice = voice
+        self.cursor: int | None = None
+        self.credentials: tuple[str, str] | None = None
+        self.view: DisplayBoard | None = None
+        self._queues_timer: Timer | None = None
+        self._was_live = False
+        self.title = t("display.title")
+
+    # --- sign-in ---------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        account, password = self.config.display_account, self.config.display_password
+        if account and password:
+            self.sign_in(account, password)
+        else:
+            self.push_screen(DeviceSignIn(account))
+
+    def on_device_sign_in_submitted(self, message: DeviceSignIn.Submitted) -> None:
+        self.sign_in(message.account, message.password)
+
+    @work(exclusive=True, group="sign-in")
+    async def sign_in(self, account: str, password: str) -> None:
+        try:
+            answer = await self.client.login(account, password)
+            if answer.staff.role != "device":
+                await self.client.logout()
+                raise PermissionError(t("display.person_refused"))
+        except (CentralError, PermissionError) as exc:
+            said = (
+                describe(exc, self.client.base_url) if isinstance(exc, CentralError) else str(exc)
+            )
+            if isinstance(self.screen, DeviceSignIn):
+                self.screen.say(said)
+            else:
+                self.push_screen(DeviceSignIn(account))
+            return
+        self.credentials = (account, password)
+        await self._start()
+
+    async def _start(self) -> None:
+        hall = await self.client.hall()
+        zone = ",".join(self.board.zone.queues)
+        if self.config.display_windows:
+            zone = " ".join(p for p in (zone, self.config.display_windows) if p)
+        self.view = DisplayBoard(self.board, hall.name, zone, self._clock())
+        if isinstance(self.screen, DeviceSignIn):
+            await self.switch_screen(self.view)
+        else:
+            await self.push_screen(self.view)
+        first = await announcements(self.client, limit=50)
+        for item in first.announcements:
+            self.board.take(item)
+        self.board.repeated = None
+        self.cursor = first.last_id
+        self.board.set_waiting((await self.client.queues()).queues)
+        self.view.redraw()
+        self.view.set_voice_note(self._voice_note())
+        self._tick()
+        if self.voice is not None:
+            self.run_worker(self.voice.run(), group="voice", exclusive=True)
+        self.follow()
+
+    def _voice_note(self) -> str | None:
+        if self.voice is None:
+            return t("display.voice_muted")
+        note = self.voice.note
+        if note is None:
+            return None
+        if note.endswith(" not found"):
+            return t(
+                "display.voice_off", program=note.removeprefix("voice off: ")[: -len(" not found")]
+            )
+        return t("display.voice_no_command")
+
+    # --- the clock: redrawn once a minute, on the minute ---------------------------------------
+
+    def _tick(self) -> None:
+        now = self._clock()
+        if self.view is not None:
+            self.view.set_clock(now)
+        self.set_timer(60.5 - now.second - now.microsecond / 1e6, self._tick)
+
+    # --- live events ---------------------------------------------------------------------------
+
+    @work(exclusive=True, group="live")
+    async def follow(self) -> None:
+        live = LiveEvents(self.client, poll_interval=5.0, on_state=self._on_state)
+        async for event in live:
+            if event.type == "ticket.called":
+                await self.catch_up()
+            elif event.type == "queue.changed":
+                self._queues_soon()
+
+    def _on_state(self, state: ConnectionState) -> None:
+        if self.view is None:
+            return
+        if state == "live":
+            self.view.set_connection("live")
+            if not self._was_live:
+                self._was_live = True
+            else:
+                self.run_worker(self.catch_up(), group="catch-up")
+                self._queues_soon()
+        elif state in ("offline", "connecting") and self._was_live:
+            self.view.set_connection("lost")
+
+    async def catch_up(self) -> None:
+        try:
+            page = await announcements(self.client, after=self.cursor, limit=50)
+        except AuthExpired:
+            await self._renew()
+            return
+        except CentralError:
+            return  # the next event or reconnect catches up
+        changed = False
+        for item in page.announcements:
+            if self.board.take(item):
+                changed = True
+                if self.voice is not None:
+                    self.voice.say(item)
+        self.cursor = page.last_id
+        if changed and self.view is not None:
+            self.view.redraw()
+
+    def _queues_soon(self) -> None:
+        if self._queues_timer is not None:
+            self._queues_timer.stop()
+        self._queues_timer = self.set_timer(QUEUES_DEBOUNCE_S, self._refresh_queues)
+
+    async def _refresh_queues(self) -> None:
+        try:
+            stats = await self.client.queues()
+        except CentralError:
+            return
+        self.board.set_waiting(stats.queues)
+        if self.view is not None:
+            self.view.redraw()
+
+    async def _renew(self) -> None:
+        if self.credentials is not None:
+            try:
+                await self.client.login(*self.credentials)
+            except CentralError:
+                await asyncio.sleep(3)
+
+
+def make_display_app(client: CentralClient, config: Config, **kw: Any) -> DisplayApp:
+    return DisplayApp(client=client, config=config, **kw)

@@ -1,0 +1,1 @@
+"""The hall display board's screens: device sign-in and the board itself."""

@@ -1,0 +1,163 @@
+"""The terminal display board (`counter display`) on the in-process central: device sign-in
+(a person's account refused), calls and recalls shown, the voice in call order with a chime
+first and no overlap (a stand-in speech command records what it was given), and snapshots at
+80×24 and 160×45 in zh and en."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from client.api import CentralClient
+from client.asgi import StreamingASGITransport
+from counter.core.config import Config
+from counter.core.voice import VoiceQueue
+from counter.display_app import DisplayApp
+from screens.display.board import DisplayBoard
+from screens.display.sign_in import DeviceSignIn
+from tests.conftest import ClientFactory
+
+RECORDER = """
+import json, sys, time
+start = time.monotonic()
+text = sys.stdin.read()
+time.sleep(0.15)
+with open(sys.argv[1], "a", encoding="utf-8") as log:
+    log.write(json.dumps([sys.argv[2], text, start, time.monotonic()]) + "\\n")
+"""
+
+
+def _app(central_app: Any, clock: Any, lang: str = "en", **config: Any) -> DisplayApp:
+    client = CentralClient("http://central.test", transport=StreamingASGITransport(central_app))
+    voice = config.pop("voice", None)
+    options: dict[str, Any] = {"central_url": "http://central.test", "lang": lang}
+    options.update(config)
+    return DisplayApp(client=client, config=Config(**options), clock=clock, voice=voice)
+
+
+async def _until(pilot: Any, condition: Callable[[], bool], what: str) -> None:
+    for _ in range(300):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _shown(app: DisplayApp) -> str | None:
+    latest = app.board.latest
+    return latest.ticket if latest else None
+
+
+async def test_voice_in_call_order_with_chime_and_recall(
+    central_app: Any, clock: Any, make_client: ClientFactory, tmp_path: Path
+) -> None:
+    script, log = tmp_path / "say.py", tmp_path / "said.jsonl"
+    script.write_text(RECORDER, encoding="utf-8")
+    voice = VoiceQueue(
+        command=f"{sys.executable} {script} {log} speak",
+        chime_command=f"{sys.executable} {script} {log} chime",
+    )
+    app = _app(
+        central_app, clock, display_account="display01", display_password="counter", voice=voice
+    )
+    kiosk = await make_client("kiosk01")
+    tickets = [(await kiosk.issue_ticket("A")).number for _ in range(2)]
+    clerk5, clerk4 = await make_client("1005"), await make_client("1004")
+    await clerk5.sign_on(5)
+    await clerk4.sign_on(4)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _until(pilot, lambda: isinstance(app.screen, DisplayBoard), "the board")
+        await _until(pilot, lambda: app.view is not None and app.view.connection == "live", "live")
+        first = await clerk5.call_next(5)
+        second = await clerk4.call_next(4)
+        assert first and second
+        await clerk5.recall(first.id)
+        await _until(pilot, lambda: len(voice.spoken) == 3, "three announcements spoken")
+        assert _shown(app) == first.number  # the recall is on top again
+        assert [c.ticket for c in app.board.recent] == [second.number]
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [kind for kind, *_ in lines] == ["chime", "speak"] * 3
+    for before, after in itertools.pairwise(lines):
+        assert after[2] >= before[3], "an announcement started before the last one ended"
+    said = [text for kind, text, *_ in lines if kind == "speak"]
+    assert tickets == [first.number, second.number]
+    assert said[0] == "qing3 A ling2 ling2 yi1 hao4 dao4 wu3 hao4 chuang1 kou3 ban4 li3"
+    assert said[1] == "qing3 A ling2 ling2 er4 hao4 dao4 si4 hao4 chuang1 kou3 ban4 li3"
+    assert said[2] == said[0]  # the recall is announced again
+
+
+async def test_without_espeak_the_board_says_voice_off_and_chimes(
+    central_app: Any, clock: Any, make_client: ClientFactory
+) -> None:
+    bells: list[int] = []
+    voice = VoiceQueue(command="no-such-speech-engine", bell=lambda: bells.append(1))
+    app = _app(
+        central_app, clock, display_account="display01", display_password="counter", voice=voice
+    )
+    kiosk = await make_client("kiosk01")
+    await kiosk.issue_ticket("A")
+    clerk = await make_client("1005")
+    await clerk.sign_on(5)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _until(pilot, lambda: app.view is not None and app.view.connection == "live", "live")
+        assert app.view is not None
+        assert app.view.voice_note == "voice off: no-such-speech-engine not found"
+        await clerk.call_next(5)
+        await _until(pilot, lambda: len(voice.spoken) == 1, "the call handled by the voice")
+        assert bells == [1]
+
+
+async def test_a_person_cannot_sign_in_the_board(central_app: Any, clock: Any) -> None:
+    app = _app(central_app, clock, display_account="1005")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _until(pilot, lambda: isinstance(app.screen, DeviceSignIn), "the sign-in")
+        await pilot.press(*"counter", "enter")
+        await _until(
+            pilot,
+            lambda: "person" in str(app.screen.query_one("#device-error").render()),
+            "the refusal",
+        )
+        await pilot.press("shift+tab")
+        for _ in range(4):
+            await pilot.press("backspace")
+        await pilot.press(*"display01", "enter", *"counter", "enter")
+        await _until(pilot, lambda: isinstance(app.screen, DisplayBoard), "the board")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_board_snapshot(
+    snap_compare: Any, central_app: Any, clock: Any, lang: str, size: tuple[int, int]
+) -> None:
+    app = _app(central_app, clock, lang, display_account="display01", display_password="counter")
+
+    async def calls(pilot: Any) -> None:
+        transport = StreamingASGITransport(central_app)
+        people = {}
+        for who in ("kiosk01", "1005", "1004"):
+            people[who] = CentralClient("http://central.test", transport=transport)
+            await people[who].login(who, "counter")
+        for queue in "AAAAB":
+            await people["kiosk01"].issue_ticket(queue)
+        await people["1005"].sign_on(5)
+        await people["1004"].sign_on(4)
+        await _until(pilot, lambda: app.view is not None and app.view.connection == "live", "live")
+        first = await people["1005"].call_next(5)
+        await people["1004"].call_next(4)
+        assert first is not None
+        await people["1005"].recall(first.id)
+        await _until(
+            pilot, lambda: _shown(app) == first.number and len(app.board.calls) == 2, "calls"
+        )
+        await _until(pilot, lambda: sum(q.waiting for q in app.board.waiting) == 3, "waiting")
+        for client in people.values():
+            await client.aclose()
+        await pilot.pause(0.5)
+
+    assert snap_compare(app, terminal_size=size, run_before=calls)
