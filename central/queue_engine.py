@@ -579,7 +579,11 @@ def _pg_call_next(
         if conn.execute(_ANY_WAITING, params).first() is None:
             return None
         time.sleep(0.001 * min(attempt + 1, 10))  # their claims commit in a moment
-    raise Conflict(f"Window {window_no} could not claim a ticket (too busy); call again.")
+    raise Conflict(
+        f"Window {window_no} could not claim a ticket (too busy); call again.",
+        reason="window_could_not_claim_ticket",
+        params={"window_no": window_no},
+    )
 
 
 def _after_call(conn: Connection, ctx: Ctx, row: Any, window_no: int) -> Ticket:
