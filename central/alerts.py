@@ -35,17 +35,28 @@ def _age(now: datetime, then: datetime) -> int:
 
 
 def _long_waits(conn: Connection, now: datetime, settings: Settings) -> list[Found]:
+    """One alert per queue (and hour) holding tickets waiting past the threshold: a long queue
+    is one thing to act on, not one alert per citizen in it."""
     rows = conn.execute(
-        select(tickets.c.id, tickets.c.number, tickets.c.queue_prefix, tickets.c.issued_at).where(
+        select(
+            tickets.c.queue_prefix,
+            func.count().label("n"),
+            func.min(tickets.c.issued_at).label("oldest"),
+        )
+        .where(
             tickets.c.status == "waiting",
             tickets.c.issued_at <= now - timedelta(seconds=settings.alert_wait_s),
         )
+        .group_by(tickets.c.queue_prefix)
     ).all()
-    return [
-        ("wait_over", "ticket", str(r.id), "", {"number": r.number, "queue": r.queue_prefix,
-         "seconds": _age(now, r.issued_at)})
-        for r in rows
-    ]  # fmt: skip
+    hour = now.strftime("%Y-%m-%dT%H")
+    found: list[Found] = []
+    for r in rows:
+        oldest = _aware(r.oldest)
+        seconds = _age(now, oldest) if oldest is not None else 0
+        params = {"queue": r.queue_prefix, "count": int(r.n), "seconds": seconds}
+        found.append(("wait_over", "queue", r.queue_prefix, hour, params))
+    return found
 
 
 def _long_pauses(conn: Connection, now: datetime, settings: Settings) -> list[Found]:

@@ -74,7 +74,7 @@ async def test_alerts_raised_seen_later_and_acknowledged(
     listed = (await boss.alerts(open_only=True)).alerts
     assert {a.id for a in listed} == set(raised)
     kinds = {(a.kind, a.subject_id) for a in listed}
-    assert ("wait_over", str(waiting.id)) in kinds and ("paused_long", "6") in kinds
+    assert ("wait_over", waiting.queue) in kinds and ("paused_long", "6") in kinds
     await clerk.resume(6)
     clock.advance(minutes=4)  # window 6 idle 4 minutes while B001 waits
     idle = check_now(store)

@@ -40,7 +40,7 @@ def sync(table: DataTable[Cell], rows: Sequence[Row], needle: str = "") -> None:
                 if _plain(old) != _plain(cell) or (
                     isinstance(old, Text) and isinstance(cell, Text) and old.style != cell.style
                 ):
-                    table.update_cell(key, column, cell)
+                    table.update_cell(key, column, cell, update_width=True)
         return
     selected = current[table.cursor_row] if 0 <= table.cursor_row < len(current) else None
     table.clear()
