@@ -146,16 +146,18 @@ class DisplayApp(App[None]):
                 self._queues_soon()
 
     def _on_state(self, state: ConnectionState) -> None:
+        """live or polling: connected (after a loss, catch up at once); a loss after having
+        been connected shows the "connection lost" line until it recovers by itself."""
         if self.view is None:
             return
-        if state == "live":
+        if state in ("live", "polling"):
+            recovered = self.view.connection == "lost"
             self.view.set_connection("live")
-            if not self._was_live:
-                self._was_live = True
-            else:
+            self._was_live = True
+            if recovered:
                 self.run_worker(self.catch_up(), group="catch-up")
                 self._queues_soon()
-        elif state in ("offline", "connecting") and self._was_live:
+        elif self._was_live:
             self.view.set_connection("lost")
 
     async def catch_up(self) -> None:

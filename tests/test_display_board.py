@@ -161,3 +161,56 @@ def test_board_snapshot(
         await pilot.pause(0.5)
 
     assert snap_compare(app, terminal_size=size, run_before=calls)
+
+
+async def test_board_over_http_says_connection_lost_and_recovers(tmp_path: Path) -> None:
+    from central.app import create_app
+    from central.settings import Settings
+    from tests.browser import LiveServer
+
+    server = LiveServer(
+        create_app(Settings(db_path=str(tmp_path / "c.db"), seed="demo", kdf_fast=True))
+    )
+    server.start()
+    try:
+        staff = {}
+        for who in ("kiosk01", "1005"):
+            staff[who] = CentralClient(server.url)
+            await staff[who].login(who, "counter")
+        for _ in range(3):
+            await staff["kiosk01"].issue_ticket("A")
+        await staff["1005"].sign_on(5)
+        client = CentralClient(server.url)
+        config = Config(
+            central_url=server.url, lang="en", display_account="display01",
+            display_password="counter",
+        )  # fmt: skip
+        app = DisplayApp(client=client, config=config, voice=None)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _until(
+                pilot, lambda: app.view is not None and app.view.connection == "live", "live"
+            )
+            first = await staff["1005"].call_next(5)
+            assert first is not None
+            await _until(pilot, lambda: _shown(app) == first.number, "the first call")
+            server.stop()
+            await _until_long(pilot, lambda: app.view.connection == "lost", "connection lost")  # type: ignore[union-attr]
+            assert "CONNECTION LOST" in str(app.screen.query_one("#display-lost").render())
+            server.start()
+            await _until_long(pilot, lambda: app.view.connection == "live", "recovered")  # type: ignore[union-attr]
+            await staff["1005"].no_show(first.id)
+            second = await staff["1005"].call_next(5)
+            assert second is not None
+            await _until(pilot, lambda: _shown(app) == second.number, "a call after recovering")
+        for c in (*staff.values(), client):
+            await c.aclose()
+    finally:
+        server.stop()
+
+
+async def _until_long(pilot: Any, condition: Callable[[], bool], what: str) -> None:
+    for _ in range(400):  # 20 s: reconnecting backs off for a few seconds
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
