@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/callnext.py
 	$(BIN)/python bench/idle.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/display_latency.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
