@@ -17,13 +17,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from client.toml_file import tomllib
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "central" / "seed" / "catalog" / "demo.toml"
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 # Departments a big hall hosts besides the demo's (code, name).
 EXTRA_DEPARTMENTS = [

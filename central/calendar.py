@@ -18,7 +18,6 @@ Dates may be TOML dates or "YYYY-MM-DD" strings; a range is "FROM..TO" or [FROM,
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -28,10 +27,7 @@ from typing import Any, Literal
 import chinese_calendar
 import chinese_calendar.constants
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from client.toml_file import TomlFileError, read_toml
 
 _LIB_HOLIDAYS = chinese_calendar.constants.holidays
 _LIB_WORKDAYS = chinese_calendar.constants.workdays
@@ -105,11 +101,9 @@ class WorkCalendar:
         """Load (or replace) one year's schedule from a TOML holiday file."""
         path = Path(path)
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise HolidayFileError(f"{path}: cannot read the holiday file ({exc})") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise HolidayFileError(f"{path}: not valid TOML ({exc})") from exc
+            data = read_toml(path)
+        except TomlFileError as exc:
+            raise HolidayFileError(f"{path}: {exc.sentence('holiday file')}") from exc
         year_data = parse_holiday_year(data, where=str(path))
         self._files[year_data.year] = year_data
         return year_data

@@ -44,6 +44,7 @@ from client.validators import (
     check_other_id,
     check_uscc,
     mask_id,
+    normalise_id,
 )
 
 CASE_PREFIX = "ZC"  # 综窗
@@ -57,11 +58,6 @@ _DECISION_NAMES = {
     "notice": "一次性告知",
     "refuse": "不予受理",
 }
-
-
-def normalise_id(value: str) -> str:
-    """An ID number or credit code as stored and looked up: no spaces, upper case."""
-    return "".join(value.split()).upper()
 
 
 def case_number(day: date, seq: int) -> str:

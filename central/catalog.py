@@ -40,7 +40,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -49,11 +48,7 @@ from pydantic import ValidationError
 
 from client.catalog_models import Alias, Catalog, CatalogItem
 from client.models import Department
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from client.toml_file import TomlFileError, read_toml
 
 DEMO_CATALOG = Path(__file__).parent / "seed" / "catalog" / "demo.toml"
 
@@ -345,13 +340,9 @@ def load_catalog(path: Path | str | None = None) -> Catalog:
 
 def _load(path: Path) -> Catalog:
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CatalogError(path, f"cannot read the catalog file ({exc.strerror or exc})") from exc
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogError(path, f"not valid TOML ({exc})") from exc
+        data = read_toml(path)
+    except TomlFileError as exc:
+        raise CatalogError(path, exc.sentence("catalog file")) from exc
     return parse_catalog(data, path)
 
 

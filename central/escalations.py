@@ -53,6 +53,7 @@ from client.escalation_models import (
     phone_problem,
     step_allowed,
 )
+from client.validators import mask_phone
 
 PREFIX = "BBC"  # 办不成
 MAX_DAILY = 9_999
@@ -95,14 +96,6 @@ def deadline_flags(calendar: WorkCalendar, status: str, due: date, today: date) 
         return Flags(overdue=True, overdue_days=calendar.working_days_between(due, today))
     next_working = calendar.add_working_days(today, 1).date
     return Flags(due_soon=due <= next_working)
-
-
-def mask_phone(phone: str) -> str:
-    """What the audit keeps of a phone number: enough to tell two apart, not to dial."""
-    digits = "".join(c for c in phone if c.isdigit())
-    if len(digits) < 7:
-        return "*" * len(digits)
-    return f"{digits[:3]}****{digits[-4:]}"
 
 
 # --- reading ----------------------------------------------------------------------------------

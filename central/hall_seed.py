@@ -7,16 +7,12 @@ libraries), so the terminal's demo login screen can call `demo_accounts()`.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from client.toml_file import TomlFileError, read_toml
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -79,11 +75,9 @@ def hall_path(seed: str) -> Path:
 def load_hall(seed: str) -> HallSeed:
     path = hall_path(seed)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise HallFileError(f"{path}: cannot read the hall file ({exc.strerror}).") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise HallFileError(f"{path}: not valid TOML ({exc}).") from None
+        data = read_toml(path)
+    except TomlFileError as exc:
+        raise HallFileError(f"{path}: {exc.sentence('hall file')}.") from None
     try:
         return _parse(data)
     except (KeyError, TypeError, ValueError) as exc:

@@ -1,10 +1,14 @@
-"""Hall-local time. China has no DST: the hall's day runs in UTC+8."""
+"""Hall-local time on the server: UTC storage, hall-local days.
+
+The zone itself is client.hall_time.HALL_TZ, shared with the terminal."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-HALL_TZ = timezone(timedelta(hours=8))
+from client.hall_time import HALL_TZ
+
+__all__ = ["HALL_TZ", "as_utc", "day_bounds", "service_day"]
 
 
 def as_utc(moment: datetime) -> datetime:

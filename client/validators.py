@@ -8,8 +8,10 @@ UI translates; `PROBLEM_TEXT` gives a plain English sentence for each code as a 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from typing import Final, Literal
+
+from client.hall_time import hall_today
 
 IdProblem = Literal["empty", "length", "chars", "format", "birth_date", "region", "check_digit"]
 
@@ -45,8 +47,6 @@ ID_KIND_NAMES: Final[dict[IdKind, str]] = {
 # Age from which a citizen gets the senior benefits (green channel, free bus pass).
 SENIOR_AGE: Final = 65
 
-_HALL_TZ = timezone(timedelta(hours=8))
-
 # --- 居民身份证, GB 11643-1999 -------------------------------------------------------------
 
 _ID_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -65,12 +65,9 @@ _HMT_PREFIXES: Final = frozenset({"810000", "820000", "830000"})
 _EARLIEST_BIRTH: Final = date(1900, 1, 1)
 
 
-def _hall_today() -> date:
-    return datetime.now(_HALL_TZ).date()
-
-
-def _normalise(s: str) -> str:
-    # Clerks type a lower-case x and stray spaces; neither is a different number.
+def normalise_id(s: str) -> str:
+    """An ID number or credit code as checked, stored and looked up: no spaces, upper case.
+    Clerks type a lower-case x and stray spaces; neither is a different number."""
     return "".join(s.split()).upper()
 
 
@@ -91,7 +88,7 @@ def _birth_date(digits8: str) -> date | None:
 
 def check_resident_id(s: str, today: date | None = None) -> IdProblem | None:
     """Check a 居民身份证 number; None when valid. `today` defaults to the hall's today."""
-    n = _normalise(s)
+    n = normalise_id(s)
     if not n:
         return "empty"
     if len(n) != 18:
@@ -101,7 +98,7 @@ def check_resident_id(s: str, today: date | None = None) -> IdProblem | None:
     if n[:2] not in _PROVINCES or n[:6] == "000000":
         return "region"
     born = _birth_date(n[6:14])
-    if born is None or born < _EARLIEST_BIRTH or born > (today or _hall_today()):
+    if born is None or born < _EARLIEST_BIRTH or born > (today or hall_today()):
         return "birth_date"
     if resident_id_check_char(n[:17]) != n[17]:
         return "check_digit"
@@ -110,7 +107,7 @@ def check_resident_id(s: str, today: date | None = None) -> IdProblem | None:
 
 def birth_date_of(id_number: str) -> date | None:
     """The birth date written in an 18-digit resident ID (or residence permit) number."""
-    n = _normalise(id_number)
+    n = normalise_id(id_number)
     if len(n) != 18 or not (n[:14].isascii() and n[:14].isdigit()):
         return None
     return _birth_date(n[6:14])
@@ -141,7 +138,7 @@ def uscc_check_char(first17: str) -> str:
 
 def check_uscc(s: str) -> IdProblem | None:
     """Check a 统一社会信用代码; None when valid."""
-    n = _normalise(s)
+    n = normalise_id(s)
     if not n:
         return "empty"
     if len(n) != 18:
@@ -189,7 +186,7 @@ _OTHER_FORMATS: Final[dict[IdKind, re.Pattern[str]]] = {
 
 def check_other_id(kind: IdKind, s: str) -> IdProblem | None:
     """Check a document number of the given kind; the 18-digit ones carry the GB 11643 check."""
-    n = _normalise(s)
+    n = normalise_id(s)
     if not n:
         return "empty"
     if kind == "resident_id":
@@ -227,3 +224,19 @@ def mask_id(s: str) -> str:
     else:
         return "*" * len(n)
     return n[:head] + "*" * (len(n) - head - tail) + n[-tail:]
+
+
+def mask_phone(phone: str) -> str:
+    """Mask a phone number for receipts and the audit trail: `138****8000`.
+
+    Digits only (a `+86`, dashes and spaces are not part of the number). A mobile or a landline
+    with its area code keeps its first 3 and last 4 digits: enough to tell two apart and for
+    the citizen to recognise their own, not enough to dial. A shorter number is masked like a
+    short document number, so something is always hidden.
+    """
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    if len(digits) >= 11:
+        return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+    return mask_id(digits)

@@ -22,11 +22,12 @@ from textual.timer import Timer
 from textual.worker import WorkerFailed
 
 from client.errors import AuthExpired, CentralError, Unreachable
+from client.hall_time import hall_now
 from client.live import ConnectionState, LiveEvents
 from client.models import Ticket, Window
 from counter.core.config import Config
 from counter.core.i18n import detect_language, has, set_language, t
-from counter.core.session import HALL_TZ, Session
+from counter.core.session import Session
 from screens.commands import ScreenActions
 from screens.counter import CounterScreen
 from screens.errors import describe
@@ -60,10 +61,6 @@ if TYPE_CHECKING:
 REFRESH_DEBOUNCE_S = 0.3
 # Actions whose answer is a ticket now called to this window: announce it.
 ANNOUNCED = ("call_next", "recall", "call_back")
-
-
-def hall_now() -> datetime:
-    return datetime.now(HALL_TZ)
 
 
 # Work that waits until the counter screen is up and filled (catalog warm-up, drafts).

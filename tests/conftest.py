@@ -12,11 +12,11 @@ import pytest
 
 from client.api import CentralClient
 from client.asgi import StreamingASGITransport
+from client.hall_time import HALL_TZ
 
 # The terminal follows the locale; tests pin it so snapshots do not depend on the machine.
 os.environ.setdefault("LANG", "en_US.UTF-8")
 
-HALL_TZ = timezone(timedelta(hours=8))
 # A working Tuesday morning in the hall (UTC+8), used by every deterministic test.
 FIXED_NOW = datetime(2026, 11, 17, 9, 30, tzinfo=HALL_TZ)
 
@@ -32,6 +32,30 @@ class FakeClock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test keeps its drafts, receipts, catalog cache and config in its own folder,
+    never in the real home (platformdirs follows the XDG variables; the terminal's own
+    variables name the folders outright)."""
+    from counter.core import catalog_cache
+    from counter.core.config import ENV_VAR as CONFIG_ENV
+    from counter.core.places import CACHE_ENV, DATA_ENV
+
+    home = tmp_path / "home"
+    for name, sub in (
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_CONFIG_HOME", "config"),
+    ):
+        monkeypatch.setenv(name, str(home / sub))
+    monkeypatch.setenv(DATA_ENV, str(home / "state" / "counter"))
+    monkeypatch.setenv(CACHE_ENV, str(home / "cache" / "counter"))
+    monkeypatch.setenv(CONFIG_ENV, str(home / "config" / "counter" / "config.toml"))
+    catalog_cache.forget()  # the in-process catalog index of an earlier test's central
+    return home
 
 
 @pytest.fixture

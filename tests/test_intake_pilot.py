@@ -16,7 +16,7 @@ from textual.widgets import Input, Static
 from client.api import CentralClient
 from client.asgi import StreamingASGITransport
 from counter.app import CounterApp
-from counter.core import catalog_cache, intake_draft
+from counter.core import intake_draft
 from screens.counter import CounterScreen
 from screens.intake import IntakeScreen, open_intake
 from screens.intake.dialogs import DocumentScreen, DraftsScreen, NoteScreen
@@ -24,15 +24,6 @@ from tests.pilot import SIZE, build, sign_in, until
 
 ID = "11010519491231002X"  # valid (GB 11643), born 1949: old enough for every item
 MOBILE = "13800138000"
-
-
-@pytest.fixture(autouse=True)
-def local_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Drafts, saved documents and the catalog cache go to the test's own directory."""
-    monkeypatch.setenv(intake_draft.ENV_VAR, str(tmp_path / "data"))
-    monkeypatch.setenv(catalog_cache.ENV_VAR, str(tmp_path / "cache"))
-    catalog_cache.forget()
-    return tmp_path
 
 
 async def serve_a_ticket(pilot: Any, app: CounterApp, make_client: Any) -> str:
@@ -81,7 +72,7 @@ def case_row(db_path: Path, case_no: str) -> dict[str, Any]:
 
 
 async def test_accept_stores_the_case_and_shows_the_receipt(
-    terminal_client: CentralClient, make_client: Any, clock: Any, db_path: Path, local_dirs: Path
+    terminal_client: CentralClient, make_client: Any, clock: Any, db_path: Path, sandbox: Path
 ) -> None:
     app = build(terminal_client, clock)
     async with app.run_test(size=SIZE) as pilot:
@@ -269,7 +260,7 @@ async def test_an_invalid_id_number_is_said_at_the_field(
 
 
 async def test_a_draft_is_kept_private_offered_after_restart_and_removed_after_submit(
-    central_app: Any, make_client: Any, clock: Any, local_dirs: Path
+    central_app: Any, make_client: Any, clock: Any, sandbox: Path
 ) -> None:
     first_client = CentralClient(
         "http://central.test", transport=StreamingASGITransport(central_app)
@@ -300,7 +291,14 @@ async def test_a_draft_is_kept_private_offered_after_restart_and_removed_after_s
     async with again.run_test(size=SIZE) as pilot:
         await sign_in(pilot, again)
         open_intake(again)
-        await until(pilot, lambda: isinstance(again.screen, DraftsScreen), "the draft offered")
+        # Offered means drawn with its list focused: a key pressed before that goes nowhere.
+        await until(
+            pilot,
+            lambda: isinstance(again.screen, DraftsScreen)
+            and again.focused is not None
+            and again.focused.id == "drafts",
+            "the draft offered",
+        )
         await pilot.press("enter")  # continue the kept intake
         screen = again.screen_stack[-1]
         assert isinstance(screen, IntakeScreen)

@@ -48,14 +48,6 @@ def bdc(catalog: Catalog) -> CatalogItem:
     return item
 
 
-@pytest.fixture(autouse=True)
-def local_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(intake_draft.ENV_VAR, str(tmp_path / "data"))
-    monkeypatch.setenv(catalog_cache.ENV_VAR, str(tmp_path / "cache"))
-    catalog_cache.forget()
-    return tmp_path
-
-
 # --- rules ------------------------------------------------------------------------------------
 
 
@@ -250,10 +242,10 @@ def draft(**extra: Any) -> intake_draft.Draft:
     return intake_draft.Draft(**values)
 
 
-def test_drafts_are_private_atomic_and_newest_wins(local_dirs: Path) -> None:
+def test_drafts_are_private_atomic_and_newest_wins(sandbox: Path) -> None:
     assert intake_draft.save(draft(), 2)
     path = intake_draft.path_of("a" * 32)
-    assert path.parent == local_dirs / "data" / "drafts"
+    assert path.parent == sandbox / "state" / "counter" / "drafts"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700
     assert not intake_draft.save(draft(step="checklist"), 1)  # an older save arriving late

@@ -8,7 +8,6 @@ Look at each SVG in tests/__snapshots__/ before accepting it with --snapshot-upd
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +15,6 @@ import pytest
 from client.api import CentralClient
 from client.asgi import StreamingASGITransport
 from counter.app import CounterApp, make_app
-from counter.core import catalog_cache, intake_draft
 from counter.core.config import Config
 from screens.counter import CounterScreen
 from screens.intake import IntakeScreen, open_intake
@@ -25,13 +23,6 @@ from screens.sign_on import SignOnScreen
 from tests.test_snapshots import settle
 
 SIZE = (80, 24)
-
-
-@pytest.fixture(autouse=True)
-def local_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(intake_draft.ENV_VAR, str(tmp_path / "data"))
-    monkeypatch.setenv(catalog_cache.ENV_VAR, str(tmp_path / "cache"))
-    catalog_cache.forget()
 
 
 def build(central_app: Any, clock: Any, lang: str, **extra: Any) -> CounterApp:

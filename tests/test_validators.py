@@ -19,6 +19,8 @@ from client.validators import (
     check_resident_id,
     check_uscc,
     mask_id,
+    mask_phone,
+    normalise_id,
     resident_id_check_char,
     uscc_check_char,
 )
@@ -126,6 +128,32 @@ def test_masking_keeps_the_first_six_and_last_four() -> None:
     assert mask_id("11010519491231002X") == "110105********002X"
     assert mask_id("H12345678") == "H1*****78"
     assert mask_id("123") == "***"
+
+
+@pytest.mark.parametrize(
+    ("phone", "masked"),
+    [
+        ("13800138000", "138****8000"),
+        ("138 0013 8000", "138****8000"),
+        ("+86 138-0013-8000", "138****8000"),
+        ("0591-87654321", "059*****4321"),  # a landline with its area code
+        ("8765432", "87***32"),  # too short to keep 3 + 4: still something hidden
+        ("12", "**"),
+    ],
+)
+def test_a_phone_is_masked_alike_on_receipts_and_in_the_audit(phone: str, masked: str) -> None:
+    assert mask_phone(phone) == masked
+
+
+@given(st.text(alphabet="0123456789 -+", max_size=20))
+def test_a_masked_phone_never_shows_every_digit(phone: str) -> None:
+    digits = [ch for ch in phone if ch.isdigit()]
+    if digits:
+        assert "*" in mask_phone(phone)
+
+
+def test_an_id_is_the_same_id_in_any_case_and_spacing() -> None:
+    assert normalise_id(" 110105 19491231002x ") == "11010519491231002X"
 
 
 # --- credit code ----------------------------------------------------------------------------

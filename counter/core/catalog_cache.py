@@ -18,28 +18,20 @@ from typing import TYPE_CHECKING
 from client.catalog_models import Catalog
 from client.catalog_search import CatalogIndex
 from client.errors import CentralError
+from counter.core.places import cache_dir, write_atomic
 
 if TYPE_CHECKING:
     from client.api import CentralClient
 
-ENV_VAR = "COUNTER_CACHE_DIR"
 
-
-def cache_dir() -> Path:
-    import os
-
-    override = os.environ.get(ENV_VAR, "").strip()
-    if override:
-        return Path(override).expanduser()
-    from platformdirs import user_cache_path
-
-    return user_cache_path("counter", appauthor=False) / "catalog"
+def catalog_dir() -> Path:
+    return cache_dir() / "catalog"
 
 
 def cache_file(central: str) -> Path:
     """The cached catalog of one central API (keyed by its address)."""
     key = hashlib.sha256(central.rstrip("/").encode("utf-8")).hexdigest()[:16]
-    return cache_dir() / f"catalog-{key}.json"
+    return catalog_dir() / f"catalog-{key}.json"
 
 
 def load_cached(central: str) -> Catalog | None:
@@ -52,8 +44,6 @@ def load_cached(central: str) -> Catalog | None:
 
 
 def save_cached(central: str, catalog: Catalog) -> None:
-    from counter.core.intake_draft import write_atomic
-
     path = cache_file(central)
     path.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(OSError):  # a read-only cache dir only costs a re-fetch next time

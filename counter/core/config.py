@@ -11,18 +11,13 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import sys
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from client.toml_file import TomlFileError, read_toml
 from counter.core.i18n import t
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 ENV_VAR = "COUNTER_CONFIG"
 
@@ -328,7 +323,9 @@ def _ca_bundle(base: Path | None) -> Callable[[object], str]:
 # section → key → (Config field, check). [keys] is open-ended over DEFAULT_KEYS.
 
 
-def _schema(base: Path | None, themes: Collection[str]) -> dict[str, dict[str, tuple[str, Check]]]:
+def _schema(
+    base: Path | None, themes: Collection[str] = ()
+) -> dict[str, dict[str, tuple[str, Check]]]:
     return {
         "central": {
             "url": ("central_url", _url),
@@ -419,24 +416,19 @@ def _outside_section(
 
 
 def _read(path: Path) -> dict[str, Any] | None:
+    """The file's tables; None when there is no file (defaults apply)."""
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except IsADirectoryError:
-        raise ConfigError(path, t("config.is_directory")) from None
-    except OSError as exc:
-        raise ConfigError(path, t("config.unreadable", reason=exc.strerror or exc)) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(path, t("config.not_utf8")) from None
-    try:
-        data: dict[str, Any] = tomllib.loads(text)
-        return data
-    except tomllib.TOMLDecodeError as exc:
-        reason = " ".join(str(exc).split())
-        raise ConfigError(path, t("config.not_toml", reason=reason)) from None
+        return read_toml(path)
+    except TomlFileError as exc:
+        if exc.kind == "missing":
+            return None
+        if exc.kind == "directory":
+            raise ConfigError(path, t("config.is_directory")) from None
+        if exc.kind == "unreadable":
+            raise ConfigError(path, t("config.unreadable", reason=exc.detail)) from None
+        if exc.kind == "not_utf8":
+            raise ConfigError(path, t("config.not_utf8")) from None
+        raise ConfigError(path, t("config.not_toml", reason=exc.detail)) from None
 
 
 def _from_file(path: Path, data: dict[str, Any], themes: Collection[str]) -> dict[str, Any]:

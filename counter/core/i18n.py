@@ -8,16 +8,12 @@ Tables flatten into dotted keys, so `[config] not_toml = "…"` is `t("config.no
 from __future__ import annotations
 
 import os
-import sys
 import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from client.toml_file import read_toml
 
 Lang = Literal["zh", "en"]
 LANGUAGES: tuple[Lang, ...] = get_args(Lang)
@@ -69,8 +65,7 @@ def catalog_files(lang: str) -> list[Path]:
 
 def load_file(path: Path) -> dict[str, str]:
     """One catalog file, flattened to dotted keys."""
-    with path.open("rb") as handle:
-        data = tomllib.load(handle)
+    data = read_toml(path)
     flat: dict[str, str] = {}
     _flatten(data, "", flat, path)
     return flat

@@ -4,36 +4,23 @@ network never loses a case in progress (DESIGN.md §1: "never lose a half-finish
 One JSON file per draft, mode 0600 inside a 0700 directory (it holds citizens' ID numbers),
 written atomically (temp file + os.replace) so a crash mid-write leaves the previous version.
 The intake screen saves on every step change and field blur and deletes the draft once the
-case is stored on the central API. `data_dir()` is THE place: tests redirect it there alone.
+case is stored on the central API. The folder is under counter.core.places.data_dir().
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-ENV_VAR = "COUNTER_DATA_DIR"
-FILE_MODE = 0o600
-DIR_MODE = 0o700
+from counter.core.places import data_dir, private_dir, write_atomic
+
 _NAME = re.compile(r"^[0-9a-f]{32}$")
-
-
-def data_dir() -> Path:
-    """The terminal's own state (drafts, saved receipts): $COUNTER_DATA_DIR or the platform dir."""
-    override = os.environ.get(ENV_VAR, "").strip()
-    if override:
-        return Path(override).expanduser()
-    from platformdirs import user_state_path
-
-    return user_state_path("counter", appauthor=False)
 
 
 def drafts_dir() -> Path:
@@ -92,30 +79,6 @@ def _path(draft_id: str) -> Path:
     return drafts_dir() / f"intake-{draft_id}.json"
 
 
-def _ensure_dir() -> Path:
-    directory = drafts_dir()
-    directory.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-    with contextlib.suppress(OSError):
-        os.chmod(directory, DIR_MODE)
-    return directory
-
-
-def write_atomic(path: Path, text: str, mode: int = FILE_MODE) -> None:
-    """Write `text` to `path` so that readers see the old file or the new one, never half."""
-    fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)  # created 0600
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-
-
 _lock = threading.Lock()
 _written: dict[str, int] = {}  # draft id → sequence number of the newest version on disk
 
@@ -129,7 +92,7 @@ def save(draft: Draft, sequence: int = 0) -> bool:
     with _lock:
         if sequence and _written.get(draft.id, 0) > sequence:
             return False
-        _ensure_dir()
+        private_dir(drafts_dir())
         write_atomic(_path(draft.id), draft.to_json())
         if sequence:
             _written[draft.id] = sequence

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from counter.core.i18n import t
-from counter.core.intake_draft import data_dir, write_atomic
+from counter.core.places import data_dir, private_dir, write_atomic
 
 PRINT_TIMEOUT_S = 30.0
 
@@ -72,7 +72,7 @@ def safe_name(text: str) -> str:
 def save_document(text: str, name: str, when: datetime, directory: Path | None = None) -> Path:
     """Save the document as a UTF-8 text file; answers the path written."""
     folder = directory or documents_dir()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(folder)
     path = folder / f"{safe_name(name)}-{when.strftime('%Y%m%d-%H%M%S')}.txt"
     write_atomic(path, text if text.endswith("\n") else text + "\n")
     return path

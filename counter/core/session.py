@@ -8,7 +8,7 @@ Kept free of Textual so the rules can be tested plainly.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Literal, get_args
 
 from client.case_models import Case
@@ -22,8 +22,6 @@ from client.models import (
     WindowQueue,
     WindowStatus,
 )
-
-HALL_TZ = timezone(timedelta(hours=8))
 
 ConnectionState = Literal["connecting", "live", "polling", "offline"]
 

@@ -14,8 +14,8 @@ from textual.widgets import Footer, Static
 
 from client.errors import CentralError
 from client.escalation_models import Escalation, EscalationStep
+from client.hall_time import HALL_TZ
 from counter.core.i18n import t
-from counter.core.session import HALL_TZ
 from screens.context import host
 from screens.escalation.common import (
     action_text,

@@ -9,17 +9,17 @@ that came from the API is cleaned of control characters first (screens.text.clea
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 from rich.cells import cell_len, get_character_cell_size
 
 from client.case_models import Applicant, Case
 from client.catalog_models import CatalogItem, Material
-from client.validators import ID_KIND_NAMES, mask_id
+from client.hall_time import hall_date
+from client.validators import ID_KIND_NAMES, mask_id, mask_phone
 from screens.text import clean
 
 WIDTH = 64
-HALL_TZ = timezone(timedelta(hours=8))
 
 TITLES = {
     "accept": "受理通知书",
@@ -83,18 +83,8 @@ def field(label: str, value: str, width: int = WIDTH) -> list[str]:
     return [head + body[0]] + [" " * indent + rest for rest in body[1:]]
 
 
-def mask_mobile(mobile: str) -> str:
-    """138****8000: enough to recognise one's own number, not enough to call it."""
-    digits = "".join(mobile.split())
-    return digits[:3] + "****" + digits[-4:] if len(digits) >= 11 else mask_id(digits)
-
-
 def cn_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _local(at: datetime) -> date:
-    return at.astimezone(HALL_TZ).date()
 
 
 # --- parts ------------------------------------------------------------------------------------
@@ -112,7 +102,7 @@ def _applicant_lines(applicant: Applicant) -> list[str]:
         if applicant.contact:
             lines += field("联系人", clean(applicant.contact))
     if applicant.mobile:
-        lines += field("联系电话", mask_mobile(clean(applicant.mobile)))
+        lines += field("联系电话", mask_phone(clean(applicant.mobile)))
     agent = applicant.agent
     if agent is not None:
         kind = ID_KIND_NAMES.get(agent.id_kind, "证件")
@@ -162,7 +152,7 @@ def _footer(case: Case) -> list[str]:
     lines += field("经办人", clerk + (f"  {where}" if where else ""))
     if case.ticket_number:
         lines += field("号票", clean(case.ticket_number))
-    lines += field("日期", cn_date(_local(case.created_at)))
+    lines += field("日期", cn_date(hall_date(case.created_at)))
     lines.append("")
     lines.append("申请人签名：________________        （窗口专用章）")
     return lines
@@ -195,7 +185,7 @@ def render(case: Case, item: CatalogItem | None = None, hall: str = "") -> str:
     lines = _header(case, hall)
     lines.append("")
     if case.decision in ("accept", "tolerate"):
-        accepted = cn_date(_local(case.created_at))
+        accepted = cn_date(hall_date(case.created_at))
         if case.decision == "tolerate":
             said = (
                 f"你（单位）提交的申请主要材料齐全、符合法定形式，本机关于{accepted}予以容缺受理。"

@@ -34,11 +34,11 @@ from textual.widgets import (
 from client import errors
 from client.case_models import Case, DueDateAnswer, MaterialState
 from client.catalog_models import CatalogItem
+from client.hall_time import HALL_TZ
 from client.models import Ticket
 from client.validators import mask_id
 from counter.core import catalog_cache, intake_draft
 from counter.core.i18n import t
-from counter.core.session import HALL_TZ
 from screens.context import host
 from screens.errors import describe
 from screens.intake import documents

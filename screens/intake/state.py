@@ -31,6 +31,7 @@ from client.validators import (
     check_other_id,
     check_resident_id,
     check_uscc,
+    normalise_id,
 )
 
 Step = Literal["item", "applicant", "checklist", "decision", "document"]
@@ -58,7 +59,7 @@ class ApplicantForm(BaseModel):
     def lookup_id(self) -> str:
         """The number a returning applicant is found by (ID number or credit code)."""
         raw = self.id_number if self.kind == "person" else self.uscc
-        return "".join(raw.split()).upper()
+        return normalise_id(raw)
 
 
 class Earlier(BaseModel):
@@ -119,7 +120,7 @@ def applicant_problems(form: ApplicantForm, today: date, min_age: int | None = N
         if problem:
             problems["id_number"] = problem
         elif min_age is not None and form.id_kind in ("resident_id", "hmt_residence_permit"):
-            age = age_on(_squash(form.id_number), today)
+            age = age_on(normalise_id(form.id_number), today)
             if age is not None and age < min_age:
                 problems["id_number"] = "too_young"
         if form.mobile.strip():
@@ -149,10 +150,6 @@ def applicant_problems(form: ApplicantForm, today: date, min_age: int | None = N
     return problems
 
 
-def _squash(text: str) -> str:
-    return "".join(text.split()).upper()
-
-
 def _mobile(text: str) -> str:
     digits = "".join(ch for ch in text if ch.isdigit())
     return digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
@@ -164,7 +161,7 @@ def build_applicant(form: ApplicantForm) -> Applicant:
         agent = Agent(
             name=form.agent_name.strip(),
             id_kind=form.agent_id_kind,
-            id_number=_squash(form.agent_id_number),
+            id_number=normalise_id(form.agent_id_number),
             mobile=_mobile(form.agent_mobile),
         )
     if form.kind == "person":
@@ -172,14 +169,14 @@ def build_applicant(form: ApplicantForm) -> Applicant:
             kind="person",
             name=form.name.strip(),
             id_kind=form.id_kind,
-            id_number=_squash(form.id_number),
+            id_number=normalise_id(form.id_number),
             mobile=_mobile(form.mobile),
             agent=agent,
         )
     return Applicant(
         kind="enterprise",
         name=form.name.strip(),
-        uscc=_squash(form.uscc),
+        uscc=normalise_id(form.uscc),
         contact=form.contact.strip(),
         mobile=_mobile(form.mobile),
         agent=agent,

@@ -23,9 +23,9 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from client.errors import AuthExpired, CentralError
+from client.hall_time import HALL_TZ
 from client.rating_models import Rating, Verdict
 from counter.core.i18n import t
-from counter.core.session import HALL_TZ
 from screens.context import host
 from screens.errors import describe
 from screens.keys import localized

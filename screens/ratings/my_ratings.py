@@ -18,9 +18,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from client.errors import CentralError
+from client.hall_time import HALL_TZ
 from client.rating_models import Rating, RatingTally, TallyFigures
 from counter.core.i18n import t
-from counter.core.session import HALL_TZ
 from screens.context import host
 from screens.keys import localized
 from screens.messages import ApiFailed

@@ -6,8 +6,9 @@ from datetime import datetime
 
 from rich.text import Text
 
+from client.hall_time import HALL_TZ
 from counter.core.i18n import t
-from counter.core.session import HALL_TZ, Session
+from counter.core.session import Session
 from screens.context import host
 from screens.text import plain
 from screens.widgets.steady import SteadyStatic

@@ -12,9 +12,9 @@ from textual import work
 from textual.widgets import Static
 
 from client.errors import CentralError
+from client.hall_time import HALL_TZ
 from client.rating_models import TallyFigures
 from counter.core.i18n import t
-from counter.core.session import HALL_TZ
 from screens.context import host
 from screens.messages import ApiFailed
 from screens.ratings.figures import percent
