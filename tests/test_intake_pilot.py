@@ -294,9 +294,11 @@ async def test_a_draft_is_kept_private_offered_after_restart_and_removed_after_s
         # Offered means drawn with its list focused: a key pressed before that goes nowhere.
         await until(
             pilot,
-            lambda: isinstance(again.screen, DraftsScreen)
-            and again.focused is not None
-            and again.focused.id == "drafts",
+            lambda: (
+                isinstance(again.screen, DraftsScreen)
+                and again.focused is not None
+                and again.focused.id == "drafts"
+            ),
             "the draft offered",
         )
         await pilot.press("enter")  # continue the kept intake
