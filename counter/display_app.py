@@ -21,11 +21,11 @@ from textual.timer import Timer
 from client.api import CentralClient
 from client.display_api import announcements
 from client.errors import AuthExpired, CentralError
+from client.hall_time import HALL_TZ
 from client.live import ConnectionState, LiveEvents
 from counter.core.config import Config
 from counter.core.display_board import Board, Zone
 from counter.core.i18n import detect_language, set_language, t
-from counter.core.session import HALL_TZ
 from counter.core.voice import VoiceQueue
 from screens.display.board import DisplayBoard
 from screens.display.sign_in import DeviceSignIn

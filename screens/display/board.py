@@ -11,9 +11,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
+from client.hall_time import HALL_TZ
 from counter.core.display_board import Board
 from counter.core.i18n import t
-from counter.core.session import HALL_TZ
 from screens.display.digits import ScaledNumber
 from screens.text import plain
 
