@@ -57,10 +57,20 @@ def find_ticket_id(conn: Connection, ctx: Ctx, ticket_id: int | None, number: st
     return int(found)
 
 
+# A citizen who missed their call and came back is called by name too (过号 → called).
+CALLABLE = ("waiting", "missed")
+
+
 def call_ticket(
-    conn: Connection, ctx: Ctx, window_no: int, ticket_id: int | None, number: str | None
+    conn: Connection,
+    ctx: Ctx,
+    window_no: int,
+    ticket_id: int | None,
+    number: str | None,
+    why: str = "",
 ) -> Ticket:
-    """Call one named waiting ticket to a window (叫指定号), out of call order."""
+    """Call one named waiting or missed ticket to a window (叫指定号), out of call order; `why`
+    goes into the audit trail with it."""
     window = engine._window_state(conn, window_no)
     actor = engine._guard_window(conn, ctx, window, "call tickets")
     if window.staff_no is None:
@@ -78,7 +88,8 @@ def call_ticket(
     if window.current_number is not None:
         raise engine.busy(window)
     row = engine._ticket(conn, find_ticket_id(conn, ctx, ticket_id, number))
-    engine.next_status("call", row.number, row.status)
+    if row.status not in CALLABLE:
+        engine.next_status("call", row.number, row.status)  # the sentence saying why not
     if not actor.is_supervisor:
         if row.target_window is not None and row.target_window != window_no:
             raise Forbidden(
@@ -102,14 +113,8 @@ def call_ticket(
         "called_at": ctx.now,
         "recall_count": 0,
     }
-    params = {"b_id": row.id, **claim}
-    if conn.execute(engine._CLAIM, params).rowcount != 1:
-        raise Conflict(
-            f"Ticket {row.number} was just called elsewhere; refresh and retry.",
-            reason="ticket_just_called_elsewhere",
-            params={"number": row.number},
-        )
-    model = ticket_model(engine._ticket(conn, row.id))
+    # Compare-and-set on the status read above: a window that called it meanwhile wins.
+    model = ticket_model(engine._set(conn, row, **claim))
     audit.record(
         conn,
         ctx,
@@ -117,7 +122,7 @@ def call_ticket(
         "ticket",
         row.id,
         before=engine._snapshot(row),
-        after=model.model_dump(mode="json"),
+        after={**model.model_dump(mode="json"), "reason": why},
         window_no=window_no,
     )
     queue = row.queue_prefix

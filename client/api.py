@@ -279,10 +279,16 @@ class CentralClient:
         return _parse(Ticket, response)
 
     async def call_ticket(
-        self, no: int, *, number: str | None = None, ticket_id: int | None = None
+        self,
+        no: int,
+        *,
+        number: str | None = None,
+        ticket_id: int | None = None,
+        reason: str = "",
     ) -> Ticket:
-        """Call one named waiting ticket to window `no` (叫指定号), out of call order."""
-        body = CallTicketRequest(number=number, ticket_id=ticket_id)
+        """Call one named waiting or missed ticket to window `no` (叫指定号), out of call order;
+        `reason` is kept in the audit trail."""
+        body = CallTicketRequest(number=number, ticket_id=ticket_id, reason=reason)
         return await self._post(f"/v1/windows/{no}/call-ticket", Ticket, body)
 
     # --- the supervisor's console ----------------------------------------------------------

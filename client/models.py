@@ -179,6 +179,9 @@ class CallTicketRequest(Wire):
 
     ticket_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
     number: str | None = Field(default=None, min_length=1, max_length=16)
+    reason: str = Field(
+        default="", max_length=200, description="why out of call order; kept in the audit trail"
+    )
 
 
 class PauseRequest(Wire):

@@ -60,7 +60,7 @@ if TYPE_CHECKING:
 # Events after which the counter screen re-fetches; bursts are folded into one fetch.
 REFRESH_DEBOUNCE_S = 0.3
 # Actions whose answer is a ticket now called to this window: announce it.
-ANNOUNCED = ("call_next", "recall", "call_back")
+ANNOUNCED = ("call_next", "call_named", "recall", "call_back")
 
 
 # Work that waits until the counter screen is up and filled (catalog warm-up, drafts).

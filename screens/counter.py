@@ -42,6 +42,7 @@ STATEFUL = {
     "hold",
     "transfer",
     "pause",
+    "call_named",
 }
 
 # From this width on, the footer has room to show keys that do not apply, greyed out.
@@ -66,6 +67,7 @@ class CounterScreen(Screen[None]):
         Binding("f10,p", "pause", "keys.pause", id="pause"),
         Binding("f11,s", "my_ratings", "keys.my_ratings", id="my_ratings"),
         Binding("f12,l", "escalations", "keys.escalations", id="escalations"),
+        Binding("g", "call_named", "keys.call_named", id="call_named", show=False),
     ]
 
     def __init__(self) -> None:
@@ -213,6 +215,20 @@ class CounterScreen(Screen[None]):
         elif what == "call_back" and app.session.held:
             held_id = app.session.held[0].id
             self._run("call_back", lambda: app.client.call_back(held_id))
+
+    def action_call_named(self) -> None:
+        """叫指定号: a dialog asks for the number and the reason and makes the call."""
+        from screens.call_named import CallNamedScreen
+
+        no = host(self.app).session.window_no
+        if no is None:
+            return
+
+        def called(ticket: Ticket | None) -> None:
+            if ticket is not None:
+                self.post_message(ActionDone("call_named", ticket))
+
+        self.app.push_screen(CallNamedScreen(no), called)
 
     def action_transfer(self) -> None:
         app = host(self.app)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from central import idempotency, interventions
 from central.context import Actor
 from central.deps import current_actor, get_store, idempotency_key
-from central.errors import ACTION
+from central.errors import ACTION, require_text
 from central.routes.windows import WindowNo
 from central.store import Store
 from client.models import CallTicketRequest, Ticket
@@ -33,5 +33,7 @@ def call_ticket(
         actor,
         key,
         body,
-        lambda conn, ctx: interventions.call_ticket(conn, ctx, no, body.ticket_id, body.number),
+        lambda conn, ctx: interventions.call_ticket(
+            conn, ctx, no, body.ticket_id, body.number, require_text("reason", body.reason)
+        ),
     )

@@ -40,6 +40,7 @@ KEY_GROUPS: dict[str, dict[str, str]] = {
         "pause": "f10,p",
         "my_ratings": "f11,s",
         "escalations": "f12,l",
+        "call_named": "g",
     },
     "sign_on": {"bad_queue": "f11,s", "escalations": "f12,l"},
     "intake": {

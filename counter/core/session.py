@@ -95,7 +95,7 @@ class Session:
             return False
         current = self.current
         status = current.status if current is not None else None
-        if action == "call_next":
+        if action in ("call_next", "call_named"):
             return current is None and not self.paused
         if action in ("recall", "no_show", "start"):
             return status == "called"
