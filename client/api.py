@@ -67,6 +67,10 @@ from client.supervisor_models import (
     Alert,
     AlertList,
     Board,
+    Callback,
+    CallbackDay,
+    CallbackRecord,
+    CallbackRectify,
     MoveRequest,
     WindowQueuesRequest,
 )
@@ -319,6 +323,21 @@ class CentralClient:
     ) -> Window:
         body = WindowQueuesRequest(queues=queues, for_good=for_good)
         return await self._post(f"/v1/windows/{no}/queues", Window, body)
+
+    async def callbacks(self, day: date | None = None) -> CallbackDay:
+        params = {"date": day.isoformat()} if day else None
+        return await self._get("/v1/callbacks", CallbackDay, params)
+
+    async def draw_callbacks(self, day: date | None = None) -> CallbackDay:
+        path = "/v1/callbacks/draw" + (f"?date={day.isoformat()}" if day else "")
+        return await self._post(path, CallbackDay)
+
+    async def record_callback(self, callback_id: int, record: CallbackRecord) -> Callback:
+        return await self._post(f"/v1/callbacks/{callback_id}/record", Callback, record)
+
+    async def rectify_callback(self, callback_id: int, note: str) -> Callback:
+        body = CallbackRectify(note=note)
+        return await self._post(f"/v1/callbacks/{callback_id}/rectify", Callback, body)
 
     # --- catalog, cases, calendar ---------------------------------------------------------
 

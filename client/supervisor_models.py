@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import Field
@@ -94,3 +94,51 @@ class MoveRequest(Wire):
 
     queue: str | None = Field(default=None, max_length=4)
     window_no: int | None = Field(default=None, ge=0, le=2**31 - 1)
+
+
+class Callback(Wire):
+    """One finished service drawn for a 回访 call, and what the call found."""
+
+    id: int
+    service_day: date
+    ticket_id: int
+    ticket_number: str
+    case_no: str | None = None
+    staff_no: str | None = None
+    window_no: int | None = None
+    applicant_name: str
+    phone: str
+    reached: bool | None = Field(default=None, description="None: not called yet")
+    satisfied: bool | None = None
+    note: str = ""
+    recorded_at: datetime | None = None
+    recorded_by: str | None = None
+    rectify_due: date | None = Field(default=None, description="set when a rectification opened")
+    rectification: str | None = None
+    rectified_at: datetime | None = None
+
+
+class CallbackDay(Wire):
+    service_day: date
+    finished: int = Field(description="services finished that day")
+    with_phone: int = Field(description="…of which the citizen left a phone number")
+    drawn: int
+    recorded: int = Field(description="callbacks whose outcome is recorded")
+    reached: int
+    satisfied: int
+    dissatisfied: int
+    rate: float | None = Field(description="recorded callbacks over finished services")
+    callbacks: list[Callback]
+
+
+class CallbackRecord(Wire):
+    reached: bool
+    satisfied: bool | None = Field(default=None, description="only when reached")
+    note: str = Field(default="", max_length=500)
+    open_rectification: bool = Field(
+        default=False, description="a dissatisfied citizen: open a rectification like a 差评"
+    )
+
+
+class CallbackRectify(Wire):
+    note: str = Field(min_length=1, max_length=1000)

@@ -9,24 +9,37 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 
 import anyio
 import anyio.to_thread
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response
 from sqlalchemy import Connection
 
-from central import alerts, idempotency, interventions
+from central import alerts, callbacks, idempotency, interventions
 from central import queue_engine as engine
 from central.board import board
 from central.context import Actor, Ctx
 from central.deps import get_store, idempotency_key, require_roles
-from central.errors import ACTION, AUTHED, AUTHED_404
+from central.errors import ACTION, AUTHED, AUTHED_404, Invalid
+from central.hall_time import service_day
 from central.hall_view import window_model
+from central.routes.catalog import HallReference, get_reference
 from central.routes.tickets import TicketId
 from central.routes.windows import WindowNo
 from central.store import Store
 from client.models import Ticket, Window
-from client.supervisor_models import Alert, AlertList, Board, MoveRequest, WindowQueuesRequest
+from client.supervisor_models import (
+    Alert,
+    AlertList,
+    Board,
+    Callback,
+    CallbackDay,
+    CallbackRecord,
+    CallbackRectify,
+    MoveRequest,
+    WindowQueuesRequest,
+)
 
 log = logging.getLogger("central.alerts")
 
@@ -36,6 +49,7 @@ def check_now(store: Store) -> list[int]:
     ctx = Ctx(actor=None, now=store.now(), hall=store.hall, source="alert-check")
     with store.write() as conn:
         interventions.restore_usual_queues(conn, ctx)
+        callbacks.draw(conn, ctx, service_day(ctx.now))
         return alerts.check(conn, ctx, store.settings)
 
 
@@ -148,3 +162,85 @@ def set_queues(
         return window_model(conn, no, ctx.now)
 
     return idempotency.perform(request, store, actor, key, body, step)
+
+
+# --- 回访 callbacks ------------------------------------------------------------------------------
+
+CallbackId = Path(ge=1, le=2**63 - 1, description="the callback's id")
+
+
+def _day(store: Store, day: date | None) -> date:
+    today = service_day(store.now())
+    day = day or today
+    if day > today:
+        raise Invalid(
+            "There are no callbacks for a day still to come.",
+            fields={"date": "not after today"},
+            reason="callback_day_future",
+        )
+    return day
+
+
+@router.get("/callbacks", response_model=CallbackDay, responses=AUTHED)
+def get_callbacks(
+    day: date | None = Query(default=None, alias="date", description="hall-local day; today"),
+    actor: Actor = Depends(_supervisors),
+    store: Store = Depends(get_store),
+) -> CallbackDay:
+    """The day's callback sample with what each call found, and the day's callback rate."""
+    wanted = _day(store, day)
+    with store.read() as conn:
+        return callbacks.day_summary(conn, wanted)
+
+
+@router.post("/callbacks/draw", response_model=CallbackDay, responses=ACTION)
+def draw_callbacks(
+    request: Request,
+    day: date | None = Query(default=None, alias="date", description="hall-local day; today"),
+    actor: Actor = Depends(_supervisors),
+    store: Store = Depends(get_store),
+    key: str | None = Depends(idempotency_key),
+) -> Response:
+    """Top the day's sample up to at least 10 % of its finished services (reproducible)."""
+    wanted = _day(store, day)
+
+    def step(conn: Connection, ctx: Ctx) -> CallbackDay:
+        callbacks.draw(conn, ctx, wanted)
+        return callbacks.day_summary(conn, wanted)
+
+    return idempotency.perform(request, store, actor, key, None, step)
+
+
+@router.post("/callbacks/{callback_id}/record", response_model=Callback, responses=ACTION)
+def record_callback(
+    body: CallbackRecord,
+    request: Request,
+    callback_id: int = CallbackId,
+    actor: Actor = Depends(_supervisors),
+    store: Store = Depends(get_store),
+    ref: HallReference = Depends(get_reference),
+    key: str | None = Depends(idempotency_key),
+) -> Response:
+    """What the call found (reached, satisfied, note); a dissatisfied one may open a
+    rectification due in the hall's rectification days (as an upheld 差评)."""
+    days = store.settings.rating_rectify_days
+    return idempotency.perform(
+        request, store, actor, key, body,
+        lambda conn, ctx: callbacks.record(conn, ctx, callback_id, body, ref.calendar, days),
+    )  # fmt: skip
+
+
+@router.post("/callbacks/{callback_id}/rectify", response_model=Callback, responses=ACTION)
+def rectify_callback(
+    body: CallbackRectify,
+    request: Request,
+    callback_id: int = CallbackId,
+    actor: Actor = Depends(_supervisors),
+    store: Store = Depends(get_store),
+    key: str | None = Depends(idempotency_key),
+) -> Response:
+    """Record how the dissatisfied callback's rectification was done."""
+    return idempotency.perform(
+        request, store, actor, key, body,
+        lambda conn, ctx: callbacks.rectify(conn, ctx, callback_id, body.note),
+    )  # fmt: skip
