@@ -9,8 +9,7 @@ import time
 from collections.abc import AsyncGenerator
 from typing import Any
 
-import anyio
-from sqlalchemy import Connection, bindparam, func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select, text
 
 from central.context import Ctx
 from central.schema import events
@@ -35,6 +34,23 @@ def _row(ctx: Ctx, type_: str, fields: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# PostgreSQL: event ids come from a sequence, so without care a transaction holding id 41 can
+# commit after the one holding 42, and a reader already past 42 would never see 41. Every
+# transaction that writes events first takes this lock (held to its commit): events become
+# visible in id order. It also queues NOTIFY for the readers of every server process.
+_EVENTS_LOCK = text("SELECT pg_advisory_xact_lock(7031066), pg_notify('counter_events', '')")
+_LOCKED = "counter_events_locked"
+
+
+def _in_order(conn: Connection) -> None:
+    if conn.dialect.name != "postgresql":
+        return  # SQLite: one writer at a time already commits in id order
+    tx = conn.get_transaction()
+    if conn.info.get(_LOCKED) is not tx:
+        conn.execute(_EVENTS_LOCK)
+        conn.info[_LOCKED] = tx
+
+
 def emit(
     conn: Connection,
     ctx: Ctx,
@@ -47,6 +63,7 @@ def emit(
 ) -> None:
     """Store one event in the caller's transaction; streams wake when it commits."""
     fields = {"queue": queue, "ticket_id": ticket_id, "window_no": window_no}
+    _in_order(conn)
     conn.execute(_INSERT, _row(ctx, type_, {**fields, "object_id": object_id}))
     conn.info[EVENTS_WRITTEN] = True
 
@@ -54,6 +71,7 @@ def emit(
 def emit_many(conn: Connection, ctx: Ctx, batch: list[tuple[str, dict[str, Any]]]) -> None:
     """Several events (type, fields as for emit) in one statement, stored in this order."""
     if batch:
+        _in_order(conn)
         conn.execute(_INSERT, [_row(ctx, type_, fields) for type_, fields in batch])
         conn.info[EVENTS_WRITTEN] = True
 
@@ -93,36 +111,30 @@ def format_sse(event: Event) -> str:
 
 
 async def event_stream(store: Store, last_id: int | None) -> AsyncGenerator[str, None]:
-    """The SSE body: replay events after `last_id` (None: only new ones), then follow live.
+    """The SSE body: what was missed after `last_id` (None: only new events), then live ones.
 
-    Wakes on the in-process notifier, re-reads the table every `events_recheck_s` anyway (a
-    write by another server process cannot wake this one), and sends `: ping` every
-    `heartbeat_s` so proxies keep the stream open. Ends when the client goes away (the
-    response is cancelled).
+    Events come from the process's one reader (central.event_hub), never from a database read
+    of this stream's own. `: ping` every `heartbeat_s` keeps proxies from closing the stream.
+    Ends when the client goes away (the response is cancelled) or the server shuts down.
     """
-    settings = store.settings
+    from central.event_hub import hub_of
 
-    def _read(after: int) -> list[Event]:
-        with store.read() as conn:
-            return events_after(conn, after)
-
-    def _last() -> int:
-        with store.read() as conn:
-            return last_event_id(conn)
-
-    cursor = last_id if last_id is not None else await anyio.to_thread.run_sync(_last)
-    yield "retry: 3000\n\n"
-    next_ping = time.monotonic() + settings.heartbeat_s
-    while True:
-        version = store.notifier.version
-        batch = await anyio.to_thread.run_sync(_read, cursor)
-        for event in batch:
-            yield format_sse(event)
-            cursor = event.id
-        if len(batch) == PAGE:
-            continue  # a long replay: keep reading before waiting
-        timeout = min(settings.events_recheck_s, next_ping - time.monotonic())
-        await store.notifier.wait(version, timeout)
-        if time.monotonic() >= next_ping:
-            yield ": ping\n\n"
-            next_ping = time.monotonic() + settings.heartbeat_s
+    hub = hub_of(store)
+    listener, missed, cursor = await hub.subscribe(last_id)
+    heartbeat = store.settings.heartbeat_s
+    try:
+        yield "retry: 3000\n\n"
+        if missed:
+            yield "".join(text for _id, text in missed)
+        next_ping = time.monotonic() + heartbeat
+        while not listener.ended:
+            batch = await listener.take(next_ping - time.monotonic())
+            fresh = [text for id_, text in batch if id_ > cursor]
+            if fresh:
+                cursor = max(id_ for id_, _text in batch)
+                yield "".join(fresh)
+            if time.monotonic() >= next_ping:
+                yield ": ping\n\n"
+                next_ping = time.monotonic() + heartbeat
+    finally:
+        hub.unsubscribe(listener)

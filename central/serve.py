@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import Any
 
 from central.settings import Settings, redact
 
@@ -25,10 +26,11 @@ def run(host: str, port: int, settings: Settings) -> None:
     from central.app import create_app
 
     app = create_app(settings)
+    store = app.state.store
     level = os.environ.get("COUNTER_LOG_LEVEL", "info")
     logging.basicConfig(level=level.upper(), format="%(levelname)s:     %(message)s")
-    log.info("hall %s from %s", app.state.store.hall, where(settings))
-    uvicorn.run(
+    log.info("hall %s from %s", store.hall, where(settings))
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -42,3 +44,13 @@ def run(host: str, port: int, settings: Settings) -> None:
         proxy_headers=True,
         timeout_graceful_shutdown=GRACEFUL_S,
     )
+
+    class Server(uvicorn.Server):
+        async def shutdown(self, sockets: Any = None) -> None:
+            # Event streams never end on their own: end them first, so the open responses
+            # finish and uvicorn need not wait for them (terminals reconnect elsewhere).
+            if store.hub is not None:
+                store.hub.close()
+            await super().shutdown(sockets)
+
+    Server(config).run()

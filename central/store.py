@@ -37,6 +37,8 @@ class Store:
     writer: Engine | None = None
     # Bearer token hash → what central.security last read about it (a short-lived cache).
     sessions_seen: dict[str, Any] = field(default_factory=dict)
+    # The process's one event reader (central.event_hub.hub_of makes it on first use).
+    hub: Any = None
 
     def now(self) -> datetime:
         return self.settings.clock()
@@ -53,6 +55,8 @@ class Store:
                 self.notifier.notify()
 
     def dispose(self) -> None:
+        if self.hub is not None:
+            self.hub.close()
         self.engine.dispose()
         if self.writer is not None:
             self.writer.dispose()

@@ -4,6 +4,8 @@ the ASGI app, since httpx's ASGITransport waits for a response to end)."""
 from __future__ import annotations
 
 import asyncio
+import json
+import threading
 import time
 from collections.abc import AsyncIterator
 from datetime import datetime, timezone
@@ -13,11 +15,11 @@ from typing import Any
 import anyio
 import httpx
 import pytest
-from sqlalchemy import create_engine, insert
+from sqlalchemy import create_engine
 
 from central.app import create_app
-from central.events import event_stream
-from central.schema import events
+from central.context import Ctx
+from central.events import emit, event_stream
 from central.settings import Settings
 
 
@@ -45,10 +47,14 @@ class Hall:
         return r.json()  # type: ignore[no-any-return]
 
 
+pytestmark = pytest.mark.backends("sqlite", "postgresql")
+
+
 @pytest.fixture
-async def hall(tmp_path: Path) -> AsyncIterator[Hall]:
+async def hall(tmp_path: Path, db_url: str | None) -> AsyncIterator[Hall]:
     settings = Settings(
         db_path=str(tmp_path / "c.db"),
+        db_url=db_url,
         seed="demo",
         kdf_fast=True,
         clock=lambda: datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc),
@@ -132,10 +138,10 @@ async def test_stream_replays_then_wakes_on_a_new_event(hall: Hall) -> None:
     stream = event_stream(store, last_id=3)
     try:
         assert await anext(stream) == "retry: 3000\n\n"
-        replay = [await anext(stream), await anext(stream)]
+        replay = [f + "\n\n" for f in (await anext(stream)).split("\n\n") if f]
         assert replay[0].startswith("id: 4\nevent: queue.changed\ndata: {")
         assert replay[1].startswith("id: 5\nevent: window.changed\n")
-        assert replay[1].endswith("}\n\n")
+        assert replay[1].endswith("}\n\n") and len(replay) == 2
         # Nothing more stored: the stream waits. A write wakes it at once, long before the
         # 30 s database re-check.
         started = time.monotonic()
@@ -162,32 +168,32 @@ async def test_stream_without_last_id_starts_from_now_and_pings(hall: Hall) -> N
         await stream.aclose()
 
 
-async def test_stream_rechecks_the_database_for_other_processes(hall: Hall) -> None:
+async def test_stream_hears_events_written_by_another_process(hall: Hall, backend: str) -> None:
+    """Another server process on the same database: on PostgreSQL its commit wakes this one at
+    once (LISTEN/NOTIFY; the 30 s re-check never comes into play); SQLite re-checks."""
     store = hall.app.state.store
-    store.settings.events_recheck_s = 0.05
+    if backend == "sqlite":
+        store.settings.events_recheck_s = 0.05
     stream = event_stream(store, last_id=None)
     try:
         await anext(stream)
         waiting = asyncio.ensure_future(anext(stream))
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)  # the reader (and its LISTEN) is up
 
         def other_process_writes() -> None:
             # Another server process: its own engine, no access to this notifier.
-            engine = create_engine(f"sqlite:///{store.settings.db_path}")
+            engine = create_engine(store.engine.url)
             with engine.begin() as conn:
-                conn.execute(
-                    insert(events).values(
-                        type="window.changed",
-                        hall="demo",
-                        at=datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc),
-                        window_no=7,
-                    )
-                )
+                ctx = Ctx(actor=None, now=datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc),
+                          hall="demo", source=None)  # fmt: skip
+                emit(conn, ctx, "window.changed", window_no=7)
             engine.dispose()
 
+        started = time.monotonic()
         await anyio.to_thread.run_sync(other_process_writes)
         chunk = await asyncio.wait_for(waiting, 5)
         assert chunk.startswith("id: 1\nevent: window.changed\n") and '"window_no":7' in chunk
+        assert time.monotonic() - started < 1.0
     finally:
         await stream.aclose()
 
@@ -260,3 +266,45 @@ async def test_sse_endpoint_resumes_after_last_event_id(hall: Hall) -> None:
 async def test_sse_endpoint_needs_a_token(hall: Hall) -> None:
     status, _, body = await _open_stream(hall.app, {}, until="error")
     assert status == 401 and '"code":"unauthorized"' in body
+
+
+async def test_no_event_is_lost_when_an_earlier_writer_commits_last(hall: Hall) -> None:
+    """One writer takes an event id and holds its transaction open while another writes: the
+    stream must get both, in id order (with sequence ids, 41 could otherwise commit after 42
+    and a stream already at 42 would never see 41)."""
+    store = hall.app.state.store
+    stream = event_stream(store, last_id=None)
+    now = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
+    ctx = Ctx(actor=None, now=now, hall="demo", source=None)
+    holding, release = threading.Event(), threading.Event()
+
+    def slow_writer() -> None:
+        with store.write() as conn:
+            emit(conn, ctx, "window.changed", window_no=41)
+            holding.set()
+            release.wait(10)
+
+    def quick_writer() -> None:
+        with store.write() as conn:
+            emit(conn, ctx, "window.changed", window_no=42)
+
+    try:
+        await anext(stream)
+        slow = threading.Thread(target=slow_writer)
+        slow.start()
+        await anyio.to_thread.run_sync(holding.wait)
+        quick = asyncio.ensure_future(anyio.to_thread.run_sync(quick_writer))
+        await asyncio.sleep(0.3)
+        release.set()
+        await asyncio.wait_for(quick, 10)
+        await anyio.to_thread.run_sync(slow.join)
+        body = ""
+        while body.count("id: ") < 2:
+            body += await asyncio.wait_for(anext(stream), 5)
+        frames = [f for f in body.split("\n\n") if f.startswith("id: ")]
+        windows = [json.loads(f.split("data: ", 1)[1])["window_no"] for f in frames]
+        ids = [int(f.split("\n")[0][4:]) for f in frames]
+        assert windows == [41, 42] and ids == sorted(ids)
+    finally:
+        release.set()
+        await stream.aclose()
