@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from central import audit, events
 from central.board import warn_level
-from central.context import Ctx
+from central.context import Ctx, Happening
 from central.errors import Forbidden, NotFound
 from central.hall_time import day_bounds, service_day
 from central.schema import tickets, window_queues, windows
@@ -169,7 +169,7 @@ def _escalation_deadlines(conn: Connection, now: datetime) -> list[Found]:
     ]  # fmt: skip
 
 
-def check(conn: Connection, ctx: Ctx, settings: Settings) -> list[int]:
+def check(conn: Connection, ctx: Happening, settings: Settings) -> list[int]:
     """Raise every new alert; the ids raised."""
     now = ctx.now
     found = [
@@ -221,7 +221,7 @@ def list_alerts(conn: Connection, open_only: bool, limit: int) -> AlertList:
 
 def acknowledge(conn: Connection, ctx: Ctx, alert_id: int) -> Alert:
     actor = ctx.actor
-    if actor is None or not actor.is_supervisor:
+    if not actor.is_supervisor:
         raise Forbidden("Only a supervisor can acknowledge an alert.", reason="supervisor_acks")
     row = conn.execute(select(alerts).where(alerts.c.id == alert_id)).first()
     if row is None:

@@ -13,18 +13,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy import Engine, select
 
-from central import display, housekeeping
+from central import alert_watch, deadline_watch, display, housekeeping
 from central.db import make_engine, write_tx
 from central.errors import install_error_handlers
 from central.hall_seed import apply_hall, load_hall
 from central.migrate import upgrade
 from central.notifier import Notifier
+from central.reference import load_reference
 from central.routes import ROUTERS
-from central.routes import calendar as calendar_routes
-from central.routes import cases as cases_routes
-from central.routes import catalog as catalog_routes
-from central.routes import escalations as escalation_routes
-from central.routes import ratings as rating_routes
 from central.schema import hall
 from central.settings import Settings
 from central.store import Store, make_hasher
@@ -51,7 +47,7 @@ def _ensure_hall(engine: Engine, settings: Settings, store_hash: Store) -> str:
 
 def create_app(settings: Settings) -> FastAPI:
     # Catalog and calendar first: a broken catalog file stops start-up before the database.
-    reference = catalog_routes.load_reference(settings)
+    reference = load_reference(settings)
     engine = make_engine(settings)
     upgrade(engine)
     writer = make_engine(settings, writer=True) if engine.dialect.name == "sqlite" else None
@@ -63,8 +59,15 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        store.dispose()
+        try:
+            async with (
+                deadline_watch.watching(store, reference),
+                alert_watch.watching(store),
+                housekeeping.watching(store),  # default ratings, pruning, statistics
+            ):
+                yield
+        finally:
+            store.dispose()
 
     app = FastAPI(
         title="Counter central API",
@@ -79,10 +82,5 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
-    for router in (catalog_routes.router, cases_routes.router, calendar_routes.router):
-        app.include_router(router)
-    app.include_router(escalation_routes.router)  # 办不成事 (its lifespan: deadline checks)
-    app.include_router(rating_routes.router)  # 好差评
     display.install(app, settings)  # 叫号屏 and 语音叫号: device pages, announcements
-    app.include_router(housekeeping.router)  # the periodic job (its lifespan only)
     return app

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from central.context import Ctx
+from central.context import Happening
 from central.schema import audit
 from client.models import AuditRecord
 
@@ -18,7 +18,7 @@ _INSERT = insert(audit)
 
 def record(
     conn: Connection,
-    ctx: Ctx,
+    ctx: Happening,
     action: str,
     object_type: str,
     object_id: str | int,

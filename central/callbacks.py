@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from central import audit, events
 from central.calendar import WorkCalendar
-from central.context import Ctx
+from central.context import Ctx, Happening
 from central.errors import Conflict, Forbidden, Invalid, NotFound
 from central.hall_time import service_day
 from central.schema import cases, tickets
@@ -60,7 +60,7 @@ def _phones(conn: Connection, ticket_ids: list[int]) -> dict[int, Any]:
     return found
 
 
-def draw(conn: Connection, ctx: Ctx, day: date) -> int:
+def draw(conn: Connection, ctx: Happening, day: date) -> int:
     """Top the day's sample up to ⌈10 %⌉ of its finished services; how many were added."""
     finished = _finished(conn, day)
     wanted = math.ceil(SHARE * len(finished))
@@ -139,7 +139,7 @@ def _row(conn: Connection, callback_id: int) -> Any:
 
 
 def _supervisor(ctx: Ctx) -> None:
-    if ctx.actor is None or not ctx.actor.is_supervisor:
+    if not ctx.actor.is_supervisor:
         raise Forbidden("Only a supervisor records callbacks.", reason="supervisor_callbacks")
 
 
@@ -174,7 +174,7 @@ def record(
         )
     values: dict[str, Any] = {
         "reached": body.reached, "satisfied": satisfied, "note": body.note.strip(),
-        "recorded_at": ctx.now, "recorded_by": ctx.actor.staff_no if ctx.actor else None,
+        "recorded_at": ctx.now, "recorded_by": ctx.actor.staff_no,
     }  # fmt: skip
     if body.open_rectification:
         values["rectify_due"] = calendar.add_working_days(service_day(ctx.now), rectify_days).date
@@ -201,7 +201,7 @@ def rectify(conn: Connection, ctx: Ctx, callback_id: int, note: str) -> Callback
         update(callbacks)
         .where(callbacks.c.id == callback_id)
         .values(rectification=note.strip(), rectified_at=ctx.now,
-                rectified_by=ctx.actor.staff_no if ctx.actor else None)
+                rectified_by=ctx.actor.staff_no)
     )  # fmt: skip
     after = _row(conn, callback_id)
     audit.record(

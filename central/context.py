@@ -23,7 +23,25 @@ class Actor:
 
 @dataclass(frozen=True)
 class Ctx:
-    actor: Actor | None
+    """A staff member's (or device's) request: routes that act always have an actor, so the
+    engine never re-checks "logged in"."""
+
+    actor: Actor
     now: datetime
     hall: str
     source: str | None = None
+
+
+@dataclass(frozen=True)
+class SystemCtx:
+    """The server's own work with no one acting: deadline checks, default ratings, a failed
+    login (audited, but by no one)."""
+
+    now: datetime
+    hall: str
+    source: str | None = None
+    actor: None = None
+
+
+# What the audit trail and the event log accept: anyone's action or the server's own.
+Happening = Ctx | SystemCtx

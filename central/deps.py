@@ -1,8 +1,13 @@
-"""FastAPI dependencies shared by every router: the store, the acting staff member, roles.
+"""FastAPI dependencies shared by every router, as `Annotated` aliases a route names once:
 
-Other routers (catalog, cases, ratings …) use these too:
-    actor: Actor = Depends(current_actor)            # 401 without a valid token
-    actor: Actor = Depends(require_roles("supervisor", "admin"))   # 403 for other roles
+    def route(actor: CurrentActor, store: StoreDep) -> …        # 401 without a valid token
+    def route(actor: Supervisor, ref: Reference) -> …           # 403 for other roles
+    def route(body: X, act: Idempotent) -> Response:            # a POST that acts
+        return act(body, lambda conn, ctx: engine.step(conn, ctx, …))
+
+`Idempotent` gathers the request, the store, the acting staff member and the Idempotency-Key,
+and runs a step once per key (see central.idempotency). A route that also needs a role names
+the role's alias too; FastAPI resolves the actor once per request either way.
 
 The dependencies are `async def` on purpose: FastAPI runs a plain `def` dependency in the
 thread pool, one thread hop per dependency per request, which under load cost more than the
@@ -12,14 +17,19 @@ work they do. Only a token that is not in the session cache goes to a thread (a 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated
 
 import anyio.to_thread
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 
+from central import idempotency
+from central.auth import authenticate, cached_actor
 from central.context import Actor, Ctx
 from central.errors import Forbidden
-from central.security import authenticate, cached_actor
+from central.reference import HallReference, get_reference
 from central.store import Store
 
 bearer = HTTPBearer(auto_error=False, description="the token from POST /v1/auth/login")
@@ -33,18 +43,20 @@ async def get_store(request: Request) -> Store:
     return store
 
 
+StoreDep = Annotated[Store, Depends(get_store)]
+Reference = Annotated[HallReference, Depends(get_reference)]
+
+
 async def bearer_token(
     credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
 ) -> str | None:
     return credentials.credentials if credentials else None
 
 
-async def current_actor(
-    request: Request,
-    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
-    store: Store = Depends(get_store),
-) -> Actor:
-    token = credentials.credentials if credentials else None
+BearerToken = Annotated["str | None", Depends(bearer_token)]
+
+
+async def current_actor(request: Request, store: StoreDep, token: BearerToken) -> Actor:
     if token is None and request.method in ("GET", "HEAD"):
         token = request.cookies.get(DEVICE_COOKIE) or None
     actor = cached_actor(store, token)
@@ -53,8 +65,11 @@ async def current_actor(
     return actor
 
 
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
 def require_roles(*roles: str) -> Callable[..., Awaitable[Actor]]:
-    async def _check(actor: Actor = Depends(current_actor)) -> Actor:
+    async def _check(actor: CurrentActor) -> Actor:
         if actor.role not in roles:
             raise Forbidden(
                 f"This needs the role {' or '.join(roles)}; you are {actor.role}.",
@@ -66,7 +81,14 @@ def require_roles(*roles: str) -> Callable[..., Awaitable[Actor]]:
     return _check
 
 
-def make_ctx(request: Request, store: Store, actor: Actor | None) -> Ctx:
+# The role sets routes ask for (403 for anyone else): supervisors and admins; those who serve
+# citizens at a desk (take cases, register escalations); all the hall's staff but devices.
+Supervisor = Annotated[Actor, Depends(require_roles("supervisor", "admin"))]
+DeskStaff = Annotated[Actor, Depends(require_roles("clerk", "supervisor"))]
+HallStaff = Annotated[Actor, Depends(require_roles("clerk", "supervisor", "admin"))]
+
+
+def make_ctx(request: Request, store: Store, actor: Actor) -> Ctx:
     source = request.client.host if request.client else None
     return Ctx(actor=actor, now=store.now(), hall=store.hall, source=source)
 
@@ -80,3 +102,35 @@ async def idempotency_key(
     ),
 ) -> str | None:
     return key or None
+
+
+@dataclass
+class IdempotentRun:
+    """A POST route's work, ready to run: call it with the request body and the step."""
+
+    request: Request
+    store: Store
+    actor: Actor
+    key: str | None
+
+    def __call__(
+        self, body: BaseModel | None, step: idempotency.Step, *, status: int = 200
+    ) -> Response:
+        """`step` once per Idempotency-Key, answered with the model it returns (with `status`),
+        or 204 with no body when it returns None (nothing to do)."""
+        ctx = make_ctx(self.request, self.store, self.actor)
+        return idempotency.perform(
+            self.store, ctx, self.key, self.request.url.path, body, step, status=status
+        )
+
+
+async def idempotent(
+    request: Request,
+    store: StoreDep,
+    actor: CurrentActor,
+    key: Annotated[str | None, Depends(idempotency_key)],
+) -> IdempotentRun:
+    return IdempotentRun(request, store, actor, key)
+
+
+Idempotent = Annotated[IdempotentRun, Depends(idempotent)]

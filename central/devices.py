@@ -24,7 +24,7 @@ import anyio.to_thread
 from fastapi import Depends, Request, Response
 from sqlalchemy import select, update
 
-from central import audit, security
+from central import audit, auth
 from central.context import Actor, Ctx
 from central.deps import DEVICE_COOKIE, current_actor, get_store
 from central.errors import Forbidden, Unauthorized
@@ -39,8 +39,8 @@ PERSON_REFUSED = (
 
 
 def _revoke_token(store: Store, token: str, source: str | None) -> None:
-    actor = security.authenticate(store, token)
-    security.logout(store, token, Ctx(actor=actor, now=store.now(), hall=store.hall, source=source))
+    actor = auth.authenticate(store, token)
+    auth.logout(store, token, Ctx(actor=actor, now=store.now(), hall=store.hall, source=source))
 
 
 def sign_in(store: Store, body: DeviceSignIn, source: str | None) -> tuple[str, DeviceSession]:
@@ -48,8 +48,8 @@ def sign_in(store: Store, body: DeviceSignIn, source: str | None) -> tuple[str, 
 
     The staff login does the checking (argon2, attempt limits, audit); a person's account or
     another kind of device is signed out again at once and refused."""
-    answer = security.login(store, body.staff_no, body.password, source)
-    actor = security.authenticate(store, answer.token)
+    answer = auth.login(store, body.staff_no, body.password, source)
+    actor = auth.authenticate(store, answer.token)
     if actor.role != "device":
         _revoke_token(store, answer.token, source)
         raise Forbidden(PERSON_REFUSED, reason="person_cannot_sign_in_device")
@@ -67,7 +67,7 @@ def sign_in(store: Store, body: DeviceSignIn, source: str | None) -> tuple[str, 
         )
     now = store.now()
     expires = now + timedelta(seconds=store.settings.device_session_ttl_s)
-    digest = security.token_hash(answer.token)
+    digest = auth.token_hash(answer.token)
     with store.write() as conn:
         conn.execute(
             update(sessions).where(sessions.c.token_hash == digest).values(expires_at=expires)
@@ -91,9 +91,7 @@ def describe(store: Store, actor: Actor, token: str | None) -> DeviceSession:
     if token:
         with store.read() as conn:
             expires = conn.execute(
-                select(sessions.c.expires_at).where(
-                    sessions.c.token_hash == security.token_hash(token)
-                )
+                select(sessions.c.expires_at).where(sessions.c.token_hash == auth.token_hash(token))
             ).scalar()
     return _session(store, actor, expires)
 
@@ -140,7 +138,7 @@ def sign_out_device(store: Store, ctx: Ctx, staff_no: str) -> int:
             before={"open_sessions": len(digests)}, after={"open_sessions": 0},
         )  # fmt: skip
     for digest in digests:  # after the commit: no request may re-cache them
-        store.sessions_seen[digest] = security._Seen(time.monotonic(), None, None)
+        store.sessions_seen[digest] = auth._Seen(time.monotonic(), None, None)
     return len(digests)
 
 
@@ -153,9 +151,9 @@ async def require_device(request: Request, store: Store = Depends(get_store)) ->
     token = device_token(request)
     if token is None:
         raise Unauthorized("This device is not signed in.", reason="device_not_signed_in")
-    actor = security.cached_actor(store, token)
+    actor = auth.cached_actor(store, token)
     if actor is None:
-        actor = await anyio.to_thread.run_sync(security.authenticate, store, token)
+        actor = await anyio.to_thread.run_sync(auth.authenticate, store, token)
     if actor.role != "device":
         raise Unauthorized("This device is not signed in.", reason="device_not_signed_in")
     return actor

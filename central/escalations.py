@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from central import audit, events
 from central.calendar import DueDate, WorkCalendar
-from central.context import Actor, Ctx
+from central.context import Actor, Ctx, Happening
 from central.day_sequence import next_in_day
 from central.errors import Conflict, Forbidden, Invalid, NotFound, require_text
 from central.hall_time import service_day
@@ -51,8 +51,8 @@ from client.escalation_models import (
     Reporter,
     ResolveRequest,
     phone_problem,
-    step_allowed,
 )
+from client.transitions import either
 from client.validators import mask_phone
 
 PREFIX = "BBC"  # 办不成
@@ -326,8 +326,6 @@ def register(
 ) -> Escalation:
     """Number, store, audit and announce a new escalation (state: registered)."""
     actor = ctx.actor
-    if actor is None:
-        raise Forbidden("Log in first.", reason="log_in_first")
     fields: dict[str, str] = {}
     reporter = request.reporter
     name = _text(fields, "reporter.name", reporter.name, "the reporter's name")
@@ -552,24 +550,6 @@ def step_action(body: StepBody) -> EscalationAction:
     return "out_of_scope" if body.out_of_scope is not None else "close"
 
 
-_ACTION_WORDS = {
-    "assign": "assigned",
-    "progress": "given a progress note",
-    "resolve": "resolved",
-    "callback": "given a callback result",
-    "close": "closed",
-    "out_of_scope": "closed as out of scope",
-}
-_NEEDS = {
-    "assign": "registered, assigned or in progress",
-    "progress": "assigned or in progress",
-    "resolve": "assigned or in progress",
-    "callback": "resolved",
-    "close": "called back",
-    "out_of_scope": "registered, assigned or in progress",
-}
-
-
 def act(
     conn: Connection,
     ctx: Ctx,
@@ -580,26 +560,26 @@ def act(
 ) -> Escalation:
     """One supervisor step on an escalation: 409 when its state does not allow it."""
     actor = ctx.actor
-    if actor is None or not actor.is_supervisor:
+    if not actor.is_supervisor:
         raise Forbidden(
             "Only a supervisor may act on an escalation.", reason="supervisor_may_act_escalation"
         )
     action = step_action(body)
     row = _find(conn, no)
     before = _state_of(row)
-    target = STEPS[action][1]
+    step = STEPS[action]
     status = before["status"]
-    if not step_allowed(action, status):
+    if status not in step.start:
         shown = status.replace("_", " ")
         raise Conflict(
-            f"Escalation {row['no']} is {shown}; it cannot be {_ACTION_WORDS[action]} now "
-            f"(only when {_NEEDS[action]}).",
+            f"Escalation {row['no']} is {shown}; it cannot be {step.words} now "
+            f"(only when {either(step.start)}).",
             reason="escalation_cannot_now_when",
             params={"no": row["no"], "escalation_status": status, "action": action},
         )
     state = {k: before[k] for k in _STATE_KEYS}
     note = _changes(conn, action, body, state, row["service_day"], calendar, days)
-    state["status"] = target
+    state["status"] = step.to
     _append_step(conn, ctx, row["id"], before["seq"] + 1, action, note, state)
     audit.record(
         conn,
@@ -635,7 +615,7 @@ _STATE_KEYS = (
 # --- deadlines ------------------------------------------------------------------------------
 
 
-def check_deadlines(conn: Connection, ctx: Ctx, calendar: WorkCalendar) -> list[str]:
+def check_deadlines(conn: Connection, ctx: Happening, calendar: WorkCalendar) -> list[str]:
     """Announce (escalation.changed) each open escalation that became due soon or overdue.
 
     Each (escalation, kind, due date) is announced once: the alert row is inserted with

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, text
 
-from central.context import Ctx
+from central.context import Happening
 from central.schema import events
 from central.store import EVENTS_WRITTEN, Store
 from client.models import Event
@@ -22,7 +22,7 @@ PAGE = 500
 _INSERT = insert(events)
 
 
-def _row(ctx: Ctx, type_: str, fields: dict[str, Any]) -> dict[str, Any]:
+def _row(ctx: Happening, type_: str, fields: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": type_,
         "hall": ctx.hall,
@@ -53,7 +53,7 @@ def _in_order(conn: Connection) -> None:
 
 def emit(
     conn: Connection,
-    ctx: Ctx,
+    ctx: Happening,
     type_: str,
     *,
     queue: str | None = None,
@@ -68,7 +68,7 @@ def emit(
     conn.info[EVENTS_WRITTEN] = True
 
 
-def emit_many(conn: Connection, ctx: Ctx, batch: list[tuple[str, dict[str, Any]]]) -> None:
+def emit_many(conn: Connection, ctx: Happening, batch: list[tuple[str, dict[str, Any]]]) -> None:
     """Several events (type, fields as for emit) in one statement, stored in this order."""
     if batch:
         _in_order(conn)

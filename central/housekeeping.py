@@ -22,7 +22,6 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import anyio
-from fastapi import APIRouter, FastAPI
 from sqlalchemy import delete, select
 
 from central import ratings
@@ -103,8 +102,9 @@ async def _loop(store: Store) -> None:
 
 
 @asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    store: Store = app.state.store
+async def watching(store: Store) -> AsyncIterator[None]:
+    """Runs the job in the background for as long as the block runs (the app's lifespan);
+    `housekeeping_s <= 0` turns it off."""
     if store.settings.housekeeping_s <= 0:
         yield
         return
@@ -114,7 +114,3 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             yield
         finally:
             group.cancel_scope.cancel()
-
-
-# Mounted only for its lifespan (it has no routes).
-router = APIRouter(lifespan=lifespan)

@@ -5,8 +5,8 @@ The key and the answer are stored in the same transaction as the action, so eith
 change and its answer are kept or neither is. Only successful answers are kept: a refused
 request changed nothing, and its retry is judged afresh.
 
-Routes call `perform`: it makes the request's context, runs the step and answers with the model
-the step returns, so a route says only what its step is.
+Routes reach `perform` through the `Idempotent` dependency (central.deps): it runs the step
+and answers with the model the step returns, so a route says only what its step is.
 
 The key is looked up only when the request does not simply succeed. First-time requests are
 nearly all of them, so the action runs straight away and the key is inserted at the end; a
@@ -20,12 +20,11 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import Request, Response
+from fastapi import Response
 from pydantic import BaseModel
 from sqlalchemy import Connection, bindparam, insert, select
 
 from central.context import Actor, Ctx
-from central.deps import make_ctx
 from central.errors import Conflict, require_text
 from central.schema import idempotency_keys
 from central.store import Store
@@ -95,21 +94,20 @@ def run(
 
 
 def perform(
-    request: Request,
     store: Store,
-    actor: Actor,
+    ctx: Ctx,
     key: str | None,
+    path: str,
     body: BaseModel | None,
     step: Step,
     *,
     status: int = 200,
 ) -> Response:
-    """A POST route's work: `step` once per Idempotency-Key, answered with the model it returns
+    """A POST's work: `step` once per Idempotency-Key, answered with the model it returns
     (with `status`), or 204 with no body when it returns None (nothing to do)."""
-    ctx = make_ctx(request, store, actor)
 
     def action(conn: Connection) -> tuple[int, BaseModel | None]:
         model = step(conn, ctx)
         return (status, model) if model is not None else (204, None)
 
-    return run(store, actor, key, fingerprint("POST", request.url.path, body), action)
+    return run(store, ctx.actor, key, fingerprint("POST", path, body), action)

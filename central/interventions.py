@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select
 
 from central import audit
-from central import queue_engine as engine
-from central.context import Ctx
+from central import tickets as engine
+from central.context import Ctx, Happening
 from central.errors import Conflict, Forbidden, Invalid, NotFound
 from central.events import emit_many
 from central.hall_time import service_day
@@ -145,7 +145,7 @@ def move_waiting(
     conn: Connection, ctx: Ctx, ticket_id: int, queue: str | None, window_no: int | None
 ) -> Ticket:
     """A waiting ticket keeps its place by arrival but waits in another queue or for one window."""
-    actor = engine._actor(ctx)
+    actor = ctx.actor
     if not actor.is_supervisor:
         raise Forbidden("Only a supervisor can move a waiting ticket.", reason="supervisor_moves")
     if (queue is None) == (window_no is None):
@@ -239,7 +239,7 @@ def set_window_queues(
 ) -> None:
     """The queues window `no` serves and their priorities: for good, or for the rest of today
     (its usual set comes back the next day)."""
-    actor = engine._actor(ctx)
+    actor = ctx.actor
     if not actor.is_supervisor:
         raise Forbidden(
             "Only a supervisor can change which queues a window serves.",
@@ -297,7 +297,7 @@ def set_window_queues(
     emit_many(conn, ctx, [("window.changed", {"window_no": no})])
 
 
-def restore_usual_queues(conn: Connection, ctx: Ctx) -> list[int]:
+def restore_usual_queues(conn: Connection, ctx: Happening) -> list[int]:
     """Windows whose queues were changed for a day that has ended serve their usual set again."""
     today = service_day(ctx.now)
     due = conn.execute(

@@ -27,7 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from central import audit, rollups
 from central.calendar import WorkCalendar
-from central.context import Actor, Ctx
+from central.context import Actor, Ctx, Happening, SystemCtx
 from central.errors import Conflict, Forbidden, Invalid, NotFound, require_text
 from central.events import emit
 from central.hall_time import service_day
@@ -36,7 +36,7 @@ from central.schema_ratings import rating_sweep, ratings
 from central.settings import Settings
 from central.store import Store
 from client.rating_models import (
-    OPEN_STATES,
+    REVIEW_STEPS,
     BadReview,
     ExplainRequest,
     Rating,
@@ -173,8 +173,6 @@ def rating_closes(finished_at: datetime, settings: Settings) -> datetime:
 
 def post_rating(conn: Connection, ctx: Ctx, settings: Settings, body: RatingRequest) -> Rating:
     actor = ctx.actor
-    if actor is None:
-        raise Forbidden("Log in first.", reason="log_in_first")
     require_pad(actor)
     ticket = conn.execute(
         select(tickets, windows.c.department_code)
@@ -389,8 +387,6 @@ def _review_counts(before: str | None, after: str | None) -> dict[str, int]:
 def explain(conn: Connection, ctx: Ctx, rating_id: int, body: ExplainRequest) -> Rating:
     """The clerk who served adds their explanation (情况说明), once, while the 差评 is open."""
     actor = ctx.actor
-    if actor is None:
-        raise Forbidden("Log in first.", reason="log_in_first")
     row = _bad_row(conn, rating_id)
     if actor.staff_no != row.staff_no:
         raise Forbidden(
@@ -402,7 +398,8 @@ def explain(conn: Connection, ctx: Ctx, rating_id: int, body: ExplainRequest) ->
             reason="rating_explained_already_record_stays",
             params={"rating_id": rating_id},
         )
-    if row.review_state not in OPEN_STATES:
+    step = REVIEW_STEPS["explain"]
+    if row.review_state not in step.start:
         raise Conflict(
             f"The 差评 {rating_id} is closed ({row.review_state}).",
             reason="bad_rating_closed",
@@ -418,7 +415,7 @@ def explain(conn: Connection, ctx: Ctx, rating_id: int, body: ExplainRequest) ->
         ctx,
         "explain",
         row,
-        OPEN_STATES,
+        step.start,
         explanation=text,
         explained_at=ctx.now,
         explained_by=actor.staff_no,
@@ -435,11 +432,10 @@ def verify(
 ) -> Rating:
     """A supervisor's 核实: 属实 opens a rectification due in working days; 不属实 / 误评 close."""
     actor = ctx.actor
-    if actor is None:
-        raise Forbidden("Log in first.", reason="log_in_first")
     require_supervisor(actor)
     row = _bad_row(conn, rating_id)
-    if row.review_state != "pending":
+    step = REVIEW_STEPS["verify"]
+    if row.review_state not in step.start:
         raise Conflict(
             f"The 差评 {rating_id} has been verified already ({row.review_state}).",
             reason="verified_already",
@@ -457,17 +453,16 @@ def verify(
         days = body.rectify_days or settings.rating_rectify_days
         values["rectify_days"] = days
         values["rectify_due"] = calendar.add_working_days(service_day(ctx.now), days).date
-    return _change(conn, ctx, "verify", row, ("pending",), **values)
+    return _change(conn, ctx, "verify", row, step.start, **values)
 
 
 def rectify(conn: Connection, ctx: Ctx, rating_id: int, body: RectifyRequest) -> Rating:
     """A supervisor records the rectification (整改) of an upheld 差评."""
     actor = ctx.actor
-    if actor is None:
-        raise Forbidden("Log in first.", reason="log_in_first")
     require_supervisor(actor)
     row = _bad_row(conn, rating_id)
-    if row.review_state != "upheld":
+    step = REVIEW_STEPS["rectify"]
+    if row.review_state not in step.start or step.to is None:
         raise Conflict(
             f"The 差评 {rating_id} is {row.review_state}; only an upheld (属实) one is rectified.",
             reason="upheld_one_rectified",
@@ -483,8 +478,8 @@ def rectify(conn: Connection, ctx: Ctx, rating_id: int, body: RectifyRequest) ->
         ctx,
         "rectify",
         row,
-        ("upheld",),
-        review_state="rectified",
+        step.start,
+        review_state=step.to,
         rectification=note,
         rectified_at=ctx.now,
         rectified_by=actor.staff_no,
@@ -540,7 +535,7 @@ def sweep_needed(conn: Connection, settings: Settings, now: datetime) -> bool:
 
 
 def sweep_defaults(
-    conn: Connection, ctx: Ctx, settings: Settings, limit: int = SWEEP_BATCH
+    conn: Connection, ctx: Happening, settings: Settings, limit: int = SWEEP_BATCH
 ) -> tuple[int, bool]:
     """One batch of the default-rating sweep, in the caller's write transaction: the default
     level for up to `limit` of the oldest services whose rating period ended unrated.
@@ -628,7 +623,7 @@ def sweep(store: Store, limit: int = SWEEP_BATCH, max_batches: int | None = None
             return 0
     while max_batches is None or batches < max_batches:
         with store.write() as conn:
-            ctx = Ctx(actor=None, now=store.now(), hall=store.hall, source="rating-sweep")
+            ctx = SystemCtx(now=store.now(), hall=store.hall, source="rating-sweep")
             stored, done = sweep_defaults(conn, ctx, settings, limit)
         total += stored
         batches += 1

@@ -35,7 +35,7 @@ class Store:
     # SQLite: a one-connection engine for writes (see central.db.make_engine); else `engine`.
     # So never open a write transaction inside another one: it would wait for itself.
     writer: Engine | None = None
-    # Bearer token hash → what central.security last read about it (a short-lived cache).
+    # Bearer token hash → what central.auth last read about it (a short-lived cache).
     sessions_seen: dict[str, Any] = field(default_factory=dict)
     # The process's one event reader (central.event_hub.hub_of makes it on first use).
     hub: Any = None

@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import Field
 
 from client.models import Wire
+from client.transitions import Transition, allows
 
 EscalationStatus = Literal[
     "registered", "assigned", "in_progress", "resolved", "called_back", "closed", "out_of_scope"
@@ -50,21 +51,20 @@ OUT_OF_SCOPE_REASONS: tuple[OutOfScopeReason, ...] = ("litigation", "petition", 
 EscalationAction = Literal[
     "register", "assign", "progress", "resolve", "callback", "close", "out_of_scope"
 ]
-# The state machine, defined once (the server enforces it, the terminal greys out keys by it):
-# step → (the states it may start from, the state it leads to).
-STEPS: dict[str, tuple[tuple[EscalationStatus, ...], EscalationStatus]] = {
-    "assign": (("registered", "assigned", "in_progress"), "assigned"),
-    "progress": (("assigned", "in_progress"), "in_progress"),
-    "resolve": (("assigned", "in_progress"), "resolved"),
-    "callback": (("resolved",), "called_back"),
-    "close": (("called_back",), "closed"),
-    "out_of_scope": (("registered", "assigned", "in_progress"), "out_of_scope"),
+# The state machine, defined once (the server enforces it, the terminal greys out keys by it).
+_OPEN: tuple[EscalationStatus, ...] = ("registered", "assigned", "in_progress")
+STEPS: dict[str, Transition[EscalationStatus]] = {
+    "assign": Transition(_OPEN, "assigned", "assigned"),
+    "progress": Transition(("assigned", "in_progress"), "in_progress", "given a progress note"),
+    "resolve": Transition(("assigned", "in_progress"), "resolved", "resolved"),
+    "callback": Transition(("resolved",), "called_back", "given a callback result"),
+    "close": Transition(("called_back",), "closed", "closed"),
+    "out_of_scope": Transition(_OPEN, "out_of_scope", "closed as out of scope"),
 }
 
 
 def step_allowed(step: str, status: str) -> bool:
-    allowed = STEPS.get(step)
-    return allowed is not None and status in allowed[0]
+    return allows(STEPS, step, status)
 
 
 _PHONE = re.compile(r"[0-9+\-() ]+")

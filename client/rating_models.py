@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import Field
 
 from client.models import Wire
+from client.transitions import Transition
 
 LEVELS: tuple[int, ...] = (5, 4, 3, 2, 1)
 BAD_LEVELS: tuple[int, ...] = (2, 1)
@@ -41,6 +42,13 @@ PostedChannel = Literal["pad", "qr", "app", "web", "sms", "hotline"]
 ReviewState = Literal["pending", "upheld", "rectified", "unfounded", "mistaken"]
 Verdict = Literal["upheld", "unfounded", "mistaken"]
 OPEN_STATES: tuple[ReviewState, ...] = ("pending", "upheld")
+# The review steps (the same table shape as tickets' and escalations'). Explaining keeps the
+# state; verifying leads to the verdict given.
+REVIEW_STEPS: dict[str, Transition[ReviewState]] = {
+    "explain": Transition(OPEN_STATES, None, "explained"),
+    "verify": Transition(("pending",), None, "verified"),
+    "rectify": Transition(("upheld",), "rectified", "rectified"),
+}
 TallyBy = Literal["day", "week", "month"]
 TableGroup = Literal["staff", "window", "department"]
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from central.alert_watch import check_now
 from central.hall_time import service_day
-from central.routes.supervision import check_now
 from central.schema import audit
 from client import errors
 from client.api import CentralClient

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import create_engine, inspect
 
 from central.app import create_app
-from central.routes.escalations import check_now
+from central.deadline_watch import check_now
 from central.settings import Settings
 from client import errors
 from client.api import CentralClient

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from central.routes.supervision import check_now
+from central.alert_watch import check_now
 from central.schema import audit
 from client import errors
 from client.models import WindowQueue

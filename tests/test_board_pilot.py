@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from textual.widgets import DataTable, Input
 
-from central.routes.supervision import check_now
+from central.alert_watch import check_now
 from central.schema import audit, tickets
 from client.api import CentralClient
 from counter.app import CounterApp, make_app

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, text
 
-from central import queue_engine as engine
+from central import tickets as engine
 from central.context import Actor, Ctx
 from central.db import make_engine
 from central.errors import Conflict

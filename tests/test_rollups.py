@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from central import housekeeping, rollups
-from central import queue_engine as engine
 from central import ratings as rating
+from central import tickets as engine
 from central.calendar import WorkCalendar
 from central.context import Actor, Ctx
 from central.db import make_engine

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from central.routes.supervision import check_now
+from central.alert_watch import check_now
 from client.rating_models import RatingRequest
 from screens.supervisor.board import HallBoardScreen
 from tests.test_ratings_pilot import client_factory

@@ -1,10 +1,27 @@
-"""The /v1 routers of the queue and hall API."""
+"""Every /v1 router of the central API, in the order the API's documentation lists them."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from central.routes import audit, auth, hall, interventions, live, supervision, tickets, windows
+from central import pages
+from central.routes import (
+    announcements,
+    audit,
+    auth,
+    calendar,
+    cases,
+    catalog,
+    devices,
+    escalations,
+    events,
+    hall,
+    interventions,
+    ratings,
+    supervision,
+    tickets,
+    windows,
+)
 
 ROUTERS: list[APIRouter] = [
     auth.router,
@@ -13,6 +30,14 @@ ROUTERS: list[APIRouter] = [
     windows.router,
     interventions.router,
     supervision.router,
-    live.router,
+    events.router,
     audit.router,
+    catalog.router,
+    cases.router,
+    calendar.router,
+    escalations.router,  # 办不成事
+    ratings.router,  # 好差评
+    devices.router,  # the hall display's device sessions
+    announcements.router,  # 叫号屏 and 语音叫号
+    pages.router,  # the display's browser pages (not in the API's schema)
 ]

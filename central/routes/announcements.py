@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import hashlib
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import Response
 
 from central import announcements as feed
-from central.context import Actor
-from central.deps import current_actor, get_store
+from central.deps import CurrentActor, StoreDep
 from central.errors import AUTHED, AUTHED_404
-from central.store import Store
 from central.voice import Voice
 from client.display_models import AnnouncementsPage
 
@@ -31,6 +29,8 @@ def _voice(request: Request) -> Voice:
 @router.get("/announcements", response_model=AnnouncementsPage, responses=AUTHED)
 def announcements(
     request: Request,
+    _actor: CurrentActor,
+    store: StoreDep,
     after: int | None = Query(
         default=None,
         ge=0,
@@ -38,8 +38,6 @@ def announcements(
         description="the last announcement id seen; omitted: today's last `limit` calls",
     ),
     limit: int = Query(default=20, ge=1, le=100),
-    _actor: Actor = Depends(current_actor),
-    store: Store = Depends(get_store),
 ) -> AnnouncementsPage:
     """Today's calls and recalls in call order, each with its sentence (shown, spoken, pinyin)."""
     with store.read() as conn:
@@ -60,10 +58,10 @@ def announcements(
 )
 def announcement_audio(
     request: Request,
+    _actor: CurrentActor,
+    store: StoreDep,
     announcement_id: int = Path(ge=1, le=2**63 - 1),
     if_none_match: str | None = Header(default=None, alias="If-None-Match"),
-    _actor: Actor = Depends(current_actor),
-    store: Store = Depends(get_store),
 ) -> Response:
     """The call as audio the central renders (browsers on Linux often have no voices)."""
     wording = _wording(request)

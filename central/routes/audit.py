@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from central import audit as trail
-from central.context import Actor
-from central.deps import get_store, require_roles
+from central.deps import StoreDep, Supervisor
 from central.errors import AUTHED, Invalid, require_text
 from central.hall_time import as_utc
-from central.store import Store
 from client.models import AuditRecord
 
 router = APIRouter(prefix="/v1", tags=["audit"])
@@ -48,6 +46,8 @@ DATE_TIME = {"format": "date-time"}
 
 @router.get("/audit", response_model=list[AuditRecord], responses=AUTHED)
 def get_audit(
+    _who: Supervisor,
+    store: StoreDep,
     actor: str | None = Query(default=None, max_length=64, description="staff number"),
     object_ref: str | None = Query(
         default=None, alias="object", max_length=100, description="object id, or type:id"
@@ -57,8 +57,6 @@ def get_audit(
     ),
     end: str | None = Query(default=None, alias="to", max_length=64, json_schema_extra=DATE_TIME),
     limit: int = Query(default=500, ge=1, le=5000),
-    _who: Actor = Depends(require_roles("supervisor", "admin")),
-    store: Store = Depends(get_store),
 ) -> list[AuditRecord]:
     """Oldest first; `from` inclusive, `to` exclusive; naive times are hall-local (UTC+8)."""
     with store.read() as conn:

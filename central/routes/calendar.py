@@ -1,6 +1,6 @@
 """Working-day arithmetic on China's official calendar: `GET /v1/calendar/due`.
 
-The calendar (see central.routes.catalog.load_reference) is the `chinese_calendar` package's
+The calendar (see central.reference.load_reference) is the `chinese_calendar` package's
 years plus the holiday files in central/seed/holidays and `Settings.holidays_dir`; a year
 with neither is assumed Monday–Friday and the answer says `guessed`, naming the years.
 """
@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from central.context import Actor
-from central.deps import current_actor
+from central.deps import CurrentActor, Reference
 from central.errors import AUTHED, Invalid
-from central.routes.catalog import HallReference, get_reference
 from client.case_models import DueDateAnswer
 
 router = APIRouter(prefix="/v1", tags=["calendar"])
@@ -22,10 +20,10 @@ router = APIRouter(prefix="/v1", tags=["calendar"])
 
 @router.get("/calendar/due", response_model=DueDateAnswer, responses=AUTHED)
 def due(
+    _actor: CurrentActor,
+    ref: Reference,
     start: date = Query(alias="from", description="the day of acceptance, YYYY-MM-DD"),
     working_days: int = Query(ge=0, le=3660, description="承诺时限 in working days"),
-    _actor: Actor = Depends(current_actor),
-    ref: HallReference = Depends(get_reference),
 ) -> DueDateAnswer:
     """The working day `working_days` after `from` (the day of acceptance is not counted)."""
     try:

@@ -9,29 +9,22 @@
   409 when the state does not allow the step. Close with `out_of_scope` closes a matter that
   is not the hall's (涉法涉诉, 信访, private dispute) from any open state.
 
-While the app runs (its lifespan) a background check announces, at most every
-`Settings.escalation_check_s`, each escalation that became due soon or overdue
-(`escalation.changed`), so boards and lists re-fetch without polling.
+The deadline watcher (due soon / overdue announcements) is central.deadline_watch.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
+from typing import Annotated
 
-import anyio
-from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from sqlalchemy import Connection
 
 from central import escalations as ledger
-from central import idempotency
-from central.context import Actor, Ctx
-from central.deps import get_store, idempotency_key, require_roles
+from central.context import Ctx
+from central.deps import DeskStaff, HallStaff, Idempotent, Reference, StoreDep, Supervisor
 from central.errors import ACTION, AUTHED, AUTHED_404, Forbidden
 from central.hall_time import service_day
-from central.routes.catalog import HallReference, get_reference
-from central.store import Store
 from client.escalation_models import (
     AssignRequest,
     CallbackRequest,
@@ -45,58 +38,14 @@ from client.escalation_models import (
     ResolveRequest,
 )
 
-log = logging.getLogger("central.escalations")
+router = APIRouter(prefix="/v1", tags=["escalations"])
 
-
-def check_now(store: Store, reference: HallReference) -> list[str]:
-    """One deadline check (what the lifespan runs periodically); the numbers announced."""
-    ctx = Ctx(actor=None, now=store.now(), hall=store.hall, source="deadline-check")
-    with store.write() as conn:
-        return ledger.check_deadlines(conn, ctx, reference.calendar)
-
-
-async def _watch(store: Store, reference: HallReference) -> None:
-    interval = store.settings.escalation_check_s
-    while True:
-        try:
-            await anyio.to_thread.run_sync(check_now, store, reference)
-        except Exception:  # a failed check must not end the app; the next one tries again
-            log.exception("escalation deadline check failed")
-        await anyio.sleep(interval)
-
-
-@asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Runs the deadline check in the background while the app serves (merged into the app's)."""
-    store: Store = app.state.store
-    reference: HallReference = app.state.reference
-    if store.settings.escalation_check_s <= 0:
-        yield
-        return
-    async with anyio.create_task_group() as group:
-        group.start_soon(_watch, store, reference)
-        try:
-            yield
-        finally:
-            group.cancel_scope.cancel()
-
-
-router = APIRouter(prefix="/v1", tags=["escalations"], lifespan=lifespan)
-
-_registrars = require_roles("clerk", "supervisor")
-_readers = require_roles("clerk", "supervisor", "admin")
-_supervisors = require_roles("supervisor", "admin")
 LedgerNo = Path(max_length=24, description="ledger number, e.g. BBC-20261121-0007")
 
 
 @router.post("/escalations", response_model=Escalation, status_code=201, responses=ACTION)
 def register(
-    body: EscalationRequest,
-    request: Request,
-    actor: Actor = Depends(_registrars),
-    store: Store = Depends(get_store),
-    ref: HallReference = Depends(get_reference),
-    key: str | None = Depends(idempotency_key),
+    body: EscalationRequest, _actor: DeskStaff, act: Idempotent, store: StoreDep, ref: Reference
 ) -> Response:
     """Register a 办不成事 escalation: numbered, due in the category's working days."""
     days = store.settings.escalation_days
@@ -104,20 +53,20 @@ def register(
     def register_one(conn: Connection, ctx: Ctx) -> Escalation:
         return ledger.register(conn, ctx, ref.calendar, ref.catalog, days, body)
 
-    return idempotency.perform(request, store, actor, key, body, register_one, status=201)
+    return act(body, register_one, status=201)
 
 
 @router.get("/escalations", response_model=EscalationList, responses=AUTHED)
 def list_escalations(
+    actor: HallStaff,
+    store: StoreDep,
+    ref: Reference,
     mine: bool | None = Query(default=None, description="only those I raised (clerks: always)"),
     status: EscalationStatus | None = Query(default=None),
     category: EscalationCategory | None = Query(default=None),
     department: str | None = Query(default=None, max_length=32, description="department code"),
     overdue: bool | None = Query(default=None, description="true: only overdue; false: none"),
     limit: int = Query(default=ledger.LIST_LIMIT, ge=1, le=5000),
-    actor: Actor = Depends(_readers),
-    store: Store = Depends(get_store),
-    ref: HallReference = Depends(get_reference),
 ) -> EscalationList:
     """Newest first."""
     if not actor.is_supervisor and mine is False:
@@ -145,10 +94,7 @@ def list_escalations(
 
 @router.get("/escalations/{no}", response_model=Escalation, responses=AUTHED_404)
 def get_escalation(
-    no: str = LedgerNo,
-    actor: Actor = Depends(_readers),
-    store: Store = Depends(get_store),
-    ref: HallReference = Depends(get_reference),
+    actor: HallStaff, store: StoreDep, ref: Reference, no: str = LedgerNo
 ) -> Escalation:
     with store.read() as conn:
         return ledger.get_escalation(conn, actor, ref.calendar, service_day(store.now()), no)
@@ -158,56 +104,51 @@ StepRun = Callable[[ledger.StepBody], Response]
 
 
 async def _supervisor_step(
-    request: Request,
+    _actor: Supervisor,
+    act: Idempotent,
+    store: StoreDep,
+    ref: Reference,
     no: str = LedgerNo,
-    actor: Actor = Depends(_supervisors),
-    store: Store = Depends(get_store),
-    ref: HallReference = Depends(get_reference),
-    key: str | None = Depends(idempotency_key),
 ) -> StepRun:
     """All a supervisor's step on escalation `no` needs but its body; the route runs it.
     `async`: it only gathers its arguments, so it costs no thread hop (see central.deps)."""
 
     def run(body: ledger.StepBody) -> Response:
         days = store.settings.escalation_days
-        return idempotency.perform(
-            request,
-            store,
-            actor,
-            key,
-            body,
-            lambda conn, ctx: ledger.act(conn, ctx, ref.calendar, days, no, body),
-        )
+        return act(body, lambda conn, ctx: ledger.act(conn, ctx, ref.calendar, days, no, body))
 
     return run
 
 
+SupervisorStep = Annotated[StepRun, Depends(_supervisor_step)]
+
+
 @router.post("/escalations/{no}/assign", response_model=Escalation, responses=ACTION)
-def assign(body: AssignRequest, step: StepRun = Depends(_supervisor_step)) -> Response:
+def assign(body: AssignRequest, step: SupervisorStep) -> Response:
     """交办: to a department and a handling person (again, to re-route it); may re-grade."""
     return step(body)
 
 
 @router.post("/escalations/{no}/progress", response_model=Escalation, responses=ACTION)
-def progress(body: ProgressRequest, step: StepRun = Depends(_supervisor_step)) -> Response:
+def progress(body: ProgressRequest, step: SupervisorStep) -> Response:
     """A progress note (督办): assigned or in progress → in progress."""
     return step(body)
 
 
 @router.post("/escalations/{no}/resolve", response_model=Escalation, responses=ACTION)
-def resolve(body: ResolveRequest, step: StepRun = Depends(_supervisor_step)) -> Response:
+def resolve(body: ResolveRequest, step: SupervisorStep) -> Response:
     """The result (办理结果): assigned or in progress → resolved."""
     return step(body)
 
 
 @router.post("/escalations/{no}/callback", response_model=Escalation, responses=ACTION)
-def callback(body: CallbackRequest, step: StepRun = Depends(_supervisor_step)) -> Response:
+def callback(body: CallbackRequest, step: SupervisorStep) -> Response:
     """回访: the reporter's satisfaction; resolved → called back."""
     return step(body)
 
 
 @router.post("/escalations/{no}/close", response_model=Escalation, responses=ACTION)
-def close(body: CloseRequest, step: StepRun = Depends(_supervisor_step)) -> Response:
+def close(body: CloseRequest, step: SupervisorStep) -> Response:
     """销号: called back → closed. With `out_of_scope`: registered, assigned or in progress →
     out of scope, with the explanation given and the right channel."""
     return step(body)

@@ -17,22 +17,18 @@ job (central.housekeeping), and tallies read the daily roll-ups (central.rollups
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from pydantic import BaseModel
+from fastapi import APIRouter, Path, Query, Response
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from central import idempotency
 from central import ratings as rating
 from central import tally as tallies
-from central.context import Actor, Ctx
-from central.deps import current_actor, get_store, idempotency_key
+from central.context import Ctx
+from central.deps import CurrentActor, Idempotent, Reference, StoreDep
 from central.errors import ACTION, AUTHED, AUTHED_404, Conflict, Forbidden, Invalid, require_text
 from central.hall_time import service_day
-from central.routes.catalog import HallReference, get_reference
 from central.store import Store
 from client.rating_models import (
     OPEN_STATES,
@@ -96,13 +92,7 @@ def _range(store: Store, start: date | None, end: date | None) -> tuple[date, da
 
 
 @router.post("/ratings", response_model=Rating, status_code=201, responses=ACTION)
-def post_rating(
-    body: RatingRequest,
-    request: Request,
-    actor: Actor = Depends(current_actor),
-    store: Store = Depends(get_store),
-    key: str | None = Depends(idempotency_key),
-) -> Response:
+def post_rating(body: RatingRequest, act: Idempotent, store: StoreDep) -> Response:
     """The rating pad's rating of a finished service. 409 when the service has a rating
     already (一次一评) or its rating period has ended; 403 for anyone but a rating pad."""
 
@@ -110,7 +100,7 @@ def post_rating(
         return rating.post_rating(conn, ctx, store.settings, body)
 
     try:
-        return idempotency.perform(request, store, actor, key, body, rate, status=201)
+        return act(body, rate, status=201)
     except IntegrityError:
         # Two posts raced past the check (several server processes): UNIQUE(ticket_id) decides.
         raise Conflict(
@@ -122,14 +112,14 @@ def post_rating(
 
 @router.get("/ratings/tally", response_model=RatingTally, responses=AUTHED)
 def get_tally(
+    actor: CurrentActor,
+    store: StoreDep,
     staff_no: str | None = StaffParam,
     window: int | None = Query(default=None, ge=0, le=2**31 - 1, description="supervisors"),
     department: str | None = Query(default=None, max_length=32, description="supervisors"),
     start: date | None = FromParam,
     end: date | None = ToParam,
     by: TallyBy = Query(default="day"),
-    actor: Actor = Depends(current_actor),
-    store: Store = Depends(get_store),
 ) -> RatingTally:
     """Figures for the range and per bucket; a clerk gets their own (staff=me) only."""
     if staff_no is not None:
@@ -150,11 +140,11 @@ def get_tally(
 
 @router.get("/ratings/table", response_model=RatingTable, responses=AUTHED)
 def get_table(
+    actor: CurrentActor,
+    store: StoreDep,
     group: TableGroup = Query(default="staff"),
     start: date | None = FromParam,
     end: date | None = ToParam,
-    actor: Actor = Depends(current_actor),
-    store: Store = Depends(get_store),
 ) -> RatingTable:
     """Supervisors: one row of figures per clerk (or window, or department) over the range."""
     rating.require_supervisor(actor)
@@ -165,6 +155,8 @@ def get_table(
 
 @router.get("/ratings", response_model=list[Rating], responses=AUTHED)
 def get_ratings(
+    actor: CurrentActor,
+    store: StoreDep,
     staff_no: str | None = StaffParam,
     bad: bool | None = Query(default=None, description="true: 差评 only; false: no 差评"),
     state: list[ReviewState] | None = Query(default=None, description="差评 review states"),
@@ -172,8 +164,6 @@ def get_ratings(
     start: date | None = FromParam,
     end: date | None = ToParam,
     limit: int = Query(default=200, ge=1, le=rating.LIST_LIMIT),
-    actor: Actor = Depends(current_actor),
-    store: Store = Depends(get_store),
 ) -> list[Rating]:
     """Newest first; the 差评 queue (bad=true or a state) lists pending ones first."""
     if staff_no is not None:
@@ -196,60 +186,29 @@ def get_ratings(
 
 
 @router.get("/ratings/{rating_id}", response_model=Rating, responses=AUTHED_404)
-def get_rating(
-    rating_id: int = RatingId,
-    actor: Actor = Depends(current_actor),
-    store: Store = Depends(get_store),
-) -> Rating:
+def get_rating(actor: CurrentActor, store: StoreDep, rating_id: int = RatingId) -> Rating:
     with store.read() as conn:
         return rating.get_rating(conn, actor, rating_id, store.now())
 
 
-RatingStep = Callable[[Connection, Ctx, int], Rating]
-StepRun = Callable[[BaseModel, RatingStep], Response]
-
-
-async def _review_step(
-    request: Request,
-    rating_id: int = RatingId,
-    actor: Actor = Depends(current_actor),
-    store: Store = Depends(get_store),
-    key: str | None = Depends(idempotency_key),
-) -> StepRun:
-    """All a review step on rating `rating_id` needs but its body and what it does.
-    `async`: it only gathers its arguments, so it costs no thread hop (see central.deps)."""
-
-    def run(body: BaseModel, step: RatingStep) -> Response:
-        return idempotency.perform(
-            request, store, actor, key, body, lambda conn, ctx: step(conn, ctx, rating_id)
-        )
-
-    return run
-
-
 @router.post("/ratings/{rating_id}/explain", response_model=Rating, responses=ACTION)
-def explain(body: ExplainRequest, step: StepRun = Depends(_review_step)) -> Response:
+def explain(body: ExplainRequest, act: Idempotent, rating_id: int = RatingId) -> Response:
     """The served clerk's explanation of a 差评 (once, while it is pending or upheld)."""
-    return step(body, lambda conn, ctx, rating_id: rating.explain(conn, ctx, rating_id, body))
+    return act(body, lambda conn, ctx: rating.explain(conn, ctx, rating_id, body))
 
 
 @router.post("/ratings/{rating_id}/verify", response_model=Rating, responses=ACTION)
 def verify(
-    body: VerifyRequest,
-    step: StepRun = Depends(_review_step),
-    store: Store = Depends(get_store),
-    ref: HallReference = Depends(get_reference),
+    body: VerifyRequest, act: Idempotent, store: StoreDep, ref: Reference, rating_id: int = RatingId
 ) -> Response:
     """Supervisor's 核实 of a pending 差评; 属实 sets a rectification due in working days."""
-    return step(
+    return act(
         body,
-        lambda conn, ctx, rating_id: rating.verify(
-            conn, ctx, store.settings, ref.calendar, rating_id, body
-        ),
+        lambda conn, ctx: rating.verify(conn, ctx, store.settings, ref.calendar, rating_id, body),
     )
 
 
 @router.post("/ratings/{rating_id}/rectify", response_model=Rating, responses=ACTION)
-def rectify(body: RectifyRequest, step: StepRun = Depends(_review_step)) -> Response:
+def rectify(body: RectifyRequest, act: Idempotent, rating_id: int = RatingId) -> Response:
     """Supervisor records the rectification (整改) of an upheld 差评."""
-    return step(body, lambda conn, ctx, rating_id: rating.rectify(conn, ctx, rating_id, body))
+    return act(body, lambda conn, ctx: rating.rectify(conn, ctx, rating_id, body))

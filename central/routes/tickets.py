@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Path, Response
 from sqlalchemy import Connection
 
-from central import idempotency
-from central import queue_engine as engine
-from central.context import Actor, Ctx
-from central.deps import current_actor, get_store, idempotency_key
+from central import tickets as engine
+from central.context import Ctx
+from central.deps import CurrentActor, Idempotent, StoreDep
 from central.errors import ACTION, AUTHED_404, _err
-from central.store import Store
 from client.models import IssueTicketRequest, Ticket, TransferRequest
 
 router = APIRouter(prefix="/v1", tags=["tickets"])
@@ -21,48 +19,26 @@ TicketId = Path(ge=1, le=2**63 - 1, description="the ticket's id")
 
 
 @router.post("/tickets", response_model=Ticket, status_code=201, responses=_err(401, 403, 409, 422))
-def issue(
-    body: IssueTicketRequest,
-    request: Request,
-    actor: Actor = Depends(current_actor),
-    store: Store = Depends(get_store),
-    key: str | None = Depends(idempotency_key),
-) -> Response:
+def issue(body: IssueTicketRequest, act: Idempotent) -> Response:
     """Issue a ticket (kiosk, supervisor, admin). 409 when the queue's daily cap is reached."""
 
     def issue_one(conn: Connection, ctx: Ctx) -> Ticket:
         return engine.issue_ticket(conn, ctx, body.queue, body.kind, body.appointment_at)
 
-    return idempotency.perform(request, store, actor, key, body, issue_one, status=201)
+    return act(body, issue_one, status=201)
 
 
 @router.get("/tickets/{ticket_id}", response_model=Ticket, responses=AUTHED_404)
-def get_ticket(
-    ticket_id: int = TicketId,
-    _actor: Actor = Depends(current_actor),
-    store: Store = Depends(get_store),
-) -> Ticket:
+def get_ticket(_actor: CurrentActor, store: StoreDep, ticket_id: int = TicketId) -> Ticket:
     with store.read() as conn:
         return engine.get_ticket(conn, ticket_id)
 
 
 @router.post("/tickets/{ticket_id}/transfer", response_model=Ticket, responses=ACTION)
-def transfer(
-    body: TransferRequest,
-    request: Request,
-    ticket_id: int = TicketId,
-    actor: Actor = Depends(current_actor),
-    store: Store = Depends(get_store),
-    key: str | None = Depends(idempotency_key),
-) -> Response:
+def transfer(body: TransferRequest, act: Idempotent, ticket_id: int = TicketId) -> Response:
     """A called or serving ticket waits again: in another queue, or for one window only."""
-    return idempotency.perform(
-        request,
-        store,
-        actor,
-        key,
-        body,
-        lambda conn, ctx: engine.transfer(conn, ctx, ticket_id, body.queue, body.window_no),
+    return act(
+        body, lambda conn, ctx: engine.transfer(conn, ctx, ticket_id, body.queue, body.window_no)
     )
 
 
@@ -79,16 +55,8 @@ _DOCS = {
 
 
 def _action_route(name: str, step: Callable[[Connection, Ctx, int], Ticket]) -> None:
-    def endpoint(
-        request: Request,
-        ticket_id: int = TicketId,
-        actor: Actor = Depends(current_actor),
-        store: Store = Depends(get_store),
-        key: str | None = Depends(idempotency_key),
-    ) -> Response:
-        return idempotency.perform(
-            request, store, actor, key, None, lambda conn, ctx: step(conn, ctx, ticket_id)
-        )
+    def endpoint(act: Idempotent, ticket_id: int = TicketId) -> Response:
+        return act(None, lambda conn, ctx: step(conn, ctx, ticket_id))
 
     router.add_api_route(
         f"/tickets/{{ticket_id}}/{name}",

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Path, Response
 from sqlalchemy import Connection
 
-from central import idempotency
-from central import queue_engine as engine
-from central.context import Actor, Ctx
-from central.deps import current_actor, get_store, idempotency_key
+from central import tickets as engine
+from central.context import Ctx
+from central.deps import CurrentActor, Idempotent, IdempotentRun, StoreDep
 from central.errors import ACTION, AUTHED_404
 from central.hall_view import window_model
-from central.store import Store
 from client.models import PauseRequest, Ticket, Window
 
 router = APIRouter(prefix="/v1", tags=["windows"])
@@ -22,47 +20,31 @@ WindowNo = Path(ge=0, le=2**31 - 1, description="the window's number")
 
 
 @router.get("/windows/{no}", response_model=Window, responses=AUTHED_404)
-def get_window(
-    no: int = WindowNo, _actor: Actor = Depends(current_actor), store: Store = Depends(get_store)
-) -> Window:
+def get_window(_actor: CurrentActor, store: StoreDep, no: int = WindowNo) -> Window:
     with store.read() as conn:
         return window_model(conn, no, store.now())
 
 
 def _window_step(
-    request: Request,
-    store: Store,
-    actor: Actor,
-    key: str | None,
+    act: IdempotentRun,
     no: int,
     body: PauseRequest | None,
     step: Callable[[Connection, Ctx], None],
 ) -> Response:
+    """Run a window step and answer with the window as it is afterwards."""
+
     def step_and_window(conn: Connection, ctx: Ctx) -> Window:
         step(conn, ctx)
         return window_model(conn, no, ctx.now)
 
-    return idempotency.perform(request, store, actor, key, body, step_and_window)
+    return act(body, step_and_window)
 
 
 @router.post("/windows/{no}/pause", response_model=Window, responses=ACTION)
-def pause(
-    body: PauseRequest,
-    request: Request,
-    no: int = WindowNo,
-    actor: Actor = Depends(current_actor),
-    store: Store = Depends(get_store),
-    key: str | None = Depends(idempotency_key),
-) -> Response:
+def pause(body: PauseRequest, act: Idempotent, no: int = WindowNo) -> Response:
     """Pause (暂停) with a reason; only when no ticket is called or in service at the window."""
     return _window_step(
-        request,
-        store,
-        actor,
-        key,
-        no,
-        body,
-        lambda conn, ctx: engine.pause(conn, ctx, no, body.reason, body.note),
+        act, no, body, lambda conn, ctx: engine.pause(conn, ctx, no, body.reason, body.note)
     )
 
 
@@ -79,16 +61,8 @@ _STEPS: dict[str, Callable[[Connection, Ctx, int], None]] = {
 
 
 def _step_route(name: str, step: Callable[[Connection, Ctx, int], None]) -> None:
-    def endpoint(
-        request: Request,
-        no: int = WindowNo,
-        actor: Actor = Depends(current_actor),
-        store: Store = Depends(get_store),
-        key: str | None = Depends(idempotency_key),
-    ) -> Response:
-        return _window_step(
-            request, store, actor, key, no, None, lambda conn, ctx: step(conn, ctx, no)
-        )
+    def endpoint(act: Idempotent, no: int = WindowNo) -> Response:
+        return _window_step(act, no, None, lambda conn, ctx: step(conn, ctx, no))
 
     router.add_api_route(
         f"/windows/{{no}}/{name}",
@@ -111,15 +85,7 @@ for _name, _step in _STEPS.items():
     response_model=Ticket,
     responses={**ACTION, 204: {"description": "nothing waits for this window"}},
 )
-def call_next(
-    request: Request,
-    no: int = WindowNo,
-    actor: Actor = Depends(current_actor),
-    store: Store = Depends(get_store),
-    key: str | None = Depends(idempotency_key),
-) -> Response:
+def call_next(act: Idempotent, no: int = WindowNo) -> Response:
     """Call the next ticket (叫号): green channel, due appointments, queue priority, arrival."""
     # Nothing waiting: call_next gives None, answered 204.
-    return idempotency.perform(
-        request, store, actor, key, None, lambda conn, ctx: engine.call_next(conn, ctx, no)
-    )
+    return act(None, lambda conn, ctx: engine.call_next(conn, ctx, no))

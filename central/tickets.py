@@ -45,21 +45,22 @@ from central.hall_time import as_utc, service_day
 from central.hall_view import ACTIVE, ticket_model
 from central.schema import queues, staff, ticket_sequences, tickets, window_queues, windows
 from client.models import Ticket
+from client.transitions import Transition, either
 
 # --- pure rules -------------------------------------------------------------------------------
 
-# action → (states it may start from, state it leads to, how a refusal names the action)
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "call": (("waiting",), "called", "called"),
-    "recall": (("called",), "called", "recalled"),
-    "no_show": (("called",), "missed", "marked no-show"),
-    "start": (("called",), "serving", "started"),
-    "finish": (("serving",), "done", "finished"),
-    "hold": (("serving",), "held", "put on hold"),
-    "call_back": (("held",), "serving", "called back"),
-    "transfer": (("called", "serving"), "waiting", "transferred"),
-    "cancel": (("waiting",), "cancelled", "cancelled"),
-    "reactivate": (("missed",), "waiting", "reactivated"),
+# action → the states it may start from, the state it leads to, how a refusal names it
+TRANSITIONS: dict[str, Transition[str]] = {
+    "call": Transition(("waiting",), "called", "called"),
+    "recall": Transition(("called",), "called", "recalled"),
+    "no_show": Transition(("called",), "missed", "marked no-show"),
+    "start": Transition(("called",), "serving", "started"),
+    "finish": Transition(("serving",), "done", "finished"),
+    "hold": Transition(("serving",), "held", "put on hold"),
+    "call_back": Transition(("held",), "serving", "called back"),
+    "transfer": Transition(("called", "serving"), "waiting", "transferred"),
+    "cancel": Transition(("waiting",), "cancelled", "cancelled"),
+    "reactivate": Transition(("missed",), "waiting", "reactivated"),
 }
 SUPERVISOR_ONLY = ("cancel", "reactivate")
 MAX_DB_INT = 2**31 - 1
@@ -69,14 +70,14 @@ APPOINTMENT_HORIZON = timedelta(days=366)
 
 def next_status(action: str, number: str, status: str) -> str:
     """The state `action` leads to from `status`, or Conflict with a sentence saying why not."""
-    allowed, to, phrase = TRANSITIONS[action]
-    if status not in allowed:
+    step = TRANSITIONS[action]
+    if status not in step.start or step.to is None:
         raise Conflict(
-            f"Ticket {number} is {status}; only a {' or '.join(allowed)} ticket can be {phrase}.",
+            f"Ticket {number} is {status}; only a {either(step.start)} ticket can be {step.words}.",
             reason="ticket_wrong_state",
             params={"number": number, "status": status, "action": action},
         )
-    return to
+    return step.to
 
 
 def ticket_number(prefix: str, seq: int) -> str:
@@ -318,8 +319,7 @@ def _ticket_for(conn: Connection, ctx: Ctx, ticket_id: int) -> Any:
     """The ticket row plus `actor_window`: where the acting staff member is signed on."""
     row = None
     if 0 < ticket_id <= 2**63 - 1:
-        staff_no = ctx.actor.staff_no if ctx.actor is not None else None
-        row = conn.execute(_TICKET_FOR, {"b_id": ticket_id, "b_staff": staff_no}).first()
+        row = conn.execute(_TICKET_FOR, {"b_id": ticket_id, "b_staff": ctx.actor.staff_no}).first()
     if row is None:
         raise NotFound(
             f"There is no ticket {ticket_id}.", reason="no_ticket", params={"ticket_id": ticket_id}
@@ -362,12 +362,6 @@ def _window_snapshot(row: Any) -> dict[str, Any]:
     return {"staff_no": row.staff_no, "pause_reason": row.pause_reason}
 
 
-def _actor(ctx: Ctx) -> Actor:
-    if ctx.actor is None:  # routes always authenticate first; this guards direct callers
-        raise Forbidden("Log in first.", reason="log_in_first")
-    return ctx.actor
-
-
 # --- issuing ------------------------------------------------------------------------------------
 
 
@@ -378,7 +372,7 @@ def issue_ticket(
     kind: str = "walk_in",
     appointment_at: datetime | None = None,
 ) -> Ticket:
-    actor = _actor(ctx)
+    actor = ctx.actor
     if not (actor.is_supervisor or (actor.role == "device" and actor.device_kind == "kiosk")):
         raise Forbidden(
             "Only a ticket kiosk or a supervisor can issue tickets.",
@@ -455,7 +449,7 @@ def issue_ticket(
 
 def _guard_window(conn: Connection, ctx: Ctx, window: Any, doing: str) -> Actor:
     """Clerks act only at the window they are signed on at; supervisors and admins anywhere."""
-    actor = _actor(ctx)
+    actor = ctx.actor
     if actor.role == "device":
         raise Forbidden(
             f"A device cannot {doing}.", reason="device_cannot_act", params={"doing": doing}
@@ -619,8 +613,8 @@ def _after_call(conn: Connection, ctx: Ctx, row: Any, window_no: int) -> Ticket:
 def _guard_ticket(conn: Connection, ctx: Ctx, action: str, row: Any) -> str:
     """Role checks and the state machine for one action on one ticket; the new status.
     `row` comes from _ticket_for (it carries the actor's window)."""
-    actor = _actor(ctx)
-    phrase = TRANSITIONS[action][2]
+    actor = ctx.actor
+    phrase = TRANSITIONS[action].words
     if actor.role == "device" or (action in SUPERVISOR_ONLY and not actor.is_supervisor):
         who = "a supervisor" if action in SUPERVISOR_ONLY else "window staff"
         raise Forbidden(
@@ -881,7 +875,7 @@ def _window_changed(
 def sign_on(conn: Connection, ctx: Ctx, window_no: int) -> None:
     """Sign the acting staff member on at a window. Again by the same person: nothing changes,
     the window keeps its current ticket."""
-    actor = _actor(ctx)
+    actor = ctx.actor
     if actor.role == "device":
         raise Forbidden("A device cannot sign on at a window.", reason="device_cannot_sign_window")
     window = _lock_window(conn, window_no)
@@ -918,7 +912,7 @@ def _window_snapshot_of(values: dict[str, Any]) -> dict[str, Any]:
 
 def sign_off(conn: Connection, ctx: Ctx, window_no: int) -> None:
     window = _window_state(conn, window_no)
-    actor = _actor(ctx)
+    actor = ctx.actor
     if actor.role == "device":
         raise Forbidden(
             "A device cannot sign a window off.", reason="device_cannot_sign_window_off"

@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from central import audit
-from central.context import Actor, Ctx
+from central.context import Actor, Ctx, SystemCtx
 from central.errors import RateLimited, Unauthorized, require_text
 from central.schema import departments, login_failures, sessions, staff
 from central.store import Store
@@ -110,9 +110,14 @@ def login(store: Store, staff_no: str, password: str, source: str | None) -> Log
     if not ok:
         with store.write() as conn:  # committed before the 401: the failure must count
             conn.execute(insert(login_failures).values(staff_no=staff_no[:64], at=now))
-            ctx = Ctx(actor=None, now=now, hall=store.hall, source=source)
             audit.record(
-                conn, ctx, "auth.login_failed", "staff", staff_no[:64], before=None, after=None
+                conn,
+                SystemCtx(now=now, hall=store.hall, source=source),
+                "auth.login_failed",
+                "staff",
+                staff_no[:64],
+                before=None,
+                after=None,
             )
         raise Unauthorized(BAD_LOGIN, reason="bad_login")
     ctx = Ctx(actor=actor_of(row), now=now, hall=store.hall, source=source)
@@ -213,7 +218,6 @@ def logout(store: Store, token: str, ctx: Ctx) -> None:
             .where(sessions.c.token_hash == digest, sessions.c.revoked_at.is_(None))
             .values(revoked_at=ctx.now)
         )
-        assert ctx.actor is not None
         audit.record(conn, ctx, "auth.logout", "staff", ctx.actor.staff_no, before=None, after=None)
     # After the commit, so a request that read the session just before cannot re-cache it.
     store.sessions_seen[digest] = _Seen(time.monotonic(), None, None)

@@ -1,15 +1,14 @@
-"""GET /v1/events (Server-Sent Events) and GET /v1/events/poll (the polling fallback)."""
+"""GET /v1/events (Server-Sent Events) and GET /v1/events/poll (the polling fallback); the event
+log itself is central.events."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Header, Query
 from fastapi.responses import StreamingResponse
 
-from central.context import Actor
-from central.deps import current_actor, get_store
+from central.deps import CurrentActor, StoreDep
 from central.errors import AUTHED
 from central.events import PAGE, event_stream, events_after, last_event_id
-from central.store import Store
 from client.models import EventsPage
 
 router = APIRouter(prefix="/v1", tags=["live"])
@@ -37,9 +36,9 @@ def _parse_last_id(value: str | None) -> int | None:
     },
 )
 def events(
+    _actor: CurrentActor,
+    store: StoreDep,
     last_event_id_header: str | None = Header(default=None, alias="Last-Event-ID"),
-    _actor: Actor = Depends(current_actor),
-    store: Store = Depends(get_store),
 ) -> StreamingResponse:
     """The hall's live events. With Last-Event-ID, stored events after it are replayed first."""
     return StreamingResponse(
@@ -56,6 +55,8 @@ def events(
 
 @router.get("/events/poll", response_model=EventsPage, responses=AUTHED)
 def poll(
+    _actor: CurrentActor,
+    store: StoreDep,
     after: int | None = Query(
         default=None,
         ge=0,
@@ -63,8 +64,6 @@ def poll(
         description="the last event id seen; omitted: no events, just the current last id",
     ),
     limit: int = Query(default=PAGE, ge=1, le=PAGE),
-    _actor: Actor = Depends(current_actor),
-    store: Store = Depends(get_store),
 ) -> EventsPage:
     """Events after `after`, oldest first (at most `limit`); last_id is the cursor for next time."""
     with store.read() as conn:
