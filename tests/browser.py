@@ -107,7 +107,12 @@ def chromium(*extra_args: str) -> Iterator[Any]:
         require("playwright", False, "the dev extra drives Chromium with it")
         raise
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args])
+        # Without Playwright's own autoplay switch: like a TV's browser, no sound before a click.
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[*CHROMIUM_ARGS, *extra_args],
+            ignore_default_args=["--autoplay-policy=no-user-gesture-required"],
+        )
         try:
             yield browser
         finally:

@@ -54,22 +54,23 @@ def _call(hall: Hall, page: Any, clerk: str, window: int) -> tuple[str, float]:
 
 def test_display_page_in_chromium(tmp_path: Path) -> None:
     app = create_app(Settings(db_path=str(tmp_path / "c.db"), seed="demo", kdf_fast=True))
-    with live_server(app) as server, chromium() as browser:
-        hall = Hall(server.url)
+    with live_server(app) as server:
+        hall_setup = Hall(server.url)
         for _ in range(4):
-            hall.post("kiosk01", "/v1/tickets", json={"queue": "A"})
-        hall.post("1005", "/v1/windows/5/sign-on")
-        hall.post("1004", "/v1/windows/4/sign-on")
+            hall_setup.post("kiosk01", "/v1/tickets", json={"queue": "A"})
+        hall_setup.post("1005", "/v1/windows/5/sign-on")
+        hall_setup.post("1004", "/v1/windows/4/sign-on")
+        cookies = _signed_in_cookies(server.url)
+        with chromium() as browser:
+            _board(server, browser, hall_setup, cookies)
 
-        page = browser.new_page(viewport={"width": 1280, "height": 720})
-        audio: list[str] = []
-        page.on(
-            "response",
-            lambda r: audio.append(r.url) if r.headers.get("content-type") == "audio/wav" else None,
-        )
-        page.goto(f"{server.url}/display?lang=en")
+
+def _signed_in_cookies(url: str) -> list[Any]:
+    """Sign the display in on its page (a person's account refused first); the cookies."""
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(f"{url}/display?lang=en")
         page.wait_for_selector("#device-sign-in")
-        # A person's account is refused with one sentence; the device account signs in.
         page.fill("input[name=staff_no]", "1005")
         page.fill("input[name=password]", "counter")
         page.click("#device-sign-in button")
@@ -78,58 +79,74 @@ def test_display_page_in_chromium(tmp_path: Path) -> None:
         page.fill("input[name=password]", "counter")
         page.click("#device-sign-in button")
         page.wait_for_selector("#board:not([hidden])")
-        # The box restarts (the session cookie keeps it signed in) and nobody has clicked yet.
-        page.reload()
-        page.wait_for_selector("#board:not([hidden])")
-        assert page.query_selector("#device-sign-in") is None
-        page.wait_for_function("() => document.body.dataset.connection === 'live'", timeout=5000)
-        page.wait_for_selector("#hall:has-text('某市政务服务中心')")
-        page.wait_for_selector("#waiting li[data-queue=A] b:has-text('4')")
-        page.evaluate(WATCH)
+        cookies: list[Any] = page.context.cookies()
+        return cookies
 
-        first, latency = _call(hall, page, "1005", 5)
-        assert latency < 1000, f"call → shown took {latency:.0f} ms"
-        assert page.text_content("#latest-window") == "Window 5"
-        page.wait_for_selector("#waiting li[data-queue=A] b:has-text('3')")
-        # The call's audio (chime, then the sentence) is fetched and played to its end.
-        page.wait_for_function(
-            "() => Number(document.body.dataset.voicePlayed) >= 1", timeout=15000
-        )
-        assert any("/v1/announcements/" in url for url in audio)
 
-        second, latency2 = _call(hall, page, "1004", 4)
-        assert latency2 < 1000, f"call → shown took {latency2:.0f} ms"
-        assert page.text_content("#recent li .num") == first
-        # A recall of the earlier ticket moves it back to the top and flashes.
-        ticket_id = hall.http.get(
-            "/v1/windows/5", headers={"Authorization": f"Bearer {hall.tokens['1005']}"}
-        ).json()["current_ticket"]["id"]
-        hall.post("1005", f"/v1/tickets/{ticket_id}/recall")
-        page.wait_for_function(
-            "(t) => document.getElementById('latest-ticket').textContent === t", arg=first
-        )
-        assert "flash" in (page.get_attribute("section.latest", "class") or "")
-        assert page.text_content("#recent li .num") == second
+def _board(server: Any, browser: Any, hall: Hall, cookies: list[Any]) -> None:
+    # The box restarts: a new browser with only the stored cookie, nobody has clicked yet.
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.context.add_cookies(cookies)
+    audio: list[str] = []
+    page.on(
+        "response",
+        lambda r: audio.append(r.url) if r.headers.get("content-type") == "audio/wav" else None,
+    )
+    page.goto(f"{server.url}/display?lang=en")
+    # Playwright's waits run script with a user gesture, which would unlock sound: until the
+    # first call has tried to play, only wall-clock time passes here.
+    time.sleep(2.5)
+    first = hall.post("1005", "/v1/windows/5/call-next").json()["number"]
+    time.sleep(1.5)
+    assert page.query_selector("#device-sign-in") is None
+    page.wait_for_selector(f"#latest-ticket:has-text('{first}')")
+    assert page.text_content("#latest-window") == "Window 5"
+    assert page.get_attribute("body", "data-connection") == "live"
+    page.wait_for_selector("#hall:has-text('某市政务服务中心')")
+    page.wait_for_selector("#waiting li[data-queue=A] b:has-text('3')")
+    # The browser refused sound without a click: the page asks for one, then plays the call.
+    page.wait_for_selector("#sound:not([hidden])")
+    assert page.text_content("#sound") == "Click to enable sound"
+    page.click("#sound")
+    page.wait_for_selector("#sound", state="hidden")
+    page.wait_for_function("() => Number(document.body.dataset.voicePlayed) >= 1", timeout=15000)
+    assert any("/v1/announcements/" in url for url in audio)
+    page.evaluate(WATCH)
 
-        # The connection drops: the page says so, then recovers by itself.
-        server.stop()
-        page.wait_for_selector("#lost:not([hidden])", timeout=10000)
-        assert page.text_content("#lost") == "Connection lost — reconnecting…"
-        shot = artifacts_dir() / "display-page-lost.png"
-        page.screenshot(path=str(shot))
-        keep_artifact(shot)
-        server.start()
-        page.wait_for_selector("#lost", state="hidden", timeout=15000)
-        hall.post("1004", f"/v1/tickets/{_current(hall, '1004', 4)}/start")
-        hall.post("1004", f"/v1/tickets/{_current(hall, '1004', 4)}/finish")
-        third, latency3 = _call(hall, page, "1004", 4)
-        assert page.text_content("#latest-window") == "Window 4" and third != first
-        assert latency3 < 1000, f"after reconnecting, call → shown took {latency3:.0f} ms"
+    second, latency2 = _call(hall, page, "1004", 4)
+    assert latency2 < 1000, f"call → shown took {latency2:.0f} ms"
+    latency = latency2
+    assert page.text_content("#recent li .num") == first
+    # A recall of the earlier ticket moves it back to the top and flashes.
+    ticket_id = hall.http.get(
+        "/v1/windows/5", headers={"Authorization": f"Bearer {hall.tokens['1005']}"}
+    ).json()["current_ticket"]["id"]
+    hall.post("1005", f"/v1/tickets/{ticket_id}/recall")
+    page.wait_for_function(
+        "(t) => document.getElementById('latest-ticket').textContent === t", arg=first
+    )
+    assert "flash" in (page.get_attribute("section.latest", "class") or "")
+    assert page.text_content("#recent li .num") == second
 
-        shot = artifacts_dir() / "display-page.png"
-        page.screenshot(path=str(shot))
-        keep_artifact(shot)
-        print(f"call → shown: {latency:.0f} ms, {latency2:.0f} ms, {latency3:.0f} ms")
+    # The connection drops: the page says so, then recovers by itself.
+    server.stop()
+    page.wait_for_selector("#lost:not([hidden])", timeout=10000)
+    assert page.text_content("#lost") == "Connection lost — reconnecting…"
+    shot = artifacts_dir() / "display-page-lost.png"
+    page.screenshot(path=str(shot))
+    keep_artifact(shot)
+    server.start()
+    page.wait_for_selector("#lost", state="hidden", timeout=15000)
+    hall.post("1004", f"/v1/tickets/{_current(hall, '1004', 4)}/start")
+    hall.post("1004", f"/v1/tickets/{_current(hall, '1004', 4)}/finish")
+    third, latency3 = _call(hall, page, "1004", 4)
+    assert page.text_content("#latest-window") == "Window 4" and third != first
+    assert latency3 < 1000, f"after reconnecting, call → shown took {latency3:.0f} ms"
+
+    shot = artifacts_dir() / "display-page.png"
+    page.screenshot(path=str(shot))
+    keep_artifact(shot)
+    print(f"call → shown: {latency:.0f} ms, {latency2:.0f} ms, {latency3:.0f} ms")
 
 
 def _current(hall: Hall, clerk: str, window: int) -> int:

@@ -148,11 +148,13 @@
     const next = waiting[0];
     if (!next) { playing = false; return; }
     playing = true;
+    document.body.dataset.voice = "starting";
     player.src = next;
     player.play().then(
-      () => { waiting.shift(); },
+      () => { waiting.shift(); document.body.dataset.voice = "playing"; },
       (err) => {
         playing = false;
+        document.body.dataset.voice = err ? err.name : "failed";
         if (err && err.name === "NotAllowedError") {
           soundBlocked = true; // the browser wants a click before any sound
           $("sound").hidden = false;
