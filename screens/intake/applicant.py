@@ -10,9 +10,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
+from client.hall_time import hall_date
 from client.validators import ID_KIND_NAMES, IdKind
 from counter.core.i18n import t
+from screens.context import host
 from screens.intake.state import ApplicantForm, Problems
+from screens.text import plain
 
 # Input fields: id → (label key, max length)
 INPUTS: dict[str, tuple[str, int]] = {
@@ -89,6 +92,9 @@ class ApplicantStep(VerticalScroll):
         for field in ("agent_name", "agent_id_kind", "agent_id_number", "agent_mobile"):
             yield from self._field(field)
 
+    def _facts_row(self) -> ComposeResult:
+        yield Static("", classes="id-facts", id="id-facts")
+
     def _field(self, field: str) -> ComposeResult:
         if field.endswith("id_kind"):
             yield from self._row(
@@ -107,6 +113,41 @@ class ApplicantStep(VerticalScroll):
         yield from self._row(
             field, Input(id=f"f-{field}", max_length=length, compact=True), t(label)
         )
+        if field == "id_number":
+            yield from self._facts_row()
+
+    # --- what the ID number says (birthplace, age) ------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "f-id_number":
+            self.show_id_facts()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id in ("f-id_kind", "f-kind"):
+            self.show_id_facts()
+
+    def show_id_facts(self) -> None:
+        """Birthplace (county) and age from a resident ID, so the clerk can match card and
+        person; an unknown region code is a warning beside them, never a refusal."""
+        facts_line = self.query_one("#id-facts", Static)
+        kind = cast("Select[Any]", self.query_one("#f-id_kind")).value
+        person = cast("Select[Any]", self.query_one("#f-kind")).value == "person"
+        facts = None
+        if person and kind == "resident_id":
+            from counter.core.resident_id import read_resident_id
+
+            today = hall_date(host(self.app).now())
+            facts = read_resident_id(self.query_one("#f-id_number", Input).value, today)
+        facts_line.display = facts is not None
+        facts_line.set_class(facts is not None and not facts.region_known, "-warning")
+        if facts is None:
+            facts_line.update("")
+        elif facts.region_known:
+            place = (facts.province or "") + (facts.county or "")
+            facts_line.update(plain(t("id_facts.known", place=place, age=facts.age)))
+        else:
+            text = t("id_facts.unknown_region", code=facts.region_code, age=facts.age)
+            facts_line.update(plain(text))
 
     # --- values in and out ----------------------------------------------------------------
 
@@ -121,6 +162,7 @@ class ApplicantStep(VerticalScroll):
             else:
                 cast("Select[Any]", widget).value = value
         self.fit_to(form)
+        self.show_id_facts()
 
     def read(self) -> ApplicantForm:
         data: dict[str, Any] = {}
