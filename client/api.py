@@ -63,6 +63,7 @@ from client.rating_models import (
     Verdict,
     VerifyRequest,
 )
+from client.report_models import Report, ReportKind
 from client.supervisor_models import (
     Alert,
     AlertList,
@@ -338,6 +339,10 @@ class CentralClient:
     async def rectify_callback(self, callback_id: int, note: str) -> Callback:
         body = CallbackRectify(note=note)
         return await self._post(f"/v1/callbacks/{callback_id}/rectify", Callback, body)
+
+    async def report(self, kind: ReportKind, day: date | None = None) -> Report:
+        params = {"date": day.isoformat()} if day else None
+        return await self._get(f"/v1/reports/{kind}", Report, params)
 
     # --- catalog, cases, calendar ---------------------------------------------------------
 

@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="store_true", help=t("cli.help_version"))
     parser.add_argument("--as", dest="as_staff", metavar="STAFF_NO", help=t("cli.help_as"))
-    commands = parser.add_subparsers(dest="command", metavar="{demo,serve,display}")
+    commands = parser.add_subparsers(dest="command", metavar="{demo,serve,display,report}")
 
     # The shared options again, so `counter demo --lang en` works as well as `counter --lang en
     # demo`; SUPPRESS keeps the subcommand from overwriting a value given before it.
@@ -89,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     from counter.display_cli import add_parser as add_display
 
     add_display(commands, shared)  # counter display: the hall display board
+
+    from counter.report_cli import add_parser as add_report
+
+    add_report(commands, shared)  # counter report: day and month reports for a scheduled job
 
     serve = commands.add_parser("serve", help=t("cli.help_serve"), description=t("cli.help_serve"))
     serve.add_argument(
@@ -155,6 +159,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from counter.display_cli import run as run_display
 
             return run_display(args, _load, _fail)
+        if args.command == "report":
+            from counter.report_cli import run as run_report
+
+            return run_report(args, _load, _fail)
         if args.command == "demo":
             return _demo(args)
         return _workbench(args)
