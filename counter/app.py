@@ -32,7 +32,7 @@ from screens.commands import ScreenActions
 from screens.counter import CounterScreen
 from screens.errors import describe
 from screens.help import HelpScreen
-from screens.keys import localized
+from screens.keys import bindings, localized
 from screens.login import LoginScreen
 from screens.messages import (
     ActionDone,
@@ -70,18 +70,7 @@ AFTER_START_S = 1.5
 class CounterApp(SaysWorkerErrors, App[None]):
     TITLE = "Counter"
     COMMANDS = App.COMMANDS | {ScreenActions}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "keys.help", id="help"),
-        Binding("ctrl+q", "quit", "keys.quit", id="quit", show=False, priority=True),
-        Binding(
-            "ctrl+p",
-            "command_palette",
-            "keys.palette",
-            id="command_palette",
-            show=False,
-            priority=True,
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("app")
 
     def __init__(
         self,

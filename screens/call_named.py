@@ -10,7 +10,6 @@ import re
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
@@ -20,7 +19,7 @@ from client.models import Ticket
 from counter.core.i18n import t
 from screens.context import host
 from screens.errors import describe
-from screens.keys import localized
+from screens.keys import bindings, localized
 from screens.text import plain
 
 # A queue letter and the day's sequence, as printed on the ticket (A012).
@@ -32,7 +31,7 @@ class CallNamedScreen(ModalScreen[Ticket | None]):
     """Dismisses with the called ticket, or None (Esc)."""
 
     CSS_PATH = "modal.tcss"
-    BINDINGS = [Binding("escape", "cancel", "keys.cancel", id="cancel_call_named")]
+    BINDINGS = bindings("call_named")
 
     def __init__(self, window_no: int) -> None:
         super().__init__()

@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -22,7 +21,7 @@ from client.errors import CentralError
 from client.models import PauseReason, Ticket, Window
 from counter.core.i18n import t
 from screens.context import host
-from screens.keys import localized
+from screens.keys import bindings, localized
 from screens.messages import ActionDone, ApiFailed
 from screens.pause_reason import PauseReasonScreen
 from screens.transfer import TransferScreen, TransferTarget
@@ -54,21 +53,7 @@ Op = Callable[[], Awaitable[Ticket | Window | None]]
 class CounterScreen(Screen[None]):
     CSS_PATH = "counter.tcss"
     HELP_TOPIC = "counter"
-    BINDINGS = [
-        Binding("f2,n", "call_next", "keys.call_next", id="call_next"),
-        Binding("f3,r", "recall", "keys.recall", id="recall"),
-        Binding("f4,x", "no_show", "keys.no_show", id="no_show"),
-        Binding("enter,space", "start", "keys.start", id="start"),
-        Binding("f5,a", "intake", "keys.intake", id="intake"),
-        Binding("f6,t", "transfer", "keys.transfer", id="transfer"),
-        Binding("f7,h", "hold", "keys.hold", id="hold"),
-        Binding("f8,f", "finish", "keys.finish", id="finish"),
-        Binding("f9,e", "escalate", "keys.escalate", id="escalate"),
-        Binding("f10,p", "pause", "keys.pause", id="pause"),
-        Binding("f11,s", "my_ratings", "keys.my_ratings", id="my_ratings"),
-        Binding("f12,l", "escalations", "keys.escalations", id="escalations"),
-        Binding("g", "call_named", "keys.call_named", id="call_named", show=False),
-    ]
+    BINDINGS = bindings("counter")
 
     def __init__(self) -> None:
         super().__init__()

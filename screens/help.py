@@ -7,7 +7,6 @@ from typing import cast
 from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
@@ -15,7 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from counter.core.i18n import has, t
-from screens.keys import localized
+from screens.keys import bindings, localized
 
 
 def underneath(app: App[object]) -> Screen[object]:
@@ -34,8 +33,8 @@ def key_rows(screen: Screen[object]) -> list[tuple[str, str, bool, str, DOMNode]
     """
     rows: dict[str, tuple[list[str], str, bool, str, DOMNode]] = {}
     app = screen.app
-    for namespace, bindings in screen._modal_binding_chain:
-        for _key, binding in bindings:
+    for namespace, chain in screen._modal_binding_chain:
+        for _key, binding in chain:
             if binding.id is None or not binding.description:
                 continue
             display = app.get_key_display(binding)
@@ -51,7 +50,7 @@ def key_rows(screen: Screen[object]) -> list[tuple[str, str, bool, str, DOMNode]
 
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = "modal.tcss"
-    BINDINGS = [Binding("escape,f1,q", "dismiss", "keys.close", id="close_help")]
+    BINDINGS = bindings("help")
 
     def __init__(self, about: Screen[object], topic: str) -> None:
         super().__init__()

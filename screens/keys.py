@@ -1,12 +1,14 @@
-"""Bindings declare i18n keys as descriptions; screens translate them when they are built."""
+"""Screens' key bindings, built from the one key table (counter.core.keys); their descriptions
+are i18n keys that screens translate when they are built (`localized`)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from textual.binding import Binding, BindingsMap
+from textual.binding import Binding, BindingsMap, BindingType
 
 from counter.core.i18n import t
+from counter.core.keys import group
 
 PREFIX = "keys."
 
@@ -22,3 +24,20 @@ def localized(bindings: BindingsMap) -> BindingsMap:
     return BindingsMap.from_keys(
         {key: [one(b) for b in group] for key, group in bindings.key_to_bindings.items()}
     )
+
+
+def bindings(*groups: str) -> list[BindingType]:
+    """The Textual bindings of these key-table groups, in table order:
+    `BINDINGS = bindings("counter")`."""
+    return [
+        Binding(
+            key.keys,
+            key.action,
+            key.description,
+            show=key.show,
+            priority=key.priority,
+            id=key.id,
+        )
+        for name in groups
+        for key in group(name)
+    ]

@@ -6,7 +6,6 @@ from typing import get_args
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
@@ -14,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from client.models import PauseReason
 from counter.core.i18n import t
-from screens.keys import localized
+from screens.keys import bindings, localized
 
 REASONS: tuple[PauseReason, ...] = get_args(PauseReason)
 
@@ -23,7 +22,7 @@ class PauseReasonScreen(ModalScreen[PauseReason | None]):
     """Dismisses with the chosen reason, or None when the clerk thinks better of it (Esc)."""
 
     CSS_PATH = "modal.tcss"
-    BINDINGS = [Binding("escape", "cancel", "keys.cancel", id="cancel_pause")]
+    BINDINGS = bindings("pause_reason")
 
     def __init__(self) -> None:
         super().__init__()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.timer import Timer
@@ -17,7 +16,7 @@ from client.models import Hall, Window
 from counter.core.i18n import t
 from screens.context import host
 from screens.errors import describe
-from screens.keys import localized
+from screens.keys import bindings, localized
 from screens.messages import ApiFailed, HallLoaded, SignedOn
 from screens.text import plain
 from screens.widgets.status_line import StatusLine
@@ -47,10 +46,7 @@ class SignOnScreen(Screen[None]):
     CSS_PATH = "sign_on.tcss"
     HELP_TOPIC = "sign_on"
     # A supervisor runs the hall without a window: the 差评 queue and the escalation ledger.
-    BINDINGS = [
-        Binding("f11,s", "bad_queue", "keys.bad_queue", id="bad_queue"),
-        Binding("f12,l", "escalations", "keys.escalations", id="escalations"),
-    ]
+    BINDINGS = bindings("sign_on")
 
     def __init__(self, default_window: int | None = None) -> None:
         super().__init__()

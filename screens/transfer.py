@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
@@ -14,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from client.models import QueueInfo, Window
 from counter.core.i18n import t
-from screens.keys import localized
+from screens.keys import bindings, localized
 from screens.text import plain
 
 
@@ -26,7 +25,7 @@ class TransferTarget:
 
 class TransferScreen(ModalScreen[TransferTarget | None]):
     CSS_PATH = "modal.tcss"
-    BINDINGS = [Binding("escape", "cancel", "keys.cancel", id="cancel_transfer")]
+    BINDINGS = bindings("transfer")
 
     def __init__(self, number: str, queues: list[QueueInfo], windows: list[Window]) -> None:
         super().__init__()

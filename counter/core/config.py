@@ -18,129 +18,13 @@ from typing import Any, Literal
 
 from client.toml_file import TomlFileError, read_toml
 from counter.core.i18n import t
+from counter.core.keys import DEFAULT_KEYS, KEY_GROUPS
 
 ENV_VAR = "COUNTER_CONFIG"
 
-# The App hands Config.keys to Textual's keymap, so every Binding carries one of these ids.
-# Binding ids and their default keys, by the screen they act on; [keys] rebinds any of them.
-# A key may mean different things on different screens, but only one thing on each (and never
-# clash with the app-wide keys). tests/test_key_ids.py checks this table against the screens.
-KEY_GROUPS: dict[str, dict[str, str]] = {
-    "app": {"help": "f1", "command_palette": "ctrl+p", "quit": "ctrl+q"},
-    "counter": {
-        "call_next": "f2,n",
-        "recall": "f3,r",
-        "no_show": "f4,x",
-        "start": "enter,space",
-        "intake": "f5,a",
-        "transfer": "f6,t",
-        "hold": "f7,h",
-        "finish": "f8,f",
-        "escalate": "f9,e",
-        "pause": "f10,p",
-        "my_ratings": "f11,s",
-        "escalations": "f12,l",
-        "call_named": "g",
-    },
-    "sign_on": {"bad_queue": "f11,s", "escalations": "f12,l"},
-    "intake": {
-        "intake_next": "enter",
-        "intake_back": "escape",
-        "intake_received": "space,r",
-        "intake_missing": "m",
-        "intake_tolerated": "c",
-        "intake_flawed": "f",
-        "intake_all": "ctrl+a",
-        "intake_note": "n",
-        "intake_earlier": "v",
-        "intake_print": "p",
-        "intake_save": "s",
-        "intake_escalate": "f9",
-    },
-    "intake_drafts": {"intake_new": "escape", "intake_discard": "d,delete"},
-    "escalation_form": {"escalation_submit": "f10,ctrl+s", "escalation_back": "escape"},
-    "escalation_dialog": {
-        "escalation_dialog_ok": "f10,ctrl+s",
-        "escalation_dialog_cancel": "escape",
-    },
-    "my_escalations": {
-        "escalation_open": "enter",
-        "escalation_reload": "f5",
-        "escalation_list_back": "escape",
-    },
-    "escalation_ledger": {
-        "escalation_ledger_open": "enter",
-        "escalation_assign": "a",
-        "escalation_progress": "p",
-        "escalation_resolve": "v",
-        "escalation_callback": "c",
-        "escalation_close": "x",
-        "escalation_scope": "o",
-        "escalation_export": "e,ctrl+e",
-        "escalation_ledger_reload": "f5",
-        "escalation_ledger_back": "escape",
-    },
-    "escalation_detail": {
-        "escalation_detail_back": "escape",
-        "escalation_assign": "a",
-        "escalation_progress": "p",
-        "escalation_resolve": "v",
-        "escalation_callback": "c",
-        "escalation_close": "x",
-        "escalation_scope": "o",
-    },
-    "my_ratings": {
-        "close_ratings": "escape,f11",
-        "ratings_today": "1",
-        "ratings_week": "2",
-        "ratings_month": "3",
-        "ratings_range": "4",
-        "rating_explain": "e",
-        "ratings_refresh": "f5",
-    },
-    "bad_queue": {
-        "close_queue": "escape",
-        "rating_verify": "v",
-        "rating_rectify": "c",
-        "queue_open": "1",
-        "queue_all": "2",
-        "staff_tally": "t",
-        "queue_refresh": "f5",
-    },
-    "staff_tally": {
-        "close_staff_tally": "escape",
-        "tally_today": "1",
-        "tally_week": "2",
-        "tally_month": "3",
-        "sort_satisfaction": "s",
-        "sort_bad": "b",
-        "sort_served": "n",
-        "export_csv": "x",
-        "staff_tally_refresh": "f5",
-    },
-    "hall_board": {
-        "board_tab_board": "1",
-        "board_tab_alerts": "2",
-        "board_tab_ledger": "3",
-        "board_tab_bad": "4",
-        "board_tab_reports": "5",
-        "board_tab_callbacks": "6",
-        "board_filter": "slash",
-        "board_call_ticket": "g",
-        "board_move": "m",
-        "board_cancel": "x",
-        "board_reactivate": "r",
-        "board_sign_off": "o",
-        "board_window_queues": "q",
-        "board_sign_on": "s",
-        "alert_ack": "a",
-        "alert_open": "enter",
-        "board_refresh": "f5",
-    },
-}
-DEFAULT_KEYS: dict[str, str] = {
-    action: combo for group in KEY_GROUPS.values() for action, combo in group.items()
-}
+# The App hands Config.keys to Textual's keymap; the binding ids, their default keys and
+# their screen groups come from the one key table (counter.core.keys).
+__all__ = ["DEFAULT_KEYS", "KEY_GROUPS", "Config", "ConfigError", "config_path", "load_config"]
 
 TIMEOUT_RANGE = (1.0, 120.0)
 WINDOW_RANGE = (1, 999)

@@ -8,7 +8,6 @@ from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
@@ -27,8 +26,8 @@ from screens.escalation.common import (
     status_text,
 )
 from screens.escalation.messages import EscalationChanged, EscalationLoaded, EscalationSaved
-from screens.escalation.steps import STEP_BINDINGS, SupervisorSteps
-from screens.keys import localized
+from screens.escalation.steps import SupervisorSteps
+from screens.keys import bindings, localized
 from screens.messages import ApiFailed
 from screens.text import clean, plain
 
@@ -39,10 +38,7 @@ class EscalationDetailScreen(SupervisorSteps):
     CSS_PATH = "escalation.tcss"
     HELP_TOPIC = "escalation_detail"
     LIVE_ESCALATIONS = True
-    BINDINGS = [
-        Binding("escape", "back", "keys.escalation_back", id="escalation_detail_back"),
-        *STEP_BINDINGS,
-    ]
+    BINDINGS = bindings("escalation_detail")
 
     def __init__(self, no: str, escalation: Escalation | None = None) -> None:
         super().__init__()

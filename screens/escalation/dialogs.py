@@ -12,7 +12,6 @@ from typing import Any, Literal, cast
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
@@ -27,7 +26,7 @@ from client.escalation_models import (
 from client.models import Department
 from counter.core.i18n import t
 from screens.escalation.common import category_text, reason_text, satisfaction_text
-from screens.keys import localized
+from screens.keys import bindings, localized
 from screens.text import clean, plain
 
 Values = dict[str, str]
@@ -47,10 +46,7 @@ class DialogField:
 
 class EscalationDialog(ModalScreen[Values | None]):
     CSS_PATH = "escalation.tcss"
-    BINDINGS = [
-        Binding("f10,ctrl+s", "submit", "keys.escalation_dialog_ok", id="escalation_dialog_ok"),
-        Binding("escape", "cancel", "keys.cancel", id="escalation_dialog_cancel"),
-    ]
+    BINDINGS = bindings("escalation_dialog")
 
     def __init__(self, title: str, fields: Sequence[DialogField], hint: str = "") -> None:
         super().__init__()

@@ -10,7 +10,6 @@ from typing import Any, cast
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
@@ -33,7 +32,7 @@ from screens.escalation.common import (
     channel_text,
 )
 from screens.escalation.messages import EscalationSaved
-from screens.keys import localized
+from screens.keys import bindings, localized
 from screens.messages import ApiFailed
 from screens.text import clean, plain
 
@@ -57,10 +56,7 @@ DESCRIPTION_MAX = 2000
 class EscalationForm(Screen[Escalation | None]):
     CSS_PATH = "escalation.tcss"
     HELP_TOPIC = "escalation_form"
-    BINDINGS = [
-        Binding("f10,ctrl+s", "submit", "keys.escalation_submit", id="escalation_submit"),
-        Binding("escape", "back", "keys.escalation_back", id="escalation_back"),
-    ]
+    BINDINGS = bindings("escalation_form")
 
     def __init__(self, prefill: EscalationPrefill | None = None) -> None:
         super().__init__()

@@ -15,7 +15,6 @@ from typing import Any, cast
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Select, Static
@@ -46,8 +45,8 @@ from screens.escalation.messages import (
     EscalationsLoaded,
     ExportDone,
 )
-from screens.escalation.steps import STEP_BINDINGS, SupervisorSteps
-from screens.keys import localized
+from screens.escalation.steps import SupervisorSteps
+from screens.keys import bindings, localized
 from screens.messages import ApiFailed
 from screens.text import clean, plain
 
@@ -185,11 +184,7 @@ class MyEscalationsScreen(EscalationsScreen):
     """我的反映: the escalations this clerk raised."""
 
     HELP_TOPIC = "my_escalations"
-    BINDINGS = [
-        Binding("enter", "open", "keys.escalation_open", id="escalation_open", show=False),
-        Binding("f5", "reload", "keys.escalation_reload", id="escalation_reload"),
-        Binding("escape", "back", "keys.escalation_back", id="escalation_list_back"),
-    ]
+    BINDINGS = bindings("my_escalations")
 
     def __init__(self) -> None:
         super().__init__()
@@ -232,15 +227,7 @@ class LedgerScreen(EscalationsScreen):
     HELP_TOPIC = "escalation_ledger"
     TABLE_ID = "ledger-table"
     STATUS_ID = "ledger-status"
-    BINDINGS = [
-        Binding("enter", "open", "keys.escalation_open", id="escalation_ledger_open", show=False),
-        *STEP_BINDINGS,
-        Binding("e,ctrl+e", "export", "keys.escalation_export", id="escalation_export"),
-        Binding(
-            "f5", "reload", "keys.escalation_reload", id="escalation_ledger_reload", show=False
-        ),
-        Binding("escape", "back", "keys.escalation_back", id="escalation_ledger_back"),
-    ]
+    BINDINGS = bindings("escalation_ledger")
 
     def __init__(self) -> None:
         super().__init__()

@@ -5,10 +5,9 @@ each opens its dialog, and a worker sends the step and posts the answer."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, ClassVar, cast
+from typing import Any, cast
 
 from textual import work
-from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from client.api import CentralClient
@@ -35,19 +34,11 @@ from screens.escalation.dialogs import (
 from screens.escalation.messages import DepartmentsLoaded, EscalationSaved
 from screens.messages import ApiFailed
 
+# The step keys themselves: counter.core.keys.ESCALATION_STEPS (ledger and detail alike).
 # From this width on the footer has room for steps that do not apply, greyed out.
 WIDE_COLUMNS = 110
 
 STEP_ACTIONS = ("assign", "progress", "resolve", "callback", "close", "out_of_scope")
-
-STEP_BINDINGS: list[BindingType] = [
-    Binding("a", "step('assign')", "keys.escalation_assign", id="escalation_assign"),
-    Binding("p", "step('progress')", "keys.escalation_progress", id="escalation_progress"),
-    Binding("v", "step('resolve')", "keys.escalation_resolve", id="escalation_resolve"),
-    Binding("c", "step('callback')", "keys.escalation_callback", id="escalation_callback"),
-    Binding("x", "step('close')", "keys.escalation_close", id="escalation_close"),
-    Binding("o", "step('out_of_scope')", "keys.escalation_out_of_scope", id="escalation_scope"),
-]
 
 Send = Callable[[CentralClient], Awaitable[Escalation]]
 
@@ -85,8 +76,6 @@ def request_for(step: str, no: str, values: Values) -> Send:
 
 class SupervisorSteps(Screen[None]):
     """Base of the ledger and the detail screen. Subclasses say which escalation is selected."""
-
-    STEP_BINDINGS: ClassVar[list[BindingType]] = STEP_BINDINGS
 
     def __init__(self) -> None:
         super().__init__()

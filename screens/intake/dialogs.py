@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
@@ -12,7 +11,7 @@ from textual.widgets.option_list import Option
 
 from counter.core.i18n import t
 from counter.core.intake_draft import Draft
-from screens.keys import localized
+from screens.keys import bindings, localized
 from screens.text import clean, plain
 
 NEW = "new"
@@ -22,7 +21,7 @@ class NoteScreen(ModalScreen[str | None]):
     """A note on one material (why missing, what is wrong): Enter keeps it, Esc drops it."""
 
     CSS_PATH = "intake.tcss"
-    BINDINGS = [Binding("escape", "cancel", "keys.cancel", id="cancel_note")]
+    BINDINGS = bindings("intake_note")
 
     def __init__(self, material: str, note: str) -> None:
         super().__init__()
@@ -51,7 +50,7 @@ class DocumentScreen(ModalScreen[None]):
     """A document shown as it would print (e.g. the applicant's earlier 一次性告知书)."""
 
     CSS_PATH = "intake.tcss"
-    BINDINGS = [Binding("escape,enter,q", "close", "keys.close", id="close_document")]
+    BINDINGS = bindings("intake_document")
 
     def __init__(self, title: str, text: str) -> None:
         super().__init__()
@@ -91,10 +90,7 @@ class DraftsScreen(ModalScreen[tuple[str, str] | None]):
     Answers ("resume", id), ("discard", id), ("new", "") or None (Esc: start anew)."""
 
     CSS_PATH = "intake.tcss"
-    BINDINGS = [
-        Binding("escape", "new", "keys.intake_new", id="intake_new"),
-        Binding("d,delete", "discard", "keys.intake_discard", id="intake_discard"),
-    ]
+    BINDINGS = bindings("intake_drafts")
 
     def __init__(self, drafts: list[Draft]) -> None:
         super().__init__()

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.events import DescendantBlur
 from textual.screen import Screen
@@ -76,7 +76,7 @@ from screens.intake.state import (
     suggested,
     unchecked,
 )
-from screens.keys import localized
+from screens.keys import bindings, localized
 from screens.messages import ApiFailed
 from screens.text import clean, plain
 
@@ -110,20 +110,7 @@ def _one_line(text: Text) -> Text:
 class IntakeScreen(Screen[Case | None]):
     CSS_PATH = "intake.tcss"
     HELP_TOPIC = "intake"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "next", "keys.intake_next", id="intake_next"),
-        Binding("escape", "back", "keys.intake_back", id="intake_back"),
-        Binding("space,r", "mark('received')", "keys.intake_received", id="intake_received"),
-        Binding("m", "mark('missing')", "keys.intake_missing", id="intake_missing"),
-        Binding("c", "mark('tolerated')", "keys.intake_tolerated", id="intake_tolerated"),
-        Binding("f", "mark('flawed')", "keys.intake_flawed", id="intake_flawed"),
-        Binding("ctrl+a", "mark_all", "keys.intake_all", id="intake_all"),
-        Binding("n", "note", "keys.intake_note", id="intake_note"),
-        Binding("v", "view_earlier", "keys.intake_earlier", id="intake_earlier"),
-        Binding("p", "print_document", "keys.intake_print", id="intake_print"),
-        Binding("s", "save_document", "keys.intake_save", id="intake_save"),
-        Binding("f9", "escalate", "keys.escalate", id="intake_escalate"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("intake")
 
     def __init__(
         self,

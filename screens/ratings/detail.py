@@ -16,7 +16,6 @@ from typing import Literal, get_args
 from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
@@ -28,7 +27,7 @@ from client.rating_models import Rating, Verdict
 from counter.core.i18n import t
 from screens.context import host
 from screens.errors import describe
-from screens.keys import localized
+from screens.keys import bindings, localized
 from screens.messages import ApiFailed
 from screens.ratings.figures import level_label
 from screens.ratings.messages import RatingChanged
@@ -119,7 +118,7 @@ def can_explain(rating: Rating, staff_no: str | None) -> bool:
 
 class RatingDetailScreen(SaysWorkerErrors, ModalScreen[Rating | None]):
     CSS_PATH = "ratings_modal.tcss"
-    BINDINGS = [Binding("escape", "cancel", "keys.cancel", id="cancel_rating_step")]
+    BINDINGS = bindings("rating_step")
 
     def __init__(self, rating: Rating, mode: Mode = "view") -> None:
         super().__init__()

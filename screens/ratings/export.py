@@ -10,14 +10,13 @@ from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from client.rating_models import LEVELS, TallyRow
 from counter.core.i18n import t
-from screens.keys import localized
+from screens.keys import bindings, localized
 from screens.text import clean, plain
 
 CSV_KEYS = ("staff", "name", "window", "served", "rated", "unrated", "defaults")
@@ -78,7 +77,7 @@ def write_csv(path: Path, rows: Sequence[TallyRow]) -> None:
 
 class ExportScreen(ModalScreen[Path | None]):
     CSS_PATH = "ratings_modal.tcss"
-    BINDINGS = [Binding("escape", "cancel", "keys.cancel", id="cancel_export")]
+    BINDINGS = bindings("ratings_export")
 
     def __init__(self, suggested: Path) -> None:
         super().__init__()

@@ -12,7 +12,6 @@ from datetime import date
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
@@ -22,7 +21,7 @@ from client.hall_time import HALL_TZ
 from client.rating_models import Rating, RatingTally, TallyFigures
 from counter.core.i18n import t
 from screens.context import host
-from screens.keys import localized
+from screens.keys import bindings, localized
 from screens.messages import ApiFailed
 from screens.ratings.detail import RatingDetailScreen
 from screens.ratings.figures import (
@@ -78,15 +77,7 @@ class LevelBars(Static):
 class MyRatingsScreen(SaysWorkerErrors, Screen[None]):
     CSS_PATH = "ratings.tcss"
     HELP_TOPIC = "my_ratings"
-    BINDINGS = [
-        Binding("escape,f11", "close", "keys.ratings_back", id="close_ratings"),
-        Binding("1", "period('today')", "keys.rating_today", id="ratings_today", show=False),
-        Binding("2", "period('week')", "keys.rating_week", id="ratings_week", show=False),
-        Binding("3", "period('month')", "keys.rating_month", id="ratings_month", show=False),
-        Binding("4", "choose_range", "keys.rating_range", id="ratings_range"),
-        Binding("e", "explain", "keys.rating_explain", id="rating_explain"),
-        Binding("f5", "reload", "keys.ratings_refresh", id="ratings_refresh"),
-    ]
+    BINDINGS = bindings("my_ratings")
 
     def __init__(self, kind: PeriodKind = "today") -> None:
         super().__init__()

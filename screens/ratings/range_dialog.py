@@ -6,13 +6,12 @@ from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from counter.core.i18n import t
-from screens.keys import localized
+from screens.keys import bindings, localized
 
 MAX_DAYS = 366
 
@@ -32,7 +31,7 @@ def parse_range(start: str, end: str) -> tuple[date, date] | str:
 
 class RangeScreen(ModalScreen[tuple[date, date] | None]):
     CSS_PATH = "ratings_modal.tcss"
-    BINDINGS = [Binding("escape", "cancel", "keys.cancel", id="cancel_range")]
+    BINDINGS = bindings("ratings_range")
 
     def __init__(self, start: date, end: date) -> None:
         super().__init__()

@@ -7,7 +7,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -15,7 +14,7 @@ from client.errors import CentralError
 from client.rating_models import Rating
 from counter.core.i18n import t
 from screens.context import host
-from screens.keys import localized
+from screens.keys import bindings, localized
 from screens.messages import ApiFailed
 from screens.ratings.detail import Mode, RatingDetailScreen
 from screens.ratings.messages import QueueLoaded
@@ -26,15 +25,7 @@ from screens.worker_errors import SaysWorkerErrors
 class BadQueueScreen(SaysWorkerErrors, Screen[None]):
     CSS_PATH = "ratings.tcss"
     HELP_TOPIC = "bad_queue"
-    BINDINGS = [
-        Binding("escape", "close", "keys.ratings_back", id="close_queue"),
-        Binding("v", "step('verify')", "keys.rating_verify", id="rating_verify"),
-        Binding("c", "step('rectify')", "keys.rating_rectify", id="rating_rectify"),
-        Binding("1", "show_open(True)", "keys.queue_open", id="queue_open", show=False),
-        Binding("2", "show_open(False)", "keys.queue_all", id="queue_all", show=False),
-        Binding("t", "staff_table", "keys.staff_tally", id="staff_tally"),
-        Binding("f5", "reload", "keys.ratings_refresh", id="queue_refresh"),
-    ]
+    BINDINGS = bindings("bad_queue")
 
     def __init__(self) -> None:
         super().__init__()

@@ -13,7 +13,6 @@ from pathlib import Path
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -22,7 +21,7 @@ from client.hall_time import HALL_TZ
 from client.rating_models import RatingTable, TallyRow
 from counter.core.i18n import t
 from screens.context import host
-from screens.keys import localized
+from screens.keys import bindings, localized
 from screens.messages import ApiFailed
 from screens.ratings.export import ExportScreen, write_csv
 from screens.ratings.figures import Period, PeriodKind, period_of
@@ -58,17 +57,7 @@ def sort_rows(rows: list[TallyRow], key: SortKey, descending: bool) -> list[Tall
 class StaffTallyScreen(SaysWorkerErrors, Screen[None]):
     CSS_PATH = "ratings.tcss"
     HELP_TOPIC = "staff_tally"
-    BINDINGS = [
-        Binding("escape", "close", "keys.ratings_back", id="close_staff_tally"),
-        Binding("1", "period('today')", "keys.rating_today", id="tally_today", show=False),
-        Binding("2", "period('week')", "keys.rating_week", id="tally_week", show=False),
-        Binding("3", "period('month')", "keys.rating_month", id="tally_month", show=False),
-        Binding("s", "sort('satisfaction')", "keys.sort_satisfaction", id="sort_satisfaction"),
-        Binding("b", "sort('bad')", "keys.sort_bad", id="sort_bad"),
-        Binding("n", "sort('served')", "keys.sort_served", id="sort_served"),
-        Binding("x", "export", "keys.export_csv", id="export_csv"),
-        Binding("f5", "reload", "keys.ratings_refresh", id="staff_tally_refresh"),
-    ]
+    BINDINGS = bindings("staff_tally")
 
     def __init__(self, kind: PeriodKind = "month") -> None:
         super().__init__()

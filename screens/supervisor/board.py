@@ -15,7 +15,6 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
 from textual.screen import Screen
@@ -27,7 +26,7 @@ from client.models import Event
 from client.supervisor_models import Alert, Board, BoardWindow
 from counter.core.i18n import t
 from screens.context import host
-from screens.keys import localized
+from screens.keys import bindings, localized
 from screens.messages import ApiFailed
 from screens.supervisor import board_text as bt
 from screens.supervisor.board_actions import BoardActions
@@ -58,33 +57,7 @@ def boards_hear(stack: list[Screen[Any]], event: Event) -> None:
 class HallBoardScreen(SaysWorkerErrors, BoardActions, Screen[None]):
     CSS_PATH = "board.tcss"
     HELP_TOPIC = "hall_board"
-    BINDINGS = [
-        Binding("1", "tab('board')", "keys.board_tab_board", id="board_tab_board", show=False),
-        Binding("2", "tab('alerts')", "keys.board_tab_alerts", id="board_tab_alerts", show=False),
-        Binding("3", "tab('ledger')", "keys.board_tab_ledger", id="board_tab_ledger", show=False),
-        Binding("4", "tab('bad')", "keys.board_tab_bad", id="board_tab_bad", show=False),
-        Binding(
-            "5", "tab('reports')", "keys.board_tab_reports", id="board_tab_reports", show=False
-        ),
-        Binding(
-            "6",
-            "tab('callbacks')",
-            "keys.board_tab_callbacks",
-            id="board_tab_callbacks",
-            show=False,
-        ),
-        Binding("slash", "filter", "keys.board_filter", id="board_filter"),
-        Binding("g", "call_ticket", "keys.board_call_ticket", id="board_call_ticket"),
-        Binding("m", "move", "keys.board_move", id="board_move"),
-        Binding("x", "cancel_ticket", "keys.board_cancel", id="board_cancel", show=False),
-        Binding("r", "reactivate", "keys.board_reactivate", id="board_reactivate", show=False),
-        Binding("o", "sign_off", "keys.board_sign_off", id="board_sign_off"),
-        Binding("q", "window_queues", "keys.board_window_queues", id="board_window_queues"),
-        Binding("s", "sign_on", "keys.board_sign_on", id="board_sign_on", show=False),
-        Binding("a", "ack", "keys.alert_ack", id="alert_ack"),
-        Binding("enter", "open_alert", "keys.alert_open", id="alert_open", show=False),
-        Binding("f5", "reload", "keys.board_refresh", id="board_refresh", show=False),
-    ]
+    BINDINGS = bindings("hall_board")
 
     def __init__(self) -> None:
         super().__init__()

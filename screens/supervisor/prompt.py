@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Static
@@ -20,7 +19,7 @@ from textual.widgets import Checkbox, Input, Static
 from client.errors import CentralError
 from counter.core.i18n import t
 from screens.errors import describe
-from screens.keys import localized
+from screens.keys import bindings, localized
 
 Send = Callable[[dict[str, str | bool]], Awaitable[str | None]]
 
@@ -37,7 +36,7 @@ class Field:
 
 class PromptScreen(ModalScreen[bool]):
     CSS_PATH = "board.tcss"
-    BINDINGS = [Binding("escape", "cancel", "keys.cancel", id="cancel_prompt")]
+    BINDINGS = bindings("board_prompt")
 
     def __init__(self, title: str, fields: list[Field], send: Send) -> None:
         super().__init__()
