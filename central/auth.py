@@ -124,7 +124,9 @@ def login(store: Store, staff_no: str, password: str, source: str | None) -> Log
     with store.write() as conn:
         conn.execute(delete(login_failures).where(login_failures.c.staff_no == staff_no))
         token = secrets.token_urlsafe(32)
-        expires = now + timedelta(seconds=settings.token_ttl_s)
+        # Hall devices (display, kiosk, pad) run unattended for weeks: their own, longer ttl.
+        ttl = settings.device_session_ttl_s if row.role == "device" else settings.token_ttl_s
+        expires = now + timedelta(seconds=ttl)
         conn.execute(
             insert(sessions).values(
                 token_hash=token_hash(token),

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 
 import anyio.to_thread
 from fastapi import Depends, Request, Response
@@ -65,15 +64,7 @@ def sign_in(store: Store, body: DeviceSignIn, source: str | None) -> tuple[str, 
                 "kind": body.kind,
             },
         )
-    now = store.now()
-    expires = now + timedelta(seconds=store.settings.device_session_ttl_s)
-    digest = auth.token_hash(answer.token)
-    with store.write() as conn:
-        conn.execute(
-            update(sessions).where(sessions.c.token_hash == digest).values(expires_at=expires)
-        )
-    store.sessions_seen.pop(digest, None)  # it cached the staff expiry a moment ago
-    return answer.token, _session(store, actor, expires)
+    return answer.token, _session(store, actor, answer.expires_at)  # the device ttl (auth.login)
 
 
 def _session(store: Store, actor: Actor, expires: object) -> DeviceSession:

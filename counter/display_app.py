@@ -24,6 +24,7 @@ from client.errors import AuthExpired, CentralError
 from client.hall_time import HALL_TZ
 from client.live import ConnectionState, LiveEvents
 from counter.core.config import Config
+from counter.core.credentials import CachedToken, TokenStore
 from counter.core.display_board import Board, Zone
 from counter.core.i18n import detect_language, set_language, t
 from counter.core.voice import VoiceQueue
@@ -45,6 +46,7 @@ class DisplayApp(App[None]):
         clock: Callable[[], datetime] | None = None,
         voice: VoiceQueue | None = None,
         recent: int = 8,
+        token_store: TokenStore | None = None,
     ) -> None:
         set_language(config.lang or detect_language())
         super().__init__()
@@ -53,6 +55,7 @@ class DisplayApp(App[None]):
         self._clock = clock or (lambda: datetime.now(HALL_TZ))
         self.board = Board(zone=Zone.of(config.display_queues, config.display_windows), size=recent)
         self.voice = voice
+        self.token_store = token_store
         self.cursor: int | None = None
         self.credentials: tuple[str, str] | None = None
         self.view: DisplayBoard | None = None
@@ -62,12 +65,35 @@ class DisplayApp(App[None]):
 
     # --- sign-in ---------------------------------------------------------------------------------
 
+    @property
+    def token_key(self) -> str:
+        """The board's token is kept apart from a person's token for the same central."""
+        return f"{self.config.central_url or self.client.base_url}#display"
+
     def on_mount(self) -> None:
+        self.resume()
+
+    @work(exclusive=True, group="sign-in")
+    async def resume(self) -> None:
+        """A token kept from an earlier run (asked once), else the config's password, else ask."""
         account, password = self.config.display_account, self.config.display_password
+        if self.token_store is not None:
+            store = self.token_store
+            cached = await asyncio.to_thread(store.load, self.token_key)
+            if cached is not None and account in (None, cached.staff_no):
+                self.client.token = cached.token
+                try:
+                    if (await self.client.me()).role == "device":
+                        await self._start()
+                        return
+                except CentralError:
+                    pass
+                self.client.token = None
+                await asyncio.to_thread(store.delete, self.token_key)
         if account and password:
             self.sign_in(account, password)
         else:
-            self.push_screen(DeviceSignIn(account))
+            await self.push_screen(DeviceSignIn(account))
 
     def on_device_sign_in_submitted(self, message: DeviceSignIn.Submitted) -> None:
         self.sign_in(message.account, message.password)
@@ -89,6 +115,13 @@ class DisplayApp(App[None]):
                 self.push_screen(DeviceSignIn(account))
             return
         self.credentials = (account, password)
+        if self.token_store is not None:
+            kept = CachedToken(answer.staff.staff_no, answer.token, answer.expires_at)
+            await asyncio.to_thread(self.token_store.save, self.token_key, kept)
+        if self.view is not None:  # signed in again after the session ended: back to the board
+            self.pop_screen()
+            await self.catch_up()
+            return
         await self._start()
 
     async def _start(self) -> None:
@@ -193,11 +226,19 @@ class DisplayApp(App[None]):
             self.view.redraw()
 
     async def _renew(self) -> None:
+        """The token ended (expired or a supervisor signed the display out): sign in again
+        with the password given this run, else ask for it."""
         if self.credentials is not None:
             try:
                 await self.client.login(*self.credentials)
+                return
             except CentralError:
                 await asyncio.sleep(3)
+                return
+        if self.token_store is not None:
+            await asyncio.to_thread(self.token_store.delete, self.token_key)
+        if not isinstance(self.screen, DeviceSignIn):
+            await self.push_screen(DeviceSignIn(self.config.display_account))
 
 
 def make_display_app(client: CentralClient, config: Config, **kw: Any) -> DisplayApp:

@@ -52,7 +52,10 @@ def run(args: argparse.Namespace, load: Any, fail: Any) -> int:
         if config.display_voice
         else None
     )
-    app = DisplayApp(client=client, config=config, voice=voice)
+    from counter.core.credentials import TokenStore
+
+    # The token is kept (OS keyring, else memory), so a restarted board does not ask again.
+    app = DisplayApp(client=client, config=config, voice=voice, token_store=TokenStore())
     if voice is not None:
         voice.bell = app.bell
 

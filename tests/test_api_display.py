@@ -8,6 +8,7 @@ import asyncio
 import io
 import shutil
 import wave
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -172,7 +173,7 @@ async def _sign_in(
 
 
 async def test_device_sign_in_cookie_reads_only_and_revocable(
-    make_client: ClientFactory, central_app: Any
+    make_client: ClientFactory, central_app: Any, clock: Any
 ) -> None:
     transport = StreamingASGITransport(central_app)
     async with httpx.AsyncClient(transport=transport, base_url="http://central.test") as page:
@@ -183,6 +184,9 @@ async def test_device_sign_in_cookie_reads_only_and_revocable(
         assert "samesite=strict" in cookie.lower()
         assert "token" not in answer.json()  # the token never reaches the page's script
         assert answer.json()["kind"] == "display"
+        # A device runs unattended: its session lasts the device ttl (30 days), not a shift.
+        expires = datetime.fromisoformat(answer.json()["expires_at"].replace("Z", "+00:00"))
+        assert expires - clock.now == timedelta(days=30)
         assert (await page.get("/v1/devices/me")).json()["staff_no"] == "display01"
         # The cookie reads the hall's feed and events …
         assert (await page.get("/v1/announcements")).status_code == 200

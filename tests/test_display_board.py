@@ -214,3 +214,47 @@ async def _until_long(pilot: Any, condition: Callable[[], bool], what: str) -> N
             return
         await pilot.pause(0.05)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+async def test_asked_once_kept_across_restarts_and_asked_again_when_revoked(
+    central_app: Any, clock: Any, make_client: ClientFactory
+) -> None:
+    from counter.core.credentials import TokenStore
+
+    store = TokenStore(use_keyring=False)
+
+    def board() -> DisplayApp:
+        client = CentralClient("http://central.test", transport=StreamingASGITransport(central_app))
+        config = Config(central_url="http://central.test", lang="en", display_account="display01")
+        return DisplayApp(client=client, config=config, token_store=store)
+
+    first = board()
+    async with first.run_test(size=(80, 24)) as pilot:
+        await _until(pilot, lambda: isinstance(first.screen, DeviceSignIn), "the sign-in")
+        await pilot.pause(0.1)
+        await pilot.press(*"counter", "enter")
+        await _until(pilot, lambda: isinstance(first.screen, DisplayBoard), "the board")
+    again = board()
+    asked: list[bool] = []
+    async with again.run_test(size=(80, 24)) as pilot:
+        await _until(
+            pilot, lambda: again.view is not None and again.view.connection == "live", "live"
+        )
+        asked.append(isinstance(again.screen, DeviceSignIn))
+        # A supervisor signs the display out: at the next call the board asks again.
+        supervisor = await make_client("2001")
+        response = await supervisor.http.post(
+            "/v1/devices/display01/sign-out",
+            headers={**supervisor.auth_headers(), "Idempotency-Key": "out"},
+        )
+        assert response.status_code == 204
+        kiosk, clerk = await make_client("kiosk01"), await make_client("1005")
+        await kiosk.issue_ticket("A")
+        await clerk.sign_on(5)
+        await clerk.call_next(5)
+        await _until(pilot, lambda: isinstance(again.screen, DeviceSignIn), "asked again")
+        await pilot.pause(0.1)
+        await pilot.press(*"counter", "enter")
+        await _until(pilot, lambda: isinstance(again.screen, DisplayBoard), "back on the board")
+        await _until(pilot, lambda: again.board.latest is not None, "the call shown")
+    assert asked == [False]
