@@ -253,6 +253,41 @@ class CounterApp(SaysWorkerErrors, App[None]):
         self.switch_screen(SignOnScreen(self.default_window()))
         self.start_live()  # the sign-on list follows the hall too
 
+    def back_to_sign_on(self) -> None:
+        """After the clerk's own sign-off: the hall's windows again, fresh."""
+        self.load_hall()
+
+    async def action_quit(self) -> None:
+        """Signed on: ask "sign off window N?" (default yes) and name unfinished work first."""
+        from screens.sign_off import Outcome, SignOffScreen
+
+        no = self.session.window_no
+        if isinstance(self.screen, SignOffScreen):
+            return  # the question is on screen already
+        if no is None or not self.session.signed_on:
+            self.exit()
+            return
+
+        def answered(outcome: Outcome | None) -> None:
+            if outcome is not None:
+                self.exit()
+
+        unfinished = self.unfinished_work()
+        self.push_screen(SignOffScreen(no, quitting=True, unfinished=unfinished), answered)
+
+    def unfinished_work(self) -> list[str]:
+        """One line per screen holding work that quitting would interrupt."""
+        from screens.escalation.form import EscalationForm
+        from screens.intake import IntakeScreen
+
+        lines: list[str] = []
+        for screen in self.screen_stack:
+            if isinstance(screen, IntakeScreen) and screen.state.step not in ("item", "document"):
+                lines.append(t("sign_off.intake_open"))
+            elif isinstance(screen, EscalationForm) and screen.unsaved():
+                lines.append(t("sign_off.form_unsaved"))
+        return lines
+
     def start_live(self) -> None:
         if not self._live_started:
             self._live_started = True

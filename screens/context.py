@@ -33,6 +33,8 @@ class Host(Protocol):
 
     async def prepare_window(self, no: int) -> None: ...
 
+    def back_to_sign_on(self) -> None: ...
+
 
 def host(app: App[object]) -> Host:
     """The running CounterApp, seen through what screens may use."""

@@ -215,6 +215,22 @@ class CounterScreen(Screen[None]):
 
         self.app.push_screen(CallNamedScreen(no), called)
 
+    def action_sign_off(self) -> None:
+        """签退: asks first; then the sign-on screen (another window, or ctrl+q)."""
+        from screens.sign_off import Outcome, SignOffScreen
+
+        app = host(self.app)
+        no = app.session.window_no
+        if no is None or not app.session.signed_on:
+            return
+
+        def answered(outcome: Outcome | None) -> None:
+            if outcome == "signed_off":
+                self.app.notify(t("sign_off.signed_off", window=no), markup=False)
+                app.back_to_sign_on()
+
+        self.app.push_screen(SignOffScreen(no, quitting=False, unfinished=[]), answered)
+
     def action_transfer(self) -> None:
         app = host(self.app)
         current = app.session.current

@@ -67,6 +67,7 @@ KEY_TABLE: dict[str, tuple[KeyBinding, ...]] = {
         K("my_ratings", "f11,s", "my_ratings", "keys.my_ratings"),
         K("escalations", "f12,l", "escalations", "keys.escalations"),
         K("call_named", "g", "call_named", "keys.call_named", show=False),
+        K("sign_off", "o", "sign_off", "keys.sign_off", show=False),
     ),
     "escalation_detail": (
         K("escalation_detail_back", "escape", "back", "keys.escalation_back"),
@@ -173,6 +174,7 @@ KEY_TABLE: dict[str, tuple[KeyBinding, ...]] = {
     ),
     "board_prompt": (K("cancel_prompt", "escape", "cancel", "keys.cancel", rebindable=False),),
     "call_named": (K("cancel_call_named", "escape", "cancel", "keys.cancel", rebindable=False),),
+    "sign_off": (K("cancel_sign_off", "escape", "cancel", "keys.cancel", rebindable=False),),
     "transfer": (K("cancel_transfer", "escape", "cancel", "keys.cancel", rebindable=False),),
 }
 

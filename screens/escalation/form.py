@@ -65,6 +65,7 @@ class EscalationForm(Screen[Escalation | None]):
         self.busy = False
         self.done: Escalation | None = None
         self.touched: set[str] = set()
+        self._as_opened: dict[str, str] = {}
 
     # --- layout ---------------------------------------------------------------------------------
 
@@ -147,6 +148,13 @@ class EscalationForm(Screen[Escalation | None]):
         if self.prefill.reporter_name and self.prefill.reporter_phone:
             first = "category"
         self.query_one(f"#f-{first}").focus()
+        self._as_opened = {field: self.value(field) for field in FIELDS}
+
+    def unsaved(self) -> bool:
+        """Typed or chosen something since it opened, and not registered yet (quitting asks)."""
+        if self.done is not None or not self.is_mounted:
+            return False
+        return any(self.value(field) != self._as_opened.get(field) for field in FIELDS)
 
     def arrange_rows(self) -> None:
         enterprise = self.value("kind") == "enterprise"
