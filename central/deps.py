@@ -33,9 +33,12 @@ from central.reference import HallReference, get_reference
 from central.store import Store
 
 bearer = HTTPBearer(auto_error=False, description="the token from POST /v1/auth/login")
-# A hall device page's session (central.devices): honoured for reads only (GET/HEAD), so a
-# cross-site form can never act with it; SameSite=Strict keeps it off other sites' requests.
+# A hall device page's session (central.devices): honoured for reads (GET/HEAD), and for a
+# write only with the DEVICE_WRITE header (a kiosk issuing a ticket, a pad posting a rating).
+# A cross-site form cannot set a header, and a cross-site script that sets one needs a CORS
+# preflight this server never grants; SameSite=Strict keeps the cookie off other sites anyway.
 DEVICE_COOKIE = "counter_device"
+DEVICE_WRITE = "X-Counter-Device"
 
 
 async def get_store(request: Request) -> Store:
@@ -57,7 +60,9 @@ BearerToken = Annotated["str | None", Depends(bearer_token)]
 
 
 async def current_actor(request: Request, store: StoreDep, token: BearerToken) -> Actor:
-    if token is None and request.method in ("GET", "HEAD"):
+    if token is None and (
+        request.method in ("GET", "HEAD") or request.headers.get(DEVICE_WRITE) == "1"
+    ):
         token = request.cookies.get(DEVICE_COOKIE) or None
     actor = cached_actor(store, token)
     if actor is None:

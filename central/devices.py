@@ -1,4 +1,4 @@
-"""Device sessions for the hall's browser pages (display board now; kiosk and rating pad next).
+"""Device sessions for the hall's browser pages (display board, ticket kiosk, rating pad).
 
 A page signs in with its device account (`POST /v1/devices/sign-in`) and gets an HttpOnly,
 SameSite=Strict cookie holding a session token: EventSource cannot send an Authorization
@@ -6,9 +6,9 @@ header, and a token in the URL would land in logs. The token is a row of the sam
 table as staff tokens (stored as its sha256), so the server revokes it like any other: the
 device's own sign-out, or a supervisor signing the device out everywhere.
 
-The cookie is accepted for reads only (GET/HEAD, see central.deps.current_actor): a page that
-must write (a kiosk issuing tickets) sends its POSTs with the token it keeps in memory, or a
-later helper adds a CSRF check here. A person's account never signs a device in.
+The cookie is accepted for reads (GET/HEAD), and for writes only with the X-Counter-Device
+header (central.deps.current_actor): the kiosk issuing a ticket and the pad posting a rating
+send it (device.js `send`); a cross-site form cannot. A person's account never signs a device in.
 
 Reuse for another page:  `Depends(device_page("kiosk"))` on its routes, `kind: "kiosk"` in the
 sign-in body, and central/static/device.js for the sign-in form and the session check.

@@ -34,6 +34,7 @@ class SeedQueue:
     name: str
     daily_cap: int
     department: str | None = None
+    bring: str | None = None  # the kiosk slip's what-to-bring line
 
 
 @dataclass
@@ -95,6 +96,7 @@ def _parse(data: dict[str, Any]) -> HallSeed:
             name=str(q["name"]),
             daily_cap=int(q["daily_cap"]),
             department=q.get("department"),
+            bring=str(q["bring"]) if "bring" in q else None,
         )
         if not (1 <= len(queue.prefix) <= 4 and queue.prefix.isalpha()):
             raise ValueError(f"queue prefix {queue.prefix!r} must be 1–4 letters")
@@ -194,6 +196,7 @@ def apply_hall(
                     "name": q.name,
                     "department_code": q.department,
                     "daily_cap": q.daily_cap,
+                    "bring": q.bring,
                 }
                 for q in seed.queues
             ],

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from central.errors import NotFound
 
 # address → file in central/static
-PAGES = {"/display": "display.html"}
+PAGES = {"/display": "display.html", "/kiosk": "kiosk.html", "/pad": "pad.html"}
 
 TYPES = {
     ".html": "text/html; charset=utf-8",

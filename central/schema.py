@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 
 from central import (  # noqa: F401  (their tables join metadata)
+    schema_devices,
     schema_escalations,
     schema_ratings,
     schema_rollups,
@@ -56,6 +57,7 @@ queues = Table(
     Column("name", String(100), nullable=False),
     Column("department_code", String(32), ForeignKey("departments.code"), nullable=True),
     Column("daily_cap", Integer, nullable=False),
+    Column("bring", String(200), nullable=True),  # the kiosk slip's what-to-bring line
 )
 
 windows = Table(

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from tests.system_parts import require
 
 CHROMIUM = "/usr/bin/chromium"
@@ -121,3 +123,64 @@ def chromium(*extra_args: str) -> Iterator[Any]:
 
 def have_chromium() -> bool:
     return os.access(CHROMIUM, os.X_OK) or shutil.which("chromium") is not None
+
+
+class Hall:
+    """The clerks, the kiosk and the supervisor, through the real HTTP API (demo passwords)."""
+
+    def __init__(self, url: str) -> None:
+        self.http = httpx.Client(base_url=url, timeout=10)
+        self.tokens: dict[str, str] = {}
+        self.n = 0
+
+    def _auth(self, who: str) -> dict[str, str]:
+        if who not in self.tokens:
+            r = self.http.post("/v1/auth/login", json={"staff_no": who, "password": "counter"})
+            self.tokens[who] = r.json()["token"]
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+    def post(self, who: str, path: str, ok: bool = True, **kw: Any) -> httpx.Response:
+        self.n += 1
+        headers = {**self._auth(who), "Idempotency-Key": f"k{self.n}"}
+        response = self.http.post(path, headers=headers, **kw)
+        if ok:
+            assert response.status_code < 300, response.text
+        return response
+
+    def get(self, who: str, path: str, **kw: Any) -> httpx.Response:
+        return self.http.get(path, headers=self._auth(who), **kw)
+
+
+def sign_in_device(page: Any, url: str, account: str) -> None:
+    """Open a device page and sign it in with its device account (demo password)."""
+    page.goto(url)
+    page.wait_for_selector("#device-sign-in")
+    page.fill("input[name=staff_no]", account)
+    page.fill("input[name=password]", "counter")
+    page.click("#device-sign-in button")
+    page.wait_for_selector("#device-sign-in", state="detached")
+
+
+def shoot(page: Any, name: str) -> None:
+    """Keep a screenshot of the page as a test artifact."""
+    shot = artifacts_dir() / f"{name}.png"
+    page.screenshot(path=str(shot))
+    keep_artifact(shot)
+
+
+def device_hall(folder: Path) -> Path:
+    """The demo hall with queue D capped at 1 ticket a day and a second rating pad at window 2."""
+    from central.hall_seed import DEMO_HALL
+
+    text = DEMO_HALL.read_text(encoding="utf-8")
+    capped = text.replace(
+        'department = "gjj"\ndaily_cap = 300', 'department = "gjj"\ndaily_cap = 1'
+    )
+    assert capped != text
+    capped += (
+        '\n[[staff]]\nstaff_no = "pad02"\nname = "综合窗口 2 评价器"\nrole = "device"\n'
+        'device = "pad"\nwindow = 2\npassword = "counter"\n'
+    )
+    path = folder / "hall.toml"
+    path.write_text(capped, encoding="utf-8")
+    return path

@@ -8,11 +8,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from central.app import create_app
 from central.settings import Settings
-from tests.browser import artifacts_dir, chromium, keep_artifact, live_server
+from tests.browser import Hall, artifacts_dir, chromium, keep_artifact, live_server
 
 # Records when each number first appears as the latest call (the page's own clock).
 WATCH = """() => {
@@ -23,25 +21,6 @@ WATCH = """() => {
     if (t && !(t in window.__shown)) window.__shown[t] = Date.now();
   }).observe(box, {childList: true, characterData: true, subtree: true});
 }"""
-
-
-class Hall:
-    """The clerks and the kiosk, through the real HTTP API."""
-
-    def __init__(self, url: str) -> None:
-        self.http = httpx.Client(base_url=url, timeout=10)
-        self.tokens: dict[str, str] = {}
-        self.n = 0
-
-    def post(self, who: str, path: str, **kw: Any) -> httpx.Response:
-        if who not in self.tokens:
-            r = self.http.post("/v1/auth/login", json={"staff_no": who, "password": "counter"})
-            self.tokens[who] = r.json()["token"]
-        self.n += 1
-        headers = {"Authorization": f"Bearer {self.tokens[who]}", "Idempotency-Key": f"k{self.n}"}
-        response = self.http.post(path, headers=headers, **kw)
-        assert response.status_code < 300, response.text
-        return response
 
 
 def _call(hall: Hall, page: Any, clerk: str, window: int) -> tuple[str, float]:

@@ -17,6 +17,8 @@ from central.routes import (
     events,
     hall,
     interventions,
+    kiosk,
+    pad,
     ratings,
     reports,
     supervision,
@@ -41,5 +43,7 @@ ROUTERS: list[APIRouter] = [
     ratings.router,  # 好差评
     devices.router,  # the hall display's device sessions
     announcements.router,  # 叫号屏 and 语音叫号
-    pages.router,  # the display's browser pages (not in the API's schema)
+    kiosk.router,  # 取号机: queues, slips, appointments
+    pad.router,  # 评价器: its window and the service to rate
+    pages.router,  # the devices' browser pages (not in the API's schema)
 ]

@@ -1,16 +1,19 @@
 // A hall device's page: sign-in with the device account, the session (an HttpOnly cookie the
 // server can revoke), reads of the central API, and the hall's live events with a clear
-// "connection lost" state that recovers by itself. Shared by the display board and, later,
-// the kiosk and rating pad pages: CounterDevice.start(kind, texts, onReady).
+// "connection lost" state that recovers by itself. Shared by the display board, the ticket
+// kiosk and the rating pad: CounterDevice.start(kind, texts, onReady); writes go through
+// CounterDevice.send (the device header the server wants before it honours the cookie).
 "use strict";
 
 const CounterDevice = (() => {
   let skewMs = 0; // server clock minus this box's clock (TV boxes often have the wrong time)
 
   class ApiError extends Error {
-    constructor(status, message) {
+    constructor(status, message, reason, params) {
       super(message);
       this.status = status;
+      this.reason = reason || null; // the server's reason code, for the page's own sentence
+      this.params = params || {};
     }
   }
 
@@ -24,13 +27,32 @@ const CounterDevice = (() => {
     const date = response.headers.get("Date");
     if (date) skewMs = Date.parse(date) - Date.now();
     if (!response.ok) {
-      let message = response.statusText;
+      let error = {message: response.statusText};
       try {
-        message = (await response.json()).error.message;
+        error = (await response.json()).error;
       } catch (_) { /* not JSON */ }
-      throw new ApiError(response.status, message);
+      throw new ApiError(response.status, error.message, error.reason, error.params);
     }
     return response.status === 204 ? null : response.json();
+  }
+
+  // A write with the page's session: one Idempotency-Key per act of the user (a retry of the
+  // same act sends the same key, so the server does it once).
+  function send(path, body, key) {
+    const headers = {"Content-Type": "application/json", "X-Counter-Device": "1"};
+    if (key) headers["Idempotency-Key"] = key;
+    return api(path, {method: "POST", headers, body: JSON.stringify(body)});
+  }
+
+  function newKey() {
+    const bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  // zh by default; ?lang=en, or the page's own switch. texts: {zh: {...}, en: {...}}.
+  function language(params) {
+    return params.get("lang") === "en" ? "en" : "zh";
   }
 
   function now() {
@@ -175,5 +197,5 @@ const CounterDevice = (() => {
     return {reopen: open};
   }
 
-  return {api, now, hallMinutes, element, start, follow, signInForm, ApiError};
+  return {api, send, newKey, language, now, hallMinutes, element, start, follow, signInForm, ApiError};
 })();
