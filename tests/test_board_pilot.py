@@ -186,3 +186,45 @@ async def test_alerts_tab_acknowledge_and_jump(
         await until(pilot, lambda: board.tab == "board", "the board tab")
         table = app.screen.query_one("#windows", DataTable)
         assert rows(app, "windows")[table.cursor_row] == "8"
+
+
+async def test_reports_and_callbacks_tabs(
+    make_client: ClientFactory,
+    terminal_client: CentralClient,
+    clock: FakeClock,
+    central_app: Any,
+    tmp_path: Any,
+    monkeypatch: Any,
+) -> None:
+    from screens.supervisor import board_extras
+    from tests.test_api_callbacks import serve
+
+    kiosk, clerk = await make_client("kiosk01"), await make_client("1001")
+    await clerk.sign_on(1)
+    for n in range(12):
+        await serve(kiosk, clerk, 1, f"1390000{n:04d}")
+    target = tmp_path / "day.csv"
+    monkeypatch.setattr(board_extras, "report_path", lambda report, now: target)
+    app = board_app(terminal_client, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        board = await open_board(pilot, app)
+        await pilot.press("5")
+        await until(pilot, lambda: board.report is not None, "the day report")
+        assert board.report is not None and board.report.queues[0].served == 12
+        await pilot.press("5")  # again: the month
+        await until(pilot, lambda: board.report is not None and board.report.kind == "month",
+                    "the month report")  # fmt: skip
+        await pilot.press("e")
+        await until(pilot, target.exists, "the exported CSV")
+        assert target.read_bytes().startswith(b"\xef\xbb\xbf")
+        await pilot.press("6")
+        await until(pilot, lambda: board.callback_day is not None, "the callback sample")
+        assert board.callback_day is not None and board.callback_day.drawn == 2
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the callback dialog")
+        await pilot.press("space", "tab", "tab", *"很好", "enter")  # reached, not satisfied…
+        await until(pilot, lambda: isinstance(app.screen, HallBoardScreen), "the board")
+        await until(pilot, lambda: board.callback_day is not None and
+                    board.callback_day.recorded == 1, "the recorded callback")  # fmt: skip
+        recorded = [c for c in board.callback_day.callbacks if c.recorded_at is not None]
+        assert recorded[0].reached is True and recorded[0].note == "很好"

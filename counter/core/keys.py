@@ -171,6 +171,8 @@ KEY_TABLE: dict[str, tuple[KeyBinding, ...]] = {
         K("alert_ack", "a", "ack", "keys.alert_ack"),
         K("alert_open", "enter", "open_alert", "keys.alert_open", show=False),
         K("board_refresh", "f5", "reload", "keys.board_refresh", show=False),
+        K("board_report_export", "e", "export_report", "keys.board_report_export"),
+        K("callback_record", "c", "record_callback", "keys.callback_record"),
     ),
     "board_prompt": (K("cancel_prompt", "escape", "cancel", "keys.cancel", rebindable=False),),
     "call_named": (K("cancel_call_named", "escape", "cancel", "keys.cancel", rebindable=False),),

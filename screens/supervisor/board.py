@@ -15,7 +15,7 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.timer import Timer
@@ -23,13 +23,15 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 
 from client.errors import CentralError
 from client.models import Event
-from client.supervisor_models import Alert, Board, BoardWindow
+from client.report_models import Report, ReportKind
+from client.supervisor_models import Alert, Board, BoardWindow, CallbackDay
 from counter.core.i18n import t
 from screens.context import host
 from screens.keys import bindings, localized
 from screens.messages import ApiFailed
 from screens.supervisor import board_text as bt
 from screens.supervisor.board_actions import BoardActions
+from screens.supervisor.board_extras import BoardExtras
 from screens.supervisor.messages import BoardLoaded, JumpTo
 from screens.supervisor.table_sync import sync
 from screens.text import plain
@@ -54,7 +56,7 @@ def boards_hear(stack: list[Screen[Any]], event: Event) -> None:
             screen.hall_event(event)
 
 
-class HallBoardScreen(SaysWorkerErrors, BoardActions, Screen[None]):
+class HallBoardScreen(SaysWorkerErrors, BoardActions, BoardExtras, Screen[None]):
     CSS_PATH = "board.tcss"
     HELP_TOPIC = "hall_board"
     BINDINGS = bindings("hall_board")
@@ -70,6 +72,9 @@ class HallBoardScreen(SaysWorkerErrors, BoardActions, Screen[None]):
         self._pending: Timer | None = None
         self._stale = False
         self.loads = 0  # completed loads (tests wait on it)
+        self.report_kind: ReportKind = "day"
+        self.report: Report | None = None
+        self.callback_day: CallbackDay | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="board-title")
@@ -79,8 +84,11 @@ class HallBoardScreen(SaysWorkerErrors, BoardActions, Screen[None]):
                 yield DataTable(id="windows", cursor_type="row", zebra_stripes=False)
                 yield DataTable(id="queues", cursor_type="row")
             yield DataTable(id="alerts-view", cursor_type="row")
-            yield Static(id="reports-view")
-            yield Static(id="callbacks-view")
+            with VerticalScroll(id="reports-view"):
+                yield Static(id="report-body")
+            with Vertical(id="callbacks-view"):
+                yield Static(id="callbacks-head")
+                yield DataTable(id="callbacks", cursor_type="row")
         yield Input(id="board-filter", placeholder=t("board.filter_placeholder"))
         yield StatusLine()
         yield Footer(compact=True, show_command_palette=False)
@@ -90,6 +98,7 @@ class HallBoardScreen(SaysWorkerErrors, BoardActions, Screen[None]):
             ("windows", bt.WINDOW_COLUMNS),
             ("queues", bt.QUEUE_COLUMNS),
             ("alerts-view", bt.ALERT_COLUMNS),
+            ("callbacks", bt.CALLBACK_COLUMNS),
         ):
             table = self.query_one(f"#{table_id}", DataTable)
             for key, label in bt.columns(names):
@@ -115,6 +124,8 @@ class HallBoardScreen(SaysWorkerErrors, BoardActions, Screen[None]):
         if self._stale:
             self._stale = False
             self.load()
+            if self.tab == "callbacks":
+                self.load_callbacks()
 
     def action_reload(self) -> None:
         self.load()
@@ -192,20 +203,22 @@ class HallBoardScreen(SaysWorkerErrors, BoardActions, Screen[None]):
 
             self.app.push_screen(BadQueueScreen())
             return
+        if name == "reports" and self.tab == "reports":
+            self.report_kind = "month" if self.report_kind == "day" else "day"
         self.tab = name
         self.query_one("#board-switcher", ContentSwitcher).current = VIEWS[name]
         if name == "board":
             self.query_one("#windows", DataTable).focus()
         elif name == "alerts":
             self.query_one("#alerts-view", DataTable).focus()
-        else:
-            self.show_extra(name)
+        elif name == "reports":
+            self.query_one("#reports-view", VerticalScroll).focus()
+            self.load_report(self.report_kind)
+        elif name == "callbacks":
+            self.query_one("#callbacks", DataTable).focus()
+            self.load_callbacks()
         self.redraw_head()
         self.refresh_bindings()
-
-    def show_extra(self, name: str) -> None:
-        """Reports and callbacks views (their own modules fill them)."""
-        self.query_one(f"#{VIEWS[name]}", Static).update(t(f"board.{name}_soon"))
 
     def focused_table(self) -> DataTable[Any] | None:
         focused = self.focused

@@ -74,6 +74,11 @@ class BoardActions:
             return (alert is not None and alert.acked_at is None) or None
         if action == "open_alert":
             return self.tab == "alerts" or None
+        if action == "export_report":
+            return (self.tab == "reports" and getattr(self, "report", None) is not None) or None
+        if action == "record_callback":
+            chosen = getattr(self, "selected_callback", lambda: None)()
+            return (chosen is not None and chosen.recorded_at is None) or None
         return True
 
     def ask(self, title: str, fields: list[Field], send: Any) -> None:

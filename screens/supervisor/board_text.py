@@ -10,7 +10,7 @@ from datetime import datetime
 
 from rich.text import Text
 
-from client.supervisor_models import Alert, BoardQueue, BoardWindow
+from client.supervisor_models import Alert, BoardQueue, BoardWindow, Callback
 from counter.core.i18n import t
 from screens.text import clean, plain
 
@@ -37,6 +37,7 @@ def percent(value: float | None) -> str:
 WINDOW_COLUMNS = ("no", "name", "clerk", "state", "ticket", "served", "avg", "rate")
 QUEUE_COLUMNS = ("queue", "waiting", "longest", "avg_wait", "issued", "served", "no_show", "level")
 ALERT_COLUMNS = ("time", "alert", "ack")
+CALLBACK_COLUMNS = ("cb_ticket", "cb_window", "cb_name", "cb_phone", "cb_outcome")
 
 
 def columns(names: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -100,3 +101,22 @@ def alert_row(alert: Alert, local: datetime) -> list[Cell]:
     style = "" if alert.acked_at else "bold"
     ack = t("board.acked_by", who=clean(alert.acked_by or "")) if alert.acked_at else t("board.new")
     return [local.strftime("%m-%d %H:%M"), Text(alert_text(alert), style=style), ack]
+
+
+def callback_row(c: Callback) -> list[Cell]:
+    if c.recorded_at is None:
+        outcome = Text(t("board.cb.todo"), style="bold")
+    elif not c.reached:
+        outcome = Text(t("board.cb.not_reached"))
+    else:
+        outcome = Text(t("board.cb.satisfied" if c.satisfied else "board.cb.dissatisfied"))
+        if c.rectify_due is not None:
+            key = "board.cb.rectified" if c.rectified_at else "board.cb.rectify_due"
+            outcome.append(" · " + t(key, due=c.rectify_due.isoformat()))
+    return [
+        clean(c.ticket_number),
+        str(c.window_no or "–"),
+        plain(c.applicant_name),
+        clean(c.phone),
+        outcome,
+    ]

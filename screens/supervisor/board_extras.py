@@ -1,0 +1,136 @@
+"""The board's reports and 回访 tabs: fetch, show, export the report; list the day's callback
+sample and record what a call found (c)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import work
+from textual.widgets import DataTable, Static
+
+from client.errors import CentralError
+from client.report_models import Report, ReportKind
+from client.supervisor_models import Callback, CallbackDay, CallbackRecord
+from counter.core.i18n import t
+from counter.core.report_csv import percent, write_report
+from screens.context import host
+from screens.errors import describe
+from screens.supervisor import board_text as bt
+from screens.supervisor.prompt import Field, PromptScreen
+from screens.supervisor.table_sync import sync
+
+
+def report_path(report: Report, now: datetime) -> Path:
+    from platformdirs import user_documents_dir
+
+    try:
+        folder = Path(user_documents_dir())
+    except Exception:  # platformdirs guesses; a headless box may have none
+        folder = Path.home()
+    if not folder.is_dir():
+        folder = Path.home()
+    stamp = report.first_day.strftime("%Y%m%d" if report.kind == "day" else "%Y%m")
+    return folder / f"report-{report.kind}-{stamp}.csv"
+
+
+class BoardExtras:
+    if TYPE_CHECKING:
+        tab: str
+        app: Any
+        report: Report | None
+        report_kind: ReportKind
+        callback_day: CallbackDay | None
+
+        query_one: Any
+
+        def notify(self, message: str, **kw: Any) -> None: ...
+        def refresh_bindings(self) -> None: ...
+
+    # --- reports ----------------------------------------------------------------------------
+
+    @work(exclusive=True, group="board-report", exit_on_error=False)
+    async def load_report(self, kind: ReportKind) -> None:
+        client = host(self.app).client
+        try:
+            report = await client.report(kind)
+        except CentralError as error:
+            self.notify(describe(error, client.base_url), severity="error", markup=False)
+            return
+        from screens.supervisor.report_view import render
+
+        self.report = report
+        self.query_one("#report-body", Static).update(render(report))
+        self.refresh_bindings()
+
+    def action_export_report(self) -> None:
+        if self.report is None:
+            return
+        path = report_path(self.report, host(self.app).now())
+        try:
+            write_report(path, self.report)
+        except OSError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.notify(t("board.report_saved", path=path), markup=False)
+
+    # --- callbacks --------------------------------------------------------------------------
+
+    @work(exclusive=True, group="board-callbacks", exit_on_error=False)
+    async def load_callbacks(self) -> None:
+        client = host(self.app).client
+        try:
+            day = await client.draw_callbacks()  # tops today's sample up, then lists it
+        except CentralError as error:
+            self.notify(describe(error, client.base_url), severity="error", markup=False)
+            return
+        self.callback_day = day
+        rate = percent(day.rate) or "–"
+        head = t("board.callbacks_head", day=day.service_day.isoformat(), drawn=day.drawn,
+                 finished=day.finished, recorded=day.recorded, rate=rate)  # fmt: skip
+        self.query_one("#callbacks-head", Static).update(Text(head, style="bold"))
+        table = self.query_one("#callbacks", DataTable)
+        sync(table, [(str(c.id), bt.callback_row(c)) for c in day.callbacks])
+        self.refresh_bindings()
+
+    def selected_callback(self) -> Callback | None:
+        if self.tab != "callbacks" or self.callback_day is None:
+            return None
+        table = self.query_one("#callbacks", DataTable)
+        if not table.row_count or not 0 <= table.cursor_row < table.row_count:
+            return None
+        key = str(table.ordered_rows[table.cursor_row].key.value)
+        return next((c for c in self.callback_day.callbacks if str(c.id) == key), None)
+
+    def action_record_callback(self) -> None:
+        chosen = self.selected_callback()
+        if chosen is None or chosen.recorded_at is not None:
+            return
+        client = host(self.app).client
+
+        async def send(values: dict[str, str | bool]) -> str | None:
+            reached = bool(values["reached"])
+            record = CallbackRecord(
+                reached=reached,
+                satisfied=bool(values["satisfied"]) if reached else None,
+                note=str(values["note"]),
+                open_rectification=bool(values["rectify"]),
+            )
+            await client.record_callback(chosen.id, record)
+            return None
+
+        fields = [
+            Field("reached", t("board.f.reached"), t("board.f.reached_box"), check=True),
+            Field("satisfied", t("board.f.satisfied"), t("board.f.satisfied_box"), check=True),
+            Field("note", t("board.f.note"), t("board.f.note_hint"), max_length=500),
+            Field("rectify", t("board.f.rectify"), t("board.f.rectify_box"), check=True),
+        ]
+
+        def after(done: bool | None) -> None:
+            if done:
+                self.load_callbacks()
+
+        title = t("board.callback_title", number=chosen.ticket_number, phone=chosen.phone)
+        self.app.push_screen(PromptScreen(title, fields, send), after)
