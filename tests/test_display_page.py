@@ -118,9 +118,23 @@ def _board(server: Any, browser: Any, hall: Hall, cookies: list[Any]) -> None:
     page.wait_for_selector("#lost", state="hidden", timeout=15000)
     hall.post("1004", f"/v1/tickets/{_current(hall, '1004', 4)}/start")
     hall.post("1004", f"/v1/tickets/{_current(hall, '1004', 4)}/finish")
+    # A zone board in Chinese beside it: window 4 only (A001 at window 5 is not its call).
+    zone_box = browser.new_context(viewport={"width": 1280, "height": 720})
+    zone_box.add_cookies(cookies)
+    zone = zone_box.new_page()
+    zone.goto(f"{server.url}/display?lang=zh&windows=4&voice=0")
+    zone.wait_for_selector(f"#latest-ticket:has-text('{second}')")
+    assert zone.text_content("#latest-window") == "4 号窗口"
+    assert zone.text_content("#zone") == "窗口 4"
+    assert zone.query_selector_all("#recent li") == []
     third, latency3 = _call(hall, page, "1004", 4)
     assert page.text_content("#latest-window") == "Window 4" and third != first
     assert latency3 < 1000, f"after reconnecting, call → shown took {latency3:.0f} ms"
+    zone.wait_for_selector(f"#latest-ticket:has-text('{third}')")
+    assert zone.text_content("#recent li .num") == second
+    shot = artifacts_dir() / "display-page-zone-zh.png"
+    zone.screenshot(path=str(shot))
+    keep_artifact(shot)
 
     shot = artifacts_dir() / "display-page.png"
     page.screenshot(path=str(shot))
