@@ -1,10 +1,13 @@
-"""Call-next under load: 100 windows calling at once against `counter serve` (uvicorn, SQLite).
+"""Call-next under load: 100 windows calling at once against `counter serve` (uvicorn).
 
-Starts a real central on 127.0.0.1, issues a pool of tickets, then every window loops
-call-next → no-show until nothing waits. Prints call-next latency percentiles, throughput,
-and the duplicate / lost ticket counts (both must be 0).
+Starts a real central on 127.0.0.1 (SQLite; or PostgreSQL with --db-url, where --instances 2
+starts two servers on the one database and the windows alternate between them), issues a pool
+of tickets, then every window loops call-next → no-show until nothing waits. Prints call-next
+latency percentiles, throughput, and the duplicate / lost tickets and the windows told
+"nothing waits" while a ticket still waited (all three must be 0).
 
     .venv/bin/python bench/callnext.py [--windows 100] [--tickets 2000] [--pace SECONDS]
+        [--db-url postgresql+psycopg://…  [--instances 2]]
 
 Back to back (the default) every window calls again the moment it has an answer: a stress
 test far beyond a hall's real rate. --pace 1 lets each window "serve" about a second first:
@@ -15,9 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,37 +27,27 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import httpx
+from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from big_hall import write_big_hall
 
 from client.api import CentralClient
+from tests.central_process import free_port, start_serve, stop
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def start_central(port: int, *args: str) -> subprocess.Popen[bytes]:
+    return start_serve(port, *args, env={"COUNTER_KDF_FAST": "1"})
 
 
-def start_central(workdir: Path, seed: Path, port: int) -> subprocess.Popen[bytes]:
-    counter = Path(sys.executable).with_name("counter")
-    argv = [str(counter), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    argv += ["--db", str(workdir / "central.db"), "--seed", str(seed)]
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
-        if proc.poll() is not None:
-            raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "server died")
-    proc.terminate()
-    raise RuntimeError("the central API did not start within 60 s")
+def waiting_now(db_url: str) -> int:
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        found = conn.execute(text("select count(*) from tickets where status = 'waiting'"))
+        count = int(found.scalar_one())
+    engine.dispose()
+    return count
 
 
 def pct(values: list[float], p: float) -> float:
@@ -64,7 +55,8 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-async def run(url: str, windows: int, tickets: int, pace: float) -> None:
+async def run(urls: list[str], windows: int, tickets: int, pace: float, db_url: str) -> None:
+    url = urls[0]
     kiosk = CentralClient(url, timeout=30)
     await kiosk.login("kiosk", "load")
     issued: list[int] = []
@@ -72,7 +64,7 @@ async def run(url: str, windows: int, tickets: int, pace: float) -> None:
         numbers = range(start, min(tickets, start + 50))
         batch = await asyncio.gather(*(kiosk.issue_ticket("A" if n % 3 else "B") for n in numbers))
         issued += [t.id for t in batch]
-    clerks = [CentralClient(url, timeout=30) for _ in range(windows)]
+    clerks = [CentralClient(urls[n % len(urls)], timeout=30) for n in range(windows)]
     await asyncio.gather(*(c.login(f"c{n:03d}", "load") for n, c in enumerate(clerks, 1)))
     await asyncio.gather(*(c.sign_on(n) for n, c in enumerate(clerks, 1)))
 
@@ -80,6 +72,7 @@ async def run(url: str, windows: int, tickets: int, pace: float) -> None:
     latencies: list[float] = []
     called: list[int] = []
     burst: list[float] = []
+    told_empty_while_waiting = 0
 
     async def window(no: int, clerk: CentralClient) -> None:
         first = True
@@ -92,6 +85,8 @@ async def run(url: str, windows: int, tickets: int, pace: float) -> None:
                 burst.append(elapsed)
                 first = False
             if ticket is None:
+                nonlocal told_empty_while_waiting
+                told_empty_while_waiting += await asyncio.to_thread(waiting_now, db_url) > 0
                 return
             called.append(ticket.id)
             await clerk.no_show(ticket.id)
@@ -107,7 +102,8 @@ async def run(url: str, windows: int, tickets: int, pace: float) -> None:
     ms = [x * 1000 for x in latencies]
     first_ms = [x * 1000 for x in burst]
     mode = f"each window pausing ~{pace:g} s between calls" if pace else "back to back"
-    print(f"windows={windows} tickets={tickets} call-next requests={len(ms)} ({mode})")
+    where = f"{len(urls)} instance(s) on {db_url.split(':')[0]}"
+    print(f"windows={windows} tickets={tickets} call-next requests={len(ms)} ({mode}; {where})")
     print(
         f"call-next latency ms: p50={statistics.median(ms):.1f} p95={pct(ms, 95):.1f} "
         f"p99={pct(ms, 99):.1f} max={max(ms):.1f}"
@@ -120,7 +116,10 @@ async def run(url: str, windows: int, tickets: int, pace: float) -> None:
         f"throughput: {len(ms) / wall:.0f} call-next/s "
         f"({(len(ms) + len(called)) / wall:.0f} requests/s incl. no-show) over {wall:.1f} s"
     )
-    print(f"duplicate tickets: {duplicates}   lost tickets: {lost}")
+    print(
+        f"duplicate tickets: {duplicates}   lost tickets: {lost}   "
+        f"told 'nothing waits' while one waited: {told_empty_while_waiting}"
+    )
     for client in [kiosk, *clerks]:
         await client.aclose()
 
@@ -132,18 +131,59 @@ def main() -> None:
     parser.add_argument(
         "--pace", type=float, default=0.0, help="seconds a window serves before calling again"
     )
+    parser.add_argument("--db-url", help="a PostgreSQL database (emptied first!); default SQLite")
+    parser.add_argument(
+        "--postgresql",
+        action="store_true",
+        help="start a throwaway PostgreSQL cluster (durable settings) and use it as --db-url",
+    )
+    parser.add_argument("--instances", type=int, default=1, help="servers on the one database")
     args = parser.parse_args()
+    cluster = None
+    if args.postgresql:
+        from tests.pg_cluster import Cluster, find_pg_bin
+
+        bin_dir = find_pg_bin()
+        if bin_dir is None:
+            raise SystemExit("--postgresql: no initdb/pg_ctl here (Debian: apt install postgresql)")
+        cluster = Cluster(bin_dir, durable=True).start()
+        cluster.sql("CREATE DATABASE bench")
+        args.db_url = cluster.url("bench")
+    try:
+        bench(args)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+def bench(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         seed = write_big_hall(workdir / "hall.toml", windows=args.windows)
-        port = free_port()
-        os.environ.setdefault("COUNTER_LOG_LEVEL", "warning")
-        proc = start_central(workdir, seed, port)
+        db_url = args.db_url or f"sqlite:///{workdir / 'central.db'}"
+        if args.db_url:
+            empty_database(args.db_url)
+        where = ["--db-url", args.db_url] if args.db_url else ["--db", str(workdir / "central.db")]
+        procs: list[subprocess.Popen[bytes]] = []
+        urls: list[str] = []
         try:
-            asyncio.run(run(f"http://127.0.0.1:{port}", args.windows, args.tickets, args.pace))
+            for n in range(args.instances):
+                seeded = ["--seed", str(seed)] if n == 0 else []
+                port = free_port()
+                procs.append(start_central(port, *where, *seeded))
+                urls.append(f"http://127.0.0.1:{port}")
+            asyncio.run(run(urls, args.windows, args.tickets, args.pace, db_url))
         finally:
-            proc.terminate()
-            proc.wait(10)
+            for proc in procs:
+                stop(proc)
+
+
+def empty_database(db_url: str) -> None:
+    """Drop every table of the bench database: each run starts from an empty hall."""
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
 
 
 if __name__ == "__main__":

@@ -68,23 +68,33 @@ class EventHub:
         self.closed = False
         self._tasks: list[asyncio.Task[None]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock = asyncio.Lock()
+        self._lock_loop: asyncio.AbstractEventLoop | None = None
+
+    def _running_in(self, loop: asyncio.AbstractEventLoop) -> bool:
+        return self._loop is loop and bool(self._tasks) and not any(t.done() for t in self._tasks)
 
     async def _start(self) -> None:
         """Start the reader in this event loop (again, if the app moved to a new loop)."""
         loop = asyncio.get_running_loop()
-        if self._loop is loop and all(not t.done() for t in self._tasks):
+        if self._running_in(loop):
             return
-        for task in self._tasks:
-            task.cancel()
-        self._tasks, self._loop = [], loop
-        if self.cursor is None:
-            self.cursor = self.recent_after = await anyio.to_thread.run_sync(self._last)
-        self._tasks.append(loop.create_task(self._follow(), name="counter-event-reader"))
-        if self.store.engine.dialect.name != "sqlite":
-            from central.pg_listen import listen
+        if self._lock_loop is not loop:
+            self._lock, self._lock_loop = asyncio.Lock(), loop
+        async with self._lock:
+            if self._running_in(loop):
+                return
+            for task in self._tasks:
+                task.cancel()
+            if self.cursor is None:
+                self.cursor = self.recent_after = await anyio.to_thread.run_sync(self._last)
+            tasks = [loop.create_task(self._follow(), name="counter-event-reader")]
+            if self.store.engine.dialect.name != "sqlite":
+                from central.pg_listen import listen
 
-            wake = self.store.notifier.notify
-            self._tasks.append(loop.create_task(listen(self.store.engine, wake)))
+                wake = self.store.notifier.notify
+                tasks.append(loop.create_task(listen(self.store.engine, wake)))
+            self._tasks, self._loop = tasks, loop
 
     def _last(self) -> int:
         with self.store.read() as conn:

@@ -109,11 +109,10 @@ def pg_cluster() -> Iterator[Any]:
 @pytest.fixture
 def pg_database(pg_cluster: Any) -> Iterator[str]:
     """The URL of a fresh PostgreSQL database holding the newest schema, dropped afterwards."""
+    from tests.pg_cluster import MISSING
     from tests.system_parts import require
 
-    require(
-        "PostgreSQL", pg_cluster is not None, "no initdb/pg_ctl (Debian: apt install postgresql)"
-    )
+    require("PostgreSQL", pg_cluster is not None, MISSING)
     name = pg_cluster.new_database()
     yield pg_cluster.url(name)
     pg_cluster.drop_database(name)

@@ -21,6 +21,7 @@ from pathlib import Path
 from tests.system_parts import find_program
 
 PG_DIRS = ("/usr/lib/postgresql/*/bin", "/usr/local/pgsql/bin", "/opt/homebrew/bin")
+MISSING = "no initdb/pg_ctl here (Debian: apt install postgresql)"
 PORT = 55400  # names the socket file only: TCP is off
 TEMPLATE = "counter_template"
 
@@ -42,8 +43,9 @@ def _run_as() -> list[str]:
 class Cluster:
     """One running cluster; `url(name)` is a SQLAlchemy URL of database `name` in it."""
 
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, *, durable: bool = False) -> None:
         self.bin = bin_dir
+        self.durable = durable  # benches: a real server's fsync and commit settings
         self.root = Path(tempfile.mkdtemp(prefix="counter-pg-"))
         self.data = self.root / "data"
         self.user = "postgres" if os.geteuid() == 0 else (os.environ.get("USER") or "counter")
@@ -68,7 +70,8 @@ class Cluster:
         options = " ".join(
             [
                 f"-k {self.root} -p {PORT} -c listen_addresses=''",
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+                "" if self.durable else "-c fsync=off -c synchronous_commit=off",
+                "" if self.durable else "-c full_page_writes=off",
                 "-c max_connections=400 -c shared_buffers=64MB",
             ]
         )

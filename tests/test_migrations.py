@@ -29,9 +29,10 @@ def empty_db(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> En
     if backend == "sqlite":
         return create_engine(f"sqlite:///{tmp_path / 'm.db'}")
     cluster = request.getfixturevalue("pg_cluster")
+    from tests.pg_cluster import MISSING
     from tests.system_parts import require
 
-    require("PostgreSQL", cluster is not None, "no initdb/pg_ctl (Debian: apt install postgresql)")
+    require("PostgreSQL", cluster is not None, MISSING)
     name = cluster.new_database(migrated=False)
     request.addfinalizer(lambda: cluster.drop_database(name))
     return create_engine(cluster.url(name))

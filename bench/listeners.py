@@ -1,0 +1,205 @@
+"""A thousand listeners: SSE streams connected while 100 windows work a paced queue.
+
+Starts a real `counter serve` (SQLite; PostgreSQL with --postgresql or --db-url), connects
+--listeners event streams (lightweight raw-socket clients, so the bench's own CPU stays small),
+then 100 windows call-next → no-show for --seconds, each pausing ~--pace s between calls.
+Prints call-next p50/p95/p99, whether every listener received every event of the hall in id
+order, and the server's RSS. Runs the same work with 0 listeners first, as the reference.
+
+    .venv/bin/python bench/listeners.py [--listeners 1000] [--windows 100] [--seconds 20]
+        [--pace 1] [--postgresql | --db-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from big_hall import write_big_hall
+from callnext import empty_database, pct
+
+from client.api import CentralClient
+from tests.central_process import free_port, start_serve, stop
+
+
+class Listener:
+    """One SSE stream over a raw socket: records the event ids it receives, in order."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+        self.connected = asyncio.Event()
+
+    async def run(self, port: int, token: str) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(
+            f"GET /v1/events HTTP/1.1\r\nHost: central\r\nAuthorization: Bearer {token}\r\n"
+            "Accept: text/event-stream\r\n\r\n".encode()
+        )
+        await writer.drain()
+        try:
+            while True:
+                line = await reader.readline()
+                if not line:
+                    return
+                if line.startswith(b"retry:"):
+                    self.connected.set()
+                elif line.startswith(b"id: "):
+                    self.ids.append(int(line[4:]))
+        finally:
+            writer.close()
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def all_event_ids(url: str, token: str, after: int) -> list[int]:
+    ids: list[int] = []
+    async with httpx.AsyncClient(headers={"Authorization": f"Bearer {token}"}) as http:
+        while True:
+            page = (await http.get(f"{url}/v1/events/poll", params={"after": after})).json()
+            ids += [e["id"] for e in page["events"]]
+            if not page["events"]:
+                return ids
+            after = page["last_id"]
+
+
+async def work(
+    port: int, listeners: int, windows: int, seconds: float, pace: float
+) -> dict[str, float]:
+    url = f"http://127.0.0.1:{port}"
+    kiosk = CentralClient(url, timeout=60)
+    token = (await kiosk.login("kiosk", "load")).token
+    per_window = int(seconds / pace) + 2 if pace else 50
+    for _batch in range(0, windows * per_window, 100):
+        await asyncio.gather(*(kiosk.issue_ticket("A") for _ in range(100)))
+    cursor = (await httpx.AsyncClient().get(
+        f"{url}/v1/events/poll", headers={"Authorization": f"Bearer {token}"}
+    )).json()["last_id"]  # fmt: skip
+    streams = [Listener() for _ in range(listeners)]
+    tasks = [asyncio.create_task(s.run(port, token)) for s in streams]
+    for start in range(0, listeners, 100):  # connect in waves, as terminals would
+        await asyncio.wait_for(
+            asyncio.gather(*(s.connected.wait() for s in streams[start : start + 100])), 120
+        )
+    clerks = [CentralClient(url, timeout=60) for _ in range(windows)]
+    await asyncio.gather(*(c.login(f"c{n:03d}", "load") for n, c in enumerate(clerks, 1)))
+    await asyncio.gather(*(c.sign_on(n) for n, c in enumerate(clerks, 1)))
+    latencies: list[float] = []
+    rng = random.Random(11)
+    stop_at = time.monotonic() + seconds
+
+    async def window(no: int, clerk: CentralClient) -> None:
+        await asyncio.sleep(rng.uniform(0, pace))  # windows do not start in lockstep
+        while time.monotonic() < stop_at:
+            t0 = time.perf_counter()
+            ticket = await clerk.call_next(no)
+            latencies.append(time.perf_counter() - t0)
+            if ticket is None:
+                return
+            await clerk.no_show(ticket.id)
+            await asyncio.sleep(rng.uniform(0.5 * pace, 1.5 * pace))
+
+    await asyncio.gather(*(window(n, c) for n, c in enumerate(clerks, 1)))
+    expected = await all_event_ids(url, token, cursor)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(s.ids[-1:] != expected[-1:] for s in streams):
+        await asyncio.sleep(0.2)
+    complete = sum(1 for s in streams if s.ids == expected)
+    for task in tasks:
+        task.cancel()
+    for client in [kiosk, *clerks]:
+        await client.aclose()
+    ms = [x * 1000 for x in latencies]
+    return {
+        "calls": len(ms),
+        "p50": statistics.median(ms),
+        "p95": pct(ms, 95),
+        "p99": pct(ms, 99),
+        "events": len(expected),
+        "complete": complete,
+    }
+
+
+def one_run(args: argparse.Namespace, listeners: int, workdir: Path) -> None:
+    seed = write_big_hall(workdir / f"hall-{listeners}.toml", windows=args.windows)
+    if args.db_url:
+        empty_database(args.db_url)
+        where = ["--db-url", args.db_url]
+    else:
+        where = ["--db", str(workdir / f"central-{listeners}.db")]
+    port = free_port()
+    proc: subprocess.Popen[bytes] = start_serve(port, *where, "--seed", str(seed),
+                                               env={"COUNTER_KDF_FAST": "1"})  # fmt: skip
+    try:
+        rss: list[float] = []
+
+        async def main() -> dict[str, float]:
+            async def sample() -> None:
+                while True:
+                    rss.append(rss_mb(proc.pid))
+                    await asyncio.sleep(1)
+
+            sampler = asyncio.create_task(sample())
+            try:
+                return await work(port, listeners, args.windows, args.seconds, args.pace)
+            finally:
+                sampler.cancel()
+
+        got = asyncio.run(main())
+    finally:
+        stop(proc)
+    print(
+        f"listeners={listeners:5d}  call-next n={got['calls']:.0f} p50={got['p50']:.1f} "
+        f"p95={got['p95']:.1f} p99={got['p99']:.1f} ms  events={got['events']:.0f}  "
+        f"listeners with every event in order: {got['complete']:.0f}/{listeners}  "
+        f"server RSS max {max(rss):.0f} MB"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--listeners", type=int, default=1000)
+    parser.add_argument("--windows", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--pace", type=float, default=1.0, help="seconds between a window's calls")
+    parser.add_argument("--db-url", help="a PostgreSQL database (emptied first!)")
+    parser.add_argument("--postgresql", action="store_true", help="a throwaway cluster")
+    args = parser.parse_args()
+    cluster = None
+    if args.postgresql:
+        from tests.pg_cluster import Cluster, find_pg_bin
+
+        bin_dir = find_pg_bin()
+        if bin_dir is None:
+            raise SystemExit("--postgresql: no initdb/pg_ctl here (Debian: apt install postgresql)")
+        cluster = Cluster(bin_dir, durable=True).start()
+        cluster.sql("CREATE DATABASE bench")
+        args.db_url = cluster.url("bench")
+    where = "PostgreSQL" if args.db_url else "SQLite"
+    print(f"{args.windows} windows, ~{args.pace:g} s between calls, {args.seconds:g} s, {where}")
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for listeners in sorted({0, args.listeners}):
+                one_run(args, listeners, Path(tmp))
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+if __name__ == "__main__":
+    main()
