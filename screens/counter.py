@@ -109,6 +109,8 @@ class CounterScreen(Screen[None]):
 
     def redraw(self) -> None:
         """Show the session as it stands; called by the App after every change."""
+        if not self.query(StatusLine):
+            return  # switched to but not composed yet: on_mount draws it
         app = host(self.app)
         session, now = app.session, app.now()
         self.query_one(StatusLine).redraw()

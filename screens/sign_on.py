@@ -106,7 +106,8 @@ class SignOnScreen(Screen[None]):
         options.focus()
 
     def redraw(self) -> None:
-        self.query_one(StatusLine).redraw()
+        for line in self.query(StatusLine):  # none until composed
+            line.redraw()
 
     def hall_changed(self) -> None:
         """A window changed in the hall (a colleague signed on or off): show it, once per burst."""
