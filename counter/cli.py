@@ -241,6 +241,10 @@ def _demo(args: argparse.Namespace) -> int:
         window = hall.account(DEMO_LOGINS[args.as_role]).window
         if window is not None and hall.simulator is not None:
             hall.simulator.exclude_windows.add(window)
+        if args.as_role == "supervisor":
+            from counter.demo.hall import HISTORY_DAYS
+
+            hall.history_days = HISTORY_DAYS  # the ledger, 差评 and reports have a past
 
     from counter.core.credentials import TokenStore
 

@@ -11,6 +11,7 @@ module stays as light as the rest of the terminal's start-up path.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import shutil
 import tempfile
@@ -33,6 +34,9 @@ DEMO_PASSWORD = "counter"
 TRAINEE_WINDOW = 1
 # `counter demo --as clerk|supervisor` signs in as these.
 DEMO_LOGINS: dict[str, str] = {"clerk": "1001", "supervisor": "2001"}
+# The supervisor's demo starts with this many days of history, this many services a day.
+HISTORY_DAYS = 30
+HISTORY_PER_DAY = 20
 
 
 class DemoHall:
@@ -61,6 +65,11 @@ class DemoHall:
         self._tempdir = tempdir
         self._started = False
         self._closed = False
+        # `counter demo --as supervisor`: days of history written in the background at start.
+        self.history_days = 0
+        self.history_done = asyncio.Event()
+        self.speed = simulator.speed if simulator is not None else 1.0
+        self._watcher: asyncio.Task[None] | None = None
         # Even if aclose() is never reached (a crash), the temporary hall does not stay behind.
         self._cleanup = weakref.finalize(self, shutil.rmtree, str(tempdir), True)
 
@@ -88,6 +97,29 @@ class DemoHall:
             await self.simulator.start()
         if self.raters is not None:
             await self.raters.start()
+        self._watcher = asyncio.create_task(self._watch(), name="demo-watch")
+
+    async def _watch(self) -> None:
+        """What the served central's lifespan does (this in-process one never runs it): the
+        alert check, every few seconds of demo time; first the history, when asked for."""
+        from central.alert_watch import check_now
+
+        store = self.app.state.store
+        if self.history_days:
+            from central.demo_history import seed_history
+            from central.hall_time import service_day
+
+            today = service_day(store.now())
+            await asyncio.to_thread(
+                seed_history, self.app, today, self.history_days, HISTORY_PER_DAY, self.seed
+            )
+        self.history_done.set()
+        interval = max(2.0, store.settings.alert_check_s / max(self.speed, 0.1))
+        while True:
+            # A failed check must not end the demo; the next one tries again.
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(check_now, store)
+            await asyncio.sleep(interval)
 
     async def free_window(self, no: int) -> None:
         """Make sure no simulated colleague works at window `no` (the trainee signs on there)."""
@@ -99,6 +131,10 @@ class DemoHall:
         if self._closed:
             return
         self._closed = True
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(BaseException):
+                await self._watcher
         if self.raters is not None:
             await self.raters.aclose()
         if self.simulator is not None:
