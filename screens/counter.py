@@ -9,8 +9,9 @@ worker that only posts a message; the handlers update the session and the App re
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -23,7 +24,8 @@ from counter.core.i18n import t
 from screens.context import host
 from screens.keys import bindings, localized
 from screens.messages import ActionDone, ApiFailed
-from screens.pause_reason import PauseReasonScreen
+from screens.pause_reason import PauseNoteScreen, PauseReasonScreen
+from screens.text import clean
 from screens.transfer import TransferScreen, TransferTarget
 from screens.widgets.queue_panel import QueuePanel
 from screens.widgets.status_line import StatusLine, seconds_to_next_minute
@@ -117,6 +119,7 @@ class CounterScreen(Screen[None]):
         self.query_one(TicketPanel).show(session, now, self.hint())
         self.query_one(QueuePanel).show(session)
         self.query_one(TodayPanel).show(session)
+        self._label_pause()
         self.refresh_bindings()
 
     # --- which keys apply -------------------------------------------------------------------
@@ -145,6 +148,37 @@ class CounterScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.refresh_bindings()
+
+    def _label_pause(self) -> None:
+        """F10 reads Resume while paused (one binding does both)."""
+        word = t("keys.resume") if host(self.app).session.paused else t("keys.pause")
+        table = self._bindings.key_to_bindings
+        for key, group in table.items():
+            table[key] = [replace(b, description=word) if b.action == "pause" else b for b in group]
+
+    def on_key(self, event: events.Key) -> None:
+        """A counter key that does not apply now says why in one line, instead of nothing."""
+        if self.busy:
+            return
+        for binding in self._bindings.key_to_bindings.get(event.key, []):
+            if binding.action in STATEFUL and self.check_action(binding.action, ()) is not True:
+                event.stop()
+                self.app.notify(self.why_not(binding.action), markup=False)
+                return
+
+    def why_not(self, action: str) -> str:
+        session = host(self.app).session
+        current = session.current
+        if session.paused:
+            return t("why_not.paused", key=self.key_for("pause"))
+        if current is None:
+            return t("why_not.no_ticket", key=self.key_for("call_next"))
+        number = clean(current.number)
+        if current.status == "called":
+            return t("why_not.called", number=number, key=self.key_for("start"))
+        if action in ("recall", "no_show"):
+            return t("why_not.serving", number=number, key=self.key_for("finish"))
+        return t("why_not.has_ticket", number=number)
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -265,8 +299,14 @@ class CounterScreen(Screen[None]):
             self._run("resume", lambda: app.client.resume(no))
             return
 
+        def noted(note: str | None) -> None:
+            if note is not None:
+                self._run("pause", lambda: app.client.pause(no, "other", note))
+
         def chosen(reason: PauseReason | None) -> None:
-            if reason is not None:
+            if reason == "other":
+                self.app.push_screen(PauseNoteScreen(), noted)  # "other" says what
+            elif reason is not None:
                 self._run("pause", lambda: app.client.pause(no, reason))
 
         self.app.push_screen(PauseReasonScreen(), chosen)
@@ -307,8 +347,21 @@ class CounterScreen(Screen[None]):
     # --- answers ----------------------------------------------------------------------------
 
     def on_action_done(self, message: ActionDone) -> None:
-        # The App applies the answer to the session and re-fetches; here only the busy flag.
+        # The App applies the answer to the session and re-fetches; here the busy flag, and
+        # a line for what leaves no trace on this screen (the ticket goes away).
         self.busy = False
+        result = message.result
+        if not isinstance(result, Ticket):
+            return
+        number = clean(result.number)
+        if message.action == "no_show":
+            self.app.notify(t("done.no_show", number=number), markup=False)
+        elif message.action == "transfer" and result.target_window is not None:
+            text = t("done.transfer_window", number=number, window=result.target_window)
+            self.app.notify(text, markup=False)
+        elif message.action == "transfer":
+            text = t("done.transfer_queue", number=number, queue=clean(result.queue))
+            self.app.notify(text, markup=False)
 
     def on_api_failed(self, message: ApiFailed) -> None:
         if message.action:

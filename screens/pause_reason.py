@@ -8,7 +8,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from client.models import PauseReason
@@ -16,6 +16,7 @@ from counter.core.i18n import t
 from screens.keys import bindings, localized
 
 REASONS: tuple[PauseReason, ...] = get_args(PauseReason)
+NOTE_MAX = 200  # PauseRequest.note
 
 
 class PauseReasonScreen(ModalScreen[PauseReason | None]):
@@ -48,6 +49,35 @@ class PauseReasonScreen(ModalScreen[PauseReason | None]):
         event.stop()
         reason = event.option.id
         self.dismiss(next((r for r in REASONS if r == reason), None))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PauseNoteScreen(ModalScreen[str | None]):
+    """ "Other" as a pause reason: what, in a few words (the hall's tallies show it)."""
+
+    CSS_PATH = "modal.tcss"
+    BINDINGS = bindings("pause_reason")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._bindings = localized(self._bindings)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(t("pause.note_title"), classes="dialog-title")
+            yield Input(max_length=NOTE_MAX, id="pause-note")
+            yield Static("", id="pause-note-error")
+            yield Static(t("pause.note_hint"), classes="dialog-hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        note = event.value.strip()
+        if not note:
+            self.query_one("#pause-note-error", Static).update(t("pause.note_missing"))
+            return
+        self.dismiss(note)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
