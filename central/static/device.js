@@ -197,5 +197,36 @@ const CounterDevice = (() => {
     return {reopen: open};
   }
 
-  return {api, send, newKey, language, now, hallMinutes, element, start, follow, signInForm, ApiError};
+  // A touch page (kiosk, pad): its #screen shows once signed in, #clock keeps the hall's time,
+  // #lost says when the link is down; then the hall's events. page: {kind, texts, types,
+  // begin(), refresh(), onEvent(type, event)}; refresh() also runs whenever the link is back.
+  function runTouchPage(page) {
+    let started = false;
+    const byId = (id) => document.getElementById(id);
+    function tick() {
+      byId("clock").textContent = hallMinutes(now());
+      setTimeout(tick, 15000);
+    }
+    async function ready() {
+      if (started) { location.reload(); return; } // signed in again after a revoke
+      started = true;
+      byId("screen").hidden = false;
+      page.begin();
+      tick();
+      await page.refresh();
+      follow({
+        types: page.types,
+        onEvent: page.onEvent,
+        onState: (state) => {
+          byId("lost").hidden = state !== "lost";
+          document.body.dataset.connection = state;
+          if (state === "live") page.refresh();
+        },
+        onSignedOut: () => { location.reload(); },
+      });
+    }
+    start(page.kind, page.texts, ready, () => { document.body.dataset.connection = "lost"; });
+  }
+
+  return {runTouchPage, api, send, newKey, language, now, hallMinutes, element, start, follow, signInForm, ApiError};
 })();

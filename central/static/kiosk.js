@@ -233,31 +233,6 @@
   }
 
   // --- start ------------------------------------------------------------------------------
-  function tick() {
-    $("clock").textContent = CounterDevice.hallMinutes(CounterDevice.now());
-    setTimeout(tick, 15000);
-  }
-
-  let started = false;
-  async function ready() {
-    if (started) { location.reload(); return; }
-    started = true;
-    $("screen").hidden = false;
-    render();
-    tick();
-    await refresh();
-    CounterDevice.follow({
-      types: ["queue.changed"],
-      onEvent: refreshSoon,
-      onState: (state) => {
-        $("lost").hidden = state !== "lost";
-        document.body.dataset.connection = state;
-        if (state === "live") refreshSoon();
-      },
-      onSignedOut: () => { location.reload(); },
-    });
-  }
-
   $("lang").addEventListener("click", () => {
     lang = lang === "zh" ? "en" : "zh";
     T = TEXTS[lang];
@@ -268,5 +243,8 @@
   $("check-in-cancel").addEventListener("click", () => { $("check-in").hidden = true; });
   $("check-in-ok").addEventListener("click", checkIn);
   $("slip-done").addEventListener("click", closeSlip);
-  CounterDevice.start("kiosk", TEXTS[DEFAULT_LANG], ready, () => { document.body.dataset.connection = "lost"; });
+  CounterDevice.runTouchPage({
+    kind: "kiosk", texts: TEXTS[DEFAULT_LANG], types: ["queue.changed"],
+    begin: render, refresh, onEvent: refreshSoon,
+  });
 })();
