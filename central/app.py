@@ -12,10 +12,20 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import DBAPIError
 
-from central import alert_watch, deadline_watch, display, housekeeping
+from central import (
+    alert_watch,
+    db_files,
+    deadline_watch,
+    display,
+    housekeeping,
+    openapi,
+    storage_faults,
+)
 from central.db import make_engine, write_tx
 from central.errors import install_error_handlers
+from central.gate import Gate
 from central.hall_seed import apply_hall, load_hall
 from central.migrate import upgrade
 from central.notifier import Notifier
@@ -49,13 +59,21 @@ def create_app(settings: Settings) -> FastAPI:
     # Catalog and calendar first: a broken catalog file stops start-up before the database.
     reference = load_reference(settings)
     engine = make_engine(settings)
-    upgrade(engine)
-    writer = make_engine(settings, writer=True) if engine.dialect.name == "sqlite" else None
-    store = Store(
-        engine=engine, settings=settings, hall="", notifier=Notifier(),
-        hasher=make_hasher(settings.kdf_fast), writer=writer,
-    )  # fmt: skip
-    store.hall = _ensure_hall(engine, settings, store)
+    sqlite = engine.dialect.name == "sqlite"
+    try:
+        if sqlite:  # the folder 0700 and the file 0600 before SQLite makes them wider
+            db_files.prepare(engine.url.database or "")
+        upgrade(engine)
+        writer = make_engine(settings, writer=True) if sqlite else None
+        store = Store(
+            engine=engine, settings=settings, hall="", notifier=Notifier(),
+            hasher=make_hasher(settings.kdf_fast), writer=writer,
+        )  # fmt: skip
+        store.hall = _ensure_hall(engine, settings, store)
+    except (OSError, DBAPIError) as error:  # read-only, full, missing: one line, no traceback
+        engine.dispose()
+        where = engine.url.database if sqlite else engine.url.render_as_string()
+        raise storage_faults.start_line(str(where), error) from None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -80,6 +98,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.reference = reference
     install_error_handlers(app)
+    app.add_middleware(Gate, store=store)  # source, body size and token before the body
+    openapi.install(app)  # exact whole-number bounds in /openapi.json
     for router in ROUTERS:
         app.include_router(router)
     display.install(app, settings)  # 叫号屏 and 语音叫号: device pages, announcements

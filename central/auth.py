@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
-from central import audit
+from central import audit, login_limits
 from central.context import Actor, Ctx, SystemCtx
-from central.errors import RateLimited, Unauthorized, require_text
-from central.schema import departments, login_failures, sessions, staff
+from central.errors import Unauthorized, require_text
+from central.schema import departments, sessions, staff
 from central.store import Store
 from client.models import LoginResponse, Staff
 
@@ -90,39 +90,22 @@ def login(store: Store, staff_no: str, password: str, source: str | None) -> Log
     require_text("password", password)
     settings = store.settings
     now = store.now()
-    since = now - timedelta(seconds=settings.login_window_s)
-    with store.read() as conn:
-        failures = conn.execute(
-            select(func.count())
-            .select_from(login_failures)
-            .where(login_failures.c.staff_no == staff_no, login_failures.c.at >= since)
-        ).scalar_one()
+    key, where = staff_no[:64], (source or "")[:64]
+    # Counted and reserved in one write transaction (see central.login_limits): at most the
+    # limit is ever checked, however many attempts arrive at once.
+    with store.write() as conn:
+        counts = login_limits.reserve(conn, settings, key, where, now)
         row = _staff_row(conn, staff_no)
-    if failures >= settings.login_max_failures:
-        minutes = max(1, settings.login_window_s // 60)
-        raise RateLimited(
-            f"Too many wrong passwords for {staff_no}; wait {minutes} minutes and try again.",
-            reason="too_many_wrong_passwords_wait",
-            params={"staff_no": staff_no, "minutes": minutes},
-        )
     # The slow hash runs outside any transaction; an unknown number costs the same time.
     ok = _verify(store, row.password_hash if row is not None and row.active else None, password)
     if not ok:
-        with store.write() as conn:  # committed before the 401: the failure must count
-            conn.execute(insert(login_failures).values(staff_no=staff_no[:64], at=now))
-            audit.record(
-                conn,
-                SystemCtx(now=now, hall=store.hall, source=source),
-                "auth.login_failed",
-                "staff",
-                staff_no[:64],
-                before=None,
-                after=None,
-            )
+        with store.write() as conn:  # the reserved row stays: it is this failure
+            failed = SystemCtx(now=now, hall=store.hall, source=source)
+            login_limits.audit_failure(conn, failed, settings, key, counts)
         raise Unauthorized(BAD_LOGIN, reason="bad_login")
     ctx = Ctx(actor=actor_of(row), now=now, hall=store.hall, source=source)
     with store.write() as conn:
-        conn.execute(delete(login_failures).where(login_failures.c.staff_no == staff_no))
+        login_limits.cleared(conn, key)
         token = secrets.token_urlsafe(32)
         # Hall devices (display, kiosk, pad) run unattended for weeks: their own, longer ttl.
         ttl = settings.device_session_ttl_s if row.role == "device" else settings.token_ttl_s

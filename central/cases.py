@@ -43,12 +43,14 @@ from client.validators import (
     check_mobile,
     check_other_id,
     check_uscc,
+    is_blank,
     mask_id,
     normalise_id,
 )
 
 CASE_PREFIX = "ZC"  # 综窗
 MAX_DAILY_CASES = 99_999
+BLANK = "no visible characters"
 LOOKUP_LIMIT = 100
 # ID kinds whose number carries the holder's birth date, so min_age can be checked.
 _DATED_ID_KINDS: frozenset[IdKind] = frozenset({"resident_id", "hmt_residence_permit"})
@@ -123,6 +125,11 @@ def _checked_applicant(
 ) -> Applicant:
     """The applicant with ID numbers normalised; problems collected, not raised."""
     a = applicant.model_copy(deep=True)
+    # Zero-width or control characters alone would store a name that prints as nothing.
+    if is_blank(a.name):
+        problems.add("applicant.name", "The applicant's name has no visible characters.", BLANK)
+    if a.agent is not None and is_blank(a.agent.name):
+        problems.add("applicant.agent.name", "The agent's name has no visible characters.", BLANK)
     if a.kind == "person":
         # A person without an ID kind has shown the usual document, the 居民身份证.
         a.id_kind = a.id_kind or "resident_id"
@@ -272,7 +279,7 @@ def _check_decision(
             )
         # The notice lists every gap with its reason; a missing optional one is no gap.
         gap = e.state == "flawed" or (m.required and e.state == "missing")
-        if decision == "notice" and gap and not e.note.strip():
+        if decision == "notice" and gap and is_blank(e.note):
             problems.add(
                 f"checklist.{i}.note",
                 f"Say why “{m.name}” is {e.state}: the notice lists every reason at once.",
@@ -314,7 +321,7 @@ def _check_fields(
     """The fields that belong to one decision only, delivery and the commitment date."""
     decision = request.decision
     if decision == "refuse":
-        if not (request.refuse_reason or "").strip():
+        if is_blank(request.refuse_reason or ""):
             problems.add(
                 "refuse_reason", "A refusal (不予受理) needs its reason.", "required to refuse"
             )
@@ -349,7 +356,7 @@ def _check_fields(
             "A commitment date belongs to a 容缺受理 only.",
             "only for 容缺受理",
         )
-    if request.delivery == "post" and not (request.address or "").strip():
+    if request.delivery == "post" and is_blank(request.address or ""):
         problems.add(
             "address", "Delivery by post needs the address to post the result to.", "required"
         )

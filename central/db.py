@@ -63,6 +63,7 @@ def make_engine(settings: Settings, *, writer: bool = False) -> Engine:
         pool_size=1 if writer else settings.db_pool_size,
         max_overflow=0 if writer else 10,
         pool_timeout=60,
+        hide_parameters=True,  # an error in the log never shows ID numbers or phones
     )
 
     @event.listens_for(engine, "connect")

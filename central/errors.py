@@ -13,8 +13,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
+from central import storage_faults
 from client.models import ErrorBody, ErrorResponse
 
 log = logging.getLogger("central")
@@ -63,7 +66,13 @@ class Invalid(ApiError):
 
 
 class RateLimited(ApiError):
+    """429; `retry_after` seconds go out as the Retry-After header."""
+
     status, code = 429, "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
 
 
 def error_response(
@@ -112,9 +121,12 @@ def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        retry = getattr(exc, "retry_after", None)
         return error_response(
-            exc.status, exc.code, exc.message, exc.fields, reason=exc.reason, params=exc.params
-        )
+            exc.status, exc.code, exc.message, exc.fields,
+            headers={"Retry-After": str(retry)} if retry is not None else None,
+            reason=exc.reason, params=exc.params,
+        )  # fmt: skip
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -128,7 +140,7 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400:
             # FastAPI's "error parsing the body" (not JSON, not UTF-8): invalid input.
             message = "The request body is not valid JSON."
@@ -139,8 +151,31 @@ def install_error_handlers(app: FastAPI) -> None:
         }
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "error")
         message = messages.get(exc.status_code, str(exc.detail))
-        # Keep the exception's headers: a 405 must say which methods are allowed (Allow).
-        return error_response(exc.status_code, code, message, headers=exc.headers)
+        # Keep the exception's headers: a 405 must say which methods are allowed (Allow),
+        # and all of them: Starlette names only the first route that has this path.
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        return error_response(exc.status_code, code, message, headers=headers or None)
+
+    @app.exception_handler(DBAPIError)
+    async def _storage(_request: Request, exc: DBAPIError) -> JSONResponse:
+        # Answered here rather than as a crash: a crash's answer is followed by the
+        # connection being closed, which reset the terminal's next request too.
+        found = storage_faults.cause(exc)
+        if found is None:
+            log.error("database error", exc_info=exc)
+            return error_response(
+                500, "server_error", "The central API failed; the error has been logged."
+            )
+        log.error("storage fault (%s): %s", found, str(exc.orig).splitlines()[0])
+        return error_response(
+            503,
+            "storage",
+            storage_faults.SENTENCES[found],
+            headers={"Retry-After": "30"},
+            reason=f"storage_{found}",
+        )
 
     @app.exception_handler(Exception)
     async def _crash(_request: Request, exc: Exception) -> JSONResponse:
@@ -148,6 +183,20 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(
             500, "server_error", "The central API failed; the error has been logged."
         )
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at this request's path (for a 405's Allow)."""
+    # Asked method by method: routers may nest (FastAPI's included routers), and each answers
+    # a full match only for a method one of its routes has.
+    return [
+        method
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
 
 
 def require_text(field: str, value: str) -> str:

@@ -53,7 +53,7 @@ from client.escalation_models import (
     phone_problem,
 )
 from client.transitions import either
-from client.validators import mask_phone
+from client.validators import is_blank, mask_phone
 
 PREFIX = "BBC"  # 办不成
 MAX_DAILY = 9_999
@@ -290,6 +290,8 @@ def _text(fields: dict[str, str], name: str, value: str, what: str) -> str:
     value = require_text(name, value).strip()
     if not value:
         fields.setdefault(name, f"{what} is required")
+    elif is_blank(value):  # only zero-width or control characters: blank on screen and paper
+        fields.setdefault(name, f"{what} has no visible characters")
     return value
 
 

@@ -55,6 +55,8 @@ class SeedStaff:
     title: str | None = None
     device: str | None = None
     window: int | None = None
+    # A rating pad: the windows whose services it rates (`window = 3` or `windows = [3, 4]`).
+    pad_windows: list[int] | None = None
     password: str | None = None
     password_hash: str | None = None
 
@@ -136,9 +138,25 @@ def _parse(data: dict[str, Any]) -> HallSeed:
             )
         if not (person.password or person.password_hash):
             raise ValueError(f"staff {person.staff_no}: give password_hash (or password)")
+        if person.device == "pad":
+            person.pad_windows = _pad_windows(seed, person.staff_no, s)
         _known(seed, person.department, f"staff {person.staff_no}")
         seed.staff.append(person)
     return seed
+
+
+def _pad_windows(seed: HallSeed, staff_no: str, entry: dict[str, Any]) -> list[int] | None:
+    """The windows a rating pad rates: `windows = [..]`, else its `window`; None: unbound."""
+    given = entry.get("windows", [entry["window"]] if "window" in entry else None)
+    if given is None:
+        return None
+    known = {w.no for w in seed.windows}
+    if not isinstance(given, list) or not given or not all(isinstance(n, int) for n in given):
+        raise ValueError(f"staff {staff_no}: windows must be a list of window numbers")
+    unknown = sorted(set(given) - known)
+    if unknown:
+        raise ValueError(f"staff {staff_no}: unknown window {unknown[0]}")
+    return sorted(set(given))
 
 
 def _known(seed: HallSeed, department: str | None, where: str) -> None:
@@ -213,6 +231,7 @@ def apply_hall(
                     "title": s.title,
                     "device_kind": s.device,
                     "usual_window": s.window,
+                    "pad_windows": s.pad_windows,
                     "password_hash": s.password_hash or hash_once(s.password or ""),
                     "active": True,
                 }

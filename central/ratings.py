@@ -45,6 +45,7 @@ from client.rating_models import (
     ReviewState,
     VerifyRequest,
 )
+from client.validators import is_blank
 
 MAX_ID = 2**63 - 1
 LIST_LIMIT = 1000
@@ -55,6 +56,29 @@ LIST_LIMIT = 1000
 def require_pad(actor: Actor) -> None:
     if actor.role != "device" or actor.device_kind != "pad":
         raise Forbidden("Only a rating pad posts ratings.", reason="rating_pad_posts_ratings")
+
+
+def _require_own_window(
+    conn: Connection, pad: Actor, window_no: int | None, number: str, channel: str
+) -> None:
+    """A rating pad rates the services of its own window(s) (the hall file binds it), and
+    speaks for its own channel only: a 403 otherwise, nothing stored."""
+    if channel != "pad":
+        raise Forbidden(
+            f"A rating pad posts ratings of the pad channel, not {channel}.",
+            reason="pad_channel_only",
+            params={"channel": channel},
+        )
+    bound = conn.execute(select(staff.c.pad_windows).where(staff.c.staff_no == pad.staff_no))
+    windows_of_pad = bound.scalar()
+    if windows_of_pad is not None and window_no not in windows_of_pad:
+        shown = ", ".join(str(n) for n in windows_of_pad)
+        raise Forbidden(
+            f"This rating pad rates the services of window {shown}; ticket {number} was "
+            f"served at window {window_no}.",
+            reason="pad_other_window",
+            params={"windows": shown, "number": number, "window_no": window_no},
+        )
 
 
 def require_supervisor(actor: Actor) -> None:
@@ -191,6 +215,7 @@ def post_rating(conn: Connection, ctx: Ctx, settings: Settings, body: RatingRequ
             reason="ticket_finished_service_can_rated",
             params={"number": ticket.number, "status": ticket.status},
         )
+    _require_own_window(conn, actor, ticket.window_no, ticket.number, body.channel)
     closes = rating_closes(ticket.finished_at, settings)
     if ctx.now >= closes:
         raise Conflict(
@@ -406,7 +431,7 @@ def explain(conn: Connection, ctx: Ctx, rating_id: int, body: ExplainRequest) ->
             params={"rating_id": rating_id, "review_state": row.review_state},
         )
     text = require_text("text", body.text.strip())
-    if not text:
+    if is_blank(text):  # zero-width or control characters alone print as nothing
         raise Invalid(
             "Write the explanation.", fields={"text": "empty"}, reason="write_explanation"
         )
@@ -469,7 +494,7 @@ def rectify(conn: Connection, ctx: Ctx, rating_id: int, body: RectifyRequest) ->
             params={"rating_id": rating_id, "review_state": row.review_state},
         )
     note = require_text("note", body.note.strip())
-    if not note:
+    if is_blank(note):
         raise Invalid(
             "Say what was rectified.", fields={"note": "empty"}, reason="say_what_rectified"
         )

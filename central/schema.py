@@ -93,6 +93,9 @@ staff = Table(
     Column("title", String(50), nullable=True),
     Column("device_kind", String(20), nullable=True),  # kiosk, pad, display (role device)
     Column("usual_window", Integer, nullable=True),
+    # A rating pad (device_kind pad): the windows whose services it may rate (the hall file's
+    # `window` or `windows`); NULL: any window (a hall file that binds none).
+    Column("pad_windows", JSON, nullable=True),
     Column("password_hash", String(255), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
 )
@@ -114,7 +117,11 @@ login_failures = Table(
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("staff_no", String(64), nullable=False),  # as typed: unknown numbers count too
     Column("at", UTCDateTime(), nullable=False),
+    # Where the attempt came from (the client's address, see central.gate); the limit counts
+    # per staff number and source, so one source's guessing never locks out another's login.
+    Column("source", String(64), nullable=True),
     Index("ix_login_failures_staff_at", "staff_no", "at"),
+    Index("ix_login_failures_staff_source_at", "staff_no", "source", "at"),
 )
 
 tickets = Table(

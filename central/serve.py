@@ -41,7 +41,10 @@ def run(host: str, port: int, settings: Settings) -> None:
         log_level=level,
         # One log line per request costs more than a call-next; the audit trail records actions.
         access_log=False,
-        proxy_headers=True,
+        # X-Forwarded-For is read by the app itself (central.gate), and only from the proxies
+        # in `Settings.trusted_proxies`; uvicorn's own reading trusts every local client.
+        proxy_headers=False,
+        forwarded_allow_ips="",
         timeout_graceful_shutdown=GRACEFUL_S,
     )
 

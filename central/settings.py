@@ -71,9 +71,16 @@ class Settings(BaseSettings):
     """The event reader re-reads the events table at least this often, even when nothing woke
     it (a safety net under LISTEN/NOTIFY and the in-process wake-up)."""
     login_max_failures: int = Field(default=5, ge=1)
-    """Login attempts: this many failures for one staff number within the window → 429."""
+    """Login attempts: this many failures for one staff number from one source (address)
+    within the window → 429 for that source, with Retry-After, until the oldest ages out."""
     login_window_s: int = Field(default=300, ge=1)
     """…the window, in seconds."""
+    login_staff_max_failures: int = Field(default=20, ge=1)
+    """…and this many for one staff number from all sources together: from then on every
+    source is slowed to one attempt per `login_slow_s` (never locked: the right password still
+    gets in), so guessing from many addresses stays slow."""
+    login_slow_s: float = Field(default=10.0, gt=0, le=3600)
+    """…seconds between two attempts for a staff number under that slow-down."""
     catalog_path: str | None = None
     """The service-item catalog (TOML, see central/catalog.py); None: the packaged demo one."""
     holidays_dir: str | None = None
@@ -127,6 +134,12 @@ class Settings(BaseSettings):
     """Live events are kept this many days for streams to resume from, then pruned."""
     idempotency_keep_h: int = Field(default=24, ge=1)
     """A POST's first answer is kept this many hours for its retries, then pruned."""
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    """The largest request body taken; a larger one is answered 413 before it is read."""
+    trusted_proxies: list[str] = Field(default_factory=list)
+    """Addresses or networks (e.g. "10.0.0.5", "10.1.0.0/16") of the hall's reverse proxies.
+    Only a request from one of them may name its client in X-Forwarded-For; from anyone else
+    the header is ignored, so the audit's source cannot be forged. Empty: trust none."""
 
     @classmethod
     def settings_customise_sources(

@@ -98,7 +98,7 @@ class EscalationRequest(Wire):
     description: str = Field(
         min_length=1, max_length=2000, description="what could not be done, and why"
     )
-    ticket_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    ticket_id: int | None = Field(default=None, ge=1, lt=2**63)
     case_no: str | None = Field(default=None, max_length=40, description="办件编号")
     item_code: str | None = Field(default=None, max_length=40, description="事项编码")
 

@@ -177,7 +177,7 @@ class TransferRequest(Wire):
 class CallTicketRequest(Wire):
     """Exactly one of ticket_id or number (today's number, e.g. A012)."""
 
-    ticket_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    ticket_id: int | None = Field(default=None, ge=1, lt=2**63)
     number: str | None = Field(default=None, min_length=1, max_length=16)
     reason: str = Field(
         default="", max_length=200, description="why out of call order; kept in the audit trail"

@@ -56,7 +56,7 @@ TableGroup = Literal["staff", "window", "department"]
 class RatingRequest(Wire):
     """What the rating pad posts after a service: once per service (一次一评)."""
 
-    ticket_id: int = Field(ge=1, le=2**63 - 1, description="the served ticket (status done)")
+    ticket_id: int = Field(ge=1, lt=2**63, description="the served ticket (status done)")
     case_no: str | None = Field(
         default=None, max_length=40, description="the case taken at that service, if any"
     )

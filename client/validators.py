@@ -8,6 +8,7 @@ UI translates; `PROBLEM_TEXT` gives a plain English sentence for each code as a 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from typing import Final, Literal
 
@@ -240,3 +241,28 @@ def mask_phone(phone: str) -> str:
     if len(digits) >= 11:
         return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
     return mask_id(digits)
+
+
+# --- required text -------------------------------------------------------------------------
+
+# Characters that draw nothing although Unicode does not class them as control or format:
+# Hangul fillers, the braille blank, the Mongolian vowel separator.
+_BLANK_LOOKING: Final = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+
+
+def visible(value: str) -> str:
+    """The text a screen or a printed notice will show: without control characters, format
+    characters (zero-width spaces and joiners, direction marks …), blank-looking fillers and
+    surrounding white space. Required text must leave something here."""
+    kept = "".join(
+        ch
+        for ch in value
+        if ch not in _BLANK_LOOKING
+        and (ch in "\t\n" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
+    )
+    return kept.strip()
+
+
+def is_blank(value: str) -> bool:
+    """True when `value` would show as nothing at all (see `visible`)."""
+    return not visible(value)

@@ -290,10 +290,9 @@ def _serve(args: argparse.Namespace) -> int:
         )
     except SettingsError as exc:
         return _fail(str(exc))
-    if not settings.db_url:
-        if "db_path" not in settings.model_fields_set:
-            settings.db_path = str(default_db_path())
-        Path(settings.db_path).parent.mkdir(parents=True, exist_ok=True)
+    # The central makes a missing folder itself (0700: the database holds ID numbers).
+    if not settings.db_url and "db_path" not in settings.model_fields_set:
+        settings.db_path = str(default_db_path())
     try:
         run(host=args.host, port=args.port, settings=settings)
     except Exception as exc:  # the database unreachable, a broken catalog …: one line

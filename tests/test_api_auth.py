@@ -254,3 +254,39 @@ async def test_bad_bodies_and_methods_answer_in_the_contract(api: httpx.AsyncCli
     r = await api.request("TRACE", "/v1/hall")
     error(r, 405)
     assert "GET" in r.headers["allow"]
+
+
+async def test_the_contract_is_exact_about_ids_methods_and_days(api: httpx.AsyncClient) -> None:
+    doc = (await api.get("/openapi.json")).json()
+    bounds: list[Any] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            bounds.extend(v for k, v in node.items() if k in ("maximum", "exclusiveMaximum"))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(doc)
+    assert bounds and all(isinstance(b, int) for b in bounds), sorted(map(str, bounds))
+    ticket_id = doc["components"]["schemas"]["RatingRequest"]["properties"]["ticket_id"]
+    assert ticket_id["exclusiveMaximum"] == 2**63  # the largest id taken is 2⁶³ - 1, exactly
+
+    headers = bearer(await login(api, "2001"))
+    # A method the path does not have: 405 naming every method it has, not the first route's.
+    for method in ("OPTIONS", "DELETE"):
+        r = await api.request(method, "/v1/escalations", headers=headers)
+        assert r.status_code == 405
+        assert {m.strip() for m in r.headers["Allow"].split(",")} >= {"GET", "POST"}
+    # A day is written out: a bare number is not taken as a Unix timestamp (1970-01-01).
+    for query in ({"to": "0"}, {"from": "1"}, {"to": "20261117"}):
+        body = error(await api.get("/v1/ratings", params=query, headers=headers), 422)
+        assert list(body["fields"]) == list(query)
+    due = await api.get(
+        "/v1/calendar/due", params={"from": "0", "working_days": 1}, headers=headers
+    )
+    assert error(due, 422)["fields"] == {"from": "Value error, a day written YYYY-MM-DD"}
+    ok = await api.get("/v1/ratings", params={"to": "2026-03-02"}, headers=headers)
+    assert ok.status_code == 200

@@ -281,6 +281,9 @@ async def test_unknown_item(clerk: Desk) -> None:
         (senior(uscc=USCC), "applicant.uscc"),
         (senior(agent=agent(id_number="110105199001011233")), "applicant.agent.id_number"),
         (senior(agent=agent(mobile="555")), "applicant.agent.mobile"),
+        (senior(name="\u200b\u200b\u200d"), "applicant.name"),  # zero-width only: prints blank
+        (senior(name="\x01\x02\x7f"), "applicant.name"),  # control characters only
+        (senior(agent=agent(name="\u2060\ufeff")), "applicant.agent.name"),
         (senior(id_number=YOUNG_ID), "applicant.id_number"),  # 36: too young for 老年卡
         ({"kind": "enterprise", "name": "某公司", "uscc": USCC}, "applicant.kind"),  # min_age
     ],

@@ -165,6 +165,8 @@ async def test_register_keeps_the_related_ticket_case_and_item(
         ({"reporter": {"name": "王", "phone": "call me"}}, "reporter.phone"),
         ({"reporter": {"name": " ", "phone": "13800138000"}}, "reporter.name"),
         ({"description": "   "}, "description"),
+        ({"description": "\u200b\u200c\u200d\u2060"}, "description"),  # prints as nothing
+        ({"reporter": {"name": "\x07\x1b\x7f", "phone": "13800138000"}}, "reporter.name"),
         ({"ticket_id": 999999}, "ticket_id"),
         ({"case_no": "ZC2026111799999"}, "case_no"),
         ({"item_code": "NO-SUCH"}, "item_code"),

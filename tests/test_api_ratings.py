@@ -380,6 +380,11 @@ async def test_bad_rating_state_machine(make_client: Any, clock: Any, db_path: P
     with pytest.raises(errors.Forbidden):
         await clerk.verify_rating(bad.id, "mistaken")
 
+    # An explanation of zero-width characters only would print as nothing: refused at the field.
+    with pytest.raises(errors.Invalid) as blank:
+        await clerk.explain_rating(bad.id, "\u200b\u200d\ufeff")
+    assert "text" in blank.value.fields
+
     clock.advance(minutes=5)
     explained = await clerk.explain_rating(bad.id, "清单已按最新指南更新")
     assert explained.review is not None

@@ -192,3 +192,27 @@ def test_errors_follow_the_language(tmp_path: Path) -> None:
     message = error_of(write(tmp_path, '[central]\ntimeout = "fast"\n'))
     assert "[central] timeout" in message
     assert "秒数" in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[ui]\nlang = "\\u001b]0;pwned\\u0007"',  # an OSC sequence: would retitle the window
+        '[ui]\ntheme = "\\u001b]52;c;cHduZWQ=\\u0007"',  # OSC 52: would write the clipboard
+        '[central]\nurl = "http://x\\u009b31m"',  # a C1 control (CSI)
+        '[ui]\n"\\u001b[2J" = 1',  # an unknown key is echoed too
+    ],
+)
+def test_values_from_the_file_are_never_echoed_raw(tmp_path: Path, text: str) -> None:
+    message = error_of(write(tmp_path, text + "\n"))
+    assert not any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in message), repr(message)
+    assert "\\x1b" in message or "\\x9b" in message
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://x:abc", "http://x:99999", "http://:80"])
+def test_a_url_with_a_bad_host_or_port_is_one_line(tmp_path: Path, url: str) -> None:
+    message = error_of(write(tmp_path, f'[central]\nurl = "{url}"\n'))
+    assert "url must be an http:// or https:// address" in message
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path / "absent.toml", overrides={"central_url": url})
+    assert str(caught.value).startswith("--url: must be")

@@ -248,7 +248,7 @@ async def test_the_ledger_exports_csv_to_the_confirmed_path(
         await pilot.press("e")
         await until(pilot, lambda: isinstance(app.screen, EscalationDialog), "the path")
         path_input = app.screen.query_one("#d-path", Input)
-        assert path_input.value.endswith("escalations-202611.csv")  # the default
+        assert path_input.value.endswith("escalations-20261117.csv")  # the default: the day
         path_input.value = str(target)
         await pilot.press("enter")
         await until(pilot, target.exists, "the file")
@@ -260,6 +260,31 @@ async def test_the_ledger_exports_csv_to_the_confirmed_path(
     by_no = {line[0]: line for line in table[1:]}
     assert by_no[first][1] == "Resolved" and "周强" in by_no[first]
     assert any(line[6].startswith("'=") for line in table[1:])  # a formula stays text
+    await clerk.aclose()
+    await boss.aclose()
+
+
+async def test_an_export_asks_before_replacing_a_file(
+    central_app: Any, terminal_client: CentralClient, clock: Any, tmp_path: Path
+) -> None:
+    _, clerk, boss = await register(central_app, "registered")
+    target = tmp_path / "台账.csv"
+    target.write_text("last month's ledger", encoding="utf-8")
+    app = supervisor_app(terminal_client, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot, app)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, EscalationDialog), "the path")
+        dialog = app.screen
+        dialog.query_one("#d-path", Input).value = str(target)
+        await pilot.press("enter")  # the file exists: said at the field, nothing written
+        await pilot.pause(0.1)
+        assert app.screen is dialog and "exists already" in text_of(dialog, "#derror-path")
+        assert target.read_text(encoding="utf-8") == "last month's ledger"
+        await pilot.press("enter")  # the same path again: the supervisor's yes
+        await until(
+            pilot, lambda: target.read_text(encoding="utf-8-sig").startswith("Ledger no."), "it"
+        )
     await clerk.aclose()
     await boss.aclose()
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import DataTable, Input, Static
 
 from client import errors
@@ -326,7 +327,7 @@ async def test_an_export_path_with_an_unknown_home_is_said_in_the_dialog(tmp_pat
     from textual.app import App
 
     set_language("en")
-    answers: list[Path | None] = []
+    answers: list[tuple[Path, bool] | None] = []
 
     class Bare(App[None]):
         def on_mount(self) -> None:
@@ -344,4 +345,37 @@ async def test_an_export_path_with_an_unknown_home_is_said_in_the_dialog(tmp_pat
         assert "Not a usable file path" in str(said)
         dialog.query_one("#export-path", Input).value = str(tmp_path / "tally.csv")
         await pilot.press("enter")
-        await until(pilot, lambda: answers == [tmp_path / "tally.csv"], "the path")
+        await until(pilot, lambda: answers == [(tmp_path / "tally.csv", False)], "the path")
+
+
+async def test_an_export_asks_before_replacing_a_file(tmp_path: Path) -> None:
+    from textual.app import App
+
+    from client.rating_models import TallyRow
+    from screens.ratings.export import write_csv
+
+    set_language("en")
+    kept = tmp_path / "tally.csv"
+    kept.write_text("last month's figures", encoding="utf-8")
+    answers: list[tuple[Path, bool] | None] = []
+
+    class Bare(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(ExportScreen(kept), answers.append)
+
+    app = Bare()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen), "the dialog")
+        dialog = app.screen
+        await pilot.press("enter")  # the suggested name exists: said, nothing chosen yet
+        await pilot.pause(0.05)
+        assert app.screen is dialog and answers == []
+        assert "exists already" in str(dialog.query_one("#export-error", Static).content)
+        await pilot.press("enter")  # the same name again: the clerk's yes
+        await until(pilot, lambda: answers == [(kept, True)], "the yes")
+    row = TallyRow(key="9", label="王", figures=figures(l5=1))
+    with pytest.raises(FileExistsError):  # without the yes an existing file is never replaced
+        write_csv(kept, [row])
+    assert kept.read_text(encoding="utf-8") == "last month's figures"
+    write_csv(kept, [row], replace=True)
+    assert kept.read_text(encoding="utf-8-sig").startswith("No.,Name")

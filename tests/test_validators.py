@@ -18,11 +18,13 @@ from client.validators import (
     check_other_id,
     check_resident_id,
     check_uscc,
+    is_blank,
     mask_id,
     mask_phone,
     normalise_id,
     resident_id_check_char,
     uscc_check_char,
+    visible,
 )
 
 TODAY = date(2026, 11, 17)
@@ -235,3 +237,20 @@ def test_residence_permits_and_the_2023_foreign_card_carry_the_check_digit() -> 
     assert check_other_id("foreign_permanent_residence", card) is None
     wrong = card[:17] + ("0" if card[17] != "0" else "1")
     assert check_other_id("foreign_permanent_residence", wrong) == "check_digit"
+
+
+@pytest.mark.parametrize(
+    ("text", "blank"),
+    [
+        ("王秀英", False),
+        (" a ", False),
+        ("\u200b\u200c\u200d\u2060\ufeff", True),  # zero-width spaces and joiners
+        ("\x01\x07\x1b\x7f", True),  # control characters
+        ("\u3000 \t\n", True),  # white space, the ideographic space too
+        ("\u3164\u2800", True),  # a Hangul filler and the braille blank draw nothing
+        ("\u200e张\u200f", False),  # direction marks around a visible character
+    ],
+)
+def test_required_text_must_show_something(text: str, blank: bool) -> None:
+    assert is_blank(text) is blank
+    assert visible("\u200b 张三\x07 ") == "张三"

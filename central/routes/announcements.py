@@ -34,7 +34,7 @@ def announcements(
     after: int | None = Query(
         default=None,
         ge=0,
-        le=2**63 - 1,
+        lt=2**63,
         description="the last announcement id seen; omitted: today's last `limit` calls",
     ),
     limit: int = Query(default=20, ge=1, le=100),
@@ -60,7 +60,7 @@ def announcement_audio(
     request: Request,
     _actor: CurrentActor,
     store: StoreDep,
-    announcement_id: int = Path(ge=1, le=2**63 - 1),
+    announcement_id: int = Path(ge=1, lt=2**63),
     if_none_match: str | None = Header(default=None, alias="If-None-Match"),
 ) -> Response:
     """The call as audio the central renders (browsers on Linux often have no voices)."""

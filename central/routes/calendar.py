@@ -7,12 +7,13 @@ with neither is assumed Monday–Friday and the answer says `guessed`, naming th
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from central.deps import CurrentActor, Reference
 from central.errors import AUTHED, Invalid
+from central.params import Day
 from client.case_models import DueDateAnswer
 
 router = APIRouter(prefix="/v1", tags=["calendar"])
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/v1", tags=["calendar"])
 def due(
     _actor: CurrentActor,
     ref: Reference,
-    start: date = Query(alias="from", description="the day of acceptance, YYYY-MM-DD"),
+    start: Annotated[Day, Query(alias="from", description="the day of acceptance, YYYY-MM-DD")],
     working_days: int = Query(ge=0, le=3660, description="承诺时限 in working days"),
 ) -> DueDateAnswer:
     """The working day `working_days` after `from` (the day of acceptance is not counted)."""

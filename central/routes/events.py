@@ -60,7 +60,7 @@ def poll(
     after: int | None = Query(
         default=None,
         ge=0,
-        le=MAX_ID,
+        lt=MAX_ID + 1,
         description="the last event id seen; omitted: no events, just the current last id",
     ),
     limit: int = Query(default=PAGE, ge=1, le=PAGE),

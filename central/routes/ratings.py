@@ -29,6 +29,7 @@ from central.context import Ctx
 from central.deps import CurrentActor, Idempotent, Reference, StoreDep
 from central.errors import ACTION, AUTHED, AUTHED_404, Conflict, Forbidden, Invalid, require_text
 from central.hall_time import service_day
+from central.params import Day
 from central.store import Store
 from client.rating_models import (
     OPEN_STATES,
@@ -46,7 +47,7 @@ from client.rating_models import (
 
 router = APIRouter(prefix="/v1", tags=["ratings"])
 
-RatingId = Path(ge=1, le=2**63 - 1, description="the rating's id")
+RatingId = Path(ge=1, lt=2**63, description="the rating's id")
 StaffParam = Query(
     default=None,
     alias="staff",
@@ -117,8 +118,8 @@ def get_tally(
     staff_no: str | None = StaffParam,
     window: int | None = Query(default=None, ge=0, le=2**31 - 1, description="supervisors"),
     department: str | None = Query(default=None, max_length=32, description="supervisors"),
-    start: date | None = FromParam,
-    end: date | None = ToParam,
+    start: Day | None = FromParam,
+    end: Day | None = ToParam,
     by: TallyBy = Query(default="day"),
 ) -> RatingTally:
     """Figures for the range and per bucket; a clerk gets their own (staff=me) only."""
@@ -143,8 +144,8 @@ def get_table(
     actor: CurrentActor,
     store: StoreDep,
     group: TableGroup = Query(default="staff"),
-    start: date | None = FromParam,
-    end: date | None = ToParam,
+    start: Day | None = FromParam,
+    end: Day | None = ToParam,
 ) -> RatingTable:
     """Supervisors: one row of figures per clerk (or window, or department) over the range."""
     rating.require_supervisor(actor)
@@ -161,8 +162,8 @@ def get_ratings(
     bad: bool | None = Query(default=None, description="true: 差评 only; false: no 差评"),
     state: list[ReviewState] | None = Query(default=None, description="差评 review states"),
     open_only: bool = Query(default=False, alias="open", description="差评 pending or upheld"),
-    start: date | None = FromParam,
-    end: date | None = ToParam,
+    start: Day | None = FromParam,
+    end: Day | None = ToParam,
     limit: int = Query(default=200, ge=1, le=rating.LIST_LIMIT),
 ) -> list[Rating]:
     """Newest first; the 差评 queue (bad=true or a state) lists pending ones first."""

@@ -18,6 +18,7 @@ from central.deps import Idempotent, Reference, StoreDep, Supervisor
 from central.errors import ACTION, AUTHED, AUTHED_404, Invalid
 from central.hall_time import service_day
 from central.hall_view import window_model
+from central.params import Day
 from central.routes.tickets import TicketId
 from central.routes.windows import WindowNo
 from central.store import Store
@@ -35,7 +36,7 @@ from client.supervisor_models import (
 )
 
 router = APIRouter(prefix="/v1", tags=["supervisor"])
-AlertId = Path(ge=1, le=2**63 - 1, description="the alert's id")
+AlertId = Path(ge=1, lt=2**63, description="the alert's id")
 
 
 @router.get("/board", response_model=Board, responses=AUTHED)
@@ -104,7 +105,7 @@ def set_queues(
 
 # --- 回访 callbacks ------------------------------------------------------------------------------
 
-CallbackId = Path(ge=1, le=2**63 - 1, description="the callback's id")
+CallbackId = Path(ge=1, lt=2**63, description="the callback's id")
 DayParam = Query(default=None, alias="date", description="hall-local day; today")
 
 
@@ -121,7 +122,7 @@ def _day(store: Store, day: date | None) -> date:
 
 
 @router.get("/callbacks", response_model=CallbackDay, responses=AUTHED)
-def get_callbacks(_actor: Supervisor, store: StoreDep, day: date | None = DayParam) -> CallbackDay:
+def get_callbacks(_actor: Supervisor, store: StoreDep, day: Day | None = DayParam) -> CallbackDay:
     """The day's callback sample with what each call found, and the day's callback rate."""
     wanted = _day(store, day)
     with store.read() as conn:
@@ -130,7 +131,7 @@ def get_callbacks(_actor: Supervisor, store: StoreDep, day: date | None = DayPar
 
 @router.post("/callbacks/draw", response_model=CallbackDay, responses=ACTION)
 def draw_callbacks(
-    _actor: Supervisor, act: Idempotent, store: StoreDep, day: date | None = DayParam
+    _actor: Supervisor, act: Idempotent, store: StoreDep, day: Day | None = DayParam
 ) -> Response:
     """Top the day's sample up to at least 10 % of its finished services (reproducible)."""
     wanted = _day(store, day)

@@ -15,7 +15,7 @@ from client.models import IssueTicketRequest, Ticket, TransferRequest
 
 router = APIRouter(prefix="/v1", tags=["tickets"])
 
-TicketId = Path(ge=1, le=2**63 - 1, description="the ticket's id")
+TicketId = Path(ge=1, lt=2**63, description="the ticket's id")
 
 
 @router.post("/tickets", response_model=Ticket, status_code=201, responses=_err(401, 403, 409, 422))

@@ -11,10 +11,12 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from client.toml_file import TomlFileError, read_toml
 from counter.core.i18n import t
@@ -62,13 +64,26 @@ class Config:
     source: Path | None = None
 
 
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control and format characters (ESC, BEL, the C1
+    controls, bidi overrides …) written as escapes, so a value in the file can never move the
+    cursor, retitle the window or write the clipboard when an error shows it."""
+    return "".join(
+        ch
+        if ch == " " or unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp")
+        else ascii(ch)[1:-1]
+        for ch in text
+    )
+
+
 class ConfigError(Exception):
-    """A config problem, as one line: `<file>: <what is wrong and what is allowed>`."""
+    """A config problem, as one line: `<file>: <what is wrong and what is allowed>`.
+    Whatever came from the file or the command line is printed escaped (see `printable`)."""
 
     def __init__(self, where: Path | str, message: str) -> None:
-        self.where = str(where)
-        self.message = message
-        super().__init__(f"{self.where}: {message}")
+        self.where = printable(str(where))
+        self.message = printable(message)
+        super().__init__(f"{self.where}: {self.message}")
 
 
 def config_path(env: Mapping[str, str] = os.environ) -> Path:
@@ -105,6 +120,13 @@ def _text(value: object) -> str:
 
 def _url(value: object) -> str:
     if not isinstance(value, str) or not re.match(r"^https?://[^\s/?#]+[^\s]*$", value.strip()):
+        raise _Bad("config.allowed.url")
+    try:  # "http://[::1" (an unclosed address) and "https://x:abc" (a port that is no number)
+        parts = urlsplit(value.strip())
+        port = parts.port
+    except ValueError:
+        raise _Bad("config.allowed.url") from None
+    if not parts.hostname or port == 0 or printable(value) != value:
         raise _Bad("config.allowed.url")
     return value.strip().rstrip("/")
 
@@ -259,7 +281,7 @@ def _overrides(themes: Collection[str]) -> dict[str, tuple[str, Check]]:
 def _show(value: object) -> str:
     """A wrong value as the user wrote it, kept short and on one line."""
     if isinstance(value, str):
-        text = '"' + value.replace("\n", "\\n") + '"'
+        text = '"' + printable(value) + '"'
     elif isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, dict):

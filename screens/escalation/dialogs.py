@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal, cast
 
 from rich.text import Text
@@ -26,6 +25,7 @@ from client.escalation_models import (
 from client.models import Department
 from counter.core.i18n import t
 from screens.escalation.common import category_text, reason_text, satisfaction_text
+from screens.export_file import AskBeforeReplacing
 from screens.keys import bindings, localized
 from screens.text import clean, plain
 
@@ -208,18 +208,8 @@ def out_of_scope_dialog(escalation: Escalation) -> EscalationDialog:
     )
 
 
-def _path_check(text: str) -> str:
-    """A path the export can be written to, as far as can be told before writing."""
-    try:
-        Path(text).expanduser()  # "~nobody/x.csv": no such user (RuntimeError)
-    except RuntimeError as error:
-        return t("escalation.export.bad_path", detail=clean(str(error)))
-    if "\x00" in text:
-        return t("escalation.export.bad_path", detail="NUL")
-    return ""
-
-
-def export_dialog(default_path: str) -> EscalationDialog:
+def export_dialog(default_path: str, guard: AskBeforeReplacing) -> EscalationDialog:
+    """The export's path; `guard` asks before an existing file is replaced."""
     return EscalationDialog(
         t("escalation.export.title"),
         [
@@ -228,7 +218,7 @@ def export_dialog(default_path: str) -> EscalationDialog:
                 t("escalation.export.path"),
                 value=default_path,
                 max_length=500,
-                check=_path_check,
+                check=guard,
             )
         ],
         hint=t("escalation.export.hint"),

@@ -22,6 +22,7 @@ from screens.escalation.common import (
     satisfaction_text,
     status_text,
 )
+from screens.export_file import open_mode
 from screens.text import clean
 
 COLUMNS = (
@@ -50,14 +51,14 @@ HALL_FORMAT = "%Y-%m-%d %H:%M"
 
 
 def default_path(now: datetime) -> Path:
-    """<documents or home>/escalations-YYYYMM.csv (the month of `now`)."""
+    """<documents or home>/escalations-YYYYMMDD.csv (the day of the export)."""
     try:
         folder = Path(user_documents_dir())
     except Exception:  # platformdirs guesses; a headless box may have none
         folder = Path.home()
     if not folder.is_dir():
         folder = Path.home()
-    return folder / f"escalations-{now:%Y%m}.csv"
+    return folder / f"escalations-{now:%Y%m%d}.csv"
 
 
 def _local(moment: datetime | None, tz_of: datetime) -> str:
@@ -97,10 +98,13 @@ def _cell(value: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def write_csv(path: Path, items: Sequence[Escalation], now: datetime) -> int:
-    """Write the ledger; answers the number of rows. Raises OSError when the path is unusable."""
+def write_csv(
+    path: Path, items: Sequence[Escalation], now: datetime, *, replace: bool = False
+) -> int:
+    """Write the ledger; answers the number of rows. Raises OSError when the path is unusable,
+    and FileExistsError when the file exists and `replace` (the clerk's yes) was not given."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+    with path.open(open_mode(replace), encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow([t(f"escalation.csv.{column}") for column in COLUMNS])
         for escalation in items:

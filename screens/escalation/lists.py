@@ -46,6 +46,7 @@ from screens.escalation.messages import (
     ExportDone,
 )
 from screens.escalation.steps import SupervisorSteps
+from screens.export_file import AskBeforeReplacing
 from screens.keys import bindings, localized
 from screens.messages import ApiFailed
 from screens.text import clean, plain
@@ -327,18 +328,20 @@ class LedgerScreen(EscalationsScreen):
         items = list(self.items)
         now = host(self.app).now()
 
+        guard = AskBeforeReplacing("escalation.export.exists", "escalation.export.bad_path")
+
         def chosen(values: Values | None) -> None:
             if values is not None and values.get("path"):
                 path = Path(values["path"]).expanduser()
-                self.export(path, items, now)
+                self.export(path, items, now, guard.replaces(path))
 
-        self.app.push_screen(export_dialog(str(default_path(now))), chosen)
+        self.app.push_screen(export_dialog(str(default_path(now)), guard), chosen)
 
     @work(thread=True, group="escalation-export")
-    def export(self, path: Path, items: list[Escalation], now: Any) -> None:
+    def export(self, path: Path, items: list[Escalation], now: Any, replace: bool) -> None:
         """Writing a file may block (a network share): a thread worker."""
         try:
-            rows = write_csv(path, items, now)
+            rows = write_csv(path, items, now, replace=replace)
         except OSError as error:
             self.post_message(ExportDone(path, 0, str(error.strerror or error)))
             return

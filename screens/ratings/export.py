@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 
 from client.rating_models import LEVELS, TallyRow
 from counter.core.i18n import t
+from screens.export_file import AskBeforeReplacing, open_mode
 from screens.keys import bindings, localized
 from screens.text import clean, plain
 
@@ -70,12 +71,16 @@ def table_csv(rows: Sequence[TallyRow]) -> str:
     return out.getvalue()
 
 
-def write_csv(path: Path, rows: Sequence[TallyRow]) -> None:
+def write_csv(path: Path, rows: Sequence[TallyRow], *, replace: bool = False) -> None:
+    """Raises FileExistsError when the file exists and `replace` (the clerk's yes) is not given."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(table_csv(rows), encoding="utf-8-sig", newline="")
+    with path.open(open_mode(replace), encoding="utf-8-sig", newline="") as handle:
+        handle.write(table_csv(rows))
 
 
-class ExportScreen(ModalScreen[Path | None]):
+class ExportScreen(ModalScreen[tuple[Path, bool] | None]):
+    """Where to write the CSV; answers (path, whether the clerk agreed to replace it)."""
+
     CSS_PATH = "ratings_modal.tcss"
     BINDINGS = bindings("ratings_export")
 
@@ -83,6 +88,7 @@ class ExportScreen(ModalScreen[Path | None]):
         super().__init__()
         self._bindings = localized(self._bindings)
         self.suggested = suggested
+        self.guard = AskBeforeReplacing("ratings.export.exists", "ratings.export.bad_path")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -98,15 +104,12 @@ class ExportScreen(ModalScreen[Path | None]):
         if not value:
             error.update(Text(t("ratings.export.no_path"), style="bold"))
             return
-        try:
-            path = Path(value).expanduser()  # "~nobody/x.csv": no such user (RuntimeError)
-        except RuntimeError as problem:
-            error.update(plain(t("ratings.export.bad_path", detail=str(problem)), "bold"))
+        problem = self.guard(value)  # a bad path, or a file that exists (asked once)
+        if problem:
+            error.update(plain(problem, "bold"))
             return
-        if "\x00" in value:
-            error.update(plain(t("ratings.export.bad_path", detail="NUL"), "bold"))
-            return
-        self.dismiss(path)
+        path = Path(value).expanduser()
+        self.dismiss((path, self.guard.replaces(path)))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -172,16 +172,16 @@ class StaffTallyScreen(SaysWorkerErrors, Screen[None]):
             return
         rows = self.rows()
 
-        def chosen(path: Path | None) -> None:
-            if path is not None:
-                self.write(path, rows)
+        def chosen(choice: tuple[Path, bool] | None) -> None:
+            if choice is not None:
+                self.write(*choice, rows)
 
         self.app.push_screen(ExportScreen(self.suggested_path()), chosen)
 
     @work(thread=True, group="export-csv", exit_on_error=False)
-    def write(self, path: Path, rows: list[TallyRow]) -> None:
+    def write(self, path: Path, replace: bool, rows: list[TallyRow]) -> None:
         try:
-            write_csv(path, rows)
+            write_csv(path, rows, replace=replace)
         except OSError as error:
             self.post_message(ExportFailed(path, error.strerror or str(error)))
             return
