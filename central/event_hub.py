@@ -168,7 +168,8 @@ class EventHub:
         for listener in list(self.listeners):
             listener.end()
         for task in self._tasks:
-            task.cancel()
+            with contextlib.suppress(RuntimeError):  # its loop has closed already
+                task.cancel()
 
 
 def hub_of(store: Store) -> EventHub:
