@@ -187,8 +187,12 @@ class HallBoardScreen(SaysWorkerErrors, BoardActions, BoardExtras, Screen[None])
             table = self.query_one(f"#{table_id}", DataTable)
             needle = self.filters.get(table_id, "")
             sync(table, rows, needle)
-            table.border_title = title
-            table.border_subtitle = f"/{needle}" if needle else ""
+            subtitle = f"/{needle}" if needle else ""
+            # Setting a border title repaints the whole table, even to the same text.
+            if table.border_title != title:
+                table.border_title = title
+            if (table.border_subtitle or "") != subtitle:
+                table.border_subtitle = subtitle
 
     # --- tabs and filter --------------------------------------------------------------------
 
