@@ -21,6 +21,7 @@ from central.context import Ctx
 from central.errors import Conflict, Forbidden, Invalid, NotFound, require_text
 from central.hall_time import HALL_TZ, as_utc, day_bounds, service_day
 from central.hall_view import queue_stats
+from central.schema import audit as audit_log
 from central.schema import hall, queues, tickets
 from central.schema_devices import appointments
 from client.device_models import (
@@ -91,6 +92,22 @@ def slip(conn: Connection, ticket_id: int) -> TicketSlip:
         bring=row.bring,
         hall=_hall_name(conn),
     )
+
+
+def issued_by(conn: Connection, staff_no: str, now: datetime, after: int) -> list[TicketSlip]:
+    """The slips of today's tickets this kiosk issued after ticket `after` (from the audit
+    trail, which names who issued each), oldest first: what `counter kiosk-print` prints."""
+    start, end = day_bounds(service_day(now))
+    found = conn.execute(
+        select(audit_log.c.object_id).where(
+            audit_log.c.action == "ticket.issue",
+            audit_log.c.actor == staff_no,
+            audit_log.c.at >= start,
+            audit_log.c.at < end,
+        )
+    ).scalars()
+    ids = sorted(n for n in (int(x) for x in found) if n > after)
+    return [slip(conn, n) for n in ids[:50]]
 
 
 # --- appointments -------------------------------------------------------------------------------

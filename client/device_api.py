@@ -22,6 +22,12 @@ async def ticket_slip(client: CentralClient, ticket_id: int) -> TicketSlip:
     return await client._get(f"/v1/kiosk/slips/{ticket_id}", TicketSlip)
 
 
+async def new_slips(client: CentralClient, after: int) -> list[TicketSlip]:
+    """Today's tickets this kiosk issued after ticket `after`, oldest first."""
+    response = await client._request("GET", "/v1/kiosk/slips", params={"after": after})
+    return [TicketSlip.model_validate(item) for item in response.json()]
+
+
 async def book_appointment(
     client: CentralClient, body: AppointmentRequest, idempotency_key: str | None = None
 ) -> Appointment:

@@ -63,7 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="store_true", help=t("cli.help_version"))
     parser.add_argument("--as", dest="as_staff", metavar="STAFF_NO", help=t("cli.help_as"))
-    commands = parser.add_subparsers(dest="command", metavar="{demo,serve,display,report}")
+    commands = parser.add_subparsers(
+        dest="command", metavar="{demo,serve,display,kiosk-print,report}"
+    )
 
     # The shared options again, so `counter demo --lang en` works as well as `counter --lang en
     # demo`; SUPPRESS keeps the subcommand from overwriting a value given before it.
@@ -89,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     from counter.display_cli import add_parser as add_display
 
     add_display(commands, shared)  # counter display: the hall display board
+
+    from counter.kiosk_print import add_parser as add_kiosk_print
+
+    add_kiosk_print(commands, shared)  # counter kiosk-print: the kiosk box's slip printer
 
     from counter.report_cli import add_parser as add_report
 
@@ -159,6 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from counter.display_cli import run as run_display
 
             return run_display(args, _load, _fail)
+        if args.command == "kiosk-print":
+            from counter.kiosk_print import run as run_kiosk_print
+
+            return run_kiosk_print(args, _load, _fail)
         if args.command == "report":
             from counter.report_cli import run as run_report
 

@@ -1,6 +1,7 @@
 """The ticket kiosk's reads and appointments (预约).
 
     GET  /v1/kiosk                   the kiosk's queues: waiting, daily cap reached?
+    GET  /v1/kiosk/slips?after=ID   today's slips this kiosk issued since (counter kiosk-print)
     GET  /v1/kiosk/slips/{ticket_id} the slip to print for a ticket it issued
     POST /v1/appointments            book a slot (supervisor or the hall's booking system)
     POST /v1/appointments/check-in   at the kiosk: code or phone → an appointment ticket's slip
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from central import kiosk
 from central.context import Actor
@@ -37,6 +38,16 @@ def get_kiosk(_actor: Kiosk, store: StoreDep) -> KioskView:
     """Every queue with its waiting count; `full` when its daily cap is reached."""
     with store.read() as conn:
         return kiosk.kiosk_view(conn, store.now())
+
+
+@router.get("/kiosk/slips", response_model=list[TicketSlip], responses=AUTHED)
+def get_new_slips(
+    actor: Kiosk, store: StoreDep, after: int = Query(default=0, ge=0, le=2**63 - 1)
+) -> list[TicketSlip]:
+    """Today's tickets this kiosk issued after ticket `after`, oldest first (at most 50):
+    what `counter kiosk-print` prints on the box's receipt printer."""
+    with store.read() as conn:
+        return kiosk.issued_by(conn, actor.staff_no, store.now(), after)
 
 
 @router.get("/kiosk/slips/{ticket_id}", response_model=TicketSlip, responses=AUTHED_404)

@@ -60,6 +60,9 @@ class Config:
     voice_command: str = "espeak-ng -v cmn-latn-pinyin"
     voice_input: Literal["pinyin", "hanzi", "english"] = "pinyin"
     voice_chime: str | None = None
+    # The kiosk box's slip printer (`counter kiosk-print`): the kiosk's device account.
+    kiosk_account: str | None = None
+    kiosk_password: str | None = None
     # The file these settings came from; None when no file was read.
     source: Path | None = None
 
@@ -250,6 +253,7 @@ def _schema(
             "windows": ("display_windows", _zone_windows),
             "voice": ("display_voice", _flag),
         },
+        "kiosk": {"account": ("kiosk_account", _text), "password": ("kiosk_password", _text)},
         "voice": {
             "command": ("voice_command", _text),
             "input": ("voice_input", _voice_input),
@@ -258,7 +262,7 @@ def _schema(
     }
 
 
-SECTIONS = ("central", "counter", "ui", "keys", "print", "display", "voice")
+SECTIONS = ("central", "counter", "ui", "keys", "print", "display", "kiosk", "voice")
 
 
 # Flags (and other overrides) by Config field: the check and how the CLI names it.
