@@ -95,7 +95,8 @@ class PadService(Wire):
 
 
 class PadView(Wire):
-    window_no: int
+    window_no: int = Field(description="the window shown: its latest call's, else the first")
+    windows: list[int] = Field(description="every window this pad rates")
     window_name: str
     clerk_name: str | None = Field(default=None, description="who is signed on at the window")
     clerk_no: str | None = None

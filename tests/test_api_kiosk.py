@@ -1,6 +1,8 @@
 """The kiosk's and pad's API in-process over the real app: appointments book and check in only
 while their slot is open (one ticket per appointment), the slip counts who waits ahead, a device
-page's cookie writes only with the device header, and the pad sees its own window's service."""
+page's cookie writes only with the device header, and the pad offers a finished service until
+the citizen walks away (that another window's pad never sees it is the Chromium test's, with
+pads bound to one window each)."""
 
 from __future__ import annotations
 
@@ -112,18 +114,17 @@ async def _serve(clerk: CentralClient, window: int) -> Ticket:
     return await clerk.finish(ticket.id)
 
 
-async def test_pad_sees_only_its_own_windows_finished_service(
+async def test_pad_offers_a_finished_service_until_the_citizen_walks_away(
     make_client: ClientFactory, clock: FakeClock
 ) -> None:
     kiosk = await make_client("kiosk01")
-    pad = await make_client("pad01")  # bound to window 1 in the demo hall
+    pad = await make_client("pad01")  # the demo's one pad rates every window
     await kiosk.issue_ticket("A")
     await kiosk.issue_ticket("A")
     idle = await pad_view(pad)
     assert (idle.window_no, idle.service, idle.clerk_name) == (1, None, None)
+    assert idle.windows == list(range(1, 17))
     assert "attitude" in idle.bad_reasons and "friendly" not in idle.bad_reasons
-    await _serve(await make_client("1002"), 2)
-    assert (await pad_view(pad)).service is None  # window 2's service is not this pad's
     mine = await _serve(await make_client("1001"), 1)
     view = await pad_view(pad)
     assert view.clerk_name == "王芳" and view.service is not None

@@ -204,7 +204,7 @@
     begin: () => { render(); show("idle"); setInterval(refresh, 30000); }, // a stale offer goes idle
     refresh,
     onEvent: (type, event) => {
-      if (view && event.window_no === view.window_no) refreshSoon();
+      if (view && view.windows.includes(event.window_no)) refreshSoon();
     },
   });
 })();
