@@ -1,11 +1,12 @@
 """Every key binding of the terminal, declared once: its id, default keys, the action it runs,
 its description (an i18n key) and the screen group it belongs to.
 
-Screens build their BINDINGS from here (screens.keys.bindings("counter")), and the config's
-[keys] table is checked against it (DEFAULT_KEYS, KEY_GROUPS): a binding id a hall rebinds is
-always one a screen binds. A key may mean different things on different screens, but only one
-thing on each, and never clash with the app-wide keys: counter.core.config refuses a [keys]
-table that breaks this, and tests/test_key_table.py holds the defaults to it.
+Screens and their parts build their BINDINGS from here (screens.keys.bindings("counter")),
+and the config's [keys] table is checked against it (DEFAULT_KEYS, KEY_GROUPS): a binding id
+a hall rebinds is always one a screen binds. A key may mean different things on different
+screens, but only one thing on each, and never clash with the app-wide keys:
+counter.core.config refuses a [keys] table that breaks this, and tests/test_key_table.py
+holds the defaults to it.
 
 To add a key: one line in its group below, an i18n string for its description in both
 catalogs, and the action method on the screen. A pop-up's own "close" key is not rebindable
@@ -38,6 +39,12 @@ ESCALATION_STEPS: tuple[KeyBinding, ...] = (
     K("escalation_callback", "c", "step('callback')", "keys.escalation_callback"),
     K("escalation_close", "x", "step('close')", "keys.escalation_close"),
     K("escalation_scope", "o", "step('out_of_scope')", "keys.escalation_out_of_scope"),
+)
+
+# Every intake step: Enter to the next step, Esc back one.
+STEP_MOVES: tuple[KeyBinding, ...] = (
+    K("intake_next", "enter", "next", "keys.intake_next"),
+    K("intake_back", "escape", "back", "keys.intake_back"),
 )
 
 KEY_TABLE: dict[str, tuple[KeyBinding, ...]] = {
@@ -102,9 +109,13 @@ KEY_TABLE: dict[str, tuple[KeyBinding, ...]] = {
         K("intake_new", "escape", "new", "keys.intake_new"),
         K("intake_discard", "d,delete", "discard", "keys.intake_discard"),
     ),
-    "intake": (
-        K("intake_next", "enter", "next", "keys.intake_next"),
-        K("intake_back", "escape", "back", "keys.intake_back"),
+    # The intake screen keeps F9; each step widget owns its own keys (and Enter / Esc), so a
+    # step's keys work only on that step. For [keys] they count as one screen ("intake").
+    "intake": (K("intake_escalate", "f9", "escalate", "keys.escalate"),),
+    "intake.item": STEP_MOVES,
+    "intake.applicant": STEP_MOVES,
+    "intake.checklist": (
+        *STEP_MOVES,
         K("intake_received", "space,r", "mark('received')", "keys.intake_received"),
         K("intake_missing", "m", "mark('missing')", "keys.intake_missing"),
         K("intake_tolerated", "c", "mark('tolerated')", "keys.intake_tolerated"),
@@ -112,9 +123,12 @@ KEY_TABLE: dict[str, tuple[KeyBinding, ...]] = {
         K("intake_all", "ctrl+a", "mark_all", "keys.intake_all"),
         K("intake_note", "n", "note", "keys.intake_note"),
         K("intake_earlier", "v", "view_earlier", "keys.intake_earlier"),
+    ),
+    "intake.decision": STEP_MOVES,
+    "intake.document": (
+        *STEP_MOVES,
         K("intake_print", "p", "print_document", "keys.intake_print"),
         K("intake_save", "s", "save_document", "keys.intake_save"),
-        K("intake_escalate", "f9", "escalate", "keys.escalate"),
     ),
     "pause_reason": (K("cancel_pause", "escape", "cancel", "keys.cancel", rebindable=False),),
     "rating_step": (K("cancel_rating_step", "escape", "cancel", "keys.cancel", rebindable=False),),
@@ -185,11 +199,18 @@ def group(name: str) -> tuple[KeyBinding, ...]:
     return KEY_TABLE[name]
 
 
-# binding id → default keys, by screen group: what the config's [keys] may rebind.
-KEY_GROUPS: dict[str, dict[str, str]] = {
-    name: {key.id: key.keys for key in keys if key.rebindable} for name, keys in KEY_TABLE.items()
-}
-KEY_GROUPS = {name: ids for name, ids in KEY_GROUPS.items() if ids}
+def screen_of(group_name: str) -> str:
+    """The screen a group's keys act on: "intake.checklist" is a part of "intake"."""
+    return group_name.split(".", 1)[0]
+
+
+# binding id → default keys, by screen: what the config's [keys] may rebind, and where a key
+# must mean one thing (a screen's parts together, since F9 works on every intake step).
+KEY_GROUPS: dict[str, dict[str, str]] = {}
+for _name, _keys in KEY_TABLE.items():
+    for _key in _keys:
+        if _key.rebindable:
+            KEY_GROUPS.setdefault(screen_of(_name), {})[_key.id] = _key.keys
 DEFAULT_KEYS: dict[str, str] = {
     key_id: keys for ids in KEY_GROUPS.values() for key_id, keys in ids.items()
 }

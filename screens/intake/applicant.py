@@ -15,6 +15,8 @@ from client.validators import ID_KIND_NAMES, IdKind
 from counter.core.i18n import t
 from screens.context import host
 from screens.intake.state import ApplicantForm, Problems
+from screens.intake.step_keys import StepKeys
+from screens.keys import bindings
 from screens.text import plain
 
 # Input fields: id → (label key, max length)
@@ -60,9 +62,12 @@ def _id_kinds() -> list[tuple[str, IdKind]]:
     return [(t(f"intake.id_kind.{kind}"), kind) for kind in ID_KIND_NAMES]
 
 
-class ApplicantStep(VerticalScroll):
+class ApplicantStep(StepKeys, VerticalScroll):
+    BINDINGS = bindings("intake.applicant")
+
     def __init__(self) -> None:
         super().__init__(id="step-applicant")
+        self.own_keys()
         self.problems: Problems = {}
         self.shown: set[str] = set()  # fields whose problem is on screen (after blur / Enter)
 

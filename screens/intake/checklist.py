@@ -11,7 +11,10 @@ from textual.widgets import DataTable, Static
 from client.case_models import MaterialState
 from client.catalog_models import CatalogItem, Material
 from counter.core.i18n import t
+from screens.intake.messages import MarkAll, MarkMaterial, NoteMaterial, ViewEarlier
 from screens.intake.state import Earlier, lacking
+from screens.intake.step_keys import StepKeys
+from screens.keys import bindings
 from screens.text import clean, plain
 
 STATE_STYLE: dict[str, str] = {
@@ -32,10 +35,37 @@ def state_cell(material: Material, state: MaterialState | None, earlier: Earlier
     return Text(t("intake.state.open"), style="dim")
 
 
-class ChecklistStep(Vertical):
+class ChecklistStep(StepKeys, Vertical):
+    BINDINGS = bindings("intake.checklist")
+
     def __init__(self) -> None:
         super().__init__(id="step-checklist")
+        self.own_keys()
         self.item: CatalogItem | None = None
+        self.has_earlier = False  # the applicant has an earlier notice for this item (v)
+
+    # --- keys: said as messages, the screen marks --------------------------------------------
+
+    def action_mark(self, state: MaterialState) -> None:
+        self.post_message(MarkMaterial(state))
+
+    def action_mark_all(self) -> None:
+        self.post_message(MarkAll())
+
+    def action_note(self) -> None:
+        self.post_message(NoteMaterial())
+
+    def action_view_earlier(self) -> None:
+        self.post_message(ViewEarlier())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "view_earlier" and not self.has_earlier:
+            return False
+        if action == "mark" and parameters == ("tolerated",):
+            material = self.current()
+            if material is not None and not material.tolerable:
+                return None  # shown greyed: this material may not be missing at acceptance
+        return super().check_action(action, parameters)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="earlier-banner")

@@ -17,6 +17,8 @@ from client.case_models import Decision, DueDateAnswer
 from client.catalog_models import CatalogItem, Material
 from counter.core.i18n import t
 from screens.intake.state import IntakeState, Problems, lacking
+from screens.intake.step_keys import StepKeys
+from screens.keys import bindings
 from screens.text import plain
 
 FIELDS = ("delivery", "address", "commitment", "refuse_reason", "refer_to")
@@ -34,9 +36,12 @@ def decision_label(decision: Decision) -> Text:
     )
 
 
-class DecisionStep(VerticalScroll):
+class DecisionStep(StepKeys, VerticalScroll):
+    BINDINGS = bindings("intake.decision")
+
     def __init__(self) -> None:
         super().__init__(id="step-decision")
+        self.own_keys()
         self.possible: list[Decision] = []
 
     def _row(self, field: str, widget: Widget) -> ComposeResult:

@@ -17,6 +17,7 @@ from client.case_models import Applicant, Case
 from client.catalog_models import CatalogItem, Material
 from client.hall_time import hall_date
 from client.validators import ID_KIND_NAMES, mask_id, mask_phone
+from screens.intake.state import IntakeState
 from screens.text import clean
 
 WIDTH = 64
@@ -251,3 +252,19 @@ def render(case: Case, item: CatalogItem | None = None, hall: str = "") -> str:
 
 def title(case: Case) -> str:
     return TITLES[case.decision]
+
+
+def escalation_summary(state: IntakeState, item: CatalogItem | None, case: Case | None) -> str:
+    """A first line for a 办不成事 escalation raised from the intake, in the hall's language."""
+    parts = []
+    if state.item_name:
+        parts.append(f"事项：{state.item_name}")
+    if case is not None:
+        parts.append(f"办件：{case.case_no}（{TITLES[case.decision]}）")
+    if item is not None:
+        missing = [
+            m.name for m in item.materials if state.marks.get(m.name) in ("missing", "flawed")
+        ]
+        if missing:
+            parts.append("缺少/有误材料：" + "、".join(missing))
+    return "；".join(parts)

@@ -1,5 +1,6 @@
-"""Messages the intake's workers post (handlers on IntakeScreen own the state), and the one
-the intake sends out to the App: a 办不成事 escalation, prefilled from the case in hand."""
+"""Messages of the intake: what its workers post and its step widgets say (handlers on
+IntakeScreen own the state), and the one the intake sends out to the App: a 办不成事
+escalation, prefilled from the case in hand."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from client.case_models import Applicant, Case, DueDateAnswer
+from client.case_models import Applicant, Case, DueDateAnswer, MaterialState
 from client.errors import CentralError
 from counter.core.catalog_cache import LoadedCatalog
 from counter.core.intake_draft import Draft
@@ -77,3 +78,33 @@ class IntakeEscalation(Message):
     window_no: int | None
     applicant: Applicant | None
     summary: str
+
+
+# --- what the step widgets say when their keys are pressed (the screen decides) --------------
+
+
+class StepNext(Message):
+    """Enter on a step: go on (choose the item, check the applicant, decide, submit, close)."""
+
+
+class StepBack(Message):
+    """Esc on a step: back one step (or leave the intake from the first)."""
+
+
+@dataclass
+class MarkMaterial(Message):
+    """A key on the checklist marks the highlighted material."""
+
+    state: MaterialState
+
+
+class MarkAll(Message):
+    """Every material received."""
+
+
+class NoteMaterial(Message):
+    """Write a note on the highlighted material."""
+
+
+class ViewEarlier(Message):
+    """Show the applicant's earlier one-time notice."""

@@ -1,23 +1,24 @@
 """The intake (无差别综合受理): item → applicant → checklist → decision → receipt or notice.
 
-Enter goes to the next step, Esc back one; Tab moves between fields. The state lives in one
-IntakeState (screens/intake/state.py) and is kept as a local draft on every step change and
-field blur, so a crash, a closed terminal or a dropped network loses nothing; the draft is
-removed once the central API has stored the case. Network and disk work run in workers that
-only post messages; the handlers here own the state.
+The screen composes the five step widgets (search, applicant, checklist, decision,
+document); each owns its keys (Enter on, Esc back, the checklist's marks, the document's
+print and save) and says them as messages (screens/intake/messages.py), which the handlers
+here turn into changes of the one IntakeState (screens/intake/state.py). A DraftKeeper
+(keeper.py) keeps the intake as a local draft on every step change and field blur, so a
+crash, a closed terminal or a dropped network loses nothing; the draft is removed once the
+central API has stored the case. Network and disk work run in workers that only post
+messages. The status lines are drawn by header.py.
 """
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import VerticalScroll
 from textual.events import DescendantBlur
 from textual.screen import Screen
 from textual.widgets import (
@@ -32,30 +33,36 @@ from textual.widgets import (
 )
 
 from client import errors
-from client.case_models import Case, DueDateAnswer, MaterialState
+from client.case_models import Case, DueDateAnswer
 from client.catalog_models import CatalogItem
 from client.hall_time import HALL_TZ
 from client.models import Ticket
-from client.validators import mask_id
 from counter.core import catalog_cache, intake_draft
 from counter.core.i18n import t
 from screens.context import host
 from screens.errors import describe
-from screens.intake import documents
+from screens.intake import documents, header
 from screens.intake.applicant import ApplicantStep
 from screens.intake.checklist import ChecklistStep
 from screens.intake.decision import DecisionStep
 from screens.intake.dialogs import DocumentScreen, DraftsScreen, NoteScreen
+from screens.intake.document_step import DocumentStep
+from screens.intake.keeper import DraftKeeper, worth_keeping
 from screens.intake.messages import (
     CaseStored,
     CatalogFailed,
     CatalogReady,
-    DocumentDone,
     DraftsFound,
     DuePreview,
     EarlierCases,
     IntakeEscalation,
+    MarkAll,
+    MarkMaterial,
+    NoteMaterial,
+    StepBack,
+    StepNext,
     SubmitFailed,
+    ViewEarlier,
 )
 from screens.intake.search import ItemSearch
 from screens.intake.state import (
@@ -76,35 +83,13 @@ from screens.intake.state import (
     suggested,
     unchecked,
 )
+from screens.intake.step_keys import StepKeys
 from screens.keys import bindings, localized
 from screens.messages import ApiFailed
 from screens.text import clean, plain
 
-# Keys that belong to one step only (check_action hides them elsewhere).
-STEP_KEYS: dict[str, Step] = {
-    "mark_received": "checklist",
-    "mark_missing": "checklist",
-    "mark_tolerated": "checklist",
-    "mark_flawed": "checklist",
-    "mark_all": "checklist",
-    "note": "checklist",
-    "view_earlier": "checklist",
-    "print_document": "document",
-    "save_document": "document",
-}
 # A lost answer: the case may or may not be stored; look before sending again.
 UNCERTAIN = (errors.Unreachable, errors.Timeout, errors.ServerError)
-
-
-def document_text(document: str) -> Text:
-    """A document for the screen: literal text, line by line, no control characters."""
-    return Text("\n".join(clean(line) for line in document.splitlines()), no_wrap=True)
-
-
-def _one_line(text: Text) -> Text:
-    text.no_wrap = True
-    text.overflow = "ellipsis"
-    return text
 
 
 class IntakeScreen(Screen[Case | None]):
@@ -125,16 +110,14 @@ class IntakeScreen(Screen[Case | None]):
             ticket_number=ticket.number if ticket else None,
             window_no=window_no,
         )
-        self.draft_id = uuid.uuid4().hex
+        self.keeper = DraftKeeper()
         self._resume = resume
         self.loaded: catalog_cache.LoadedCatalog | None = None
         self.item: CatalogItem | None = None
         self.due: DueDateAnswer | None = None
         self.case: Case | None = None
-        self.document = ""
         self.earlier_case: Case | None = None
         self._looked_up: str | None = None
-        self._saves = 0
         self.submitting = False
 
     # --- layout -------------------------------------------------------------------------------
@@ -147,12 +130,13 @@ class IntakeScreen(Screen[Case | None]):
             yield ApplicantStep()
             yield ChecklistStep()
             yield DecisionStep()
-            with VerticalScroll(id="step-document"):
-                yield Static("", id="document")
+            yield DocumentStep()
         yield Static("", id="intake-open")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = False  # no animation: nothing redraws while the clerk listens
         known = catalog_cache.remembered(self.central)
         if known is not None:
             self._catalog(known)
@@ -173,6 +157,15 @@ class IntakeScreen(Screen[Case | None]):
     def staff_no(self) -> str:
         staff = host(self.app).session.staff
         return staff.staff_no if staff is not None else ""
+
+    @property
+    def draft_id(self) -> str:
+        return self.keeper.draft_id
+
+    @property
+    def document(self) -> str:
+        """The document of the stored case, as printed ("" before the case is stored)."""
+        return self.query_one(DocumentStep).text
 
     def min_age(self) -> int | None:
         return self.item.min_age if self.item is not None else None
@@ -251,7 +244,7 @@ class IntakeScreen(Screen[Case | None]):
         if state is None:
             self.notify(t("intake.drafts.unreadable"), severity="warning", markup=False)
             return
-        self.draft_id = draft.id
+        self.keeper.adopt(draft)
         self.state = state
         self.query_one("#item-query", Input).value = state.query
         self.query_one(ApplicantStep).show(state.applicant)
@@ -263,21 +256,12 @@ class IntakeScreen(Screen[Case | None]):
 
     def save_draft(self) -> None:
         """Keep the intake on this machine (thread worker: the UI never waits on the disk)."""
-        if self.case is not None or not (self.state.item_code or self.state.applicant.name):
+        if self.case is not None or not worth_keeping(self.state):
             return
-        self._saves += 1
-        draft = intake_draft.Draft(
-            id=self.draft_id,
-            staff_no=self.staff_no,
-            central=self.central,
-            saved_at=host(self.app).now(),
-            step=self.state.step,
-            item_name=self.state.item_name,
-            applicant_name=self.state.applicant.name.strip(),
-            ticket_number=self.state.ticket_number or "",
-            state=self.state.model_dump(mode="json"),
+        draft, sequence = self.keeper.next_save(
+            self.state, staff_no=self.staff_no, central=self.central, now=host(self.app).now()
         )
-        self.write_draft(draft, self._saves)
+        self.write_draft(draft, sequence)
 
     @work(thread=True, group="intake-draft")
     def write_draft(self, draft: intake_draft.Draft, sequence: int) -> None:
@@ -311,12 +295,12 @@ class IntakeScreen(Screen[Case | None]):
         elif step == "decision" and item is not None:
             self.enter_decision(item)
         elif step == "document":
-            self.query_one("#document", Static).update(document_text(self.document))
-            self.query_one("#step-document").focus()
+            self.query_one(DocumentStep).focus()
         self.redraw()
         self.save_draft()
 
-    def action_next(self) -> None:
+    def on_step_next(self, message: StepNext) -> None:
+        message.stop()
         step = self.state.step
         if step == "item":
             self.choose_item()
@@ -329,7 +313,8 @@ class IntakeScreen(Screen[Case | None]):
         elif step == "document":
             self.dismiss(self.case)
 
-    def action_back(self) -> None:
+    def on_step_back(self, message: StepBack) -> None:
+        message.stop()
         step = self.state.step
         if self.submitting:
             return
@@ -346,23 +331,6 @@ class IntakeScreen(Screen[Case | None]):
             if step == "decision":
                 self.read_decision()
             self.go(STEPS[STEPS.index(step) - 1])
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        key = action
-        if action == "mark" and parameters:
-            key = f"mark_{parameters[0]}"
-        wanted = STEP_KEYS.get(key)
-        if wanted is not None and wanted != self.state.step:
-            return False
-        if action == "view_earlier" and self.earlier_case is None:
-            return False
-        if action == "mark" and parameters == ("tolerated",):
-            material = self.query_one(ChecklistStep).current()
-            if material is not None and not material.tolerable:
-                return None
-        if action in ("next", "back") and self.submitting:
-            return None
-        return True
 
     # --- step 1: the item ---------------------------------------------------------------------
 
@@ -449,7 +417,7 @@ class IntakeScreen(Screen[Case | None]):
         if event.input.id == "item-query":
             self.choose_item()
         elif self.state.step in ("applicant", "decision"):
-            self.action_next()
+            self.post_message(StepNext())
 
     # --- step 3: the checklist ------------------------------------------------------------------
 
@@ -479,6 +447,7 @@ class IntakeScreen(Screen[Case | None]):
             self.state.earlier = earlier_from(notice)
             if not self.state.marks:
                 self.state.marks = start_from_earlier(item, self.state.earlier)
+        self.query_one(ChecklistStep).has_earlier = True
         if self.state.step == "checklist":
             self.show_checklist()
         self.refresh_bindings()
@@ -491,7 +460,9 @@ class IntakeScreen(Screen[Case | None]):
                 self.item, self.state.marks, self.state.notes, self.state.earlier
             )
 
-    def action_mark(self, state: MaterialState) -> None:
+    def on_mark_material(self, message: MarkMaterial) -> None:
+        message.stop()
+        state = message.state
         checklist = self.query_one(ChecklistStep)
         material = checklist.current()
         if material is None:
@@ -503,13 +474,14 @@ class IntakeScreen(Screen[Case | None]):
         self.state.request = None
         self.show_checklist()
         if state == "flawed" and not self.state.notes.get(material.name):
-            self.action_note()  # a notice must say what is wrong: ask now, move on after
+            self.note()  # a notice must say what is wrong: ask now, move on after
         else:
             checklist.next_open(self.state.marks)
         self.redraw()
         self.save_draft()
 
-    def action_mark_all(self) -> None:
+    def on_mark_all(self, message: MarkAll) -> None:
+        message.stop()
         if self.item is None:
             return
         self.state.marks = {m.name: "received" for m in self.item.materials}
@@ -517,7 +489,11 @@ class IntakeScreen(Screen[Case | None]):
         self.redraw()
         self.save_draft()
 
-    def action_note(self) -> None:
+    def on_note_material(self, message: NoteMaterial) -> None:
+        message.stop()
+        self.note()
+
+    def note(self) -> None:
         material = self.query_one(ChecklistStep).current()
         if material is None:
             return
@@ -537,7 +513,8 @@ class IntakeScreen(Screen[Case | None]):
 
         self.app.push_screen(NoteScreen(name, self.state.notes.get(name, "")), noted)
 
-    def action_view_earlier(self) -> None:
+    def on_view_earlier(self, message: ViewEarlier) -> None:
+        message.stop()
         case = self.earlier_case
         if case is not None:
             text = documents.render(case, self.item, self.hall_name())
@@ -633,10 +610,10 @@ class IntakeScreen(Screen[Case | None]):
         request = build_request(self.state, item)
         self.state.request = request
         self.save_draft()  # before sending: a crash now keeps the request (and so its key)
-        self.submitting = True
+        self.busy(True)
         step.say(Text(t("intake.decide.sending"), style="italic"))
         self.refresh_bindings()
-        self.send_case(request, submit_key(self.draft_id, request))
+        self.send_case(request, submit_key(self.keeper.draft_id, request))
 
     @work(exclusive=True, group="intake-submit")
     async def send_case(self, request: Any, key: str) -> None:
@@ -647,11 +624,19 @@ class IntakeScreen(Screen[Case | None]):
             return
         self.post_message(CaseStored(case))
 
+    def busy(self, submitting: bool) -> None:
+        """A case on its way to the central: Enter and Esc wait for the answer."""
+        self.submitting = submitting
+        for step in self.query(StepKeys):
+            step.busy = submitting
+        self.refresh_bindings()
+
     def on_case_stored(self, message: CaseStored) -> None:
-        self.submitting = False
+        self.busy(False)
         self.case = message.case
-        self.document = documents.render(message.case, self.item, self.hall_name())
-        self.discard_draft(self.draft_id)
+        text = documents.render(message.case, self.item, self.hall_name())
+        self.query_one(DocumentStep).show(message.case, text)
+        self.discard_draft(self.keeper.draft_id)
         self.notify(
             t(
                 "intake.stored",
@@ -663,7 +648,7 @@ class IntakeScreen(Screen[Case | None]):
         self.go("document")
 
     def on_submit_failed(self, message: SubmitFailed) -> None:
-        self.submitting = False
+        self.busy(False)
         error = message.error
         step = self.query_one(DecisionStep)
         if isinstance(error, UNCERTAIN):
@@ -686,48 +671,6 @@ class IntakeScreen(Screen[Case | None]):
         hall = host(self.app).session.hall
         return hall.name if hall is not None else ""
 
-    def action_print_document(self) -> None:
-        command = host(self.app).config.print_command
-        if not command:
-            self.notify(t("intake.document.no_printer"), severity="warning", markup=False)
-            return
-        self.print_it(command, self.document)
-
-    @work(thread=True, exclusive=True, group="intake-print")
-    def print_it(self, command: str, text: str) -> None:
-        from counter.core.printing import PrintError, print_document
-
-        try:
-            print_document(command, text)
-        except PrintError as error:
-            self.post_message(DocumentDone("print", False, error.reason))
-            return
-        self.post_message(DocumentDone("print", True, ""))
-
-    def action_save_document(self) -> None:
-        if self.case is not None:
-            name = f"{self.case.case_no}-{documents.title(self.case)}"
-            self.save_it(self.document, name, host(self.app).now().astimezone(HALL_TZ))
-
-    @work(thread=True, exclusive=True, group="intake-save")
-    def save_it(self, text: str, name: str, when: datetime) -> None:
-        from counter.core.printing import save_document
-
-        try:
-            path = save_document(text, name, when)
-        except OSError as error:
-            self.post_message(DocumentDone("save", False, str(error.strerror or error)))
-            return
-        self.post_message(DocumentDone("save", True, str(path)))
-
-    def on_document_done(self, message: DocumentDone) -> None:
-        key = f"intake.document.{message.what}_{'ok' if message.ok else 'failed'}"
-        self.notify(
-            t(key, detail=clean(message.detail)),
-            severity="information" if message.ok else "error",
-            markup=False,
-        )
-
     # --- 办不成事 (escalation) ---------------------------------------------------------------
 
     def action_escalate(self) -> None:
@@ -747,91 +690,16 @@ class IntakeScreen(Screen[Case | None]):
                 ticket_number=self.state.ticket_number,
                 window_no=self.state.window_no,
                 applicant=applicant,
-                summary=self.escalation_summary(),
+                summary=documents.escalation_summary(self.state, self.item, self.case),
             )
         )
-
-    def escalation_summary(self) -> str:
-        """A first line for the escalation's description, in the hall's language (Chinese)."""
-        parts = []
-        if self.state.item_name:
-            parts.append(f"事项：{self.state.item_name}")
-        if self.case is not None:
-            parts.append(f"办件：{self.case.case_no}（{documents.TITLES[self.case.decision]}）")
-        if self.item is not None:
-            missing = [
-                m.name
-                for m in self.item.materials
-                if self.state.marks.get(m.name) in ("missing", "flawed")
-            ]
-            if missing:
-                parts.append("缺少/有误材料：" + "、".join(missing))
-        return "；".join(parts)
 
     # --- view ---------------------------------------------------------------------------------
 
     def redraw(self) -> None:
-        self.query_one("#intake-head", Static).update(self.head())
-        self.query_one("#intake-steps", Static).update(self.steps_line())
-        self.query_one("#intake-open", Static).update(self.open_line())
-        self.refresh_bindings()
-
-    def head(self) -> Text:
-        parts: list[Text] = [Text(t("intake.title"), style="bold")]
-        if self.state.ticket_number:
-            parts.append(Text(t("intake.ticket", number=self.state.ticket_number)))
-        else:
-            parts.append(Text(t("intake.no_ticket"), style="dim"))
-        if self.state.item_name:
-            parts.append(plain(self.state.item_name))
-        form = self.state.applicant
-        if form.name.strip() and self.state.step not in ("item", "applicant"):
-            number = form.id_number if form.kind == "person" else form.uscc
-            parts.append(Text.assemble(plain(form.name.strip()), " ", plain(mask_id(number))))
-        return _one_line(Text.assemble(" ", Text(" · ").join(parts)))
-
-    def steps_line(self) -> Text:
-        line = Text(" ")
-        current = STEPS.index(self.state.step)
-        for index, step in enumerate(STEPS):
-            label = f" {index + 1} {t('intake.step.' + step)} "
-            if index == current:
-                line.append(label, style="bold reverse")
-            else:
-                line.append(label, style="" if index < current else "dim")
-            if index < len(STEPS) - 1:
-                line.append("›", style="dim")
-        return line
-
-    def open_line(self) -> Text:
-        """Which decisions are still open, whatever the step."""
-        step, item = self.state.step, self.item
-        if step == "document" and self.case is not None:
-            return _one_line(Text(" " + t("intake.open.stored", case_no=clean(self.case.case_no))))
-        if item is None:
-            return Text(" " + t("intake.open.item"))
-        parts: list[Text] = []
-        if step == "applicant":
-            problems = applicant_problems(self.state.applicant, self.today(), self.min_age())
-            if problems:
-                names = [t(f"intake.applicant.{f}") for f in problems]
-                parts.append(Text(t("intake.open.applicant", fields="、".join(names))))
-        waiting = unchecked(item, self.state.marks)
-        if waiting:
-            parts.append(
-                Text.assemble(
-                    (t("intake.open.materials", count=len(waiting)), "bold"),
-                    " ",
-                    plain("、".join(m.name for m in waiting)),
-                )
-            )
-        possible = possible_decisions(item, self.state.marks)
-        parts.append(
-            Text(
-                t(
-                    "intake.open.possible",
-                    decisions=" / ".join(t("intake.decision." + d) for d in possible),
-                )
-            )
+        self.query_one("#intake-head", Static).update(header.head(self.state))
+        self.query_one("#intake-steps", Static).update(header.steps_line(self.state))
+        self.query_one("#intake-open", Static).update(
+            header.open_line(self.state, self.item, self.case, self.today())
         )
-        return _one_line(Text.assemble(" ", Text(" · ").join(parts)))
+        self.refresh_bindings()

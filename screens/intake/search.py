@@ -3,15 +3,19 @@ results follow every keystroke, best first (client.catalog_search.CatalogIndex).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
 from client.catalog_models import CatalogItem
 from client.catalog_search import CatalogIndex
 from counter.core.i18n import t
+from screens.intake.step_keys import StepKeys
+from screens.keys import bindings
 from screens.text import plain
 
 LIMIT = 30
@@ -43,16 +47,19 @@ def guide_line(item: CatalogItem) -> Text:
     )
 
 
-class ItemSearch(Vertical):
+class ItemSearch(StepKeys, Vertical):
     """The query box over the results table; up/down move through the results from the box."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *bindings("intake.item"),
+        # Moving in the results is the box's own business, not a key a hall rebinds.
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__(id="step-item")
+        self.own_keys()
         self.index: CatalogIndex | None = None
         self.results: list[CatalogItem] = []
 
