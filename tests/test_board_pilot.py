@@ -228,3 +228,23 @@ async def test_reports_and_callbacks_tabs(
                     board.callback_day.recorded == 1, "the recorded callback")  # fmt: skip
         recorded = [c for c in board.callback_day.callbacks if c.recorded_at is not None]
         assert recorded[0].reached is True and recorded[0].note == "很好"
+
+
+async def test_a_new_alert_reaches_a_board_already_open(
+    make_client: ClientFactory,
+    terminal_client: CentralClient,
+    clock: FakeClock,
+    central_app: Any,
+) -> None:
+    app = board_app(terminal_client, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        board = await open_board(pilot, app)
+        await until(pilot, lambda: app.session.connection == "live", "the live stream")
+        assert board.board is not None and board.board.open_alerts == 0
+        kiosk = await make_client("kiosk01")
+        for _ in range(21):
+            await kiosk.issue_ticket("D")
+        check_now(central_app.state.store)  # queue D over its level of 20
+        await until(pilot, lambda: board.board is not None and board.board.open_alerts == 1,
+                    "the pushed alert")  # fmt: skip
+        assert [a.kind for a in board.alerts] == ["queue_over"]

@@ -103,6 +103,7 @@ class DemoHall:
         """What the served central's lifespan does (this in-process one never runs it): the
         alert check, every few seconds of demo time; first the history, when asked for."""
         from central.alert_watch import check_now
+        from central.deadline_watch import check_now as check_deadlines
 
         store = self.app.state.store
         if self.history_days:
@@ -116,7 +117,10 @@ class DemoHall:
         self.history_done.set()
         interval = max(2.0, store.settings.alert_check_s / max(self.speed, 0.1))
         while True:
-            # A failed check must not end the demo; the next one tries again.
+            # A failed check must not end the demo; the next one tries again. The ledger's
+            # deadline check first: an escalation due soon or overdue is an alert too.
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(check_deadlines, store, self.app.state.reference)
             with contextlib.suppress(Exception):
                 await asyncio.to_thread(check_now, store)
             await asyncio.sleep(interval)
