@@ -96,6 +96,7 @@ def test_kiosk_page_in_chromium(tmp_path: Path) -> None:
         _type(page, later)
         page.click("#check-in-ok")
         page.wait_for_selector("#check-in-said:has-text('预约时段')")
+        shoot(page, "kiosk-check-in-zh-1280x800")
         page.click("#keypad button[data-key=del]")
         for _ in range(6):
             page.click("#keypad button[data-key=del]")

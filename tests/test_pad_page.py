@@ -79,6 +79,11 @@ def test_pad_page_in_chromium(tmp_path: Path) -> None:
         assert bad[0]["review"]["state"] == "pending" and bad[0]["channel"] == "pad"
         mine = hall.get("1001", "/v1/ratings", params={"staff_no": "me"}).json()
         assert [r["ticket_id"] for r in mine] == [ticket]
+        # The clerk's terminal redraws its tally line on this event (as with the simulated pad).
+        feed = hall.get("1001", "/v1/events/poll", params={"after": 0}).json()["events"]
+        assert [
+            (e["ticket_id"], e["window_no"]) for e in feed if e["type"] == "rating.received"
+        ] == [(ticket, 1)]
         _showing(one, "idle")  # thanked, then idle: one rating per service
 
         # Window 2's pad never showed window 1's service; its own service it does show.
