@@ -557,9 +557,13 @@ def error_from_response(response: httpx.Response) -> errors.CentralError:
     except ValidationError:
         pass
     if status >= 500:
+        # A named fault (the central's disk is full …) keeps its reason: said in the
+        # clerk's language like any refusal.
         return errors.ServerError(
             message or f"The central API failed (HTTP {status}); try again in a moment.",
             status=status,
+            reason=reason,
+            params=params,
         )
     cls = _STATUS_ERRORS.get(status, errors.ServerError)
     if not message:

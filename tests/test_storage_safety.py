@@ -22,6 +22,7 @@ import pytest
 from central.app import create_app
 from central.settings import Settings
 from central.storage_faults import StartupError
+from client import errors
 from tests.conftest import ClientFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,6 +100,9 @@ async def test_a_full_disk_is_said_reads_go_on_and_writes_resume(
     assert (await clerk.ticket(first.id)).number == first.number
     again = await kiosk.http.post("/v1/tickets", json={"queue": "A"}, headers=headers)
     assert again.status_code == 503  # still full: the same sentence, not a crash
+    with pytest.raises(errors.ServerError) as said:  # the terminal gets the named cause
+        await kiosk.issue_ticket("A")
+    assert said.value.reason == "storage_disk_full"
 
     _limit_pages(central_app, None)  # space is back: the next write simply works
     after = await kiosk.issue_ticket("A")
