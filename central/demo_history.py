@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
+from time import sleep
 from typing import Any
 
 from central import callbacks as callback_ledger
@@ -61,8 +62,11 @@ def _case(ticket_id: int, window: int, mobile: str) -> CaseRequest:
     )  # fmt: skip
 
 
-def seed_history(app: Any, today: date, days: int = 30, per_day: int = 30, seed: int = 1) -> int:
-    """Write `days` of history before `today`; the number of services written."""
+def seed_history(
+    app: Any, today: date, days: int = 30, per_day: int = 30, seed: int = 1, pause_s: float = 0.0
+) -> int:
+    """Write `days` of history before `today`; the number of services written. `pause_s`
+    between days lets other writers in (the live demo's logins and calls)."""
     store, reference = app.state.store, app.state.reference
     settings, calendar, catalog = store.settings, reference.calendar, reference.catalog
     rng = random.Random(seed)
@@ -73,6 +77,8 @@ def seed_history(app: Any, today: date, days: int = 30, per_day: int = 30, seed:
         if day.weekday() >= 5:
             continue
         opening = datetime.combine(day, time(9, 0), tzinfo=HALL_TZ)
+        if pause_s:
+            sleep(pause_s)
 
         def ctx(actor: Actor, at: datetime) -> Ctx:
             return Ctx(actor=actor, now=at, hall=store.hall, source="demo-history")

@@ -37,6 +37,8 @@ DEMO_LOGINS: dict[str, str] = {"clerk": "1001", "supervisor": "2001"}
 # The supervisor's demo starts with this many days of history, this many services a day.
 HISTORY_DAYS = 30
 HISTORY_PER_DAY = 20
+HISTORY_AFTER_S = 5.0  # seconds after start
+HISTORY_PAUSE_S = 0.3  # between days, so the live hall's requests get the database too
 
 
 class DemoHall:
@@ -111,9 +113,11 @@ class DemoHall:
             from central.hall_time import service_day
 
             today = service_day(store.now())
+            await asyncio.sleep(HISTORY_AFTER_S)  # the supervisor's login goes first
             await asyncio.to_thread(
-                seed_history, self.app, today, self.history_days, HISTORY_PER_DAY, self.seed
-            )
+                seed_history, self.app, today, self.history_days, HISTORY_PER_DAY, self.seed,
+                HISTORY_PAUSE_S,
+            )  # fmt: skip
         self.history_done.set()
         interval = max(2.0, store.settings.alert_check_s / max(self.speed, 0.1))
         while True:
