@@ -31,6 +31,7 @@ from counter.core.session import Session
 from screens.commands import ScreenActions
 from screens.counter import CounterScreen
 from screens.errors import describe
+from screens.focus import FOCUS_CSS
 from screens.help import HelpScreen
 from screens.keys import bindings, localized
 from screens.login import LoginScreen
@@ -69,6 +70,7 @@ AFTER_START_S = 1.5
 
 class CounterApp(SaysWorkerErrors, App[None]):
     TITLE = "Counter"
+    CSS = FOCUS_CSS
     COMMANDS = App.COMMANDS | {ScreenActions}
     BINDINGS: ClassVar[list[BindingType]] = bindings("app")
 
