@@ -1,0 +1,354 @@
+"""One working day of bench/year.py's hall: tickets, their audit rows, cases, citizens' ratings.
+
+The rows are what the product writes for the same actions (queue_engine, cases, ratings):
+the same tables, columns and audit payloads (a ticket's audit snapshot is the product's own
+`ticket_model(...).model_dump(mode="json")`, a case's the product's `_audit_view`), only
+inserted many at a time instead of one request each.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import defaultdict
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import Connection
+
+from bench.year_hall import (
+    CITIZEN_RATINGS_PER_YEAR,
+    DECISION_WEIGHTS,
+    LEVEL_WEIGHTS,
+    QUEUE_SHARE,
+    STATUS_WEIGHTS,
+    local,
+    pick,
+)
+from central.calendar import WorkCalendar
+from central.cases import _audit_view, _case_model, case_number, due_date
+from central.hall_view import ticket_model
+from central.queue_engine import ticket_number
+from central.schema import (
+    audit,
+    case_sequences,
+    cases,
+    events,
+    idempotency_keys,
+    ticket_sequences,
+    tickets,
+)
+from central.schema_ratings import ratings
+from client.catalog_models import CatalogItem
+
+CHUNK = 20_000
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰建国海燕志文"
+
+
+class Row:
+    """Attribute access on a dict, for the product's row → model functions."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.__dict__.update(data)
+
+
+def resident_id(rng: random.Random, born: date) -> str:
+    """A valid 居民身份证 number (GB 11643 check digit)."""
+    body = f"350102{born:%Y%m%d}{rng.randrange(1000):03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(c) * w for c, w in zip(body, weights, strict=True))
+    return body + "10X98765432"[total % 11]
+
+
+class Hall:
+    """What one day's generator needs to know about the hall (read once)."""
+
+    def __init__(
+        self,
+        windows_of: dict[str, list[tuple[int, str, bool]]],
+        items: list[CatalogItem],
+        calendar: WorkCalendar,
+        catalog_version: str,
+        department_of: dict[int, str | None],
+    ) -> None:
+        self.windows_of = windows_of  # queue → [(window, clerk, general)]
+        self.department_of = department_of
+        self.items = items
+        self.calendar = calendar
+        self.catalog_version = catalog_version
+        self.rated_per_day = CITIZEN_RATINGS_PER_YEAR / 249
+
+
+def _audit(at: datetime, actor: str, role: str, window: int | None, action: str, oid: int,
+           before: Any, after: Any) -> dict[str, Any]:  # fmt: skip
+    return {
+        "at": at, "actor": actor, "role": role, "window_no": window,
+        "source": f"10.20.0.{window or 200}", "action": action, "object_type": "ticket",
+        "object_id": str(oid), "before": before, "after": after,
+    }  # fmt: skip
+
+
+def _converter(column: Any) -> Any:
+    """How SQLAlchemy's types bind a value on SQLite (what the product stores), done without
+    its per-row machinery: UTC datetimes as 'YYYY-MM-DD HH:MM:SS.ffffff', dates ISO, JSON by
+    json.dumps, booleans 0/1."""
+    kind = type(column.type).__name__
+    if kind == "UTCDateTime":
+        return lambda v: None if v is None else v.astimezone(timezone.utc).strftime(_STAMP)
+    if kind == "Date":
+        return lambda v: None if v is None else v.isoformat()
+    if kind == "JSON":
+        return lambda v: None if v is None else json.dumps(v)
+    if kind == "Boolean":
+        return lambda v: None if v is None else int(v)
+    return None
+
+
+_STAMP = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def insert_chunks(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Bulk insert on SQLite through the DBAPI (the columns the rows name, others NULL)."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        for i in range(0, len(rows), CHUNK):
+            conn.execute(table.insert(), rows[i : i + CHUNK])
+        return
+    names = [c.name for c in table.columns if c.name in rows[0]]
+    convert = [(n, _converter(table.c[n])) for n in names]
+    sql = f'INSERT INTO "{table.name}" ({", ".join(names)}) VALUES ({", ".join("?" * len(names))})'
+    values = [tuple(r.get(n) if f is None else f(r.get(n)) for n, f in convert) for r in rows]
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor.executemany(sql, values)
+    cursor.close()
+
+
+def build_day(
+    conn: Connection,
+    hall: Hall,
+    day: date,
+    first_id: int,
+    rng: random.Random,
+    now: datetime,
+    count: int,
+    keep_events: bool,
+    keep_idempotency: bool,
+) -> tuple[int, dict[str, int]]:
+    """Insert one working day; the next free ticket id and the rows written per table."""
+    plan: list[tuple[datetime, str]] = []
+    for queue, share in QUEUE_SHARE.items():
+        for _ in range(round(count * share)):
+            plan.append((local(day, rng.uniform(8.5 * 60, 16.75 * 60)), queue))
+    plan.sort()
+    seq: dict[str, int] = defaultdict(int)
+    ticket_rows: list[dict[str, Any]] = []
+    audit_rows: list[dict[str, Any]] = []
+    event_rows: list[dict[str, Any]] = []
+    keys: list[dict[str, Any]] = []
+    served: list[dict[str, Any]] = []
+    tid = first_id
+    for issued, queue in plan:
+        if issued > now:
+            break
+        seq[queue] += 1
+        window, clerk, general = rng.choice(hall.windows_of[queue])
+        status = pick(rng, STATUS_WEIGHTS)
+        # 10,000 a day at 55 windows: a few minutes each (many are quick: a collection, a
+        # question); windows are not modelled one citizen at a time.
+        called = issued + timedelta(minutes=rng.uniform(2, 30))
+        started = called + timedelta(seconds=rng.uniform(10, 40))
+        finished = started + timedelta(minutes=rng.uniform(1, 6))
+        row: dict[str, Any] = {
+            "id": tid, "number": ticket_number(queue, seq[queue]), "issued_queue": queue,
+            "queue_prefix": queue, "service_day": day, "seq": seq[queue], "kind": "walk_in",
+            "status": "waiting", "issued_at": issued, "appointment_at": None, "called_at": None,
+            "started_at": None, "finished_at": None, "window_no": None, "target_window": None,
+            "staff_no": None, "recall_count": 0, "transferred_from": None,
+        }  # fmt: skip
+        waiting = ticket_model(Row(row)).model_dump(mode="json")
+        audit_rows.append(
+            _audit(issued, "kiosk01", "device", None, "ticket.issue", tid, None, waiting)
+        )
+        event_rows.append({"type": "queue.changed", "at": issued, "queue": queue})
+        keys.append({"actor": "kiosk01", "at": issued, "body": waiting})
+        if status == "cancelled" or called > now:
+            if status == "cancelled" and called <= now:
+                row["status"] = "cancelled"
+                after = ticket_model(Row(row)).model_dump(mode="json")
+                audit_rows.append(
+                    _audit(called, "2001", "supervisor", None, "ticket.cancel", tid, waiting, after)
+                )
+            ticket_rows.append(row)
+            tid += 1
+            continue
+        row.update(status="called", called_at=called, window_no=window, staff_no=clerk)
+        calls = ticket_model(Row(row)).model_dump(mode="json")
+        audit_rows.append(
+            _audit(
+                called,
+                clerk,
+                "clerk",
+                window,
+                "ticket.call",
+                tid,
+                {**calls, "status": "waiting", "window_no": None, "called_at": None},
+                calls,
+            )
+        )
+        for kind in ("ticket.called", "queue.changed", "window.changed"):
+            event_rows.append(
+                {"type": kind, "at": called, "queue": queue, "ticket_id": tid, "window_no": window}
+            )
+        if status == "missed":
+            row["status"] = "missed"
+            after = ticket_model(Row(row)).model_dump(mode="json")
+            audit_rows.append(
+                _audit(started, clerk, "clerk", window, "ticket.no_show", tid, calls, after)
+            )
+            ticket_rows.append(row)
+            tid += 1
+            continue
+        row.update(status="serving", started_at=started)
+        serving = ticket_model(Row(row)).model_dump(mode="json")
+        audit_rows.append(
+            _audit(started, clerk, "clerk", window, "ticket.start", tid, calls, serving)
+        )
+        if finished <= now:
+            row.update(status="done", finished_at=finished)
+            done = ticket_model(Row(row)).model_dump(mode="json")
+            audit_rows.append(
+                _audit(finished, clerk, "clerk", window, "ticket.finish", tid, serving, done)
+            )
+            event_rows.append({"type": "window.changed", "at": finished, "window_no": window})
+            served.append({**row, "general": general})
+            keys.append({"actor": clerk, "at": finished, "body": done})
+        ticket_rows.append(row)
+        tid += 1
+    insert_chunks(conn, tickets, ticket_rows)
+    conn.execute(
+        ticket_sequences.insert(),
+        [{"queue_prefix": q, "service_day": day, "last_seq": n} for q, n in seq.items()],
+    )
+    case_rows = _cases(conn, hall, day, served, rng, audit_rows)
+    rating_rows = _ratings(conn, hall, day, served, rng, now, audit_rows, event_rows)
+    audit_rows.sort(key=lambda r: r["at"])  # the trail's ids follow time, as live
+    insert_chunks(conn, audit, audit_rows)
+    counts = {"tickets": len(ticket_rows), "audit": len(audit_rows), "cases": case_rows,
+              "ratings": rating_rows}  # fmt: skip
+    if keep_events:
+        for e in event_rows:
+            e.setdefault("queue", None), e.setdefault("ticket_id", None)
+            e.setdefault("window_no", None), e.setdefault("object_id", None)
+            e["hall"] = "demo"
+        event_rows.sort(key=lambda r: r["at"])
+        insert_chunks(conn, events, event_rows)
+        counts["events"] = len(event_rows)
+    if keep_idempotency:
+        stored = [
+            {"actor": k["actor"], "key": f"bench-{day}-{i}", "request": f"{i:064x}",
+             "status_code": 201, "body": json.dumps(k["body"]), "created_at": k["at"]}
+            for i, k in enumerate(keys)
+        ]  # fmt: skip
+        insert_chunks(conn, idempotency_keys, stored)
+        counts["idempotency_keys"] = len(stored)
+    return tid, counts
+
+
+def _cases(conn: Connection, hall: Hall, day: date, served: list[dict[str, Any]],
+           rng: random.Random, audit_rows: list[dict[str, Any]]) -> int:  # fmt: skip
+    """An intake for each service of the A queue at a general window (综合窗口)."""
+    rows: list[dict[str, Any]] = []
+    for ticket in served:
+        if ticket["queue_prefix"] != "A" or not ticket["general"]:
+            continue
+        item = rng.choice(hall.items)
+        decision = str(pick(rng, DECISION_WEIGHTS))
+        seq = len(rows) + 1
+        at = ticket["started_at"] + (ticket["finished_at"] - ticket["started_at"]) * 0.8
+        born = date(1950, 1, 1) + timedelta(days=rng.randrange(20_000))
+        name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
+        ident = resident_id(rng, born)
+        checklist = []
+        for m in item.materials:
+            state = "received"
+            if decision == "notice" and m.required and rng.random() < 0.5:
+                state = rng.choice(("missing", "flawed"))
+            elif decision == "tolerate" and m.tolerable:
+                state = "tolerated"
+            checklist.append({"material": m.name, "state": state,
+                              "note": "" if state == "received" else "缺少原件"})  # fmt: skip
+        due = due_date(item, day, hall.calendar)
+        taken = decision in ("accept", "tolerate")
+        row: dict[str, Any] = {
+            "case_no": case_number(day, seq), "service_day": day, "seq": seq,
+            "item_code": item.code, "item_name": item.name,
+            "department_name": item.department_name, "catalog_version": hall.catalog_version,
+            "decision": decision, "created_at": at, "applicant_kind": "person",
+            "applicant_key": ident,
+            "applicant": {"kind": "person", "name": name, "id_kind": "resident_id",
+                          "id_number": ident, "uscc": None, "contact": "",
+                          "mobile": f"13{rng.randrange(10**9):09d}", "agent": None},
+            "checklist": checklist,
+            "due_date": due.date if taken else None,
+            "due_guessed": due.guessed if taken else False,
+            "commitment_date": due.date if decision == "tolerate" else None,
+            "delivery": "window", "address": None,
+            "refuse_reason": "不属于本中心受理范围" if decision == "refuse" else None,
+            "refer_to": "市信访局" if decision == "refuse" else None,
+            "staff_no": ticket["staff_no"], "staff_name": f"柜员{ticket['staff_no']}",
+            "window_no": ticket["window_no"], "ticket_id": ticket["id"],
+            "ticket_number": ticket["number"],
+        }  # fmt: skip
+        rows.append(row)
+        audit_rows.append({
+            "at": at, "actor": ticket["staff_no"], "role": "clerk",
+            "window_no": ticket["window_no"], "source": f"10.20.0.{ticket['window_no']}",
+            "action": f"case.{decision}", "object_type": "case", "object_id": row["case_no"],
+            "before": None, "after": _audit_view(_case_model(row)),
+        })  # fmt: skip
+    if rows:
+        insert_chunks(conn, cases, rows)
+        conn.execute(case_sequences.insert().values(service_day=day, last_seq=len(rows)))
+    return len(rows)
+
+
+def _ratings(conn: Connection, hall: Hall, day: date, served: list[dict[str, Any]],
+             rng: random.Random, now: datetime, audit_rows: list[dict[str, Any]],
+             event_rows: list[dict[str, Any]]) -> int:  # fmt: skip
+    """The citizens' ratings on the pad (about 150 a working day)."""
+    wanted = min(len(served), int(hall.rated_per_day + rng.random()))
+    rows: list[dict[str, Any]] = []
+    for ticket in rng.sample(served, wanted):
+        at = ticket["finished_at"] + timedelta(seconds=rng.uniform(5, 120))
+        if at > now:
+            continue
+        level = int(pick(rng, LEVEL_WEIGHTS))  # type: ignore[call-overload]
+        comment = "等了太久，态度一般" if level <= 2 else ""
+        reasons = ["slow"] if level <= 2 else ["friendly"]
+        rows.append({
+            "ticket_id": ticket["id"], "ticket_number": ticket["number"], "case_no": None,
+            "service_day": day, "finished_at": ticket["finished_at"],
+            "staff_no": ticket["staff_no"], "window_no": ticket["window_no"],
+            "department_code": hall.department_of.get(ticket["window_no"]), "level": level,
+            "reasons": reasons, "comment": comment, "channel": "pad", "is_default": False,
+            "rated_at": at, "rated_by": "pad01",
+            "review_state": "pending" if level <= 2 else None,
+        })  # fmt: skip
+    if not rows:
+        return 0
+    insert_chunks(conn, ratings, rows)
+    first = int(conn.exec_driver_sql("SELECT max(id) FROM ratings").scalar()) - len(rows) + 1
+    for offset, r in enumerate(rows):
+        audit_rows.append({
+            "at": r["rated_at"], "actor": "pad01", "role": "device", "window_no": r["window_no"],
+            "source": "10.20.1.1", "action": "rating.received", "object_type": "rating",
+            "object_id": str(first + offset), "before": None,
+            "after": {"ticket": r["ticket_number"], "level": r["level"], "reasons": r["reasons"],
+                      "comment": r["comment"], "channel": "pad", "staff_no": r["staff_no"]},
+        })  # fmt: skip
+        event_rows.append({"type": "rating.received", "at": r["rated_at"],
+                           "ticket_id": r["ticket_id"], "window_no": r["window_no"],
+                           "object_id": str(first + offset)})  # fmt: skip
+    return len(rows)
