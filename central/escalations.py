@@ -58,7 +58,7 @@ from client.validators import is_blank, mask_phone
 PREFIX = "BBC"  # 办不成
 MAX_DAILY = 9_999
 DEFAULT_DAYS: dict[str, int] = {"difficult": 15, "complex": 5, "urgent": 1}
-LIST_LIMIT = 1000
+LIST_LIMIT = 50  # the default page; a request may ask for up to 5,000
 EVENT = "escalation.changed"
 
 # The state machine is defined once, in client.escalation_models.STEPS.
@@ -250,20 +250,16 @@ def get_escalation(
     return _model(row, _state_of(row), calendar, today, timeline)
 
 
-def search(
-    conn: Connection,
+def _ledger_query(
     actor: Actor,
-    calendar: WorkCalendar,
     today: date,
     *,
     mine: bool,
-    status: str | None = None,
-    category: str | None = None,
-    department: str | None = None,
-    overdue: bool | None = None,
-    limit: int = LIST_LIMIT,
-) -> list[Escalation]:
-    """The ledger (or the actor's own part of it), newest first."""
+    status: str | None,
+    category: str | None,
+    department: str | None,
+    overdue: bool | None,
+) -> Select[Any]:
     query = _current()
     if mine:
         query = query.where(escalations.c.staff_no == actor.staff_no)
@@ -278,9 +274,55 @@ def search(
             escalation_steps.c.status.in_(OPEN_STATUSES), escalation_steps.c.due_date < today
         )
         query = query.where(late if overdue else ~late)
-    query = query.order_by(escalations.c.registered_at.desc(), escalations.c.id.desc())
+    return query
+
+
+def search(
+    conn: Connection,
+    actor: Actor,
+    calendar: WorkCalendar,
+    today: date,
+    *,
+    mine: bool,
+    status: str | None = None,
+    category: str | None = None,
+    department: str | None = None,
+    overdue: bool | None = None,
+    after: int | None = None,
+    limit: int = LIST_LIMIT,
+) -> tuple[list[Escalation], int | None]:
+    """The ledger (or the actor's own part of it), newest first, registered before
+    escalation id `after` (keyset: ids follow registration); and the cursor of the next
+    page (None: this is the last)."""
+    query = _ledger_query(
+        actor, today, mine=mine, status=status, category=category,
+        department=department, overdue=overdue,
+    )  # fmt: skip
+    if after is not None:
+        query = query.where(escalations.c.id < after)
+    query = query.order_by(escalations.c.id.desc())
     rows = conn.execute(query.limit(limit)).mappings().all()
-    return [_model(r, _state_of(r), calendar, today) for r in rows]
+    next_after = int(rows[-1]["id"]) if len(rows) == limit else None
+    return [_model(r, _state_of(r), calendar, today) for r in rows], next_after
+
+
+def count(
+    conn: Connection,
+    actor: Actor,
+    today: date,
+    *,
+    mine: bool,
+    status: str | None = None,
+    category: str | None = None,
+    department: str | None = None,
+    overdue: bool | None = None,
+) -> int:
+    """How many escalations the ledger's filters match in all."""
+    query = _ledger_query(
+        actor, today, mine=mine, status=status, category=category,
+        department=department, overdue=overdue,
+    ).with_only_columns(escalations.c.id)  # fmt: skip
+    return int(conn.execute(select(func.count()).select_from(query.subquery())).scalar_one())
 
 
 # --- registering --------------------------------------------------------------------------

@@ -20,13 +20,14 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from pathlib import Path
 
 import anyio
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from central import ratings
 from central.db import is_sqlite
-from central.schema import events, idempotency_keys
+from central.schema import audit, events, idempotency_keys, tickets
 from central.store import Store
 
 log = logging.getLogger("central.housekeeping")
@@ -77,6 +78,27 @@ def optimize(store: Store) -> None:
         with store.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA analysis_limit=1000")
             conn.exec_driver_sql("PRAGMA optimize")
+
+
+def database_bytes(store: Store) -> int:
+    """The database's size on disk (SQLite: the file and its WAL; PostgreSQL: the database)."""
+    if is_sqlite(store.engine):
+        path = Path(str(store.engine.url.database))
+        parts = (path, path.with_name(path.name + "-wal"))
+        return sum(p.stat().st_size for p in parts if p.exists())
+    with store.engine.connect() as conn:
+        found = conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar()
+        return int(found or 0)
+
+
+def size_line(store: Store) -> str:
+    """The size and the biggest tables' rows, for the start-up log."""
+    size = database_bytes(store)
+    with store.read() as conn:
+        # Ids, not COUNT(*): a year's tables would make start-up count millions of rows.
+        tickets_n = conn.execute(select(func.max(tickets.c.id))).scalar() or 0
+        audit_n = conn.execute(select(func.max(audit.c.id))).scalar() or 0
+    return f"{size / 2**20:,.1f} MiB (~{tickets_n:,} tickets, ~{audit_n:,} audit rows)"
 
 
 def run_once(store: Store) -> dict[str, int]:

@@ -22,10 +22,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, case, insert, select, update
+from sqlalchemy import Connection, and_, case, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from central import audit, rollups
+from central import audit, paging, rollups
 from central.calendar import WorkCalendar
 from central.context import Actor, Ctx, Happening, SystemCtx
 from central.errors import Conflict, Forbidden, Invalid, NotFound, require_text
@@ -308,18 +308,13 @@ def get_rating(conn: Connection, actor: Actor, rating_id: int, now: datetime) ->
     return rating_model(row, now)
 
 
-def list_ratings(
-    conn: Connection,
-    now: datetime,
-    *,
+def _list_query(
     staff_no: str | None,
-    bad: bool | None = None,
-    states: tuple[str, ...] = (),
-    start: date | None = None,
-    end: date | None = None,
-    limit: int = LIST_LIMIT,
-) -> list[Rating]:
-    """Newest first; with `bad`/`states` (the 差评 queue): pending first, then by due date."""
+    bad: bool | None,
+    states: tuple[str, ...],
+    start: date | None,
+    end: date | None,
+) -> Any:
     query = _select()
     if staff_no is not None:
         query = query.where(ratings.c.staff_no == staff_no)
@@ -333,12 +328,52 @@ def list_ratings(
         query = query.where(ratings.c.service_day >= start)
     if end is not None:
         query = query.where(ratings.c.service_day <= end)
+    return query
+
+
+def list_ratings(
+    conn: Connection,
+    now: datetime,
+    *,
+    staff_no: str | None,
+    bad: bool | None = None,
+    states: tuple[str, ...] = (),
+    start: date | None = None,
+    end: date | None = None,
+    after: int | None = None,
+    limit: int = LIST_LIMIT,
+) -> list[Rating]:
+    """Newest first, older than rating `after` (keyset); with `bad`/`states` (the 差评
+    queue, a short list): pending first, then by due date, `after` not used."""
+    query = _list_query(staff_no, bad, states, start, end)
     if bad or states:
         pending_first = case((ratings.c.review_state == "pending", 0), else_=1)
         query = query.order_by(pending_first, ratings.c.rectify_due, ratings.c.rated_at.desc())
     else:
         query = query.order_by(ratings.c.rated_at.desc(), ratings.c.id.desc())
+        if after is not None:
+            mark = select(ratings.c.rated_at).where(ratings.c.id == after).scalar_subquery()
+            query = query.where(
+                or_(
+                    ratings.c.rated_at < mark,
+                    and_(ratings.c.rated_at == mark, ratings.c.id < after),
+                )
+            )
     return [rating_model(row, now) for row in conn.execute(query.limit(limit)).all()]
+
+
+def count_ratings(
+    conn: Connection,
+    *,
+    staff_no: str | None,
+    bad: bool | None = None,
+    states: tuple[str, ...] = (),
+    start: date | None = None,
+    end: date | None = None,
+) -> tuple[int, bool]:
+    """How many the list matches in all (capped, see central.paging)."""
+    query = _list_query(staff_no, bad, states, start, end).with_only_columns(ratings.c.id)
+    return paging.capped_count(conn, query)
 
 
 # --- the 差评 loop ----------------------------------------------------------------------------

@@ -219,6 +219,7 @@ idempotency_keys = Table(
     Column("status_code", Integer, nullable=False),
     Column("body", Text, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
+    Index("ix_idempotency_keys_created", "created_at"),  # pruning (migration 0008)
 )
 
 # --- the general window (无差别综合受理) ---------------------------------------------------------

@@ -61,6 +61,9 @@ ratings = Table(
     CheckConstraint("level BETWEEN 1 AND 5", name="ck_ratings_level"),
     Index("ix_ratings_staff_day", "staff_no", "service_day"),
     Index("ix_ratings_review_state", "review_state"),
+    # The lists, newest first: the hall's and one clerk's (migration 0008).
+    Index("ix_ratings_rated", "rated_at", "id"),
+    Index("ix_ratings_staff_rated", "staff_no", "rated_at"),
 )
 
 # How far the default-rating sweep has gone: every service finished at or before `swept_until`

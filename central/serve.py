@@ -19,10 +19,28 @@ def where(settings: Settings) -> str:
     return redact(settings.db_url) if settings.db_url else settings.db_path
 
 
+def _warn_calendar(app: Any, settings: Settings) -> None:
+    """From December on, say at start that next year's official calendar is missing."""
+    from central.calendar import missing_next_year
+    from central.hall_time import service_day
+
+    year = missing_next_year(app.state.reference.calendar, service_day(settings.clock()))
+    if year is not None:
+        log.warning(
+            "The official working calendar for %s is missing: due dates that run into %s are "
+            "estimated (Monday–Friday) and marked so. When the State Council's notice is out, "
+            "run `counter calendar import NOTICE.txt --dir %s` and restart.",
+            year,
+            year,
+            settings.holidays_dir or "HOLIDAYS_DIR",
+        )
+
+
 def run(host: str, port: int, settings: Settings) -> None:
     """Serve the hall in the database of `settings` (created and seeded when empty)."""
     import uvicorn
 
+    from central import housekeeping
     from central.app import create_app
 
     app = create_app(settings)
@@ -30,6 +48,8 @@ def run(host: str, port: int, settings: Settings) -> None:
     level = os.environ.get("COUNTER_LOG_LEVEL", "info")
     logging.basicConfig(level=level.upper(), format="%(levelname)s:     %(message)s")
     log.info("hall %s from %s", store.hall, where(settings))
+    log.info("database size: %s", housekeeping.size_line(store))
+    _warn_calendar(app, settings)
     config = uvicorn.Config(
         app,
         host=host,

@@ -392,8 +392,10 @@ class CentralClient:
         department: str | None = None,
         overdue: bool | None = None,
         limit: int | None = None,
+        after: int | None = None,
     ) -> EscalationList:
-        """A clerk's own escalations (mine=True), or for a supervisor the hall's ledger."""
+        """A clerk's own escalations (mine=True), or for a supervisor the hall's ledger; one
+        page, newest first (`after`: the `next_after` of the page before)."""
         wanted: dict[str, Any] = {
             "mine": mine,
             "status": status,
@@ -401,6 +403,7 @@ class CentralClient:
             "department": department,
             "overdue": overdue,
             "limit": limit,
+            "after": after,
         }
         params = {
             k: (str(v).lower() if isinstance(v, bool) else v)

@@ -198,3 +198,7 @@ class EscalationList(Wire):
     as_of: datetime
     today: date = Field(description="the hall-local day overdue and due-soon were computed for")
     items: list[Escalation]
+    total: int | None = Field(default=None, description="how many match the filters in all")
+    next_after: int | None = Field(
+        default=None, description="pass as ?after= for the next (older) page; None: no more"
+    )

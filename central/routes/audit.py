@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from central import audit as trail
+from central import paging
 from central.deps import StoreDep, Supervisor
 from central.errors import AUTHED, Invalid, require_text
 from central.hall_time import as_utc
@@ -46,6 +48,7 @@ DATE_TIME = {"format": "date-time"}
 
 @router.get("/audit", response_model=list[AuditRecord], responses=AUTHED)
 def get_audit(
+    response: Response,
     _who: Supervisor,
     store: StoreDep,
     actor: str | None = Query(default=None, max_length=64, description="staff number"),
@@ -56,15 +59,22 @@ def get_audit(
         default=None, alias="from", max_length=64, json_schema_extra=DATE_TIME
     ),
     end: str | None = Query(default=None, alias="to", max_length=64, json_schema_extra=DATE_TIME),
-    limit: int = Query(default=500, ge=1, le=5000),
+    after: int | None = Query(
+        default=None, ge=0, le=2**63 - 1, description="the X-Next-After of the page before"
+    ),
+    limit: int = Query(default=100, ge=1, le=5000),
 ) -> list[AuditRecord]:
-    """Oldest first; `from` inclusive, `to` exclusive; naive times are hall-local (UTC+8)."""
+    """Oldest first; `from` inclusive, `to` exclusive; naive times are hall-local (UTC+8).
+    One page (`limit`, default 100) after the id `after`; the headers X-Total-Count and
+    X-Next-After say how many match and where the next page starts (central.paging)."""
+    filters: dict[str, Any] = {
+        "actor": require_text("actor", actor) if actor else None,
+        "object_ref": require_text("object", object_ref) if object_ref else None,
+        "start": _moment("from", start),
+        "end": _moment("to", end),
+    }
     with store.read() as conn:
-        return trail.search(
-            conn,
-            actor=require_text("actor", actor) if actor else None,
-            object_ref=require_text("object", object_ref) if object_ref else None,
-            start=_moment("from", start),
-            end=_moment("to", end),
-            limit=limit,
-        )
+        found = trail.search(conn, **filters, after=after, limit=limit)
+        total, exact = trail.count(conn, **filters)
+    paging.headers(response, total, exact, found[-1].id if len(found) == limit else None)
+    return found

@@ -15,7 +15,7 @@ The deadline watcher (due soon / overdue announcements) is central.deadline_watc
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 from sqlalchemy import Connection
@@ -66,6 +66,9 @@ def list_escalations(
     category: EscalationCategory | None = Query(default=None),
     department: str | None = Query(default=None, max_length=32, description="department code"),
     overdue: bool | None = Query(default=None, description="true: only overdue; false: none"),
+    after: int | None = Query(
+        default=None, ge=1, le=2**63 - 1, description="the next_after of the page before"
+    ),
     limit: int = Query(default=ledger.LIST_LIMIT, ge=1, le=5000),
 ) -> EscalationList:
     """Newest first."""
@@ -76,20 +79,19 @@ def list_escalations(
         )
     now = store.now()
     today = service_day(now)
+    filters: dict[str, Any] = {
+        "mine": bool(mine) or not actor.is_supervisor,
+        "status": status,
+        "category": category,
+        "department": department or None,
+        "overdue": overdue,
+    }
     with store.read() as conn:
-        items = ledger.search(
-            conn,
-            actor,
-            ref.calendar,
-            today,
-            mine=bool(mine) or not actor.is_supervisor,
-            status=status,
-            category=category,
-            department=department or None,
-            overdue=overdue,
-            limit=limit,
+        items, next_after = ledger.search(
+            conn, actor, ref.calendar, today, **filters, after=after, limit=limit
         )
-    return EscalationList(as_of=now, today=today, items=items)
+        total = ledger.count(conn, actor, today, **filters)
+    return EscalationList(as_of=now, today=today, items=items, total=total, next_after=next_after)
 
 
 @router.get("/escalations/{no}", response_model=Escalation, responses=AUTHED_404)

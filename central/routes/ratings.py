@@ -18,11 +18,13 @@ job (central.housekeeping), and tallies read the daily roll-ups (central.rollups
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from fastapi import APIRouter, Path, Query, Response
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
+from central import paging
 from central import ratings as rating
 from central import tally as tallies
 from central.context import Ctx
@@ -156,6 +158,7 @@ def get_table(
 
 @router.get("/ratings", response_model=list[Rating], responses=AUTHED)
 def get_ratings(
+    response: Response,
     actor: CurrentActor,
     store: StoreDep,
     staff_no: str | None = StaffParam,
@@ -164,26 +167,33 @@ def get_ratings(
     open_only: bool = Query(default=False, alias="open", description="差评 pending or upheld"),
     start: Day | None = FromParam,
     end: Day | None = ToParam,
-    limit: int = Query(default=200, ge=1, le=rating.LIST_LIMIT),
+    after: int | None = Query(
+        default=None, ge=1, le=2**63 - 1, description="the X-Next-After of the page before"
+    ),
+    limit: int = Query(default=50, ge=1, le=rating.LIST_LIMIT),
 ) -> list[Rating]:
-    """Newest first; the 差评 queue (bad=true or a state) lists pending ones first."""
+    """Newest first, one page (`limit`, default 50) older than rating `after`; the 差评 queue
+    (bad=true or a state) lists pending ones first. Headers X-Total-Count and X-Next-After
+    (central.paging)."""
     if staff_no is not None:
         require_text("staff", staff_no)
     allowed = rating.readable_staff(actor, staff_no)
     states: tuple[str, ...] = tuple(state or ())
     if open_only:
         states = tuple(s for s in OPEN_STATES if not states or s in states)
+    filters: dict[str, Any] = {
+        "staff_no": allowed,
+        "bad": bad,
+        "states": states,
+        "start": start,
+        "end": end,
+    }
     with store.read() as conn:
-        return rating.list_ratings(
-            conn,
-            store.now(),
-            staff_no=allowed,
-            bad=bad,
-            states=states,
-            start=start,
-            end=end,
-            limit=limit,
-        )
+        found = rating.list_ratings(conn, store.now(), **filters, after=after, limit=limit)
+        total, exact = rating.count_ratings(conn, **filters)
+    keyset = not (bad or states)
+    paging.headers(response, total, exact, found[-1].id if keyset and len(found) == limit else None)
+    return found
 
 
 @router.get("/ratings/{rating_id}", response_model=Rating, responses=AUTHED_404)

@@ -1,0 +1,34 @@
+"""indexes for a year of lists: ratings newest first (the hall's and a clerk's), idempotency
+records by age (pruning)
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-11-30 10:00:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0008"
+down_revision: str | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("ratings", schema=None) as batch_op:
+        batch_op.create_index("ix_ratings_rated", ["rated_at", "id"], unique=False)
+        batch_op.create_index("ix_ratings_staff_rated", ["staff_no", "rated_at"], unique=False)
+    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
+        batch_op.create_index("ix_idempotency_keys_created", ["created_at"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
+        batch_op.drop_index("ix_idempotency_keys_created")
+    with op.batch_alter_table("ratings", schema=None) as batch_op:
+        batch_op.drop_index("ix_ratings_staff_rated")
+        batch_op.drop_index("ix_ratings_rated")
