@@ -124,7 +124,7 @@ def sweep_and_rollups(engine: Engine, now: datetime) -> None:
         found = rollups.raw_range(conn)
         if found is not None:
             rollups.rebuild(conn, *found)
-    with engine.connect() as conn:
+    with write_tx(engine) as conn:  # committed: statistics live in a table
         conn.exec_driver_sql("ANALYZE")
     assert store.writer is not None
     store.writer.dispose()

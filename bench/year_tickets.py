@@ -1,6 +1,6 @@
 """One working day of bench/year.py's hall: tickets, their audit rows, cases, citizens' ratings.
 
-The rows are what the product writes for the same actions (queue_engine, cases, ratings):
+The rows are what the product writes for the same actions (central.tickets, cases, ratings):
 the same tables, columns and audit payloads (a ticket's audit snapshot is the product's own
 `ticket_model(...).model_dump(mode="json")`, a case's the product's `_audit_view`), only
 inserted many at a time instead of one request each.
@@ -28,7 +28,6 @@ from bench.year_hall import (
 from central.calendar import WorkCalendar
 from central.cases import _audit_view, _case_model, case_number, due_date
 from central.hall_view import ticket_model
-from central.queue_engine import ticket_number
 from central.schema import (
     audit,
     case_sequences,
@@ -39,6 +38,7 @@ from central.schema import (
     tickets,
 )
 from central.schema_ratings import ratings
+from central.tickets import ticket_number
 from client.catalog_models import CatalogItem
 
 CHUNK = 20_000

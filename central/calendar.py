@@ -162,6 +162,15 @@ class WorkCalendar:
                 yield day
 
 
+def missing_next_year(calendar: WorkCalendar, today: date) -> int | None:
+    """From December on, next year when its official calendar is missing (None otherwise):
+    due dates running into it are being estimated on plain Monday–Friday."""
+    following = today.year + 1
+    if today.month == 12 and following not in calendar.known_years:
+        return following
+    return None
+
+
 # --- holiday files --------------------------------------------------------------------------
 
 

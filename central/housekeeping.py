@@ -72,12 +72,17 @@ def prune_idempotency(store: Store, batch: int = PRUNE_BATCH) -> int:
 
 
 def optimize(store: Store) -> None:
-    """Fresh planner statistics (SQLite: cheap when nothing changed much; PostgreSQL's
-    autovacuum analyzes on its own)."""
-    if is_sqlite(store.engine):
-        with store.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
-            conn.exec_driver_sql("PRAGMA optimize")
+    """Fresh planner statistics (PostgreSQL's autovacuum analyzes on its own). On SQLite,
+    ANALYZE (sampled: analysis_limit) when there are none yet, else PRAGMA optimize; both in
+    a committed transaction, or the statistics would be rolled back with it."""
+    if not is_sqlite(store.engine):
+        return
+    with store.write() as conn:
+        conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+        known = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+        ).first()
+        conn.exec_driver_sql("PRAGMA optimize" if known else "ANALYZE")
 
 
 def database_bytes(store: Store) -> int:

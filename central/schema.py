@@ -159,6 +159,14 @@ tickets = Table(
         sqlite_where=text("status = 'waiting'"),
         postgresql_where=text("status = 'waiting'"),
     ),
+    # The default-rating sweep: the oldest done tickets by finish time (migration 0008).
+    Index(
+        "ix_tickets_done_finished",
+        "finished_at",
+        "id",
+        sqlite_where=text("status = 'done'"),
+        postgresql_where=text("status = 'done'"),
+    ),
     Index(
         "ix_tickets_waiting_kind",
         "kind",

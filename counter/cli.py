@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="store_true", help=t("cli.help_version"))
     parser.add_argument("--as", dest="as_staff", metavar="STAFF_NO", help=t("cli.help_as"))
     commands = parser.add_subparsers(
-        dest="command", metavar="{demo,serve,display,kiosk-print,report}"
+        dest="command", metavar="{demo,serve,display,kiosk-print,report,calendar}"
     )
 
     # The shared options again, so `counter demo --lang en` works as well as `counter --lang en
@@ -115,6 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--db-url", metavar="URL", help=t("cli.help_db_url"))
     serve.add_argument("--seed", default=None, metavar="demo|FILE", help=t("cli.help_serve_seed"))
     serve.add_argument("--catalog", type=Path, metavar="FILE", help=t("cli.help_catalog"))
+
+    calendar = commands.add_parser("calendar", help=t("cli.help_calendar"))
+    steps = calendar.add_subparsers(dest="calendar_command", required=True, metavar="{import}")
+    notice = steps.add_parser("import", help=t("cli.help_calendar_import"))
+    notice.add_argument(
+        "--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS, help=t("cli.help_lang")
+    )
+    notice.add_argument("file", type=Path, metavar="FILE", help=t("cli.help_calendar_file"))
+    notice.add_argument("--dir", type=Path, default=Path(), help=t("cli.help_calendar_dir"))
     return parser
 
 
@@ -175,6 +184,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_report(args, _load, _fail)
         if args.command == "demo":
             return _demo(args)
+        if args.command == "calendar":
+            from counter.calendar_import import run as run_calendar
+
+            return run_calendar(args.file, args.dir)
         return _workbench(args)
     except ConfigError as exc:
         return _fail(str(exc))
