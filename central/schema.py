@@ -159,7 +159,7 @@ tickets = Table(
         sqlite_where=text("status = 'waiting'"),
         postgresql_where=text("status = 'waiting'"),
     ),
-    # The default-rating sweep: the oldest done tickets by finish time (migration 0008).
+    # The default-rating sweep: the oldest done tickets by finish time (migration 0010).
     Index(
         "ix_tickets_done_finished",
         "finished_at",
@@ -227,7 +227,7 @@ idempotency_keys = Table(
     Column("status_code", Integer, nullable=False),
     Column("body", Text, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
-    Index("ix_idempotency_keys_created", "created_at"),  # pruning (migration 0008)
+    Index("ix_idempotency_keys_created", "created_at"),  # pruning (migration 0010)
 )
 
 # --- the general window (无差别综合受理) ---------------------------------------------------------

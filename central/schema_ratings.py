@@ -61,7 +61,7 @@ ratings = Table(
     CheckConstraint("level BETWEEN 1 AND 5", name="ck_ratings_level"),
     Index("ix_ratings_staff_day", "staff_no", "service_day"),
     Index("ix_ratings_review_state", "review_state"),
-    # The lists, newest first: the hall's and one clerk's (migration 0008).
+    # The lists, newest first: the hall's and one clerk's (migration 0010).
     Index("ix_ratings_rated", "rated_at", "id"),
     Index("ix_ratings_staff_rated", "staff_no", "rated_at"),
 )
