@@ -79,7 +79,10 @@ async def child(port: int, token: str, count: int, out: str) -> None:
             asyncio.gather(*(s.connected.wait() for s in streams[start : start + 100])), 120
         )
     print("ready", flush=True)
-    await asyncio.to_thread(sys.stdin.readline)
+    last = int((await asyncio.to_thread(sys.stdin.readline)).split()[1])
+    deadline = time.monotonic() + 60  # the last events may still be on their way
+    while time.monotonic() < deadline and any(s.ids[-1:] != [last] for s in streams):
+        await asyncio.sleep(0.2)
     Path(out).write_text(json.dumps([s.ids for s in streams]))
     for task in tasks:
         task.cancel()
@@ -152,16 +155,18 @@ async def work(
 
     await asyncio.gather(*(window(n, c) for n, c in enumerate(clerks, 1)))
     expected = await all_event_ids(url, token, cursor)
-    await asyncio.sleep(3)  # the last events on their way
     received: list[list[int]] = []
     for proc, out in children:
         assert proc.stdin is not None
-        proc.stdin.write("stop\n")
+        proc.stdin.write(f"stop {expected[-1] if expected else 0}\n")
         proc.stdin.flush()
-        proc.wait(60)
+        proc.wait(120)
         received += json.loads(Path(out).read_text())
         Path(out).unlink()
     complete = sum(1 for ids in received if ids == expected)
+    if received and complete < len(received):
+        worst = min(received, key=lambda ids: ids == expected)
+        print(f"  e.g. a listener got {len(worst)} of {len(expected)} events: {worst[:5]}…")
     for client in [kiosk, *clerks]:
         await client.aclose()
     ms = [x * 1000 for x in latencies]
