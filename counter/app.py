@@ -18,17 +18,19 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.timer import Timer
 from textual.worker import WorkerFailed
 
 from client.errors import AuthExpired, CentralError, Unreachable
 from client.hall_time import hall_now
 from client.live import ConnectionState, LiveEvents
-from client.models import Ticket, Window
+from client.models import Event, Ticket, Window
 from counter.core.config import Config
 from counter.core.i18n import detect_language, has, set_language, t
 from counter.core.session import Session
 from screens.commands import ScreenActions
+from screens.context import Host
 from screens.counter import CounterScreen
 from screens.errors import describe
 from screens.focus import FOCUS_CSS
@@ -103,6 +105,9 @@ class CounterApp(SaysWorkerErrors, App[None]):
         # What the live stream last said; a failed request shows "offline" until one succeeds.
         self._stream_state: ConnectionState = "connecting"
         self.title = t("app.title")
+        # The one live fan-out: screens subscribe with screens.live.hear_hall / hear_session.
+        self.hall_events: Signal[Event] = Signal(self, "hall_events")
+        self.session_changed: Signal[None] = Signal(self, "session_changed")
 
     # --- what screens may read (screens.context.Host) ------------------------------------------
 
@@ -367,40 +372,17 @@ class CounterApp(SaysWorkerErrors, App[None]):
         self.redraw()
 
     def on_hall_event(self, message: HallEvent) -> None:
+        """Every subscriber hears every event; the App itself re-fetches the counter's figures
+        when its window or queues changed."""
         event = message.event
-        from screens.supervisor.board import boards_hear
-
-        boards_hear(self.screen_stack, event)
-        if event.type == "escalation.changed":
-            from screens.escalation.hooks import escalation_changed
-
-            escalation_changed(self.screen_stack, event.object_id)
-            return
-        if event.type == "window.changed" and isinstance(self.screen, SignOnScreen):
-            self.screen.hall_changed()
-            return
+        self.hall_events.publish(event)
         mine = {q.prefix for q in self.session.window_queues()}
         if event.type == "queue.changed" and event.queue is not None and event.queue not in mine:
             return
         if event.type == "window.changed" and event.window_no not in (None, self.session.window_no):
             return
-        if event.type == "rating.received":
-            self.rating_arrived(event.window_no)
-            return
         if event.type in ("queue.changed", "window.changed", "ticket.called"):
             self.schedule_refresh(REFRESH_DEBOUNCE_S)
-
-    def rating_arrived(self, window_no: int | None) -> None:
-        """A rating (or a 差评 step) arrived: refresh the tally line and open 差评 queues."""
-        from screens.ratings.review_queue import BadQueueScreen
-        from screens.widgets.tally_line import TallyLine
-
-        for screen in self.screen_stack:
-            if window_no == self.session.window_no:
-                for line in screen.query(TallyLine):
-                    line.reload()
-            if isinstance(screen, BadQueueScreen) and screen.is_mounted:
-                screen.reload()
 
     def schedule_refresh(self, delay: float) -> None:
         if self._refresh_timer is not None:
@@ -499,9 +481,8 @@ class CounterApp(SaysWorkerErrors, App[None]):
     # --- view -------------------------------------------------------------------------------------
 
     def redraw(self) -> None:
-        for screen in self.screen_stack:
-            if isinstance(screen, (CounterScreen, SignOnScreen)) and screen.is_mounted:
-                screen.redraw()
+        """The session changed: whoever shows it redraws (screens.live.hear_session)."""
+        self.session_changed.publish(None)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's own palette entries, cut down to the ones a clerk needs, in their language."""
@@ -543,3 +524,10 @@ def make_app(
         login_as=login_as,
         clock=clock,
     )
+
+
+def as_host(app: CounterApp) -> Host:
+    """The App as screens see it. Written out so that mypy proves CounterApp satisfies the
+    Host protocol screens cast to (screens.context.host); tests/test_host.py checks it at run
+    time too."""
+    return app

@@ -7,9 +7,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, cast
 
 from textual.app import App
+from textual.signal import Signal
 
 if TYPE_CHECKING:
     from client.api import CentralClient
+    from client.models import Event
     from counter.core.config import Config
     from counter.core.demo_account import DemoAccount
     from counter.core.session import Session
@@ -19,6 +21,9 @@ class Host(Protocol):
     client: CentralClient
     config: Config
     session: Session
+    # The live fan-out (screens/live.py: hear_hall, hear_session).
+    hall_events: Signal[Event]
+    session_changed: Signal[None]
 
     @property
     def demo_accounts(self) -> Sequence[DemoAccount]: ...

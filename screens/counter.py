@@ -23,6 +23,7 @@ from client.models import PauseReason, Ticket, Window
 from counter.core.i18n import t
 from screens.context import host
 from screens.keys import bindings, localized
+from screens.live import hear_session
 from screens.messages import ActionDone, ApiFailed
 from screens.pause_reason import PauseNoteScreen, PauseReasonScreen
 from screens.text import clean
@@ -74,6 +75,7 @@ class CounterScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        hear_session(self, self.redraw)
         self.redraw()
         # The minutes waited move once a minute; nothing else here needs a timer.
         self.set_timer(seconds_to_next_minute(host(self.app).now()), self._start_minutes)

@@ -12,11 +12,12 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from client.errors import CentralError
-from client.models import Hall, Window
+from client.models import Event, Hall, Window
 from counter.core.i18n import t
 from screens.context import host
 from screens.errors import describe
 from screens.keys import bindings, localized
+from screens.live import hear_hall, hear_session
 from screens.messages import ApiFailed, HallLoaded, SignedOn
 from screens.text import plain
 from screens.widgets.status_line import StatusLine
@@ -95,6 +96,8 @@ class SignOnScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        hear_session(self, self.redraw)
+        hear_hall(self, self.hall_event)
         options = self.query_one("#windows", OptionList)
         if self.default_window is not None:
             try:
@@ -108,6 +111,10 @@ class SignOnScreen(Screen[None]):
     def redraw(self) -> None:
         for line in self.query(StatusLine):  # none until composed
             line.redraw()
+
+    def hall_event(self, event: Event) -> None:
+        if event.type == "window.changed":
+            self.hall_changed()
 
     def hall_changed(self) -> None:
         """A window changed in the hall (a colleague signed on or off): show it, once per burst."""

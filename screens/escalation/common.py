@@ -3,19 +3,20 @@ shown by words and reverse video, not by colour alone), the form's prefill, and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import App
 from textual.screen import Screen
 
 from client.escalation_models import Escalation, ReporterKind
+from client.models import Event
 from counter.core.i18n import t
 from screens.context import host
 from screens.escalation.messages import EscalationChanged
+from screens.live import hear_hall
 from screens.text import clean
 
 if TYPE_CHECKING:
@@ -164,9 +165,12 @@ def prefill_from_intake(message: object) -> EscalationPrefill:
     )
 
 
-def escalation_changed(screens: Iterable[Screen[object]], no: str | None) -> None:
-    """The App's hook for a live `escalation.changed` event: every open escalation screen
-    re-fetches (each debounces bursts itself)."""
-    for screen in screens:
-        if getattr(screen, "LIVE_ESCALATIONS", False):
-            screen.post_message(EscalationChanged(no))
+def hear_escalations(screen: Screen[Any]) -> None:
+    """An escalation screen hears each live `escalation.changed` as an EscalationChanged
+    message (it re-fetches and debounces bursts itself)."""
+
+    def heard(event: Event) -> None:
+        if event.type == "escalation.changed":
+            screen.post_message(EscalationChanged(event.object_id))
+
+    hear_hall(screen, heard)

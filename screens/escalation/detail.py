@@ -21,6 +21,7 @@ from screens.escalation.common import (
     category_text,
     channel_text,
     deadline_note,
+    hear_escalations,
     reason_text,
     satisfaction_text,
     status_text,
@@ -37,7 +38,6 @@ HALL_TIME = "%m-%d %H:%M"
 class EscalationDetailScreen(SupervisorSteps):
     CSS_PATH = "escalation.tcss"
     HELP_TOPIC = "escalation_detail"
-    LIVE_ESCALATIONS = True
     BINDINGS = bindings("escalation_detail")
 
     def __init__(self, no: str, escalation: Escalation | None = None) -> None:
@@ -57,6 +57,7 @@ class EscalationDetailScreen(SupervisorSteps):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        hear_escalations(self)
         self.show()
         self.load()
         if host(self.app).session.hall is None:

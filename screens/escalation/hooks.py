@@ -1,5 +1,5 @@
 """Where the rest of the terminal opens the escalation screens (one call each, for the App and
-the counter screen; see /work/notes/REQUESTS.md "escalations")."""
+the counter screen)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from textual.app import App
 
 from screens.context import host
 from screens.escalation.common import (
-    escalation_changed,
     is_supervisor,
     prefill_from_intake,
     prefill_from_session,
@@ -18,7 +17,6 @@ from screens.escalation.form import EscalationForm
 from screens.escalation.lists import LedgerScreen, MyEscalationsScreen
 
 __all__ = [
-    "escalation_changed",
     "open_escalations",
     "raise_from_counter",
     "raise_from_intake",

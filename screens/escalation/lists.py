@@ -32,6 +32,7 @@ from screens.escalation.common import (
     action_text,
     category_text,
     due_cell,
+    hear_escalations,
     short,
     status_text,
 )
@@ -59,7 +60,6 @@ class EscalationsScreen(SupervisorSteps):
     """What both lists share: the table, loading, live refresh, opening one."""
 
     CSS_PATH = "escalation.tcss"
-    LIVE_ESCALATIONS = True
     TABLE_ID = "mine-table"
     STATUS_ID = "mine-status"
 
@@ -81,6 +81,7 @@ class EscalationsScreen(SupervisorSteps):
         return self.items[row] if 0 <= row < len(self.items) else None
 
     def on_mount(self) -> None:
+        hear_escalations(self)
         table = self.table()
         table.cursor_type = "row"
         table.zebra_stripes = False

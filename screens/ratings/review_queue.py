@@ -11,10 +11,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from client.errors import CentralError
+from client.models import Event
 from client.rating_models import Rating
 from counter.core.i18n import t
 from screens.context import host
 from screens.keys import bindings, localized
+from screens.live import hear_hall
 from screens.messages import ApiFailed
 from screens.ratings.detail import Mode, RatingDetailScreen
 from screens.ratings.messages import QueueLoaded
@@ -40,11 +42,17 @@ class BadQueueScreen(SaysWorkerErrors, Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        hear_hall(self, self.hall_event)
         table = self.query_one("#queue-table", DataTable)
         for key, label in bad_columns(supervisor=True):
             table.add_column(label, key=key)
         self.redraw_head()
         self.reload()
+
+    def hall_event(self, event: Event) -> None:
+        """A rating or a 差评 step anywhere in the hall: the queue may have changed."""
+        if event.type == "rating.received":
+            self.reload()
 
     def redraw_head(self) -> None:
         self.query_one("#ratings-title", Static).update(

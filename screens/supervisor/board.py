@@ -28,6 +28,7 @@ from client.supervisor_models import Alert, Board, BoardWindow, CallbackDay
 from counter.core.i18n import t
 from screens.context import host
 from screens.keys import bindings, localized
+from screens.live import hear_hall
 from screens.messages import ApiFailed
 from screens.supervisor import board_text as bt
 from screens.supervisor.board_actions import BoardActions
@@ -47,13 +48,6 @@ BOARD_EVENTS = {
     "queue.changed", "ticket.called", "window.changed", "rating.received",
     "alert.raised", "alert.changed", "callback.changed",
 }  # fmt: skip
-
-
-def boards_hear(stack: list[Screen[Any]], event: Event) -> None:
-    """The App's live fan-out hands every event to each hall board on the screen stack."""
-    for screen in stack:
-        if isinstance(screen, HallBoardScreen) and screen.is_mounted:
-            screen.hall_event(event)
 
 
 class HallBoardScreen(SaysWorkerErrors, BoardActions, BoardExtras, Screen[None]):
@@ -94,6 +88,7 @@ class HallBoardScreen(SaysWorkerErrors, BoardActions, BoardExtras, Screen[None])
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        hear_hall(self, self.hall_event)  # the App's live fan-out (screens/live.py)
         for table_id, names in (
             ("windows", bt.WINDOW_COLUMNS),
             ("queues", bt.QUEUE_COLUMNS),

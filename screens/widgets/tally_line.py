@@ -13,9 +13,11 @@ from textual.widgets import Static
 
 from client.errors import CentralError
 from client.hall_time import HALL_TZ
+from client.models import Event
 from client.rating_models import TallyFigures
 from counter.core.i18n import t
 from screens.context import host
+from screens.live import hear_hall
 from screens.messages import ApiFailed
 from screens.ratings.figures import percent
 from screens.ratings.messages import TallyLoaded
@@ -50,7 +52,13 @@ class TallyLine(SaysWorkerErrors, Static):
         self.figures: TallyFigures | None = None
 
     def on_mount(self) -> None:
+        hear_hall(self, self.hall_event)
         self.reload()
+
+    def hall_event(self, event: Event) -> None:
+        """A rating (or a 差评 step) at this window: the tally changed."""
+        if event.type == "rating.received" and event.window_no == host(self.app).session.window_no:
+            self.reload()
 
     def reload(self) -> None:
         self.fetch()
