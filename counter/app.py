@@ -52,6 +52,7 @@ from screens.messages import (
 )
 from screens.sign_on import SignOnScreen
 from screens.text import clean
+from screens.trainee_report import TrainingHost
 from screens.worker_errors import SaysWorkerErrors
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ ANNOUNCED = ("call_next", "call_named", "recall", "call_back")
 AFTER_START_S = 1.5
 
 
-class CounterApp(SaysWorkerErrors, App[None]):
+class CounterApp(TrainingHost, SaysWorkerErrors, App[None]):
     TITLE = "Counter"
     CSS = FOCUS_CSS
     COMMANDS = App.COMMANDS | {ScreenActions}

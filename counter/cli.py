@@ -87,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--as", dest="as_role", choices=DEMO_ROLES, help=t("cli.help_demo_as"))
     demo.add_argument("--speed", type=float, default=1.0, metavar="X", help=t("cli.help_speed"))
     demo.add_argument("--quiet", action="store_true", help=t("cli.help_no_simulate"))
+    demo.add_argument("--scenario", metavar="NAME|FILE", help=t("training.help_scenario"))
+    demo.add_argument("--report", type=Path, metavar="PATH", help=t("training.help_report"))
+    demo.add_argument(
+        "--list-scenarios", action="store_true", help=t("training.help_list_scenarios")
+    )
 
     from counter.display_cli import add_parser as add_display
 
@@ -248,15 +253,30 @@ def _demo(args: argparse.Namespace) -> int:
     low, high = SPEED_RANGE
     if not low <= args.speed <= high:
         return _fail(t("cli.bad_speed", low=low, high=int(high), got=args.speed))
+    if args.list_scenarios:
+        from counter.demo.training_cli import list_scenarios
+
+        return list_scenarios()
+    scenario = None
+    if args.scenario:
+        from counter.demo.training_cli import read_scenario
+
+        scenario = read_scenario(args.scenario)
+        if scenario is None:
+            return EXIT_USAGE
     try:
         from counter.app import make_app
         from counter.demo import DEMO_LOGINS, DEMO_PASSWORD, build_demo
     except ImportError as exc:
         return _fail(t("cli.app_missing", module=exc.name or exc))
     try:
-        hall = build_demo(seed=args.seed, simulate=not args.quiet, speed=args.speed)
+        # A scenario's hall holds its scripted citizens only: no colleague takes them first.
+        simulate = not args.quiet and scenario is None
+        hall = build_demo(seed=args.seed, simulate=simulate, speed=args.speed)
     except ImportError as exc:
         return _fail(t("cli.server_missing", command="counter demo", module=exc.name or exc))
+    if scenario is not None:
+        hall.use_scenario(scenario, args.report)
 
     login_as: tuple[str, str] | None = None
     if args.as_role:
@@ -282,7 +302,15 @@ def _demo(args: argparse.Namespace) -> int:
         token_store=TokenStore(use_keyring=False),
         login_as=login_as,
     )
+    if scenario is not None:
+        from counter.demo.training_cli import banner
+
+        print(banner(scenario), file=sys.stderr)
     code = _run(app, hall.client, hall)
+    if scenario is not None:
+        from counter.demo.training_cli import say_report
+
+        say_report(hall)
     print(t("cli.demo_closed"), file=sys.stderr)
     return code
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from client.models import Event
     from counter.core.config import Config
     from counter.core.demo_account import DemoAccount
+    from counter.core.desk import Desk
     from counter.core.session import Session
 
 
@@ -39,6 +40,8 @@ class Host(Protocol):
     async def prepare_window(self, no: int) -> None: ...
 
     def back_to_sign_on(self) -> None: ...
+
+    def desk(self, ticket_id: int | None) -> Desk | None: ...
 
 
 def host(app: App[object]) -> Host:

@@ -51,6 +51,8 @@ KEY_TABLE: dict[str, tuple[KeyBinding, ...]] = {
     "app": (
         K("help", "f1", "help", "keys.help"),
         K("quit", "ctrl+q", "quit", "keys.quit", show=False, priority=True),
+        # Training: the trainer's key for the trainee report (does nothing outside a scenario).
+        K("trainee_report", "ctrl+t", "trainee_report", "keys.trainee_report", show=False),
         K(
             "command_palette",
             "ctrl+p",

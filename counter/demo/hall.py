@@ -25,8 +25,11 @@ from client.api import CentralClient
 from counter.core.demo_account import DemoAccount
 
 if TYPE_CHECKING:
+    from counter.core.trainee_report import TraineeReport
     from counter.demo.rating_simulator import RatingSimulator
+    from counter.demo.scenario import Scenario
     from counter.demo.simulator import HallSimulator
+    from counter.demo.training import Training
 
 DEMO_URL = "http://demo.local"
 DEMO_PASSWORD = "counter"
@@ -72,6 +75,11 @@ class DemoHall:
         self.history_done = asyncio.Event()
         self.speed = simulator.speed if simulator is not None else 1.0
         self._watcher: asyncio.Task[None] | None = None
+        # A training scenario (counter demo --scenario): its citizens, the report at the end.
+        self.training: Training | None = None
+        self.report_path: Path | None = None
+        self.report_files: tuple[Path, Path] | None = None
+        self.report_error: str | None = None
         # Even if aclose() is never reached (a crash), the temporary hall does not stay behind.
         self._cleanup = weakref.finalize(self, shutil.rmtree, str(tempdir), True)
 
@@ -95,6 +103,8 @@ class DemoHall:
         if self._started or self._closed:
             return
         self._started = True
+        if self.training is not None:
+            await self.training.start()
         if self.simulator is not None:
             await self.simulator.start()
         if self.raters is not None:
@@ -129,6 +139,28 @@ class DemoHall:
                 await asyncio.to_thread(check_now, store)
             await asyncio.sleep(interval)
 
+    def use_scenario(self, scenario: Scenario, report_path: Path | None = None) -> None:
+        """Run `scenario` at the trainee's window (before start()); the report goes to
+        report_path (.txt and .csv) when the hall closes."""
+        from counter.demo.training import Training
+
+        self.training = Training(scenario, self.new_client, self.accounts)
+        self.report_path = report_path
+
+    async def trainee_report(self, trainee: str = "") -> TraineeReport | None:
+        return await self.training.report(trainee) if self.training is not None else None
+
+    async def _write_report(self) -> None:
+        from counter.core.trainee_report import write
+
+        if self.training is None or self.report_path is None or not self.training.started:
+            return
+        try:
+            report = await self.training.report()
+            self.report_files = await asyncio.to_thread(write, report, self.report_path)
+        except Exception as exc:  # the report must not keep the demo from closing
+            self.report_error = str(exc) or type(exc).__name__
+
     async def free_window(self, no: int) -> None:
         """Make sure no simulated colleague works at window `no` (the trainee signs on there)."""
         if self.simulator is not None:
@@ -139,6 +171,7 @@ class DemoHall:
         if self._closed:
             return
         self._closed = True
+        await self._write_report()
         if self._watcher is not None:
             self._watcher.cancel()
             with contextlib.suppress(BaseException):

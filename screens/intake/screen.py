@@ -45,6 +45,7 @@ from screens.intake import documents, header
 from screens.intake.applicant import ApplicantStep
 from screens.intake.checklist import ChecklistStep
 from screens.intake.decision import DecisionStep
+from screens.intake.desk import DeskPanel
 from screens.intake.dialogs import DocumentScreen, DraftsScreen, NoteScreen
 from screens.intake.document_step import DocumentStep
 from screens.intake.keeper import DraftKeeper, worth_keeping
@@ -131,6 +132,7 @@ class IntakeScreen(Screen[Case | None]):
             yield ChecklistStep()
             yield DecisionStep()
             yield DocumentStep()
+        yield DeskPanel()  # training only: what the scripted citizen hands over
         yield Static("", id="intake-open")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -702,4 +704,6 @@ class IntakeScreen(Screen[Case | None]):
         self.query_one("#intake-open", Static).update(
             header.open_line(self.state, self.item, self.case, self.today())
         )
+        desk = host(self.app).desk(self.state.ticket_id)
+        self.query_one(DeskPanel).show_desk(desk, self.state.step != "document")
         self.refresh_bindings()

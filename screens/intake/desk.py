@@ -1,0 +1,62 @@
+"""The "documents on the desk" panel (training): who the scripted citizen is, what they say and
+what they hand over, so the trainee marks the checklist from the papers, not from a guess.
+Shown only in a training scenario, on every step before the document."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from counter.core.desk import Desk
+from counter.core.i18n import t
+from screens.text import plain
+
+
+def desk_text(desk: Desk) -> Text:
+    text = Text.assemble((t("training.desk.title", ticket=desk.ticket_number), "bold"))
+    if desk.says:
+        text.append("\n")
+        text.append_text(plain(t("training.desk.says", citizen=desk.citizen, says=desk.says)))
+    facts = [f"{desk.id_label} {desk.id_number}"] if desk.id_number else []
+    if desk.contact:
+        facts.append(f"{t('training.desk.contact')} {desk.contact}")
+    if desk.mobile:
+        facts.append(f"{t('training.desk.mobile')} {desk.mobile}")
+    if facts:
+        text.append("\n")
+        text.append_text(plain(" · ".join(facts)))
+    text.append("\n")
+    text.append(t("training.desk.hands_over"), style="bold")
+    for document in desk.documents:
+        key = "training.desk.document_note" if document.note else "training.desk.document"
+        line = t(key, material=document.material, form=document.form, note=document.note)
+        text.append("\n")
+        text.append_text(plain(line, style="bold" if document.note else ""))
+    if not desk.documents:
+        text.append("\n" + t("training.desk.nothing"))
+    return text
+
+
+class DeskPanel(Static):
+    DEFAULT_CSS = """
+    DeskPanel {
+        height: auto;
+        max-height: 8;
+        padding: 0 1;
+        border-top: solid $secondary;
+        display: none;
+    }
+    DeskPanel.-shown {
+        display: block;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__("", id="intake-desk")
+        self.desk: Desk | None = None
+
+    def show_desk(self, desk: Desk | None, visible: bool) -> None:
+        if desk is not self.desk:
+            self.desk = desk
+            self.update(desk_text(desk) if desk is not None else "")
+        self.set_class(desk is not None and visible, "-shown")
