@@ -266,21 +266,24 @@ class CounterApp(TrainingHost, SaysWorkerErrors, App[None]):
         self.load_hall()
 
     async def action_quit(self) -> None:
-        """Signed on: ask "sign off window N?" (default yes) and name unfinished work first."""
+        """Signed on: ask "sign off window N?" (default yes) and name unfinished work first; not
+        signed on, ask only when an intake or a form is unfinished."""
         from screens.sign_off import Outcome, SignOffScreen
 
         no = self.session.window_no
         if isinstance(self.screen, SignOffScreen):
             return  # the question is on screen already
+        unfinished = self.unfinished_work()
         if no is None or not self.session.signed_on:
-            self.exit()
-            return
+            if not unfinished:
+                self.exit()
+                return
+            no = None  # e.g. a supervisor in the escalation form: ask about the work alone
 
         def answered(outcome: Outcome | None) -> None:
             if outcome is not None:
                 self.exit()
 
-        unfinished = self.unfinished_work()
         self.push_screen(SignOffScreen(no, quitting=True, unfinished=unfinished), answered)
 
     def unfinished_work(self) -> list[str]:

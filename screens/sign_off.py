@@ -32,7 +32,7 @@ class SignOffScreen(ModalScreen[Outcome | None]):
     CSS_PATH = "modal.tcss"
     BINDINGS = bindings("sign_off")
 
-    def __init__(self, window_no: int, *, quitting: bool, unfinished: list[str]) -> None:
+    def __init__(self, window_no: int | None, *, quitting: bool, unfinished: list[str]) -> None:
         super().__init__()
         self._bindings = localized(self._bindings)
         self.window_no = window_no
@@ -43,24 +43,31 @@ class SignOffScreen(ModalScreen[Outcome | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             title = "sign_off.quit_title" if self.quitting else "sign_off.title"
+            if self.window_no is None:
+                title = "sign_off.quit_only_title"  # not at a window: only the work is at stake
             yield Static(t(title, window=self.window_no), classes="dialog-title")
             for line in self.unfinished:
                 yield Static(plain(line), classes="sign-off-unfinished")
             yield Static("", id="sign-off-error")
             hint = "sign_off.quit_hint" if self.quitting else "sign_off.hint"
+            if self.window_no is None:
+                hint = "sign_off.quit_only_hint"
             yield Static(t(hint), classes="dialog-hint")
 
     def on_key(self, event: events.Key) -> None:
         if event.key in ("enter", "y"):
             event.stop()
-            self.sign_off()
+            if self.window_no is None:
+                self.dismiss("keep")  # nothing to sign off: quit
+            else:
+                self.sign_off()
         elif event.key == "n" and self.quitting:
             event.stop()
             self.dismiss("keep")
 
     @work(exclusive=True, group="sign_off")
     async def sign_off(self) -> None:
-        if self.sending:
+        if self.sending or self.window_no is None:
             return
         self.sending = True
         app = host(self.app)
