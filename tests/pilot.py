@@ -50,3 +50,16 @@ async def sign_in(pilot: Any, app: CounterApp, staff_no: str = "1005") -> None:
         await pilot.press("enter")  # the configured window is highlighted
     await until(pilot, lambda: isinstance(app.screen, CounterScreen), "the counter screen")
     await until(pilot, lambda: bool(app.session.queues), "the queue figures")
+
+
+async def settle(pilot: Any, condition: Callable[[], bool]) -> None:
+    """Wait for the condition, then for the screen to be still, notices cleared: a snapshot."""
+    for _ in range(300):
+        if condition():
+            break
+        await pilot.pause(0.02)
+    else:
+        raise AssertionError("the screen did not reach the expected state")
+    await pilot.pause(0.1)
+    pilot.app.clear_notifications()
+    await pilot.pause(0.05)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import stat
 import sys
-import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -301,18 +300,18 @@ async def test_the_catalog_is_fetched_only_when_its_version_changes(catalog: Cat
     assert offline.stale and offline.catalog.version == "000000000000"
 
 
-def test_search_stays_within_budget_at_2000_items(catalog: Catalog) -> None:
+def test_search_at_2000_items_finds_by_initials_name_and_code(catalog: Catalog) -> None:
+    # How fast: bench/search.py (a benchmark, not a timed test).
     items = [
         item.model_copy(update={"code": f"{item.code}-{n}"})
         for n in range(2000 // len(catalog.items) + 1)
         for item in catalog.items
     ][:2000]
     index = CatalogIndex(items)
-    started = time.perf_counter()
-    for query in ("b", "bd", "bdc", "bdcd", "bdcdj", "不动产", "BDC-00", "shebao"):
-        index.search(query, limit=30)
-    per_keystroke = (time.perf_counter() - started) / 8
-    assert per_keystroke < 0.05  # 10 ms on the dev box; generous here, a shared CI machine
+    for query in ("bdcdj", "不动产", "BDC-00"):
+        found = index.search(query, limit=30)
+        assert len(found) == 30, query
+        assert all(hit.code.startswith("BDC-") for hit in found), query
 
 
 # --- printing -----------------------------------------------------------------------------------

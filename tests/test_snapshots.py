@@ -7,7 +7,6 @@ Look at each SVG in tests/__snapshots__/ before accepting it with --snapshot-upd
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -20,6 +19,7 @@ from counter.demo import DemoAccount
 from screens.counter import CounterScreen
 from screens.login import LoginScreen
 from screens.sign_on import SignOnScreen
+from tests.pilot import settle
 
 DEMO_ACCOUNTS = [
     DemoAccount(f"10{no:02d}", name, "clerk", "counter", no)
@@ -48,18 +48,6 @@ def build(central_app: Any, clock: Any, lang: str, **extra: Any) -> CounterApp:
     client = CentralClient("http://central.test", transport=StreamingASGITransport(central_app))
     config = Config(central_url="http://central.test", lang=lang, window=5)  # type: ignore[arg-type]
     return make_app(client=client, config=config, demo=QuietDemo(client), clock=clock, **extra)  # type: ignore[arg-type]
-
-
-async def settle(pilot: Any, condition: Callable[[], bool]) -> None:
-    for _ in range(300):
-        if condition():
-            break
-        await pilot.pause(0.02)
-    else:
-        raise AssertionError("the screen did not reach the expected state")
-    await pilot.pause(0.1)
-    pilot.app.clear_notifications()
-    await pilot.pause(0.05)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -14,8 +14,9 @@ import pytest
 from central.alert_watch import check_now
 from client.rating_models import RatingRequest
 from screens.supervisor.board import HallBoardScreen
+from tests.pilot import settle
 from tests.test_ratings_pilot import client_factory
-from tests.test_snapshots import build, settle
+from tests.test_snapshots import build
 
 
 async def busy_hall(central_app: Any, clock: Any) -> None:

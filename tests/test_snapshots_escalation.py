@@ -23,7 +23,7 @@ from screens.escalation.lists import LedgerScreen
 from screens.sign_on import SignOnScreen
 from screens.supervisor.board import HallBoardScreen
 from tests.conftest import HALL_TZ
-from tests.test_snapshots import settle
+from tests.pilot import settle
 
 
 def build(central_app: Any, clock: Any, lang: str, login_as: tuple[str, str]) -> CounterApp:

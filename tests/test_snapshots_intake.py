@@ -20,7 +20,7 @@ from screens.counter import CounterScreen
 from screens.intake import IntakeScreen, open_intake
 from screens.intake.dialogs import NoteScreen
 from screens.sign_on import SignOnScreen
-from tests.test_snapshots import settle
+from tests.pilot import settle
 
 SIZE = (80, 24)
 

@@ -15,8 +15,9 @@ from screens.ratings.my_ratings import MyRatingsScreen
 from screens.ratings.review_queue import BadQueueScreen
 from screens.ratings.staff_tally import StaffTallyScreen
 from screens.sign_on import SignOnScreen
+from tests.pilot import settle
 from tests.test_ratings_pilot import MONTH_PLAN, client_factory, serve_and_rate
-from tests.test_snapshots import build, settle
+from tests.test_snapshots import build
 
 SIZE = (80, 24)
 
