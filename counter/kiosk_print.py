@@ -20,6 +20,7 @@ from typing import Any
 from client.api import CentralClient
 from client.device_api import new_slips
 from client.device_models import TicketSlip
+from client.hall_time import HALL_TZ
 from client.live import LiveEvents
 from counter.core import i18n
 from counter.core.i18n import t
@@ -27,9 +28,7 @@ from counter.core.i18n import t
 
 def slip_text(slip: TicketSlip) -> str:
     """The slip as plain text for a receipt printer (times in the hall's time)."""
-    from datetime import timedelta, timezone
-
-    hall_time = timezone(timedelta(hours=8))
+    hall_time = HALL_TZ
     issued = slip.issued_at.astimezone(hall_time).strftime("%Y-%m-%d %H:%M")
     lines = [slip.hall, "", slip.number, f"{slip.queue} {slip.queue_name}"]
     if slip.kind == "green":
