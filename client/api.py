@@ -45,6 +45,7 @@ from client.models import (
     QueuesResponse,
     Staff,
     Ticket,
+    TicketAnswer,
     TicketKind,
     TransferRequest,
     Window,
@@ -224,38 +225,38 @@ class CentralClient:
     async def ticket(self, ticket_id: int) -> Ticket:
         return await self._get(f"/v1/tickets/{ticket_id}", Ticket)
 
-    async def _ticket_action(self, ticket_id: int, action: str) -> Ticket:
-        return await self._post(f"/v1/tickets/{ticket_id}/{action}", Ticket)
+    async def _ticket_action(self, ticket_id: int, action: str) -> TicketAnswer:
+        return await self._post(f"/v1/tickets/{ticket_id}/{action}", TicketAnswer)
 
-    async def recall(self, ticket_id: int) -> Ticket:
+    async def recall(self, ticket_id: int) -> TicketAnswer:
         return await self._ticket_action(ticket_id, "recall")
 
-    async def no_show(self, ticket_id: int) -> Ticket:
+    async def no_show(self, ticket_id: int) -> TicketAnswer:
         return await self._ticket_action(ticket_id, "no-show")
 
-    async def start(self, ticket_id: int) -> Ticket:
+    async def start(self, ticket_id: int) -> TicketAnswer:
         return await self._ticket_action(ticket_id, "start")
 
-    async def finish(self, ticket_id: int) -> Ticket:
+    async def finish(self, ticket_id: int) -> TicketAnswer:
         return await self._ticket_action(ticket_id, "finish")
 
-    async def hold(self, ticket_id: int) -> Ticket:
+    async def hold(self, ticket_id: int) -> TicketAnswer:
         return await self._ticket_action(ticket_id, "hold")
 
-    async def call_back(self, ticket_id: int) -> Ticket:
+    async def call_back(self, ticket_id: int) -> TicketAnswer:
         return await self._ticket_action(ticket_id, "call-back")
 
-    async def cancel(self, ticket_id: int) -> Ticket:
+    async def cancel(self, ticket_id: int) -> TicketAnswer:
         return await self._ticket_action(ticket_id, "cancel")
 
-    async def reactivate(self, ticket_id: int) -> Ticket:
+    async def reactivate(self, ticket_id: int) -> TicketAnswer:
         return await self._ticket_action(ticket_id, "reactivate")
 
     async def transfer(
         self, ticket_id: int, *, queue: str | None = None, window_no: int | None = None
-    ) -> Ticket:
+    ) -> TicketAnswer:
         body = TransferRequest(queue=queue, window_no=window_no)
-        return await self._post(f"/v1/tickets/{ticket_id}/transfer", Ticket, body)
+        return await self._post(f"/v1/tickets/{ticket_id}/transfer", TicketAnswer, body)
 
     # --- windows ----------------------------------------------------------------------------
 
@@ -276,12 +277,12 @@ class CentralClient:
     async def resume(self, no: int) -> Window:
         return await self._post(f"/v1/windows/{no}/resume", Window)
 
-    async def call_next(self, no: int) -> Ticket | None:
+    async def call_next(self, no: int) -> TicketAnswer | None:
         """The called ticket, or None when nothing waits for this window (HTTP 204)."""
         response = await self._request("POST", f"/v1/windows/{no}/call-next")
         if response.status_code == 204:
             return None
-        return _parse(Ticket, response)
+        return _parse(TicketAnswer, response)
 
     async def call_ticket(
         self,
@@ -290,11 +291,11 @@ class CentralClient:
         number: str | None = None,
         ticket_id: int | None = None,
         reason: str = "",
-    ) -> Ticket:
+    ) -> TicketAnswer:
         """Call one named waiting or missed ticket to window `no` (叫指定号), out of call order;
         `reason` is kept in the audit trail."""
         body = CallTicketRequest(number=number, ticket_id=ticket_id, reason=reason)
-        return await self._post(f"/v1/windows/{no}/call-ticket", Ticket, body)
+        return await self._post(f"/v1/windows/{no}/call-ticket", TicketAnswer, body)
 
     # --- the supervisor's console ----------------------------------------------------------
 

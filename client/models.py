@@ -159,6 +159,25 @@ class Ticket(Wire):
     transferred_from: str | None = Field(default=None, description="queue prefix before transfer")
 
 
+class AtWindow(Wire):
+    """What the counter screen shows after an action at a window, so one key costs one request."""
+
+    window: Window = Field(description="the window as GET /v1/windows/{no} shows it now")
+    queues: QueuesResponse = Field(description="the hall's queue figures as GET /v1/queues")
+    event_id: int = Field(
+        description="the last hall event this answer already reflects: a client that applied "
+        "it need not re-fetch for events up to this id"
+    )
+
+
+class TicketAnswer(Ticket):
+    """A ticket action's answer: the ticket, and the window it was acted on as it now stands."""
+
+    at_window: AtWindow | None = Field(
+        default=None, description="absent when the ticket was at no window (e.g. cancel)"
+    )
+
+
 class IssueTicketRequest(Wire):
     queue: str = Field(min_length=1, max_length=4)
     kind: TicketKind = "walk_in"

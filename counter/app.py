@@ -25,7 +25,7 @@ from textual.worker import WorkerFailed
 from client.errors import AuthExpired, CentralError, Unreachable
 from client.hall_time import hall_now
 from client.live import ConnectionState, LiveEvents
-from client.models import Event, Ticket, Window
+from client.models import Event, Ticket, TicketAnswer, Window
 from counter.core.config import Config
 from counter.core.i18n import detect_language, has, set_language, t
 from counter.core.session import Session
@@ -99,6 +99,10 @@ class CounterApp(TrainingHost, SaysWorkerErrors, App[None]):
         self.session = Session()
         self._token_note: str | None = None
         self._refresh_timer: Timer | None = None
+        # What the next re-fetch reads: "window" (and its held tickets), "queues", or both.
+        self._refresh_what: set[str] = set()
+        # The last hall event an action's answer already reflected: its echoes need no fetch.
+        self._answered_event_id = 0
         self._live_started = False
         self._counter_opened = False
         self._relogin = False
@@ -376,19 +380,26 @@ class CounterApp(TrainingHost, SaysWorkerErrors, App[None]):
         self.redraw()
 
     def on_hall_event(self, message: HallEvent) -> None:
-        """Every subscriber hears every event; the App itself re-fetches the counter's figures
-        when its window or queues changed."""
+        """Every subscriber hears every event; the App itself re-fetches what the counter
+        shows when its window or queues changed — only that part, and not for the echo of an
+        action whose answer already carried it."""
         event = message.event
         self.hall_events.publish(event)
+        if event.id <= self._answered_event_id:
+            return
         mine = {q.prefix for q in self.session.window_queues()}
-        if event.type == "queue.changed" and event.queue is not None and event.queue not in mine:
-            return
-        if event.type == "window.changed" and event.window_no not in (None, self.session.window_no):
-            return
-        if event.type in ("queue.changed", "window.changed", "ticket.called"):
-            self.schedule_refresh(REFRESH_DEBOUNCE_S)
+        if event.type == "queue.changed" and (event.queue is None or event.queue in mine):
+            self.schedule_refresh(REFRESH_DEBOUNCE_S, "queues")
+        elif event.type in ("window.changed", "ticket.called") and event.window_no in (
+            None,
+            self.session.window_no,
+        ):
+            self.schedule_refresh(REFRESH_DEBOUNCE_S, "window")
 
-    def schedule_refresh(self, delay: float) -> None:
+    def schedule_refresh(self, delay: float, *what: str) -> None:
+        """Re-fetch `what` ("window", "queues"; both when not said) after `delay` seconds;
+        requests due within the delay are folded into one fetch."""
+        self._refresh_what.update(what or ("window", "queues"))
         if self._refresh_timer is not None:
             self._refresh_timer.stop()
         # (a zero-length Textual timer divides by zero when it is late)
@@ -396,22 +407,24 @@ class CounterApp(TrainingHost, SaysWorkerErrors, App[None]):
 
     def _refresh_now(self) -> None:
         self._refresh_timer = None
+        what, self._refresh_what = self._refresh_what, set()
         no = self.session.window_no
         if no is not None and self.session.signed_in:
-            self.refresh_counter(no, [held.id for held in self.session.held])
+            held = [held.id for held in self.session.held] if "window" in what else []
+            self.refresh_counter(no if "window" in what else None, "queues" in what, held)
 
-    @work(exclusive=True, group="refresh")
-    async def refresh_counter(self, no: int, held_ids: list[int]) -> None:
+    @work(group="refresh")
+    async def refresh_counter(self, no: int | None, queues: bool, held_ids: list[int]) -> None:
         try:
-            window, queues, held = await asyncio.gather(
-                self.client.window(no),
-                self.client.queues(),
+            window, figures, held = await asyncio.gather(
+                self.client.window(no) if no is not None else _nothing(),
+                self.client.queues() if queues else _nothing(),
                 asyncio.gather(*(self.client.ticket(ticket_id) for ticket_id in held_ids)),
             )
         except CentralError as error:
             self.post_message(ApiFailed(error, quiet=True))
             return
-        self.post_message(CounterData(window, queues, list(held)))
+        self.post_message(CounterData(window, figures, list(held) if no is not None else None))
 
     def central_answered(self) -> None:
         """A request went through: "offline" (set by a failed request) no longer holds."""
@@ -421,9 +434,12 @@ class CounterApp(TrainingHost, SaysWorkerErrors, App[None]):
 
     def on_counter_data(self, message: CounterData) -> None:
         self.central_answered()
-        self.session.apply_window(message.window)
-        self.session.apply_queues(message.queues)
-        self.session.apply_held(message.held)
+        if message.window is not None:
+            self.session.apply_window(message.window)
+        if message.queues is not None:
+            self.session.apply_queues(message.queues)
+        if message.held is not None:
+            self.session.apply_held(message.held)
         self.redraw()
 
     # --- answers to the counter's actions -------------------------------------------------------
@@ -431,8 +447,10 @@ class CounterApp(TrainingHost, SaysWorkerErrors, App[None]):
     def on_action_done(self, message: ActionDone) -> None:
         self.central_answered()
         result = message.result
+        answered = False
         if isinstance(result, Ticket):
             self.session.apply_ticket(result)
+            answered = self._apply_answer(result)
             if message.action in ANNOUNCED and result.status in ("called", "serving"):
                 self.notify(
                     t(
@@ -444,10 +462,22 @@ class CounterApp(TrainingHost, SaysWorkerErrors, App[None]):
                 )
         elif isinstance(result, Window):
             self.session.apply_window(result)
+            answered = True  # pause and resume leave the queue figures as they were
         elif message.action == "call_next":
             self.notify(t("counter.nothing_waiting"), markup=False)
         self.redraw()
-        self.schedule_refresh(0)
+        if not answered:
+            self.schedule_refresh(0)  # an answer without the window (an older central)
+
+    def _apply_answer(self, ticket: Ticket) -> bool:
+        """The window and queue figures the action's answer carried; True when it did."""
+        where = ticket.at_window if isinstance(ticket, TicketAnswer) else None
+        if where is None or where.window.no != self.session.window_no:
+            return False
+        self.session.apply_window(where.window)
+        self.session.apply_queues(where.queues)
+        self._answered_event_id = max(self._answered_event_id, where.event_id)
+        return True
 
     def on_api_failed(self, message: ApiFailed) -> None:
         error = message.error
@@ -508,6 +538,10 @@ class CounterApp(TrainingHost, SaysWorkerErrors, App[None]):
         if isinstance(screen, HelpScreen):
             return
         self.push_screen(HelpScreen(screen, getattr(screen, "HELP_TOPIC", "general")))
+
+
+async def _nothing() -> None:
+    return None
 
 
 def make_app(

@@ -54,9 +54,11 @@ class ActionDone(Message):
 
 @dataclass
 class CounterData(Message):
-    window: Window
-    queues: QueuesResponse
-    held: list[Ticket]
+    """What a re-fetch read; None for what it did not read."""
+
+    window: Window | None
+    queues: QueuesResponse | None
+    held: list[Ticket] | None
 
 
 @dataclass

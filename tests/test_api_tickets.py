@@ -128,6 +128,10 @@ async def test_full_lifecycle_waiting_called_serving_done(hall: Hall) -> None:
     a = next(q for q in queues if q["prefix"] == "A")
     assert (a["waiting"], a["issued_today"], a["served_today"]) == (0, 1, 1)
     got = (await hall.get(f"/v1/tickets/{t['id']}", "display01")).json()
+    # The finish answer carried the window and the queue figures as read afterwards.
+    at_window = done.pop("at_window")
+    assert at_window["window"] == window
+    assert at_window["queues"]["queues"] == queues
     assert got == done
 
 

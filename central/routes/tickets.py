@@ -9,9 +9,10 @@ from sqlalchemy import Connection
 
 from central import tickets as engine
 from central.context import Ctx
+from central.counter_answer import ticket_step
 from central.deps import CurrentActor, Idempotent, StoreDep
 from central.errors import ACTION, AUTHED_404, _err
-from client.models import IssueTicketRequest, Ticket, TransferRequest
+from client.models import IssueTicketRequest, Ticket, TicketAnswer, TransferRequest
 
 router = APIRouter(prefix="/v1", tags=["tickets"])
 
@@ -34,12 +35,14 @@ def get_ticket(_actor: CurrentActor, store: StoreDep, ticket_id: int = TicketId)
         return engine.get_ticket(conn, ticket_id)
 
 
-@router.post("/tickets/{ticket_id}/transfer", response_model=Ticket, responses=ACTION)
+@router.post("/tickets/{ticket_id}/transfer", response_model=TicketAnswer, responses=ACTION)
 def transfer(body: TransferRequest, act: Idempotent, ticket_id: int = TicketId) -> Response:
     """A called or serving ticket waits again: in another queue, or for one window only."""
-    return act(
-        body, lambda conn, ctx: engine.transfer(conn, ctx, ticket_id, body.queue, body.window_no)
-    )
+
+    def move(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
+        return engine.transfer(conn, ctx, ticket_id, body.queue, body.window_no)
+
+    return act(body, ticket_step(ticket_id, move))
 
 
 _DOCS = {
@@ -56,13 +59,13 @@ _DOCS = {
 
 def _action_route(name: str, step: Callable[[Connection, Ctx, int], Ticket]) -> None:
     def endpoint(act: Idempotent, ticket_id: int = TicketId) -> Response:
-        return act(None, lambda conn, ctx: step(conn, ctx, ticket_id))
+        return act(None, ticket_step(ticket_id, step))
 
     router.add_api_route(
         f"/tickets/{{ticket_id}}/{name}",
         endpoint,
         methods=["POST"],
-        response_model=Ticket,
+        response_model=TicketAnswer,
         responses=ACTION,
         name=f"ticket_{name.replace('-', '_')}",
         operation_id=f"ticket_{name.replace('-', '_')}",

@@ -9,10 +9,11 @@ from sqlalchemy import Connection
 
 from central import tickets as engine
 from central.context import Ctx
+from central.counter_answer import answered_at
 from central.deps import CurrentActor, Idempotent, IdempotentRun, StoreDep
 from central.errors import ACTION, AUTHED_404
 from central.hall_view import window_model
-from client.models import PauseRequest, Ticket, Window
+from client.models import PauseRequest, TicketAnswer, Window
 
 router = APIRouter(prefix="/v1", tags=["windows"])
 
@@ -82,10 +83,11 @@ for _name, _step in _STEPS.items():
 
 @router.post(
     "/windows/{no}/call-next",
-    response_model=Ticket,
+    response_model=TicketAnswer,
     responses={**ACTION, 204: {"description": "nothing waits for this window"}},
 )
 def call_next(act: Idempotent, no: int = WindowNo) -> Response:
     """Call the next ticket (叫号): green channel, due appointments, queue priority, arrival."""
     # Nothing waiting: call_next gives None, answered 204.
-    return act(None, lambda conn, ctx: engine.call_next(conn, ctx, no))
+    step = answered_at(lambda conn, ctx: engine.call_next(conn, ctx, no), lambda _c, _t: no)
+    return act(None, step)

@@ -1,0 +1,79 @@
+"""One request per key: F2, Enter and F8 each cost the terminal exactly one request.
+
+The action's answer carries the ticket, the window and the queue figures; the hall events the
+action itself raised (ticket.called, queue.changed, window.changed) come back on the live stream
+and must not make the terminal fetch again. A counting transport sees every request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from client.api import CentralClient
+from client.asgi import StreamingASGITransport
+from tests.pilot import SIZE, build, issue, sign_in, until
+
+# Time for the action's own events to come back on the stream and pass the re-fetch debounce.
+SETTLE_S = 1.0
+
+
+class CountingTransport(StreamingASGITransport):
+    """The in-process central, noting each request but the live stream's (one, long-lived)."""
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(app)
+        self.seen: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path != "/v1/events":
+            self.seen.append(f"{request.method} {request.url.path}")
+        return await super().handle_async_request(request)
+
+
+async def test_call_start_finish_cost_one_request_each(
+    central_app: Any, make_client: Any, clock: Any
+) -> None:
+    await issue(make_client, "A", "A")
+    transport = CountingTransport(central_app)
+    client = CentralClient("http://central.test", transport=transport)
+    app = build(client, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, app)
+        await until(pilot, lambda: app.session.connection == "live", "the live stream")
+        await pilot.pause(SETTLE_S)
+        waiting_before = app.session.queues[0].waiting
+
+        def pressed(key: str, path: str, done: Any) -> Any:
+            async def run() -> list[str]:
+                transport.seen.clear()
+                await pilot.press(key)
+                await until(pilot, done, f"the answer to {key}")
+                await pilot.pause(SETTLE_S)
+                assert transport.seen == [f"POST {path}"], key
+                return transport.seen
+
+            return run()
+
+        await pressed("f2", "/v1/windows/5/call-next", lambda: app.session.current is not None)
+        current = app.session.current
+        assert current is not None
+        # The queue figures came with the answer: one fewer waiting, without a fetch.
+        assert app.session.queues[0].waiting == waiting_before - 1
+        await pressed(
+            "enter",
+            f"/v1/tickets/{current.id}/start",
+            lambda: app.session.current is not None and app.session.current.status == "serving",
+        )
+        await pressed("f8", f"/v1/tickets/{current.id}/finish", lambda: app.session.current is None)
+        assert app.session.served_today == 1
+
+        # Another terminal's change still reaches this one (one fetch of the queue figures).
+        transport.seen.clear()
+        await issue(make_client, "A")
+        await until(
+            pilot, lambda: app.session.queues[0].waiting == waiting_before, "the new ticket"
+        )
+        assert transport.seen == ["GET /v1/queues"]
+    await client.aclose()
