@@ -214,7 +214,8 @@ def test_serve_hands_its_flags_to_central(monkeypatch: pytest.MonkeyPatch, tmp_p
     settings = call["settings"]
     assert (settings.db_path, settings.db_url, settings.seed) == (str(db), None, "demo")
     assert settings.catalog_path is None
-    assert db.parent.is_dir()
+    # The server makes the folder itself (0700, with the database 0600), not the CLI.
+    assert not db.parent.exists()
 
 
 def test_counter_demo_as_clerk_reaches_the_counter_screen(
