@@ -14,6 +14,7 @@ from screens.intake.dialogs import NoteScreen
 from tests.pilot import until
 from tests.training_pilot import (
     SIZE,
+    applicant_filled,
     call_and_open,
     item_and_person,
     ready,
@@ -64,7 +65,7 @@ async def test_accepting_the_bus_card_on_a_copy_is_named_in_the_report(tmp_path:
         async with app.run_test(size=SIZE) as pilot:
             await ready(pilot, app, hall)
             screen = await call_and_open(pilot, app)
-            await item_and_person(pilot, screen, *WANG)
+            await applicant_filled(pilot, screen, *WANG)
             await pilot.press("ctrl+a", "enter")  # the copy taken for the original
             await until(pilot, lambda: screen.state.step == "decision", "the decision")
             assert screen.state.decision == "accept"

@@ -82,3 +82,36 @@ async def report_of(hall: DemoHall) -> TraineeReport:
 
 
 __all__ = ["SIZE"]
+
+
+async def applicant_filled(
+    pilot: Any,
+    screen: IntakeScreen,
+    code: str,
+    name: str,
+    number: str,
+    mobile: str,
+    *,
+    enterprise_contact: str = "",
+) -> None:
+    """The item by keys; the applicant's fields filled at once (the bus-card test types them
+    key by key), then Enter: these tests are about the checklist and the decision."""
+    from textual.widgets import Input, Select
+
+    await pilot.press(*code)
+    await until(pilot, lambda: screen.query_one("ItemSearch").results != [], "results")  # type: ignore[attr-defined]
+    await pilot.press("enter")
+    await until(pilot, lambda: screen.state.step == "applicant", "the applicant step")
+    if enterprise_contact:
+        screen.query_one("#f-kind", Select).value = "enterprise"
+        await pilot.pause(0.05)
+        screen.query_one("#f-uscc", Input).value = number
+        screen.query_one("#f-contact", Input).value = enterprise_contact
+    else:
+        screen.query_one("#f-id_number", Input).value = number
+    screen.query_one("#f-name", Input).value = name
+    screen.query_one("#f-mobile", Input).value = mobile
+    screen.query_one("#f-name", Input).focus()
+    await pilot.pause(0.05)
+    await pilot.press("enter")
+    await until(pilot, lambda: screen.state.step == "checklist", "the checklist")

@@ -25,15 +25,17 @@ def desk_text(desk: Desk) -> Text:
     if facts:
         text.append("\n")
         text.append_text(plain(" · ".join(facts)))
+    # One wrapped line of papers (not one line each): the panel must leave the step room at 80×24.
     text.append("\n")
     text.append(t("training.desk.hands_over"), style="bold")
-    for document in desk.documents:
+    for index, document in enumerate(desk.documents):
         key = "training.desk.document_note" if document.note else "training.desk.document"
         line = t(key, material=document.material, form=document.form, note=document.note)
-        text.append("\n")
+        if index:
+            text.append(t("training.desk.separator"))
         text.append_text(plain(line, style="bold" if document.note else ""))
     if not desk.documents:
-        text.append("\n" + t("training.desk.nothing"))
+        text.append(t("training.desk.nothing"))
     return text
 
 
@@ -41,7 +43,8 @@ class DeskPanel(Static):
     DEFAULT_CSS = """
     DeskPanel {
         height: auto;
-        max-height: 8;
+        max-height: 9;
+        overflow-y: auto;
         padding: 0 1;
         border-top: solid $secondary;
         display: none;
