@@ -46,6 +46,6 @@ def test_a_screen_group_becomes_textual_bindings_in_table_order() -> None:
     built = bindings("intake_drafts")
     assert [(b.id, b.key, b.action) for b in built] == [  # type: ignore[union-attr]
         ("intake_new", "escape", "new"),
-        ("intake_discard", "d,delete", "discard"),
+        ("intake_discard", "delete", "discard"),
     ]
     assert set(KEY_GROUPS["intake_drafts"]) == {"intake_new", "intake_discard"}

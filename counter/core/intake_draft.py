@@ -40,6 +40,20 @@ class Draft:
     applicant_name: str = ""
     ticket_number: str = ""
     state: dict[str, Any] = field(default_factory=dict)
+    # The hall the central served when the draft was made: a demo started again at the same
+    # address is another hall's data (its ticket ids mean other tickets).
+    hall: str = ""
+
+    @property
+    def ticket_id(self) -> int | None:
+        value = self.state.get("ticket_id")
+        return value if isinstance(value, int) else None
+
+    def belongs_to(self, central: str, hall: str, ticket_id: int | None, number: str) -> bool:
+        """Made here (same central, same hall) for the ticket now at the window (or for none)."""
+        same_hall = not self.hall or not hall or self.hall == hall
+        here = self.central == central and same_hall
+        return here and self.ticket_id == ticket_id and self.ticket_number == number
 
     def to_json(self) -> str:
         data = {
@@ -52,6 +66,7 @@ class Draft:
             "applicant_name": self.applicant_name,
             "ticket_number": self.ticket_number,
             "state": self.state,
+            "hall": self.hall,
         }
         return json.dumps(data, ensure_ascii=False, indent=1)
 
@@ -70,6 +85,7 @@ class Draft:
             applicant_name=str(data.get("applicant_name", "")),
             ticket_number=str(data.get("ticket_number", "")),
             state=data["state"],
+            hall=str(data.get("hall", "")),
         )
 
 
@@ -111,7 +127,8 @@ def path_of(draft_id: str) -> Path:
 
 
 def pending(staff_no: str | None = None, central: str | None = None) -> list[Draft]:
-    """Drafts kept on this machine (newest first), for one clerk and one central API if given.
+    """Drafts kept on this machine (newest first), for one clerk and one central API if given
+    (the intake asks for all of a clerk's, and says which belong elsewhere).
 
     A file that cannot be read (a foreign file, a half-written one from an old version) is
     skipped, not fatal: the clerk must still be able to open the intake.

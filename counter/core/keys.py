@@ -109,7 +109,7 @@ KEY_TABLE: dict[str, tuple[KeyBinding, ...]] = {
     ),
     "intake_drafts": (
         K("intake_new", "escape", "new", "keys.intake_new"),
-        K("intake_discard", "d,delete", "discard", "keys.intake_discard"),
+        K("intake_discard", "delete", "discard", "keys.intake_discard"),
     ),
     # The intake screen keeps F9; each step widget owns its own keys (and Enter / Esc), so a
     # step's keys work only on that step. For [keys] they count as one screen ("intake").

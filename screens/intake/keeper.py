@@ -26,7 +26,7 @@ class DraftKeeper:
         self.draft_id = draft.id
 
     def next_save(
-        self, state: IntakeState, *, staff_no: str, central: str, now: datetime
+        self, state: IntakeState, *, staff_no: str, central: str, now: datetime, hall: str = ""
     ) -> tuple[intake_draft.Draft, int]:
         """The draft as it stands, and its sequence number (a late older save is dropped)."""
         self._saves += 1
@@ -40,5 +40,6 @@ class DraftKeeper:
             applicant_name=state.applicant.name.strip(),
             ticket_number=state.ticket_number or "",
             state=state.model_dump(mode="json"),
+            hall=hall,
         )
         return draft, self._saves

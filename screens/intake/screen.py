@@ -112,6 +112,11 @@ class IntakeScreen(Screen[Case | None]):
             window_no=window_no,
         )
         self.keeper = DraftKeeper()
+        # The ticket this intake is for: a draft made for another one is taken over, never
+        # submitted against a ticket that is not at this window (issue 9 item 1).
+        self.here_ticket: tuple[int | None, str] = (
+            (ticket.id, ticket.number) if ticket else (None, "")
+        )
         self._resume = resume
         self.loaded: catalog_cache.LoadedCatalog | None = None
         self.item: CatalogItem | None = None
@@ -146,7 +151,7 @@ class IntakeScreen(Screen[Case | None]):
         if self._resume is not None:
             self.resume(self._resume)
         else:
-            self.find_drafts(self.staff_no, self.central)
+            self.find_drafts(self.staff_no)
         self.redraw()
         self.query_one("#item-query", Input).focus()
 
@@ -159,6 +164,14 @@ class IntakeScreen(Screen[Case | None]):
     def staff_no(self) -> str:
         staff = host(self.app).session.staff
         return staff.staff_no if staff is not None else ""
+
+    @property
+    def hall(self) -> str:
+        hall = host(self.app).session.hall
+        return hall.code if hall is not None else ""
+
+    def belongs_here(self, draft: intake_draft.Draft) -> bool:
+        return draft.belongs_to(self.central, self.hall, *self.here_ticket)
 
     @property
     def draft_id(self) -> str:
@@ -217,17 +230,26 @@ class IntakeScreen(Screen[Case | None]):
     # --- drafts -------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="intake-drafts")
-    def find_drafts(self, staff_no: str, central: str) -> None:
-        self.post_message(DraftsFound(intake_draft.pending(staff_no, central)))
+    def find_drafts(self, staff_no: str) -> None:
+        # Every central's: one kept at another address is offered with that said, not lost.
+        self.post_message(DraftsFound(intake_draft.pending(staff_no)))
 
     def on_drafts_found(self, message: DraftsFound) -> None:
         if not message.drafts or self.state.item_code or self.state.applicant.name:
+            return
+        search = self.query_one("#item-query", Input)
+        if search.value:
+            # The clerk is already typing the search: the offer must not take those keys.
+            self.notify(t("intake.drafts.offer_later", count=len(message.drafts)), markup=False)
             return
         drafts = {d.id: d for d in message.drafts}
 
         def chosen(answer: tuple[str, str] | None) -> None:
             what, draft_id = answer or ("new", "")
-            if what == "resume" and draft_id in drafts:
+            if what == "type":
+                # A key typed while the offer was shown starts a new intake's search with it.
+                search.insert_text_at_cursor(draft_id)
+            elif what == "resume" and draft_id in drafts:
                 self.resume(drafts[draft_id])
             elif what == "discard" and draft_id in drafts:
                 self.discard_draft(draft_id)
@@ -235,7 +257,9 @@ class IntakeScreen(Screen[Case | None]):
                 if rest:
                     self.post_message(DraftsFound(rest))
 
-        self.app.push_screen(DraftsScreen(message.drafts), chosen)
+        elsewhere = {d.id for d in message.drafts if not self.belongs_here(d)}
+        offer = DraftsScreen(message.drafts, elsewhere=elsewhere, here=self.here_ticket[1])
+        self.app.push_screen(offer, chosen)
 
     @work(thread=True, group="intake-draft-delete")
     def discard_draft(self, draft_id: str) -> None:
@@ -247,6 +271,21 @@ class IntakeScreen(Screen[Case | None]):
             self.notify(t("intake.drafts.unreadable"), severity="warning", markup=False)
             return
         self.keeper.adopt(draft)
+        if not self.belongs_here(draft):
+            # Made for another ticket, hall or central: its data is taken over to this intake's
+            # ticket (or to none); the old ticket is never shown or submitted against.
+            state.ticket_id, state.ticket_number = self.here_ticket[0], self.here_ticket[1] or None
+            state.window_no = self.state.window_no
+            state.request = None
+            state.earlier, state.looked_up = None, ""
+            self.notify(
+                t(
+                    "intake.drafts.taken_over",
+                    was=draft.ticket_number or t("intake.drafts.no_ticket"),
+                    now=self.here_ticket[1] or t("intake.drafts.no_ticket"),
+                ),
+                markup=False,
+            )
         self.state = state
         self.query_one("#item-query", Input).value = state.query
         self.query_one(ApplicantStep).show(state.applicant)
@@ -261,7 +300,11 @@ class IntakeScreen(Screen[Case | None]):
         if self.case is not None or not worth_keeping(self.state):
             return
         draft, sequence = self.keeper.next_save(
-            self.state, staff_no=self.staff_no, central=self.central, now=host(self.app).now()
+            self.state,
+            staff_no=self.staff_no,
+            central=self.central,
+            now=host(self.app).now(),
+            hall=self.hall,
         )
         self.write_draft(draft, sequence)
 
