@@ -17,6 +17,7 @@ import asyncio
 import re
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -247,8 +248,9 @@ def _run(app: Any, client: CentralClient, demo: DemoHall | None) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    # The demo never connects anywhere, so [central] of the config file is read but not used.
-    config = _load(args, {"lang": getattr(args, "lang", None)})
+    # The demo never connects anywhere, so [central] of the config file is read but not used:
+    # dropped here, so tokens and intake drafts are never filed under the real central's address.
+    config = replace(_load(args, {"lang": getattr(args, "lang", None)}), central_url=None)
     _use_language(args, config)
     low, high = SPEED_RANGE
     if not low <= args.speed <= high:
