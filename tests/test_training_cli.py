@@ -129,4 +129,4 @@ def test_a_scenario_demo_never_touches_the_configured_central(
     assert "Senior bus card" in text
     assert (tmp_path / "out" / "trainee.csv").read_text(encoding="utf-8-sig").startswith("index,")
     err = capsys.readouterr().err
-    assert "Scenario \"Senior bus card" in err and "Trainee report written" in err
+    assert 'Scenario "Senior bus card' in err and "Trainee report written" in err
