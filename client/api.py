@@ -8,6 +8,7 @@ Failures surface as one exception class per kind (client.errors).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import uuid
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -108,6 +109,8 @@ class CentralClient:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.is_in_process = transport is not None
+        # Idempotency-Keys of forms sent but not answered, by content (see _post's `kept`).
+        self._kept_keys: dict[str, str] = {}
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             transport=transport,
@@ -181,8 +184,24 @@ class CentralClient:
         body: BaseModel | None = None,
         *,
         idempotency_key: str | None = None,
+        kept: bool = False,
     ) -> M:
-        response = await self._request("POST", path, json=body, idempotency_key=idempotency_key)
+        """`kept`: a form that creates something (an escalation, a pause with its reason, a
+        rating's explanation or step) keeps its key for its content until the server has
+        answered, so pressing again after a lost answer is answered, not registered twice."""
+        content = ""
+        if kept and idempotency_key is None:
+            body_text = body.model_dump_json() if body is not None else ""
+            content = hashlib.sha256(f"{path}\n{body_text}".encode()).hexdigest()
+            idempotency_key = self._kept_keys.setdefault(content, uuid.uuid4().hex)
+        try:
+            response = await self._request("POST", path, json=body, idempotency_key=idempotency_key)
+        except (errors.Unreachable, errors.Timeout, errors.ServerError):
+            raise  # not known whether it was done: the next press sends the same key
+        except errors.CentralError:
+            self._kept_keys.pop(content, None)
+            raise
+        self._kept_keys.pop(content, None)
         return _parse(model, response)
 
     # --- auth -------------------------------------------------------------------------------
@@ -271,7 +290,7 @@ class CentralClient:
 
     async def pause(self, no: int, reason: PauseReason, note: str = "") -> Window:
         return await self._post(
-            f"/v1/windows/{no}/pause", Window, PauseRequest(reason=reason, note=note)
+            f"/v1/windows/{no}/pause", Window, PauseRequest(reason=reason, note=note), kept=True
         )
 
     async def resume(self, no: int) -> Window:
@@ -382,7 +401,7 @@ class CentralClient:
     # --- 办不成事 escalations (the "escalations" helper; models in client/escalation_models.py) ---
 
     async def create_escalation(self, request: EscalationRequest) -> Escalation:
-        return await self._post("/v1/escalations", Escalation, request)
+        return await self._post("/v1/escalations", Escalation, request, kept=True)
 
     async def escalations(
         self,
@@ -498,17 +517,17 @@ class CentralClient:
 
     async def explain_rating(self, rating_id: int, text: str) -> Rating:
         body = ExplainRequest(text=text)
-        return await self._post(f"/v1/ratings/{rating_id}/explain", Rating, body)
+        return await self._post(f"/v1/ratings/{rating_id}/explain", Rating, body, kept=True)
 
     async def verify_rating(
         self, rating_id: int, verdict: Verdict, note: str = "", rectify_days: int | None = None
     ) -> Rating:
         body = VerifyRequest(verdict=verdict, note=note, rectify_days=rectify_days)
-        return await self._post(f"/v1/ratings/{rating_id}/verify", Rating, body)
+        return await self._post(f"/v1/ratings/{rating_id}/verify", Rating, body, kept=True)
 
     async def rectify_rating(self, rating_id: int, note: str) -> Rating:
         body = RectifyRequest(note=note)
-        return await self._post(f"/v1/ratings/{rating_id}/rectify", Rating, body)
+        return await self._post(f"/v1/ratings/{rating_id}/rectify", Rating, body, kept=True)
 
     # --- end of ratings ----------------------------------------------------------------------
 
