@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from client.errors import CentralError
@@ -46,6 +46,35 @@ class TraineeReportScreen(ModalScreen[None]):
             yield Static(t("help.close"), classes="dialog-hint")
 
 
+class DemoMark(Static):
+    """ "DEMO · 培训" in the top right corner of every screen while a scenario runs, laid over
+    the screen (absolute, its own layer) so no screen's layout moves for it."""
+
+    DEFAULT_CSS = """
+    DemoMark {
+        position: absolute;
+        overlay: screen;
+        width: auto;
+        height: 1;
+        padding: 0 1;
+        background: $warning;
+        color: $background;
+        text-style: bold;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(t("training.marker"), classes="demo-mark")
+
+    def on_mount(self) -> None:
+        width = (
+            len(t("training.marker"))
+            + 2
+            + sum(1 for ch in t("training.marker") if ord(ch) > 0x2E80)
+        )
+        self.styles.offset = (max(0, self.app.size.width - width), 0)
+
+
 class TrainingHost:
     """The App's part in training: keys counted, the desk of a ticket, the report on a key."""
 
@@ -65,6 +94,11 @@ class TrainingHost:
         if training is not None and isinstance(event, events.Key):
             training.key_pressed()
         await super().on_event(event)  # type: ignore[misc]
+
+    def mark_screen(self, screen: Screen[Any]) -> None:
+        """Every screen shown while a scenario runs carries the DEMO · 培训 mark."""
+        if self.training is not None and not screen.query(".demo-mark"):
+            screen.mount(DemoMark())
 
     def action_trainee_report(self) -> None:
         if self.training is not None:

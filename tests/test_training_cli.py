@@ -102,6 +102,7 @@ def test_a_scenario_demo_never_touches_the_configured_central(
                 screen = app.screen
                 await wait_for(p, lambda: screen.loaded is not None)
                 seen["desk"] = str(screen.query_one("#intake-desk").content)
+                seen["marks"] = [str(m.content) for m in screen.query(".demo-mark")]
                 seen["config_url"] = app.config.central_url
                 seen["token_key"] = app.token_key
                 await p.press("ctrl+t")
@@ -123,6 +124,7 @@ def test_a_scenario_demo_never_touches_the_configured_central(
         listener.close()
     assert accepted == []  # not one connection to the configured central
     assert seen["config_url"] is None and seen["token_key"] == "http://demo.local"
+    assert seen["marks"] == ["DEMO · training"]  # every screen of a scenario says so
     assert "王秀英" in seen["desk"] and "copy" in seen["desk"].lower()
     assert "Decision: nothing recorded; expected: one-time notice" in seen["report"]
     text = (tmp_path / "out" / "trainee.txt").read_text(encoding="utf-8")
