@@ -11,7 +11,7 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from client.errors import CentralError
 from counter.core.desk import Desk, TrainingControl
@@ -75,6 +75,31 @@ class DemoMark(Static):
         self.styles.offset = (max(0, self.app.size.width - width), 0)
 
 
+class TrainerTicketScreen(ModalScreen[str | None]):
+    """The trainer's Ctrl+N: which queue the next citizen takes a ticket in."""
+
+    CSS_PATH = "modal.tcss"
+    DEFAULT_CSS = "TrainerTicketScreen { align: center middle; background: $background 60%; }"
+    BINDINGS = bindings("intake_note")  # Esc: cancel
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._bindings = localized(self._bindings)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(t("training.trainer.ticket_title"), classes="dialog-title")
+            yield Input(max_length=4, id="trainer-queue")
+            yield Static(t("training.trainer.ticket_prompt"), classes="dialog-hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class TrainingHost:
     """The App's part in training: keys counted, the desk of a ticket, the report on a key."""
 
@@ -103,6 +128,37 @@ class TrainingHost:
     def action_trainee_report(self) -> None:
         if self.training is not None:
             self.show_trainee_report()
+
+    def action_trainer_pause(self) -> None:
+        toggle = getattr(self.demo, "toggle_pause", None)
+        if toggle is None or getattr(self.demo, "simulator", None) is None:
+            return
+        paused = toggle()
+        app: Any = self
+        key = "training.trainer.paused" if paused else "training.trainer.resumed"
+        app.notify(t(key), markup=False)
+
+    def action_trainer_ticket(self) -> None:
+        if getattr(self.demo, "issue_ticket", None) is None:
+            return
+        app: Any = self
+
+        def chosen(queue: str | None) -> None:
+            if queue:
+                self.trainer_ticket(queue)
+
+        if not isinstance(app.screen, TrainerTicketScreen):
+            app.push_screen(TrainerTicketScreen(), chosen)
+
+    @work(group="trainer-ticket", exit_on_error=False)
+    async def trainer_ticket(self, queue: str) -> None:
+        app: Any = self
+        try:
+            number = await self.demo.issue_ticket(queue)
+        except CentralError as error:
+            app.notify(t("training.trainer.not_issued", reason=error.message), markup=False)
+            return
+        app.notify(t("training.trainer.issued", number=number), markup=False)
 
     @work(exclusive=True, group="trainee-report", exit_on_error=False)
     async def show_trainee_report(self) -> None:

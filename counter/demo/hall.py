@@ -161,6 +161,28 @@ class DemoHall:
         except Exception as exc:  # the report must not keep the demo from closing
             self.report_error = str(exc) or type(exc).__name__
 
+    # --- the trainer's keys -------------------------------------------------------------------
+
+    def toggle_pause(self) -> bool:
+        """Pause the simulated hall, or resume it; True when it is now paused."""
+        if self.simulator is None:
+            return False
+        if self.simulator.resumed.is_set():
+            self.simulator.resumed.clear()
+            return True
+        self.simulator.resumed.set()
+        return False
+
+    async def issue_ticket(self, queue: str) -> str:
+        """A citizen takes a ticket in `queue` (as the kiosk); the ticket's number."""
+        client = self.new_client()
+        try:
+            kiosk = self.account("kiosk01")
+            await client.login(kiosk.staff_no, kiosk.password)
+            return (await client.issue_ticket(queue.strip().upper())).number
+        finally:
+            await client.aclose()
+
     async def free_window(self, no: int) -> None:
         """Make sure no simulated colleague works at window `no` (the trainee signs on there)."""
         if self.simulator is not None:

@@ -126,6 +126,10 @@ class _Actor:
         delay = max(MIN_SLEEP_S, seconds / self.sim.speed)
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self.stop.wait(), delay)
+        # The trainer paused the hall: nobody arrives or moves until it resumes.
+        while not self.sim.resumed.is_set() and not self.stop.is_set():
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.sim.resumed.wait(), 0.5)
 
     async def login(self) -> None:
         await self.client.login(self.account.staff_no, self.account.password)
@@ -309,6 +313,9 @@ class HallSimulator:
         self.kiosk_staff_no = kiosk
         self.stats = SimulatorStats()
         self.closing = False
+        # Set while the hall runs; cleared by the trainer's pause (counter demo, Ctrl+G).
+        self.resumed = asyncio.Event()
+        self.resumed.set()
         self._actors: list[_Actor] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._colleagues: dict[int, _Colleague] = {}
