@@ -129,6 +129,23 @@ class TrainingHost:
         if self.training is not None:
             self.show_trainee_report()
 
+    def action_trainer_restart(self) -> None:
+        if self.training is not None:
+            self.restart_scenario()
+
+    @work(exclusive=True, group="trainer-restart", exit_on_error=False)
+    async def restart_scenario(self) -> None:
+        training = self.training
+        if training is None:
+            return
+        app: Any = self
+        try:
+            await training.restart()
+        except CentralError as error:
+            app.notify(t("training.trainer.not_restarted", reason=error.message), markup=False)
+            return
+        app.notify(t("training.trainer.restarted"), markup=False)
+
     def action_trainer_pause(self) -> None:
         toggle = getattr(self.demo, "toggle_pause", None)
         if toggle is None or getattr(self.demo, "simulator", None) is None:

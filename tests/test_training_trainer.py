@@ -50,3 +50,29 @@ async def test_pause_resume_and_a_ticket_in_a_chosen_queue(tmp_path: Path) -> No
             assert ticket.queue == "B"
     finally:
         await hall.aclose()
+
+
+async def test_restart_puts_the_scenario_in_line_again(tmp_path: Path) -> None:
+    from tests.training_pilot import ready, report_of, scenario_hall, trainee_app
+
+    async with scenario_hall(tmp_path, "green-channel") as hall:
+        app = trainee_app(hall, "en")
+        training = hall.training
+        assert training is not None
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot, app, hall)
+            first = [ticket.id for ticket in training.tickets]
+            await pilot.press("ctrl+r")
+            await until(
+                pilot,
+                lambda: any("starts again" in str(n.message) for n in app._notifications),
+                "the restart",
+            )
+            trainer = hall.new_client()
+            await trainer.login("2001", "counter")
+            old = [await trainer.ticket(no) for no in first]
+            await trainer.aclose()
+            assert {ticket.status for ticket in old} == {"cancelled"}
+            report = await report_of(hall)
+    assert [case.ticket_number for case in report.cases] == ["A004", "A005", "A006"]
+    assert [ticket.id for ticket in training.tickets] != first

@@ -9,9 +9,11 @@ to the case whose ticket was being served at the time.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import datetime, timezone
 
+from client import errors
 from client.api import CentralClient
 from client.case_models import Applicant, CaseRequest, ChecklistEntry
 from client.models import Ticket, TicketKind
@@ -87,6 +89,22 @@ class Training:
                 self.tickets.append(await kiosk.issue_ticket(citizen.queue, kind))
         finally:
             await kiosk.aclose()
+
+    async def restart(self) -> None:
+        """The trainer's restart: the scenario's tickets still waiting are cancelled (a citizen
+        at the window stays with the trainee), and its citizens take new tickets in order; the
+        report then grades the new round only (cases are matched by ticket)."""
+        trainer = await self._client(TRAINER)
+        try:
+            for ticket in self.tickets:
+                with contextlib.suppress(errors.CentralError):  # called or done: left alone
+                    await trainer.cancel(ticket.id)
+        finally:
+            await trainer.aclose()
+        self.tickets = []
+        self.key_times = []
+        self.started = False
+        await self.start()
 
     async def _earlier_visits(self, colleague: CentralClient, citizen: Citizen) -> None:
         item = await colleague.catalog_item(citizen.item)
