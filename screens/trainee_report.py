@@ -112,7 +112,11 @@ class TrainingHost:
 
     def desk(self, ticket_id: int | None) -> Desk | None:
         training = self.training
-        return training.desk(ticket_id) if training is not None and ticket_id else None
+        if training is not None and ticket_id:
+            return training.desk(ticket_id)
+        simulated = getattr(self.demo, "desk", None)  # a simulated citizen of the living demo
+        desk: Desk | None = simulated(ticket_id) if callable(simulated) and ticket_id else None
+        return desk
 
     async def on_event(self, event: events.Event) -> None:
         training = self.training

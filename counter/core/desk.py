@@ -33,6 +33,7 @@ class Desk:
     id_number: str = ""
     mobile: str = ""
     contact: str = ""
+    item: str = ""  # a simulated citizen names the item they came for (its code)
 
 
 class TrainingControl(Protocol):

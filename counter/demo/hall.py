@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from client.api import CentralClient
 from counter.core.demo_account import DemoAccount
+from counter.core.desk import Desk
 
 if TYPE_CHECKING:
     from counter.core.trainee_report import TraineeReport
@@ -160,6 +161,23 @@ class DemoHall:
             self.report_files = await asyncio.to_thread(write, report, self.report_path)
         except Exception as exc:  # the report must not keep the demo from closing
             self.report_error = str(exc) or type(exc).__name__
+
+    def desk(self, ticket_id: int | None) -> Desk | None:
+        """A simulated citizen's papers at the trainee's window (outside a scenario)."""
+        if self.simulator is None or ticket_id not in self.simulator.bags:
+            return None
+        number, bag = self.simulator.bags[ticket_id]
+        from counter.core.i18n import t
+
+        return Desk(
+            citizen=bag.name,
+            ticket_number=number,
+            says="",
+            documents=bag.documents,
+            id_label=t("training.desk.id_card"),
+            id_number=bag.id_number,
+            item=bag.item_code,
+        )
 
     # --- the trainer's keys -------------------------------------------------------------------
 

@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 from client import errors
 from client.api import CentralClient
+from client.hall_time import HALL_TZ
 from client.models import QueueInfo, Ticket, TicketKind
+from counter.demo.citizens import Bag, bag_for, day_factor, items_for
 
 if TYPE_CHECKING:
     from counter.core.demo_account import DemoAccount
@@ -178,6 +180,8 @@ class _Kiosk(_Actor):
     async def live(self) -> None:
         hall = await self.client.hall()
         names = {queue.prefix: queue.name for queue in hall.queues}
+        catalog = await self.call(self.client.catalog)
+        self.items = list(catalog.items) if catalog is not None else []
         weights = queue_weights(hall.queues, self.rng)
         prefixes, shares = list(weights), list(weights.values())
         for _ in range(MORNING_BACKLOG):
@@ -196,6 +200,9 @@ class _Kiosk(_Actor):
                     burst = self.rng.randint(*BURST_SIZE) - 1
             if waiting > SOFT_WAITING_CAP:
                 gap *= (waiting / SOFT_WAITING_CAP) ** 2
+            # The day's curve (morning peak, lunch dip), never slower than half the mean.
+            hour = self.sim.clock().astimezone(HALL_TZ)
+            gap /= min(1.7, max(0.5, day_factor(hour.hour + hour.minute / 60)))
             await self.sleep(gap)
             if self.stop.is_set():
                 return
@@ -216,6 +223,15 @@ class _Kiosk(_Actor):
         if ticket is not None:
             self.sim.stats.issued[ticket.queue] += 1
             self.sim.stats.kinds[kind] += 1
+            self.pack_bag(ticket)
+
+    def pack_bag(self, ticket: Ticket) -> None:
+        """The papers this citizen brings (their own seeded stream: arrivals stay the same)."""
+        choices = items_for(ticket.queue, getattr(self, "items", []))
+        if choices:
+            item = self.sim.bag_rng.choice(choices)
+            today = self.sim.clock().astimezone(HALL_TZ).date()
+            self.sim.bags[ticket.id] = (ticket.number, bag_for(item, self.sim.bag_rng, today))
 
     async def waiting(self, previous: int) -> int:
         answer = await self.call(self.client.queues)
@@ -313,6 +329,9 @@ class HallSimulator:
         self.kiosk_staff_no = kiosk
         self.stats = SimulatorStats()
         self.closing = False
+        # ticket id → (number, the citizen's bag of papers), shown on the trainee's desk.
+        self.bags: dict[int, tuple[str, Bag]] = {}
+        self.bag_rng = random.Random(f"{seed}:bags")
         # Set while the hall runs; cleared by the trainer's pause (counter demo, Ctrl+G).
         self.resumed = asyncio.Event()
         self.resumed.set()

@@ -17,6 +17,9 @@ def desk_text(desk: Desk) -> Text:
     if desk.says:
         text.append("\n")
         text.append_text(plain(t("training.desk.says", citizen=desk.citizen, says=desk.says)))
+    if desk.item:
+        text.append("\n")
+        text.append_text(plain(t("training.desk.asks", citizen=desk.citizen, item=desk.item)))
     facts = [f"{desk.id_label} {desk.id_number}"] if desk.id_number else []
     if desk.contact:
         facts.append(f"{t('training.desk.contact')} {desk.contact}")
