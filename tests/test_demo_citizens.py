@@ -65,7 +65,7 @@ async def test_a_living_demo_packs_the_same_bags_for_the_same_seed(tmp_path: Pat
 
     pytest.importorskip("central.app")
     bags = []
-    for run in range(2):
+    for _ in range(2):
         hall = build_demo(seed=9, workdir=tmp_path, speed=100)
         sim = hall.simulator
         assert sim is not None
