@@ -136,6 +136,8 @@ class SignOnScreen(Screen[None]):
         self.show_windows(message.hall)
 
     def show_windows(self, hall: Hall) -> None:
+        if not self.query("#windows"):
+            return  # a reload that came back after the clerk left this screen (signed on)
         host(self.app).session.apply_hall(hall)
         options = self.query_one("#windows", OptionList)
         highlighted = options.highlighted

@@ -20,16 +20,27 @@ SETTLE_S = 1.0
 
 
 class CountingTransport(StreamingASGITransport):
-    """The in-process central, noting each request but the live stream's (one, long-lived)."""
+    """The in-process central, noting each request but the live stream's (one, long-lived;
+    counted apart: a stream reopened under load rightly re-fetches to catch up)."""
 
     def __init__(self, app: Any) -> None:
         super().__init__(app)
         self.seen: list[str] = []
+        self.streams = 0
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.url.path != "/v1/events":
+        if request.url.path == "/v1/events":
+            self.streams += 1
+        else:
             self.seen.append(f"{request.method} {request.url.path}")
         return await super().handle_async_request(request)
+
+    def by_key(self, reopened: bool) -> list[str]:
+        """The requests a key cost, less the catch-up after a reopened stream."""
+        if not reopened:
+            return self.seen
+        catch_up = ["GET /v1/windows/5", "GET /v1/queues"]
+        return [seen for seen in self.seen if seen not in catch_up]
 
 
 async def test_call_start_finish_cost_one_request_each(
@@ -42,16 +53,21 @@ async def test_call_start_finish_cost_one_request_each(
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, app)
         await until(pilot, lambda: app.session.connection == "live", "the live stream")
+        # The catalog warm-up after the first counter screen is not a key's cost: let it pass.
+        warmed = "GET /v1/catalog/version"
+        await until(pilot, lambda: warmed in transport.seen, "the catalog warm-up", tries=500)
         await pilot.pause(SETTLE_S)
         waiting_before = app.session.queues[0].waiting
 
         def pressed(key: str, path: str, done: Any) -> Any:
             async def run() -> list[str]:
                 transport.seen.clear()
+                streams = transport.streams
                 await pilot.press(key)
                 await until(pilot, done, f"the answer to {key}")
                 await pilot.pause(SETTLE_S)
-                assert transport.seen == [f"POST {path}"], key
+                reopened = transport.streams != streams
+                assert transport.by_key(reopened) == [f"POST {path}"], key
                 return transport.seen
 
             return run()
