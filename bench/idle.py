@@ -36,7 +36,7 @@ def main() -> None:
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         env = bench_env(work, url)
-        central = start_central(work, Path("demo"), port)
+        central = start_central(port, "--db", str(work / "central.db"), "--seed", "demo")
         try:
             asyncio.run(sign_on_and_cache(url, env))
             program = PtyProgram([counter, "--url", url], env=env)

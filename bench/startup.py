@@ -1,13 +1,18 @@
-"""Start-up to an interactive counter screen, beside a bare Textual app, in the same run.
+"""Start-up to the counter screen, beside a bare Textual app, in the same run.
 
 Starts a real central (`counter serve`, uvicorn on 127.0.0.1), signs clerk 1001 on at
-window 1 and caches the token (a file keyring stands in for the OS keyring), then times, on
-a pseudo-terminal, how long each program takes to paint its first useful screen:
+window 1 and caches the token, then times, on a pseudo-terminal:
 
-- bare:    a Textual app with Header + DataTable + Footer (bench/bare_app.py)
-- counter: `counter --url URL` with the token cached → the counter screen of window 1
+- bare:    a Textual app with Header + DataTable + Footer (bench/bare_app.py), to its table
+- counter: `counter --url URL` with the token cached, to the first paint of the counter screen
+           of window 1 (its panels drawn) and to the complete screen (the queue figures shown)
 
-and reads the resident memory of each once its screen is up.
+and reads the resident memory of each once its screen is complete.
+
+The token sits in a file keyring (the bench machine has no desktop one) that keyring finds
+through its own backend detection, as an installed plugin would be found: a package entry
+point on the path, no PYTHON_KEYRING_BACKEND, so the terminal pays for the detection (every
+backend's viability check) as it does in the field.
 
     .venv/bin/python bench/startup.py [--runs 7]
 """
@@ -27,17 +32,44 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 from callnext import free_port, start_central  # noqa: E402
-from pty_run import time_until  # noqa: E402
+from pty_run import PtyProgram, Run, rss_mb, time_until  # noqa: E402
 
 from client.api import CentralClient  # noqa: E402
 
-COUNTER_MARKER = "Served today"
+# The queue panel's title is drawn with the counter screen; its column heads only with figures.
+FIRST_PAINT_MARKER = "My queues"
+COMPLETE_MARKER = "Longest"
 BARE_MARKER = "BAREREADY"
+
+
+def keyring_plugin(work: Path) -> Path:
+    """A directory holding bench/file_keyring.py as keyring's entry points announce a plugin."""
+    plugins = work / "plugins"
+    info = plugins / "counter_bench_keyring-0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: counter-bench-keyring\nVersion: 0\n"
+    )
+    (info / "entry_points.txt").write_text("[keyring.backends]\nbench = file_keyring\n")
+    return plugins
+
+
+def time_counter(argv: list[str], env: dict[str, str]) -> tuple[float, Run]:
+    """Seconds to the first paint of the counter screen, and the run to the complete screen."""
+    program = PtyProgram(argv, env=env)
+    try:
+        first = program.wait_for(FIRST_PAINT_MARKER)
+        complete = program.wait_for(COMPLETE_MARKER)
+        program.read_for(1.0)
+        return first, Run(complete, rss_mb(program.proc.pid), program.output)
+    finally:
+        program.close()
 
 
 async def sign_on_and_cache(url: str, env: dict[str, str]) -> None:
     """Log clerk 1001 in, sign on at window 1, and cache the token where the terminal looks."""
     os.environ.update(env)
+    sys.path[:0] = env["PYTHONPATH"].split(os.pathsep)  # the keyring plugin, as the terminal
     from counter.core.credentials import CachedToken, TokenStore
 
     client = CentralClient(url)
@@ -50,16 +82,16 @@ async def sign_on_and_cache(url: str, env: dict[str, str]) -> None:
 
 
 def bench_env(work: Path, url: str) -> dict[str, str]:
-    """Config (window 1, English) and a file keyring the terminal finds the token in."""
+    """Config (window 1, English) and a keyring plugin the terminal finds the token in."""
     (work / "config.toml").write_text(
         f'[central]\nurl = "{url}"\n\n[counter]\nwindow = 1\n\n[ui]\nlang = "en"\n',
         encoding="utf-8",
     )
     return {
         "COUNTER_CONFIG": str(work / "config.toml"),
-        "PYTHON_KEYRING_BACKEND": "file_keyring.FileKeyring",
         "BENCH_KEYRING_FILE": str(work / "keyring.json"),
-        "PYTHONPATH": str(HERE),
+        "PYTHONPATH": os.pathsep.join([str(HERE), str(keyring_plugin(work))]),
+        "XDG_CONFIG_HOME": str(work / "xdg"),  # no keyringrc.cfg choosing for it
         "LANG": "en_US.UTF-8",
     }
 
@@ -75,29 +107,33 @@ def main() -> None:
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         env = bench_env(work, url)
-        central = start_central(work, Path("demo"), port)
+        central = start_central(port, "--db", str(work / "central.db"), "--seed", "demo")
         try:
             asyncio.run(sign_on_and_cache(url, env))
             bare_s: list[float] = []
             counter_s: list[float] = []
+            first_s: list[float] = []
             bare_mb: list[float] = []
             counter_mb: list[float] = []
             for _ in range(args.runs):
                 bare = time_until([python, str(HERE / "bare_app.py")], BARE_MARKER, env=env)
                 bare_s.append(bare.seconds)
                 bare_mb.append(bare.rss_mb)
-                run = time_until([counter, "--url", url], COUNTER_MARKER, env=env)
+                first, run = time_counter([counter, "--url", url], env)
+                first_s.append(first)
                 counter_s.append(run.seconds)
                 counter_mb.append(run.rss_mb)
         finally:
             central.terminate()
             central.wait(10)
     b, c = statistics.median(bare_s), statistics.median(counter_s)
+    f = statistics.median(first_s)
     print(f"runs: {args.runs} each, alternating; medians")
     bare_rss, counter_rss = statistics.median(bare_mb), statistics.median(counter_mb)
     print(f"bare Textual (Header+DataTable+Footer): {b * 1000:.0f} ms, {bare_rss:.0f} MB RSS")
-    print(f"counter --url (cached token → counter): {c * 1000:.0f} ms, {counter_rss:.0f} MB RSS")
-    print(f"ratio counter / bare: {c / b:.2f} (budget ≤ 1.5); counter RSS budget ≤ 80 MB")
+    print(f"counter --url, first paint of the counter screen: {f * 1000:.0f} ms ({f / b:.2f}×)")
+    print(f"counter --url, complete (queue figures): {c * 1000:.0f} ms, {counter_rss:.0f} MB RSS")
+    print(f"ratio complete / bare: {c / b:.2f} (budget ≤ 1.5); counter RSS budget ≤ 60 MB")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ Failures surface as one exception class per kind (client.errors).
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import uuid
 from datetime import date, datetime
@@ -390,7 +391,7 @@ class CentralClient:
         """Earlier cases of an applicant (person ID number or enterprise USCC), newest first."""
         response = await self._request("GET", "/v1/cases", params={"applicant_id": id_number})
         try:
-            return _CASE_LIST.validate_json(response.content)
+            return _list_of(Case).validate_json(response.content)
         except ValidationError as exc:
             raise _contract_error(response) from exc
 
@@ -508,7 +509,7 @@ class CentralClient:
             params["to"] = end.isoformat()
         response = await self._request("GET", "/v1/ratings", params=params)
         try:
-            return _RATING_LIST.validate_json(response.content)
+            return _list_of(Rating).validate_json(response.content)
         except ValidationError as exc:
             raise _contract_error(response) from exc
 
@@ -542,14 +543,15 @@ class CentralClient:
         params = {k: v for k, v in {"actor": actor, "object": object_id}.items() if v}
         response = await self._request("GET", "/v1/audit", params=params)
         try:
-            return _AUDIT_LIST.validate_json(response.content)
+            return _list_of(AuditRecord).validate_json(response.content)
         except ValidationError as exc:
             raise _contract_error(response) from exc
 
 
-_AUDIT_LIST = TypeAdapter(list[AuditRecord])
-_CASE_LIST = TypeAdapter(list[Case])
-_RATING_LIST = TypeAdapter(list[Rating])  # ratings
+@functools.cache
+def _list_of(model: type[M]) -> TypeAdapter[list[M]]:
+    """Built on first use, not at import: the terminal's start needs none of these lists."""
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
 
 
 def _parse(model: type[M], response: httpx.Response) -> M:

@@ -31,9 +31,13 @@ EventType = Literal[
 
 
 class Wire(BaseModel):
-    """Base for every wire model: unknown fields from a newer server are ignored."""
+    """Base for every wire model: unknown fields from a newer server are ignored.
 
-    model_config = ConfigDict(extra="ignore")
+    Each model's validator is built on its first use, not when the module is imported: the
+    terminal's start pays only for the few models its first screens read (the central builds
+    them all when it registers its routes)."""
+
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
 
 # --- errors ---------------------------------------------------------------------------------
