@@ -7,13 +7,14 @@ import asyncio
 import random
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from central.catalog import load_catalog
 from client.catalog_models import CatalogItem
 from client.validators import age_on, check_resident_id
-from counter.demo.citizens import FLAWS, Bag, bag_for, day_factor, items_for
+from counter.demo.citizens import FLAWS, Bag, bag_for, day_factor, fitting, items_for
 
 TODAY = date(2026, 11, 30)
 
@@ -82,3 +83,73 @@ async def test_a_living_demo_packs_the_same_bags_for_the_same_seed(tmp_path: Pat
         finally:
             await hall.aclose()
     assert bags[0] == bags[1]
+
+
+def test_a_wronged_citizen_gives_a_poor_rating_more_often() -> None:
+    from counter.demo.rating_simulator import citizen_rating
+
+    def poor(wronged: bool) -> int:
+        rng = random.Random(4)
+        answers = [citizen_rating(1, rng, wronged) for _ in range(2000)]
+        return sum(1 for a in answers if a is not None and a.level <= 2)
+
+    assert poor(True) > 10 * poor(False) > 0
+    assert fitting("too_young") == {"refuse"} and "accept" in fitting(None)
+
+
+async def _packed(sim: Any, ticket: Any) -> None:
+    """The kiosk packs a citizen's bag just after the ticket is issued: a call may come between."""
+    for _ in range(100):
+        if ticket is None or ticket.id in sim.bags:
+            return
+        await asyncio.sleep(0.02)
+
+
+async def test_the_judge_reads_the_case_taken_for_a_simulated_citizen(tmp_path: Path) -> None:
+    from client.case_models import Applicant, CaseRequest, ChecklistEntry
+    from counter.demo import build_demo
+
+    pytest.importorskip("central.app")
+    hall = build_demo(seed=3, workdir=tmp_path, speed=100)
+    sim, raters = hall.simulator, hall.raters
+    assert sim is not None and raters is not None and raters.judge is not None
+    clerk = hall.new_client()
+    try:
+        await hall.start()
+        for _ in range(400):
+            if len(sim.bags) >= 5:
+                break
+            await asyncio.sleep(0.05)
+        await clerk.login("1001", "counter")
+        await clerk.sign_on(1)
+        ticket = await clerk.call_next(1)
+        await _packed(sim, ticket)
+        # A number with a wrong check digit is corrected at the field: not this test's citizen.
+        while ticket is not None and sim.bags[ticket.id][1].flaw == "wrong_check_digit":
+            await clerk.no_show(ticket.id)
+            ticket = await clerk.call_next(1)
+            await _packed(sim, ticket)
+        assert ticket is not None and ticket.id in sim.bags
+        await clerk.start(ticket.id)
+        assert await raters.judge(ticket.id) is False  # no case yet: nothing to hold against
+        bag = sim.bags[ticket.id][1]
+        wrong = "refuse" if "refuse" not in fitting(bag.flaw) else "notice"
+        item = await clerk.catalog_item(bag.item_code)
+        applicant = Applicant(
+            kind="person", name=bag.name, id_kind="resident_id", id_number=bag.id_number
+        )
+        request = CaseRequest(
+            item_code=bag.item_code,
+            applicant=applicant,
+            checklist=[ChecklistEntry(material=m.name, state="missing") for m in item.materials],
+            decision=wrong,
+            ticket_id=ticket.id,
+            window_no=1,
+            refuse_reason="不属于本窗口" if wrong == "refuse" else None,
+            refer_to="别处" if wrong == "refuse" else None,
+        )
+        await clerk.create_case(request)
+        assert await raters.judge(ticket.id) is True  # decided against the rules
+    finally:
+        await clerk.aclose()
+        await hall.aclose()

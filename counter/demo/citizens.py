@@ -111,3 +111,15 @@ def bag_for(item: CatalogItem, rng: random.Random, today: date) -> Bag:
         documents.insert(0, DeskDocument("居民身份证", "原件", f"有效期至 {expired.isoformat()}"))
     name = rng.choice(SURNAMES) + rng.choice(GIVEN)
     return Bag(name, item.code, id_number, tuple(documents), flaw)
+
+
+def fitting(flaw: str | None) -> frozenset[str]:
+    """The decisions the rules allow for a bag with this flaw (a wrong one: the citizen is
+    turned away for nothing, or a flawed application is taken)."""
+    if flaw is None or flaw == "wrong_check_digit":  # the number corrected at the field
+        return frozenset({"accept"})
+    if flaw == "missing_tolerable":
+        return frozenset({"tolerate", "notice"})
+    if flaw == "too_young":
+        return frozenset({"refuse"})
+    return frozenset({"notice", "tolerate"})  # a copy for an original, an expired ID card

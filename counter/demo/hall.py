@@ -218,6 +218,10 @@ class DemoHall:
                 await self._watcher
         if self.raters is not None:
             await self.raters.aclose()
+            judge = self.raters.judge
+            if isinstance(judge, _Judge) and judge.client is not None:
+                with contextlib.suppress(Exception):
+                    await judge.client.aclose()
         if self.simulator is not None:
             await self.simulator.aclose()
         with contextlib.suppress(Exception):
@@ -229,6 +233,33 @@ class DemoHall:
             with contextlib.suppress(Exception):
                 dispose()
         self._cleanup()
+
+
+class _Judge:
+    """Was a simulated citizen's matter decided wrongly? Their case (found by the ID number in
+    their bag and the ticket) against what the rules allow for their papers."""
+
+    def __init__(
+        self, new_client: Callable[[], CentralClient], simulator: HallSimulator, accounts: Any
+    ) -> None:
+        self.new_client = new_client
+        self.simulator = simulator
+        self.trainer = next(a for a in accounts if a.staff_no == DEMO_LOGINS["supervisor"])
+        self.client: CentralClient | None = None
+
+    async def __call__(self, ticket_id: int) -> bool:
+        from counter.demo.citizens import fitting
+
+        found = self.simulator.bags.get(ticket_id)
+        if found is None:
+            return False
+        bag = found[1]
+        if self.client is None:
+            self.client = self.new_client()
+            await self.client.login(self.trainer.staff_no, self.trainer.password)
+        cases = await self.client.cases_for_applicant(bag.id_number)
+        decisions = [c.decision for c in cases if c.ticket_id == ticket_id]
+        return bool(decisions) and decisions[0] not in fitting(bag.flaw)
 
 
 def _account(raw: dict[str, Any]) -> DemoAccount:
@@ -293,8 +324,10 @@ def build_demo(
             exclude_windows={TRAINEE_WINDOW, *exclude_windows},
             clock=clock,
         )
-        # Citizens rate finished services on the pad a little later (pad01).
-        raters = RatingSimulator(new_client, seed=seed, speed=speed)
+        # Citizens rate finished services on the pad a little later (pad01); one whose matter
+        # was decided against the rules gives a 差评 more often.
+        judge = _Judge(new_client, simulator, accounts)
+        raters = RatingSimulator(new_client, seed=seed, speed=speed, judge=judge)
     return DemoHall(
         app=app,
         transport=transport,

@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from client import errors
@@ -36,6 +36,14 @@ LEVEL_WEIGHTS: tuple[tuple[int, float], ...] = (
     (2, 0.025),
     (1, 0.015),
 )
+# A citizen whose matter was decided wrongly (see counter.demo.citizens.fitting): 差评 likelier.
+WRONGED_WEIGHTS: tuple[tuple[int, float], ...] = (
+    (5, 0.15),
+    (4, 0.15),
+    (3, 0.2),
+    (2, 0.25),
+    (1, 0.25),
+)
 NO_RATING_P = 0.2
 RATE_AFTER_S = (5.0, 40.0)  # the citizen steps to the pad after the clerk finishes
 GOOD_REASONS: tuple[RatingReason, ...] = ("friendly", "efficient", "done_once", "clear_guidance")
@@ -51,17 +59,21 @@ BAD_COMMENTS = (
 MIN_SLEEP_S = 0.005
 
 
-def choose_level(rng: random.Random) -> int:
-    levels = [level for level, _ in LEVEL_WEIGHTS]
-    weights = [weight for _, weight in LEVEL_WEIGHTS]
+def choose_level(rng: random.Random, wronged: bool = False) -> int:
+    table = WRONGED_WEIGHTS if wronged else LEVEL_WEIGHTS
+    levels = [level for level, _ in table]
+    weights = [weight for _, weight in table]
     return rng.choices(levels, weights)[0]
 
 
-def citizen_rating(ticket_id: int, rng: random.Random) -> RatingRequest | None:
-    """What one citizen does at the pad: nothing (None), or a rating with a realistic spread."""
+def citizen_rating(
+    ticket_id: int, rng: random.Random, wronged: bool = False
+) -> RatingRequest | None:
+    """What one citizen does at the pad: nothing (None), or a rating with a realistic spread;
+    `wronged`: the matter was decided against the rules, and the citizen felt it."""
     if rng.random() < NO_RATING_P:
         return None
-    level = choose_level(rng)
+    level = choose_level(rng, wronged)
     if level <= 2:
         reasons = [rng.choice(BAD_REASONS)]
         comment = rng.choice(BAD_COMMENTS)
@@ -91,6 +103,7 @@ class RatingSimulator:
         seed: int = 1,
         speed: float = 1.0,
         pad: tuple[str, str] = ("pad01", "counter"),
+        judge: Callable[[int], Awaitable[bool]] | None = None,
     ) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
@@ -99,6 +112,7 @@ class RatingSimulator:
         self.speed = speed
         self.pad = pad
         self.stats = RaterStats()
+        self.judge = judge  # ticket id → was its matter decided wrongly (the demo hall knows)
         self._serving: dict[int, int] = {}  # window → ticket being served there
         self._seen: set[int] = set()
         self._task: asyncio.Task[None] | None = None
@@ -165,7 +179,11 @@ class RatingSimulator:
             return
         if ticket.status != "done":
             return  # held or transferred, not finished: no rating yet
-        request = citizen_rating(ticket_id, self.rng)
+        wronged = False
+        if self.judge is not None:
+            with contextlib.suppress(errors.CentralError):
+                wronged = await self.judge(ticket_id)
+        request = citizen_rating(ticket_id, self.rng, wronged)
         if request is None:
             self.stats.skipped += 1
             return
