@@ -142,6 +142,7 @@ class EscalationForm(Screen[Escalation | None]):
     def on_mount(self) -> None:
         for field in self.query(Input):
             field.cursor_blink = False  # no animation while the clerk talks to the citizen
+            field.select_on_focus = False  # back into a field: one Backspace must not wipe it
         self.query_one(TextArea).cursor_blink = False
         self.arrange_rows()
         first = "name" if not self.prefill.reporter_name else "phone"

@@ -30,6 +30,8 @@ INPUTS: dict[str, tuple[str, int]] = {
     "agent_id_number": ("intake.applicant.agent_id_number", 32),
     "agent_mobile": ("intake.applicant.agent_mobile", 20),
 }
+# Fields holding an ID number or credit code: kept in upper case as typed.
+UPPER = ("f-id_number", "f-agent_id_number", "f-uscc")
 PERSON_ONLY = ("id_kind", "id_number")
 ENTERPRISE_ONLY = ("uscc", "contact")
 AGENT_ONLY = ("agent_name", "agent_id_kind", "agent_id_number", "agent_mobile")
@@ -124,6 +126,10 @@ class ApplicantStep(StepKeys, VerticalScroll):
     # --- what the ID number says (birthplace, age) ------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id in UPPER and event.value != event.value.upper():
+            # A lowercase x is the same number: shown as on the card, in the head and documents.
+            event.input.value = event.value.upper()
+            return
         if event.input.id == "f-id_number":
             self.show_id_facts()
 
@@ -218,4 +224,9 @@ class ApplicantStep(StepKeys, VerticalScroll):
         return None
 
     def focus_field(self, field: str) -> None:
-        self.query_one(f"#f-{field}").focus()
+        """A wrong field, focused for the clerk: all of it selected, so typing replaces it
+        (Tab and Shift+Tab select nothing: one Backspace must not wipe an ID number)."""
+        widget = self.query_one(f"#f-{field}")
+        widget.focus()
+        if isinstance(widget, Input):
+            widget.select_all()

@@ -4,6 +4,7 @@ received / missing / 容缺 / flawed, one marks all received, n writes a note.""
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
@@ -66,6 +67,18 @@ class ChecklistStep(StepKeys, Vertical):
             if material is not None and not material.tolerable:
                 return None  # shown greyed: this material may not be missing at acceptance
         return super().check_action(action, parameters)
+
+    def on_key(self, event: events.Key) -> None:
+        # Textual runs no action for a greyed key; 容缺 on a material that may not be missing
+        # must still answer why (the screen says it in one line), not do nothing.
+        material = self.current()
+        if material is None or material.tolerable:
+            return
+        found = self._bindings.key_to_bindings.get(event.key, [])
+        if any(binding.action == "mark('tolerated')" for binding in found):
+            event.stop()
+            event.prevent_default()
+            self.post_message(MarkMaterial("tolerated"))
 
     def compose(self) -> ComposeResult:
         yield Static("", id="earlier-banner")

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from client.case_models import Case
 from client.catalog_models import CatalogItem
-from client.validators import mask_id
+from client.validators import mask_id, normalise_id
 from counter.core.i18n import t
 from screens.intake.state import (
     STEPS,
@@ -38,7 +38,8 @@ def head(state: IntakeState) -> Text:
     form = state.applicant
     if form.name.strip() and state.step not in ("item", "applicant"):
         number = form.id_number if form.kind == "person" else form.uscc
-        parts.append(Text.assemble(plain(form.name.strip()), " ", plain(mask_id(number))))
+        shown = mask_id(normalise_id(number))  # a lowercase x from an old draft: upper case
+        parts.append(Text.assemble(plain(form.name.strip()), " ", plain(shown)))
     return one_line(Text.assemble(" ", Text(" · ").join(parts)))
 
 

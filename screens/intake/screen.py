@@ -144,6 +144,9 @@ class IntakeScreen(Screen[Case | None]):
     def on_mount(self) -> None:
         for field in self.query(Input):
             field.cursor_blink = False  # no animation: nothing redraws while the clerk listens
+            # Shift+Tab back into a field puts the cursor at its end: selecting all of it let
+            # one Backspace wipe a typed ID number.
+            field.select_on_focus = False
         known = catalog_cache.remembered(self.central)
         if known is not None:
             self._catalog(known)

@@ -1,0 +1,66 @@
+"""Keys in the intake answer in one line (issue 9 items 6 and 11): c (容缺) on a material the
+guide does not allow it for says why; a lowercase x in an ID number is shown uppercase; Shift+Tab
+back into a field does not select all of it, so one Backspace does not wipe an ID number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import DataTable, Input, Static
+
+from client.api import CentralClient
+from tests.pilot import SIZE, build, sign_in, until
+from tests.test_intake_pilot import (
+    ID,
+    MOBILE,
+    checklist_bdc002,
+    choose_item,
+    open_the_intake,
+    serve_a_ticket,
+)
+
+
+async def test_c_on_a_material_that_may_not_be_missing_says_why(
+    terminal_client: CentralClient, make_client: Any, clock: Any
+) -> None:
+    app = build(terminal_client, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, app)
+        await serve_a_ticket(pilot, app, make_client)
+        screen = await open_the_intake(pilot, app)
+        await checklist_bdc002(pilot, screen)
+        assert screen.item is not None
+        row = next(i for i, m in enumerate(screen.item.materials) if not m.tolerable)
+        material = screen.item.materials[row]
+        screen.query_one("#materials", DataTable).move_cursor(row=row)
+        await pilot.pause(0.05)
+        await pilot.press("c")
+        said = "容缺 is not allowed for this material (see the item's guide)."
+        await until(pilot, lambda: any(n.message == said for n in app._notifications), "the answer")
+        assert material.name not in screen.state.marks
+
+
+async def test_a_lowercase_x_is_shown_uppercase_and_shift_tab_keeps_the_id(
+    terminal_client: CentralClient, make_client: Any, clock: Any
+) -> None:
+    app = build(terminal_client, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, app)
+        await serve_a_ticket(pilot, app, make_client)
+        screen = await open_the_intake(pilot, app)
+        await choose_item(pilot, screen, "BDC-002", "BDC-002")
+        typed = ID[:-1] + "x"
+        await pilot.press(*"张三", "tab", "tab", *typed, "tab")
+        field = screen.query_one("#f-id_number", Input)
+        assert field.value == ID  # upper case as typed
+        await pilot.press("shift+tab", "backspace")  # back into the ID: one character goes
+        assert field.value == ID[:-1]
+        await pilot.press("X", "tab", *MOBILE, "enter")
+        await until(pilot, lambda: screen.state.step == "checklist", "the checklist")
+        head = str(screen.query_one("#intake-head", Static).render())
+        assert ID[-4:] in head and "x" not in head.split("·")[-1]
+        await pilot.press("ctrl+a", "enter")
+        await until(pilot, lambda: screen.state.step == "decision", "the decision")
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.case is not None, "the case")
+        assert ID[-4:] in screen.document and ID[-4:].lower() not in screen.document
