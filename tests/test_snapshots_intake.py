@@ -101,3 +101,17 @@ def test_intake_receipt(snap_compare: Any, central_app: Any, clock: Any, lang: s
         await settle(pilot, lambda: screen.case is not None and screen.state.step == "document")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+
+
+async def test_the_focus_bar_never_hides_what_was_typed(central_app: Any, clock: Any) -> None:
+    """The focus bar is drawn over a field's first column: a compact field keeps that column
+    free, or the first character typed (the b of bdcdj) disappears under it."""
+    app = build(central_app, clock, "en", login_as=("1005", "counter"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await intake_for_a_ticket(pilot, central_app)
+        await pilot.press(*"bdcdj")
+        search = screen.query_one("#item-query")
+        await settle(pilot, lambda: getattr(search, "value", "") == "bdcdj")
+        region = search.region
+        row = "".join(segment.text for segment in screen._compositor.render_strips()[region.y])
+        assert "bdcdj" in row[region.x : region.right], repr(row)
