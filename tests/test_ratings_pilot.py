@@ -141,6 +141,10 @@ def test_text_helpers() -> None:
     assert lines[2].rstrip().endswith("0")  # level 3: no bar, count 0
     line = tally_line_text(figures(l5=3, l2=1)).plain
     assert "rated 4" in line and "poor 1" in line
+    # Narrow (the counter's left column at 80×24): every figure keeps its number.
+    narrow = tally_line_text(figures(l5=10, l4=1, l2=1), 38)
+    assert narrow.cell_len <= 38 and narrow.plain.rstrip().endswith("poor 1")
+    assert tally_line_text(figures(l5=10, l4=1, l2=1), 80).plain.startswith(" Today")
     assert parse_range("2026-11-01", "2026-11-30") != "ratings.range.backwards"
     assert parse_range("2026-11-30", "2026-11-01") == "ratings.range.backwards"
     assert parse_range("yesterday", "2026-11-01") == "ratings.range.not_a_date"
@@ -165,6 +169,12 @@ async def test_tally_line_and_my_ratings(
         assert line.figures is not None
         assert (line.figures.rated, line.figures.bad) == (4, 1)
         assert "75.0%" in str(line.render())
+        # The counter's own tally line, at 80 columns: the 差评 count is not cut off.
+        own = counter.query_one("#tally-line", TallyLine)
+        await until(pilot, lambda: own.figures is not None, "the counter's tally")
+        await pilot.pause()
+        shown = str(own.render())
+        assert len(shown) <= own.size.width and shown.rstrip().endswith("poor 1"), shown
 
         # A rating arrives; the App's hook calls reload() on rating.received.
         pad = await new("pad01")

@@ -24,13 +24,22 @@ from screens.ratings.messages import TallyLoaded
 from screens.worker_errors import SaysWorkerErrors
 
 
-def tally_line_text(figures: TallyFigures | None) -> Text:
+def tally_line_text(figures: TallyFigures | None, width: int | None = None) -> Text:
+    """The line; where it would not fit `width` cells, "Today" goes first so that every
+    figure keeps its number (the panel says it is today's)."""
     if figures is None:
         return Text(" " + t("tally_line.loading"), style="dim")
+    line = _line(figures, today=True)
+    if width is not None and line.cell_len > width:
+        line = _line(figures, today=False)
+    return line
+
+
+def _line(figures: TallyFigures, *, today: bool) -> Text:
     bad_style = "bold red" if figures.bad else "bold"
     return Text.assemble(
         " ",
-        (t("tally_line.today") + " ", "dim"),
+        (t("tally_line.today") + " " if today else "", "dim"),
         (t("tally_line.rated") + " ", "dim"),
         (str(figures.rated), "bold"),
         " · ",
@@ -77,4 +86,8 @@ class TallyLine(SaysWorkerErrors, Static):
     def on_tally_loaded(self, message: TallyLoaded) -> None:
         message.stop()
         self.figures = message.tally.total.figures
-        self.update(tally_line_text(self.figures))
+        self.update(tally_line_text(self.figures, self.size.width or None))
+
+    def on_resize(self) -> None:
+        if self.figures is not None:
+            self.update(tally_line_text(self.figures, self.size.width))
