@@ -76,7 +76,7 @@ class DemoMark(Static):
 
 
 class TrainerTicketScreen(ModalScreen[str | None]):
-    """The trainer's Ctrl+N: which queue the next citizen takes a ticket in."""
+    """The trainer's Ctrl+O: which queue the next citizen takes a ticket in."""
 
     CSS_PATH = "modal.tcss"
     DEFAULT_CSS = "TrainerTicketScreen { align: center middle; background: $background 60%; }"

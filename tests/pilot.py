@@ -27,7 +27,8 @@ def build(client: CentralClient, clock: Any, **config: Any) -> CounterApp:
     return make_app(client=client, config=Config(**options), clock=clock)
 
 
-async def until(pilot: Any, condition: Callable[[], bool], what: str, tries: int = 250) -> None:
+async def until(pilot: Any, condition: Callable[[], bool], what: str, tries: int = 750) -> None:
+    """Wait (up to ~15 s: a loaded CI box is slow, never a timing assertion) for the condition."""
     for _ in range(tries):
         if condition():
             return

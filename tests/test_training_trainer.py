@@ -1,5 +1,5 @@
 """The trainer's keys in a living demo hall: Ctrl+G pauses the simulated hall (nobody arrives
-or moves) and resumes it; Ctrl+N lets a citizen take a ticket in the queue typed."""
+or moves) and resumes it; Ctrl+O lets a citizen take a ticket in the queue typed."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ async def test_pause_resume_and_a_ticket_in_a_chosen_queue(tmp_path: Path) -> No
             await pilot.press("ctrl+g")
             await until(pilot, lambda: sum(sim.stats.issued.values()) > frozen[0], "arrivals again")
 
-            await pilot.press("ctrl+n")
+            await pilot.press("ctrl+o")
             await until(pilot, lambda: type(app.screen).__name__ == "TrainerTicketScreen", "ask")
             await pilot.press("b", "enter")
             await until(

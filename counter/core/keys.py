@@ -53,7 +53,7 @@ KEY_TABLE: dict[str, tuple[KeyBinding, ...]] = {
         K("quit", "ctrl+q", "quit", "keys.quit", show=False, priority=True),
         # Training: the trainer's key for the trainee report (does nothing outside a scenario).
         K("trainee_report", "ctrl+t", "trainee_report", "keys.trainee_report", show=False),
-        K("trainer_ticket", "ctrl+n", "trainer_ticket", "keys.trainer_ticket", show=False),
+        K("trainer_ticket", "ctrl+o", "trainer_ticket", "keys.trainer_ticket", show=False),
         K("trainer_pause", "ctrl+g", "trainer_pause", "keys.trainer_pause", show=False),
         K("trainer_restart", "ctrl+r", "trainer_restart", "keys.trainer_restart", show=False),
         K(
