@@ -98,7 +98,10 @@ class SignOnScreen(Screen[None]):
     def on_mount(self) -> None:
         hear_session(self, self.redraw)
         hear_hall(self, self.hall_event)
-        options = self.query_one("#windows", OptionList)
+        found = self.query("#windows").results(OptionList)
+        options = next(found, None)
+        if options is None:
+            return  # replaced or the app closing before this mount ran: nothing to highlight
         if self.default_window is not None:
             try:
                 options.highlighted = options.get_option_index(str(self.default_window))

@@ -42,7 +42,7 @@ async def test_call_start_finish_call(
         await pilot.press("f2")
         await until(pilot, lambda: app.session.current is not None, "the call")
         assert app.session.current is not None and app.session.current.number == first
-        assert screen.query_one(BigNumber).value == first
+        await until(pilot, lambda: screen.query_one(BigNumber).value == first, "the big number")
         assert ticket_row(db_path, first) == ("called", 5)
 
         await pilot.press("enter")  # the citizen is at the window: start service
@@ -63,7 +63,7 @@ async def test_call_start_finish_call(
         )
         await until(pilot, lambda: app.session.served_today == 1, "served today")
         assert ticket_row(db_path, second) == ("called", 5)
-        assert screen.query_one(BigNumber).value == second
+        await until(pilot, lambda: screen.query_one(BigNumber).value == second, "the big number")
 
 
 async def test_finish_is_greyed_out_when_nothing_is_served(
@@ -190,6 +190,7 @@ async def test_token_saved_never_the_password_and_reused(
     )
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, SignOnScreen), "sign-on after login_as")
+        await until(pilot, lambda: bool(app.screen.query("#windows")), "the windows listed")
         await until(
             pilot, lambda: store.load("http://central.test", now=clock()) is not None, "the save"
         )
