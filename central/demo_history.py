@@ -18,6 +18,7 @@ from typing import Any
 from central import callbacks as callback_ledger
 from central import cases, escalations, ratings
 from central import tickets as engine
+from central import windows as window_steps
 from central.context import Actor, Ctx
 from central.hall_time import HALL_TZ
 from client.case_models import CaseRequest
@@ -85,7 +86,7 @@ def seed_history(
 
         with store.write() as conn:
             for window, staff_no in CLERKS.items():
-                engine.sign_on(conn, ctx(_clerk(staff_no), opening), window)
+                window_steps.sign_on(conn, ctx(_clerk(staff_no), opening), window)
             clock = opening
             bad_ids: list[int] = []
             for n in range(per_day):
@@ -118,7 +119,7 @@ def seed_history(
                         bad_ids.append(rating.id)
             evening = opening + timedelta(hours=8)
             for window, staff_no in CLERKS.items():
-                engine.sign_off(conn, ctx(_clerk(staff_no), evening), window)
+                window_steps.sign_off(conn, ctx(_clerk(staff_no), evening), window)
             for index, rating_id in enumerate(bad_ids):
                 if back > 3 or index % 2:
                     verdict = "upheld" if index % 3 else "unfounded"

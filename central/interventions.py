@@ -15,6 +15,7 @@ from sqlalchemy import Connection, and_, bindparam, delete, insert, select
 
 from central import audit
 from central import tickets as engine
+from central import windows as window_steps
 from central.context import Ctx, Happening
 from central.errors import Conflict, Forbidden, Invalid, NotFound
 from central.events import emit_many
@@ -71,22 +72,9 @@ def call_ticket(
 ) -> Ticket:
     """Call one named waiting or missed ticket to a window (叫指定号), out of call order; `why`
     goes into the audit trail with it."""
-    window = engine._window_state(conn, window_no)
-    actor = engine._guard_window(conn, ctx, window, "call tickets")
-    if window.staff_no is None:
-        raise Conflict(
-            f"Window {window_no} is signed off; a clerk must sign on first.",
-            reason="window_signed_off",
-            params={"window_no": window_no},
-        )
-    if window.pause_reason is not None:
-        raise Conflict(
-            f"Window {window_no} is paused ({window.pause_reason}); resume first.",
-            reason="window_paused_with_reason",
-            params={"window_no": window_no, "pause_reason": window.pause_reason},
-        )
-    if window.current_number is not None:
-        raise engine.busy(window)
+    window = window_steps.window_state(conn, window_no)
+    actor = window_steps.guard_window(conn, ctx, window, "call tickets")
+    window_steps.require_open_window(window, "call_named")
     row = engine._ticket(conn, find_ticket_id(conn, ctx, ticket_id, number))
     if row.status not in CALLABLE:
         engine.next_status("call", row.number, row.status)  # the sentence saying why not
@@ -179,7 +167,7 @@ def move_waiting(
             )
     else:
         assert window_no is not None
-        engine._window(conn, window_no)
+        window_steps.find_window(conn, window_no)
         if row.target_window == window_no:
             raise Conflict(
                 f"Ticket {row.number} already waits for window {window_no}.",
@@ -245,7 +233,7 @@ def set_window_queues(
             "Only a supervisor can change which queues a window serves.",
             reason="supervisor_sets_window_queues",
         )
-    engine._window(conn, no)
+    window_steps.find_window(conn, no)
     known = set(conn.execute(engine._QUEUE_PREFIXES).scalars())
     pairs: list[list[Any]] = []
     for q in wanted:

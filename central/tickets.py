@@ -37,13 +37,14 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 
 from central import audit, rollups
-from central.context import Actor, Ctx
+from central.context import Ctx
 from central.day_sequence import next_in_day
 from central.errors import Conflict, Forbidden, Invalid, NotFound, require_text
 from central.events import emit, emit_many
 from central.hall_time import as_utc, service_day
-from central.hall_view import ACTIVE, ticket_model
-from central.schema import queues, staff, ticket_sequences, tickets, window_queues, windows
+from central.hall_view import ticket_model
+from central.schema import queues, ticket_sequences, tickets, window_queues, windows
+from central.windows import guard_window, require_open_window, window_exists, window_state
 from client.models import Ticket
 from client.transitions import Transition, either
 
@@ -63,7 +64,6 @@ TRANSITIONS: dict[str, Transition[str]] = {
     "reactivate": Transition(("missed",), "waiting", "reactivated"),
 }
 SUPERVISOR_ONLY = ("cancel", "reactivate")
-MAX_DB_INT = 2**31 - 1
 CANDIDATES = 8  # call-next claims from this many candidates before reading again
 APPOINTMENT_HORIZON = timedelta(days=366)
 
@@ -98,24 +98,6 @@ def call_rank(
     return (0 if kind == "green" else 1, 0 if due else 1, priority, issued_at, ticket_id)
 
 
-def busy(window: Any, then: str = "") -> Conflict:
-    """The window still has a ticket called or in service: say which, and what to do first."""
-    number, status = window.current_number, window.current_status
-    sentence = current_ticket_sentence(number, status, then)
-    if status == "called":
-        return Conflict(sentence, reason="window_has_called_ticket", params={"number": number})
-    return Conflict(sentence, reason="window_has_serving_ticket", params={"number": number})
-
-
-def current_ticket_sentence(number: str, status: str, then: str = "") -> str:
-    first = (
-        f"Start, transfer or mark no-show for {number} first"
-        if status == "called"
-        else f"Finish, hold or transfer {number} first"
-    )
-    return f"{first}{then}."
-
-
 # --- statements, built once (SQLAlchemy then reuses their compiled form) ------------------------
 
 _TICKET = select(tickets).where(tickets.c.id == bindparam("b_id"))
@@ -127,29 +109,6 @@ _TICKET_FOR = select(
     .scalar_subquery()
     .label("actor_window"),
 ).where(tickets.c.id == bindparam("b_id"))
-_WINDOW = select(windows).where(windows.c.no == bindparam("b_no"))
-_LOCK_WINDOW = _WINDOW.with_for_update()
-_LOCK_WINDOW_NO = select(windows.c.no).where(windows.c.no == bindparam("b_no")).with_for_update()
-# The window with its current ticket (number and status; NULL when none).
-_WINDOW_STATE = (
-    select(
-        windows,
-        tickets.c.number.label("current_number"),
-        tickets.c.status.label("current_status"),
-    )
-    .select_from(
-        windows.outerjoin(
-            tickets,
-            and_(
-                tickets.c.window_no == windows.c.no,
-                or_(*(tickets.c.status == s for s in ACTIVE)),
-            ),
-        )
-    )
-    .where(windows.c.no == bindparam("b_no"))
-)
-_WINDOW_OF = select(windows.c.no).where(windows.c.staff_no == bindparam("b_staff"))
-_STAFF_NAME = select(staff.c.name).where(staff.c.staff_no == bindparam("b_staff"))
 _QUEUE = select(queues).where(queues.c.prefix == bindparam("b_prefix"))
 _QUEUE_PREFIXES = select(queues.c.prefix).order_by(queues.c.prefix)
 _INSERT_TICKET = insert(tickets).returning(*tickets.c)
@@ -158,8 +117,6 @@ _SET = update(tickets).where(
     tickets.c.id == bindparam("b_id"), tickets.c.status == bindparam("b_status")
 )
 _SET_RETURNING = _SET.returning(*tickets.c)
-_SET_WINDOW = update(windows).where(windows.c.no == bindparam("b_no"))
-_SIGN_ON = update(windows).where(windows.c.no == bindparam("b_no"), windows.c.staff_no.is_(None))
 
 
 # Constants written into the SQL, not bound: a partial index (… WHERE status = 'waiting') is only
@@ -331,35 +288,8 @@ def get_ticket(conn: Connection, ticket_id: int) -> Ticket:
     return ticket_model(_ticket(conn, ticket_id))
 
 
-def _window(conn: Connection, no: int) -> Any:
-    row = None
-    if 0 <= no <= MAX_DB_INT:
-        row = conn.execute(_WINDOW, {"b_no": no}).first()
-    if row is None:
-        raise NotFound(
-            f"There is no window {no} in this hall.",
-            reason="no_window_hall",
-            params={"window_no": no},
-        )
-    return row
-
-
-def window_of(conn: Connection, staff_no: str) -> int | None:
-    """The window this staff member is signed on at, if any."""
-    return conn.execute(_WINDOW_OF, {"b_staff": staff_no}).scalar()
-
-
-def _staff_label(conn: Connection, staff_no: str) -> str:
-    name = conn.execute(_STAFF_NAME, {"b_staff": staff_no}).scalar()
-    return f"{name} ({staff_no})" if name else staff_no
-
-
 def _snapshot(row: Any) -> dict[str, Any]:
     return ticket_model(row).model_dump(mode="json")
-
-
-def _window_snapshot(row: Any) -> dict[str, Any]:
-    return {"staff_no": row.staff_no, "pause_reason": row.pause_reason}
 
 
 # --- issuing ------------------------------------------------------------------------------------
@@ -447,81 +377,11 @@ def issue_ticket(
 # --- calling ------------------------------------------------------------------------------------
 
 
-def _guard_window(conn: Connection, ctx: Ctx, window: Any, doing: str) -> Actor:
-    """Clerks act only at the window they are signed on at; supervisors and admins anywhere."""
-    actor = ctx.actor
-    if actor.role == "device":
-        raise Forbidden(
-            f"A device cannot {doing}.", reason="device_cannot_act", params={"doing": doing}
-        )
-    if actor.is_supervisor:
-        return actor
-    if window.staff_no is None:
-        raise Conflict(
-            f"Window {window.no} is signed off; sign on first.",
-            reason="window_signed_off",
-            params={"window_no": window.no},
-        )
-    if window.staff_no != actor.staff_no:
-        raise Forbidden(
-            f"Window {window.no} is signed on by {_staff_label(conn, window.staff_no)}; "
-            f"you can only {doing} at your own window.",
-            reason="window_held_by_other",
-            params={"window_no": window.no, "staff_label": _staff_label(conn, window.staff_no)},
-        )
-    return actor
-
-
-def _lock_window(conn: Connection, no: int) -> Any:
-    """Read the window row; on PostgreSQL lock it so two calls at one window run one by one."""
-    row = None
-    if 0 <= no <= MAX_DB_INT:
-        row = conn.execute(_LOCK_WINDOW, {"b_no": no}).first()
-    if row is None:
-        raise NotFound(
-            f"There is no window {no} in this hall.",
-            reason="no_window_hall",
-            params={"window_no": no},
-        )
-    return row
-
-
-def _window_state(conn: Connection, no: int) -> Any:
-    """The window row (locked as in _lock_window) with its current ticket's `current_number`
-    and `current_status` (None when the window has no ticket called or in service)."""
-    row = None
-    if 0 <= no <= MAX_DB_INT:
-        if _is_postgresql(conn):
-            # Lock first, then read: the read must see what the lock holder committed.
-            conn.execute(_LOCK_WINDOW_NO, {"b_no": no}).first()
-        row = conn.execute(_WINDOW_STATE, {"b_no": no}).first()
-    if row is None:
-        raise NotFound(
-            f"There is no window {no} in this hall.",
-            reason="no_window_hall",
-            params={"window_no": no},
-        )
-    return row
-
-
 def call_next(conn: Connection, ctx: Ctx, window_no: int) -> Ticket | None:
     """Call the next ticket for a window, or None when nothing waits for it."""
-    window = _window_state(conn, window_no)
-    _guard_window(conn, ctx, window, "call tickets")
-    if window.staff_no is None:
-        raise Conflict(
-            f"Window {window_no} is signed off; sign on first.",
-            reason="window_signed_off",
-            params={"window_no": window_no},
-        )
-    if window.pause_reason is not None:
-        raise Conflict(
-            f"Window {window_no} is paused ({window.pause_reason}); resume first.",
-            reason="window_paused_with_reason",
-            params={"window_no": window_no, "pause_reason": window.pause_reason},
-        )
-    if window.current_number is not None:
-        raise busy(window)
+    window = window_state(conn, window_no)
+    guard_window(conn, ctx, window, "call tickets")
+    require_open_window(window, "call")
 
     returning = conn.dialect.update_returning
     claim = {
@@ -734,21 +594,8 @@ def call_back(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
     """A held ticket comes back into service at the window that held it."""
     row = _ticket_for(conn, ctx, ticket_id)
     to = _guard_ticket(conn, ctx, "call_back", row)
-    window = _window_state(conn, row.window_no)
-    if window.staff_no is None:
-        raise Conflict(
-            f"Window {window.no} is signed off; sign on there to call {row.number} back.",
-            reason="window_signed_off_sign_call",
-            params={"window_no": window.no, "number": row.number},
-        )
-    if window.pause_reason is not None:
-        raise Conflict(
-            f"Window {window.no} is paused; resume first.",
-            reason="window_paused",
-            params={"window_no": window.no},
-        )
-    if window.current_number is not None:
-        raise busy(window, f", then call {row.number} back")
+    window = window_state(conn, row.window_no)
+    require_open_window(window, "call_back", row.number)
     new = _set(conn, row, status=to, staff_no=window.staff_no)
     events = [("window.changed", {"window_no": window.no})]
     return _finish_action(conn, ctx, "call_back", row, new, window.no, events)
@@ -783,10 +630,7 @@ def transfer(
         new_queue = prefix
     else:
         assert window_no is not None
-        if (
-            not 0 <= window_no <= MAX_DB_INT
-            or conn.execute(_WINDOW, {"b_no": window_no}).first() is None
-        ):
+        if not window_exists(conn, window_no):
             raise Invalid(
                 f"There is no window {window_no} in this hall.",
                 fields={"window_no": "unknown window"},
@@ -850,117 +694,3 @@ TICKET_ACTIONS = {
     "cancel": cancel,
     "reactivate": reactivate,
 }
-
-
-# --- windows ------------------------------------------------------------------------------------
-
-
-def _window_changed(
-    conn: Connection, ctx: Ctx, action: str, before: Any, after: dict[str, Any], window_no: int
-) -> None:
-    """Audit and announce a window change; `after` is what was just written (not re-read)."""
-    audit.record(
-        conn,
-        ctx,
-        f"window.{action}",
-        "window",
-        window_no,
-        before=_window_snapshot(before),
-        after=after,
-        window_no=window_no,
-    )
-    emit(conn, ctx, "window.changed", window_no=window_no)
-
-
-def sign_on(conn: Connection, ctx: Ctx, window_no: int) -> None:
-    """Sign the acting staff member on at a window. Again by the same person: nothing changes,
-    the window keeps its current ticket."""
-    actor = ctx.actor
-    if actor.role == "device":
-        raise Forbidden("A device cannot sign on at a window.", reason="device_cannot_sign_window")
-    window = _lock_window(conn, window_no)
-    if window.staff_no == actor.staff_no:
-        return
-    if window.staff_no is not None:
-        raise Conflict(
-            f"Window {window_no} is signed on by {_staff_label(conn, window.staff_no)}; "
-            "they (or a supervisor) must sign it off first.",
-            reason="window_signed_on_by_other",
-            params={"window_no": window_no, "staff_label": _staff_label(conn, window.staff_no)},
-        )
-    elsewhere = window_of(conn, actor.staff_no)
-    if elsewhere is not None:
-        raise Conflict(
-            f"You are signed on at window {elsewhere}; sign off there first.",
-            reason="signed_on_elsewhere",
-            params={"window_no": elsewhere},
-        )
-    values = {"staff_no": actor.staff_no, "pause_reason": None, "pause_note": None}
-    changed = conn.execute(_SIGN_ON, {"b_no": window_no, **values, "updated_at": ctx.now})
-    if changed.rowcount != 1:
-        raise Conflict(
-            f"Window {window_no} was just taken; refresh and choose another.",
-            reason="window_just_taken_refresh_choose",
-            params={"window_no": window_no},
-        )
-    _window_changed(conn, ctx, "sign_on", window, _window_snapshot_of(values), window_no)
-
-
-def _window_snapshot_of(values: dict[str, Any]) -> dict[str, Any]:
-    return {"staff_no": values["staff_no"], "pause_reason": values["pause_reason"]}
-
-
-def sign_off(conn: Connection, ctx: Ctx, window_no: int) -> None:
-    window = _window_state(conn, window_no)
-    actor = ctx.actor
-    if actor.role == "device":
-        raise Forbidden(
-            "A device cannot sign a window off.", reason="device_cannot_sign_window_off"
-        )
-    if window.staff_no is None:
-        return  # already signed off: nothing to do
-    _guard_window(conn, ctx, window, "sign off")
-    if window.current_number is not None:
-        raise busy(window, ", then sign off")
-    values = {"staff_no": None, "pause_reason": None, "pause_note": None}
-    conn.execute(_SET_WINDOW, {"b_no": window_no, **values, "updated_at": ctx.now})
-    _window_changed(conn, ctx, "sign_off", window, _window_snapshot_of(values), window_no)
-
-
-def pause(conn: Connection, ctx: Ctx, window_no: int, reason: str, note: str = "") -> None:
-    """Pause only with no ticket called or in service: the citizen in front is served first."""
-    window = _window_state(conn, window_no)
-    _guard_window(conn, ctx, window, "pause")
-    if window.staff_no is None:
-        raise Conflict(
-            f"Window {window_no} is signed off; sign on first.",
-            reason="window_signed_off",
-            params={"window_no": window_no},
-        )
-    if window.pause_reason is not None:
-        raise Conflict(
-            f"Window {window_no} is already paused ({window.pause_reason}).",
-            reason="window_already_paused",
-            params={"window_no": window_no, "pause_reason": window.pause_reason},
-        )
-    if window.current_number is not None:
-        raise busy(window, ", then pause")
-    values = {"pause_reason": reason, "pause_note": require_text("note", note)}
-    conn.execute(_SET_WINDOW, {"b_no": window_no, **values, "updated_at": ctx.now})
-    after = {"staff_no": window.staff_no, "pause_reason": reason}
-    _window_changed(conn, ctx, "pause", window, after, window_no)
-
-
-def resume(conn: Connection, ctx: Ctx, window_no: int) -> None:
-    window = _lock_window(conn, window_no)
-    _guard_window(conn, ctx, window, "resume")
-    if window.pause_reason is None:
-        raise Conflict(
-            f"Window {window_no} is not paused.",
-            reason="window_not_paused",
-            params={"window_no": window_no},
-        )
-    values = {"pause_reason": None, "pause_note": None}
-    conn.execute(_SET_WINDOW, {"b_no": window_no, **values, "updated_at": ctx.now})
-    after = {"staff_no": window.staff_no, "pause_reason": None}
-    _window_changed(conn, ctx, "resume", window, after, window_no)

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select, text
 
 from central import tickets as engine
+from central import windows as window_steps
 from central.context import Actor, Ctx
 from central.db import make_engine
 from central.errors import Conflict
@@ -136,7 +137,7 @@ def test_random_days_never_double_call(ops: list[tuple[Any, ...]], db_url: str |
     with tempfile.TemporaryDirectory() as tmp, demo_store(Path(tmp), url=db_url) as store:
         with store.write() as conn:
             for no in WINDOWS:
-                engine.sign_on(conn, ctx(clerk(no)), no)
+                window_steps.sign_on(conn, ctx(clerk(no)), no)
             priorities = {
                 (r.window_no, r.queue_prefix): r.priority
                 for r in conn.execute(select(window_queues)).all()
@@ -200,7 +201,7 @@ def test_concurrent_call_next_from_threads(tmp_path: Path, db_url: str | None) -
     with demo_store(tmp_path, url=db_url) as store:
         with store.write() as conn:
             for no in windows:
-                engine.sign_on(conn, ctx(clerk(no)), no)
+                window_steps.sign_on(conn, ctx(clerk(no)), no)
             issued = [engine.issue_ticket(conn, ctx(KIOSK), "A").id for _ in range(160)]
         taken: dict[int, list[int]] = {no: [] for no in windows}
         errors: list[BaseException] = []

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from central import housekeeping, rollups
 from central import ratings as rating
 from central import tickets as engine
+from central import windows as window_steps
 from central.calendar import WorkCalendar
 from central.context import Actor, Ctx
 from central.db import make_engine
@@ -60,7 +61,7 @@ def hall_store(path: Path, batch_clock: Clock) -> Iterator[Store]:
     with store.write() as conn:
         apply_hall(conn, load_hall("demo"), lambda _pw: "x", T0)
         for no in WINDOWS:
-            engine.sign_on(conn, Ctx(clerk(no), T0, "demo"), no)
+            window_steps.sign_on(conn, Ctx(clerk(no), T0, "demo"), no)
     try:
         yield store
     finally:

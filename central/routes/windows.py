@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Response
 from sqlalchemy import Connection
 
 from central import tickets as engine
+from central import windows as window_steps
 from central.context import Ctx
 from central.counter_answer import answered_at
 from central.deps import CurrentActor, Idempotent, IdempotentRun, StoreDep
@@ -45,7 +46,7 @@ def _window_step(
 def pause(body: PauseRequest, act: Idempotent, no: int = WindowNo) -> Response:
     """Pause (暂停) with a reason; only when no ticket is called or in service at the window."""
     return _window_step(
-        act, no, body, lambda conn, ctx: engine.pause(conn, ctx, no, body.reason, body.note)
+        act, no, body, lambda conn, ctx: window_steps.pause(conn, ctx, no, body.reason, body.note)
     )
 
 
@@ -55,9 +56,9 @@ _DOCS = {
     "resume": "End a pause.",
 }
 _STEPS: dict[str, Callable[[Connection, Ctx, int], None]] = {
-    "sign-on": engine.sign_on,
-    "sign-off": engine.sign_off,
-    "resume": engine.resume,
+    "sign-on": window_steps.sign_on,
+    "sign-off": window_steps.sign_off,
+    "resume": window_steps.resume,
 }
 
 
