@@ -23,7 +23,7 @@ from central.hall_time import day_bounds, service_day
 from central.schema import tickets, window_queues, windows
 from central.schema_escalations import escalation_alerts, escalations
 from central.schema_ratings import ratings
-from central.schema_supervision import alerts
+from central.schema_supervision import alerts, callbacks
 from central.settings import Settings
 from client.supervisor_models import Alert, AlertList
 
@@ -151,6 +151,21 @@ def _bad_ratings(conn: Connection, now: datetime) -> list[Found]:
     ]  # fmt: skip
 
 
+def _bad_callbacks(conn: Connection, now: datetime) -> list[Found]:
+    """A dissatisfied callback put into the 差评 queue today: a new 差评-like item."""
+    start, _end = day_bounds(service_day(now))
+    rows = conn.execute(
+        select(callbacks.c.id, callbacks.c.ticket_number, callbacks.c.window_no).where(
+            callbacks.c.review_state.is_not(None), callbacks.c.recorded_at >= start
+        )
+    ).all()
+    return [
+        ("bad_callback", "callback", str(r.id), "",
+         {"ticket": r.ticket_number, "window": r.window_no or 0})
+        for r in rows
+    ]  # fmt: skip
+
+
 def _escalation_deadlines(conn: Connection, now: datetime) -> list[Found]:
     """Mirrors the ledger's own deadline check (escalation_alerts), last two days of it."""
     rows = conn.execute(
@@ -178,6 +193,7 @@ def check(conn: Connection, ctx: Happening, settings: Settings) -> list[int]:
         *_queues_over(conn, now, settings),
         *_idle_while_waiting(conn, now, settings),
         *_bad_ratings(conn, now),
+        *_bad_callbacks(conn, now),
         *_escalation_deadlines(conn, now),
     ]
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite

@@ -138,8 +138,7 @@ def seed_history(
                 satisfied = rng.random() < 0.9 if reached else None
                 note = "" if satisfied is not False else "等候时间太长"
                 record = CallbackRecord(reached=reached, satisfied=satisfied, note=note)
-                callback_ledger.record(conn, ctx(BOSS, evening), row.id, record, calendar,
-                                       settings.rating_rectify_days)  # fmt: skip
+                callback_ledger.record(conn, ctx(BOSS, evening), row.id, record)
     return served
 
 

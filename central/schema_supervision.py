@@ -55,18 +55,30 @@ callbacks = Table(
     Column("window_no", Integer, nullable=True),
     Column("applicant_name", String(128), nullable=False),
     Column("phone", String(20), nullable=False),
+    # Where the number came from: the case taken at the service, an earlier case of the same
+    # applicant, or the appointment the citizen booked (migration 0011).
+    Column("phone_source", String(20), nullable=True),
     Column("drawn_at", UTCDateTime(), nullable=False),
     Column("reached", Boolean, nullable=True),  # None: not called yet
     Column("satisfied", Boolean, nullable=True),
     Column("note", Text, nullable=False, default=""),
     Column("recorded_at", UTCDateTime(), nullable=True),
     Column("recorded_by", String(32), nullable=True),
-    # A dissatisfied callback opens a rectification like an upheld 差评.
+    # A dissatisfied callback opens a 差评-like item in the hall's 差评 queue, through the same
+    # loop: pending (待核实) → upheld (属实, rectify by a date) → rectified; or unfounded /
+    # mistaken, which close it (review columns: migration 0011).
+    Column("review_state", String(20), nullable=True),
+    Column("verdict", String(20), nullable=True),
+    Column("verify_note", Text, nullable=True),
+    Column("verified_at", UTCDateTime(), nullable=True),
+    Column("verified_by", String(32), nullable=True),
+    Column("rectify_days", Integer, nullable=True),
     Column("rectify_due", Date, nullable=True),
     Column("rectification", Text, nullable=True),
     Column("rectified_at", UTCDateTime(), nullable=True),
     Column("rectified_by", String(32), nullable=True),
     Index("ix_callbacks_day", "service_day"),
+    Index("ix_callbacks_review_state", "review_state"),
 )
 
 # A window's queues changed "for the rest of today": its usual set, put back once the day ends.

@@ -359,7 +359,24 @@ class CentralClient:
 
     async def rectify_callback(self, callback_id: int, note: str) -> Callback:
         body = CallbackRectify(note=note)
-        return await self._post(f"/v1/callbacks/{callback_id}/rectify", Callback, body)
+        path = f"/v1/callbacks/{callback_id}/rectify"
+        return await self._post(path, Callback, body, kept=True)
+
+    async def verify_callback(
+        self, callback_id: int, verdict: Verdict, note: str = "", rectify_days: int | None = None
+    ) -> Callback:
+        body = VerifyRequest(verdict=verdict, note=note, rectify_days=rectify_days)
+        path = f"/v1/callbacks/{callback_id}/verify"
+        return await self._post(path, Callback, body, kept=True)
+
+    async def callback_complaints(self, *, open_only: bool, limit: int = 200) -> list[Callback]:
+        """Dissatisfied callbacks in the 差评 loop (the 差评 queue lists them beside ratings)."""
+        params = {"open": "true" if open_only else "false", "limit": limit}
+        response = await self._request("GET", "/v1/callbacks/complaints", params=params)
+        try:
+            return _list_of(Callback).validate_json(response.content)
+        except ValidationError as exc:
+            raise _contract_error(response) from exc
 
     async def report(self, kind: ReportKind, day: date | None = None) -> Report:
         params = {"date": day.isoformat()} if day else None

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from client.models import PauseReason, Ticket, WindowQueue, WindowStatus, Wire
+from client.rating_models import BadReview
 
 AlertKind = Literal[
     "wait_over",
@@ -15,10 +16,18 @@ AlertKind = Literal[
     "queue_over",
     "idle_waiting",
     "bad_rating",
+    "bad_callback",
     "escalation_due_soon",
     "escalation_overdue",
 ]
-AlertSubject = Literal["ticket", "window", "queue", "rating", "escalation"]
+AlertSubject = Literal["ticket", "window", "queue", "rating", "callback", "escalation"]
+# Where a callback's number came from: the case taken at the service, an earlier case of the
+# same applicant (same ID number), or the appointment the citizen booked.
+PhoneSource = Literal["case", "applicant", "appointment"]
+# Why a finished service cannot be called back: no case was taken there and no appointment
+# was booked (nobody's number is on record), or the applicant left no mobile, on this case
+# or any earlier one.
+NotCallable = Literal["no_case", "no_mobile"]
 
 
 class BoardWindow(Wire):
@@ -105,23 +114,33 @@ class Callback(Wire):
     ticket_number: str
     case_no: str | None = None
     staff_no: str | None = None
+    staff_name: str | None = Field(default=None, description="the clerk who served")
     window_no: int | None = None
     applicant_name: str
     phone: str
+    phone_source: PhoneSource | None = None
     reached: bool | None = Field(default=None, description="None: not called yet")
     satisfied: bool | None = None
     note: str = ""
     recorded_at: datetime | None = None
     recorded_by: str | None = None
-    rectify_due: date | None = Field(default=None, description="set when a rectification opened")
+    rectify_due: date | None = Field(default=None, description="set once upheld (属实)")
     rectification: str | None = None
     rectified_at: datetime | None = None
+    review: BadReview | None = Field(
+        default=None,
+        description="a dissatisfied callback's 差评 loop (verify → rectify), in the 差评 queue",
+    )
 
 
 class CallbackDay(Wire):
     service_day: date
     finished: int = Field(description="services finished that day")
-    with_phone: int = Field(description="…of which the citizen left a phone number")
+    with_phone: int = Field(description="…of which a number is known (callable)")
+    wanted: int = Field(default=0, description="⌈10 % × finished⌉: the sample the day needs")
+    not_callable: dict[NotCallable, int] = Field(
+        default_factory=dict, description="finished services no number is known for, by reason"
+    )
     drawn: int
     recorded: int = Field(description="callbacks whose outcome is recorded")
     reached: int
@@ -136,7 +155,8 @@ class CallbackRecord(Wire):
     satisfied: bool | None = Field(default=None, description="only when reached")
     note: str = Field(default="", max_length=500)
     open_rectification: bool = Field(
-        default=False, description="a dissatisfied citizen: open a rectification like a 差评"
+        default=False,
+        description="a dissatisfied citizen: put it in the 差评 queue to verify and rectify",
     )
 
 

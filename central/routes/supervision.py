@@ -23,6 +23,7 @@ from central.routes.tickets import TicketId
 from central.routes.windows import WindowNo
 from central.store import Store
 from client.models import Ticket, Window
+from client.rating_models import VerifyRequest
 from client.supervisor_models import (
     Alert,
     AlertList,
@@ -126,7 +127,21 @@ def get_callbacks(_actor: Supervisor, store: StoreDep, day: Day | None = DayPara
     """The day's callback sample with what each call found, and the day's callback rate."""
     wanted = _day(store, day)
     with store.read() as conn:
-        return callbacks.day_summary(conn, wanted)
+        return callbacks.day_summary(conn, wanted, today=service_day(store.now()))
+
+
+@router.get("/callbacks/complaints", response_model=list[Callback], responses=AUTHED)
+def get_complaints(
+    _actor: Supervisor,
+    store: StoreDep,
+    open_only: bool = Query(default=False, alias="open", description="pending or upheld only"),
+    limit: int = Query(default=200, ge=1, le=500),
+) -> list[Callback]:
+    """Dissatisfied callbacks in the 差评 loop (shown in the 差评 queue beside the ratings):
+    open ones first (pending, then upheld by due date), or all, newest first."""
+    with store.read() as conn:
+        today = service_day(store.now())
+        return callbacks.complaints(conn, today, open_only=open_only, limit=limit)
 
 
 @router.post("/callbacks/draw", response_model=CallbackDay, responses=ACTION)
@@ -138,7 +153,7 @@ def draw_callbacks(
 
     def step(conn: Connection, ctx: Ctx) -> CallbackDay:
         callbacks.draw(conn, ctx, wanted)
-        return callbacks.day_summary(conn, wanted)
+        return callbacks.day_summary(conn, wanted, today=service_day(ctx.now))
 
     return act(None, step)
 
@@ -148,15 +163,27 @@ def record_callback(
     body: CallbackRecord,
     _actor: Supervisor,
     act: Idempotent,
+    callback_id: int = CallbackId,
+) -> Response:
+    """What the call found (reached, satisfied, note); a dissatisfied one may go into the 差评
+    queue, pending verification like a citizen's 差评."""
+    return act(body, lambda conn, ctx: callbacks.record(conn, ctx, callback_id, body))
+
+
+@router.post("/callbacks/{callback_id}/verify", response_model=Callback, responses=ACTION)
+def verify_callback(
+    body: VerifyRequest,
+    _actor: Supervisor,
+    act: Idempotent,
     store: StoreDep,
     ref: Reference,
     callback_id: int = CallbackId,
 ) -> Response:
-    """What the call found (reached, satisfied, note); a dissatisfied one may open a
-    rectification due in the hall's rectification days (as an upheld 差评)."""
+    """核实 of a dissatisfied callback: 属实 opens a rectification due in working days (the
+    hall's rectification days unless given); 不属实 / 误评 close it."""
     days = store.settings.rating_rectify_days
     return act(
-        body, lambda conn, ctx: callbacks.record(conn, ctx, callback_id, body, ref.calendar, days)
+        body, lambda conn, ctx: callbacks.verify(conn, ctx, callback_id, body, ref.calendar, days)
     )
 
 
@@ -164,5 +191,5 @@ def record_callback(
 def rectify_callback(
     body: CallbackRectify, _actor: Supervisor, act: Idempotent, callback_id: int = CallbackId
 ) -> Response:
-    """Record how the dissatisfied callback's rectification was done."""
+    """Record how the upheld dissatisfied callback's rectification was done."""
     return act(body, lambda conn, ctx: callbacks.rectify(conn, ctx, callback_id, body.note))

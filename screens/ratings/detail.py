@@ -5,7 +5,10 @@
     rectify  — a supervisor records the rectification of an upheld 差评
     view     — read only
 
-Dismisses with the rating as it now stands after a step, or None (Esc, or nothing done).
+A dissatisfied 回访 callback in the 差评 queue goes through the same dialog (verify, rectify,
+view; a clerk's explanation is for ratings only).
+
+Dismisses with the item as it now stands after a step, or None (Esc, or nothing done).
 """
 
 from __future__ import annotations
@@ -24,13 +27,14 @@ from textual.widgets.option_list import Option
 from client.errors import AuthExpired, CentralError
 from client.hall_time import HALL_TZ
 from client.rating_models import Rating, Verdict
+from client.supervisor_models import Callback
 from counter.core.i18n import t
 from screens.context import host
 from screens.errors import describe
 from screens.keys import bindings, localized
 from screens.messages import ApiFailed
 from screens.ratings.figures import level_label
-from screens.ratings.messages import RatingChanged
+from screens.ratings.messages import BadItem, RatingChanged
 from screens.ratings.table_text import state_text
 from screens.text import plain
 from screens.worker_errors import SaysWorkerErrors
@@ -46,8 +50,8 @@ def _when(moment: datetime | None) -> str:
     return ""
 
 
-def detail_text(rating: Rating) -> Text:
-    """The rating and its 差评 loop so far; every text from the API shown literally."""
+def detail_text(rating: BadItem) -> Text:
+    """The rating (or callback) and its 差评 loop so far; API text shown literally."""
     lines: list[Text] = []
 
     def row(label: str, *value: Text | str | tuple[str, str]) -> None:
@@ -58,15 +62,26 @@ def detail_text(rating: Rating) -> Text:
         who = Text.assemble(who, " (", plain(rating.staff_no), ")")
     window = t("ratings.window_no", no=rating.window_no) if rating.window_no is not None else "—"
     row(t("ratings.field.service"), plain(rating.ticket_number), " · ", window, " · ", who)
-    row(t("ratings.field.when"), _when(rating.finished_at))
-    level = Text(f"{rating.level} {level_label(rating.level)}", style="bold")
-    if rating.bad:
-        level.stylize("red")
-    row(t("ratings.field.level"), level)
-    if rating.reasons:
-        reasons = "、".join(t(f"ratings.reason.{code}") for code in rating.reasons)
-        row(t("ratings.field.reasons"), reasons)
-    row(t("ratings.field.comment"), plain(rating.comment) if rating.comment else "—")
+    if isinstance(rating, Callback):
+        row(t("ratings.field.source"), Text(t("ratings.source.callback_long"), style="bold"))
+        row(t("ratings.field.when"), rating.service_day.isoformat())
+        row(t("ratings.field.citizen"), plain(rating.applicant_name or "—"), " · ",
+            plain(rating.phone))  # fmt: skip
+        called = Text(_when(rating.recorded_at))
+        called.append(" · ")
+        called.append_text(plain(rating.recorded_by or ""))
+        row(t("ratings.field.called"), called)
+        row(t("ratings.field.comment"), plain(rating.note) if rating.note else "—")
+    else:
+        row(t("ratings.field.when"), _when(rating.finished_at))
+        level = Text(f"{rating.level} {level_label(rating.level)}", style="bold")
+        if rating.bad:
+            level.stylize("red")
+        row(t("ratings.field.level"), level)
+        if rating.reasons:
+            reasons = "、".join(t(f"ratings.reason.{code}") for code in rating.reasons)
+            row(t("ratings.field.reasons"), reasons)
+        row(t("ratings.field.comment"), plain(rating.comment) if rating.comment else "—")
     review = rating.review
     if review is not None:
         row(t("ratings.field.state"), state_text(rating))
@@ -105,10 +120,11 @@ def detail_text(rating: Rating) -> Text:
     return Text("\n").join(lines)
 
 
-def can_explain(rating: Rating, staff_no: str | None) -> bool:
+def can_explain(rating: BadItem, staff_no: str | None) -> bool:
     review = rating.review
     return (
-        review is not None
+        isinstance(rating, Rating)
+        and review is not None
         and review.explanation is None
         and review.state in ("pending", "upheld")
         and staff_no is not None
@@ -116,11 +132,11 @@ def can_explain(rating: Rating, staff_no: str | None) -> bool:
     )
 
 
-class RatingDetailScreen(SaysWorkerErrors, ModalScreen[Rating | None]):
+class RatingDetailScreen(SaysWorkerErrors, ModalScreen[BadItem | None]):
     CSS_PATH = "ratings_modal.tcss"
     BINDINGS = bindings("rating_step")
 
-    def __init__(self, rating: Rating, mode: Mode = "view") -> None:
+    def __init__(self, rating: BadItem, mode: Mode = "view") -> None:
         super().__init__()
         self._bindings = localized(self._bindings)
         self.rating = rating
@@ -223,25 +239,31 @@ class RatingDetailScreen(SaysWorkerErrors, ModalScreen[Rating | None]):
         self.busy = True
         error.update("")
         verdict = self.verdict() if self.mode == "verify" else None
-        self.submit(self.rating.id, self.mode, text, verdict, days)
+        self.submit(self.rating, self.mode, text, verdict, days)
 
     @work(exclusive=True, group="rating-step", exit_on_error=False)
     async def submit(
-        self, rating_id: int, mode: Mode, text: str, verdict: Verdict | None, days: int | None
+        self, item: BadItem, mode: Mode, text: str, verdict: Verdict | None, days: int | None
     ) -> None:
         client = host(self.app).client
+        rectify_days = days if verdict == "upheld" else None
+        changed: BadItem
         try:
-            if mode == "explain":
-                rating = await client.explain_rating(rating_id, text)
+            if isinstance(item, Callback):  # a dissatisfied 回访 callback: its own endpoints
+                if mode == "verify" and verdict is not None:
+                    changed = await client.verify_callback(item.id, verdict, text, rectify_days)
+                else:
+                    changed = await client.rectify_callback(item.id, text)
+            elif mode == "explain":
+                changed = await client.explain_rating(item.id, text)
             elif mode == "verify" and verdict is not None:
-                rectify_days = days if verdict == "upheld" else None
-                rating = await client.verify_rating(rating_id, verdict, text, rectify_days)
+                changed = await client.verify_rating(item.id, verdict, text, rectify_days)
             else:
-                rating = await client.rectify_rating(rating_id, text)
+                changed = await client.rectify_rating(item.id, text)
         except CentralError as error:
             self.post_message(ApiFailed(error, action=f"rating_{mode}"))
             return
-        self.post_message(RatingChanged(rating, mode))
+        self.post_message(RatingChanged(changed, mode))
 
     def on_rating_changed(self, message: RatingChanged) -> None:
         message.stop()

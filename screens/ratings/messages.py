@@ -8,6 +8,10 @@ from pathlib import Path
 from textual.message import Message
 
 from client.rating_models import Rating, RatingTable, RatingTally
+from client.supervisor_models import Callback
+
+# An item of the 差评 queue: a citizen's 差评, or a dissatisfied 回访 callback put there.
+BadItem = Rating | Callback
 
 
 @dataclass
@@ -26,7 +30,7 @@ class MyRatingsLoaded(Message):
 
 @dataclass
 class QueueLoaded(Message):
-    ratings: list[Rating]
+    ratings: list[BadItem]
 
 
 @dataclass
@@ -36,9 +40,9 @@ class TableLoaded(Message):
 
 @dataclass
 class RatingChanged(Message):
-    """A step of the 差评 loop answered: the rating as it now stands."""
+    """A step of the 差评 loop answered: the rating (or callback) as it now stands."""
 
-    rating: Rating
+    rating: BadItem
     step: str
 
 

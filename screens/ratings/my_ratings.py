@@ -218,7 +218,7 @@ class MyRatingsScreen(SaysWorkerErrors, Screen[None]):
         rating = self.selected()
         if rating is not None:
 
-            def done(changed: Rating | None) -> None:
+            def done(changed: object) -> None:
                 if changed is not None:
                     self.reload()
 

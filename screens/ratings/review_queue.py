@@ -1,8 +1,13 @@
 """Supervisor: the hall's 差评 queue (差评核实与整改). Open ones first (pending, then upheld by
 due date); v verifies (属实 / 不属实 / 误评), c records the rectification, Enter shows one;
-2 lists every 差评, closed ones too; t opens the staff tally table."""
+2 lists every 差评, closed ones too; t opens the staff tally table.
+
+A dissatisfied 回访 callback put into the queue is listed with the citizens' 差评, marked 回访
+in the level column, and goes through the same verify / rectify steps."""
 
 from __future__ import annotations
+
+import asyncio
 
 from rich.text import Text
 from textual import work
@@ -12,15 +17,15 @@ from textual.widgets import DataTable, Footer, Static
 
 from client.errors import CentralError
 from client.models import Event
-from client.rating_models import Rating
+from client.supervisor_models import Callback
 from counter.core.i18n import t
 from screens.context import host
 from screens.keys import bindings, localized
 from screens.live import hear_hall
 from screens.messages import ApiFailed
 from screens.ratings.detail import Mode, RatingDetailScreen
-from screens.ratings.messages import QueueLoaded
-from screens.ratings.table_text import bad_columns, bad_row
+from screens.ratings.messages import BadItem, QueueLoaded
+from screens.ratings.table_text import bad_columns, bad_row, callback_row, item_key, queue_order
 from screens.worker_errors import SaysWorkerErrors
 
 
@@ -33,7 +38,7 @@ class BadQueueScreen(SaysWorkerErrors, Screen[None]):
         super().__init__()
         self._bindings = localized(self._bindings)
         self.open_only = True
-        self.ratings: list[Rating] = []
+        self.ratings: list[BadItem] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="ratings-title")
@@ -50,8 +55,9 @@ class BadQueueScreen(SaysWorkerErrors, Screen[None]):
         self.reload()
 
     def hall_event(self, event: Event) -> None:
-        """A rating or a 差评 step anywhere in the hall: the queue may have changed."""
-        if event.type == "rating.received":
+        """A rating, a callback or a 差评 step anywhere in the hall: the queue may have
+        changed."""
+        if event.type in ("rating.received", "callback.changed"):
             self.reload()
 
     def redraw_head(self) -> None:
@@ -77,11 +83,15 @@ class BadQueueScreen(SaysWorkerErrors, Screen[None]):
     async def fetch(self, open_only: bool) -> None:
         client = host(self.app).client
         try:
-            ratings = await client.ratings(staff=None, bad=True, open_only=open_only, limit=500)
+            ratings, callbacks = await asyncio.gather(
+                client.ratings(staff=None, bad=True, open_only=open_only, limit=500),
+                client.callback_complaints(open_only=open_only, limit=500),
+            )
         except CentralError as error:
             self.post_message(ApiFailed(error, action="bad_queue"))
             return
-        self.post_message(QueueLoaded(ratings))
+        items: list[BadItem] = [*ratings, *callbacks]
+        self.post_message(QueueLoaded(queue_order(items, open_only=open_only)))
 
     def on_queue_loaded(self, message: QueueLoaded) -> None:
         message.stop()
@@ -89,8 +99,11 @@ class BadQueueScreen(SaysWorkerErrors, Screen[None]):
         keep = table.cursor_row
         self.ratings = message.ratings
         table.clear()
-        for rating in self.ratings:
-            table.add_row(*bad_row(rating, supervisor=True), key=str(rating.id))
+        for item in self.ratings:
+            if isinstance(item, Callback):
+                table.add_row(*callback_row(item), key=item_key(item))
+            else:
+                table.add_row(*bad_row(item, supervisor=True), key=item_key(item))
         if self.ratings:
             table.move_cursor(row=min(max(keep, 0), len(self.ratings) - 1))
         pending = sum(1 for r in self.ratings if r.review and r.review.state == "pending")
@@ -101,7 +114,7 @@ class BadQueueScreen(SaysWorkerErrors, Screen[None]):
 
     # --- actions ----------------------------------------------------------------------------
 
-    def selected(self) -> Rating | None:
+    def selected(self) -> BadItem | None:
         table = self.query_one("#queue-table", DataTable)
         if not self.ratings or not 0 <= table.cursor_row < len(self.ratings):
             return None
@@ -120,7 +133,7 @@ class BadQueueScreen(SaysWorkerErrors, Screen[None]):
         if rating is None:
             return
 
-        def done(changed: Rating | None) -> None:
+        def done(changed: BadItem | None) -> None:
             if changed is not None:
                 self.reload()
 

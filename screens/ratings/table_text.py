@@ -7,6 +7,7 @@ from datetime import date
 from rich.text import Text
 
 from client.rating_models import Rating, TallyRow
+from client.supervisor_models import Callback
 from counter.core.i18n import t
 from screens.ratings.figures import average, percent
 from screens.text import clean, plain
@@ -24,7 +25,7 @@ STATE_STYLE = {
 }
 
 
-def state_text(rating: Rating) -> Text:
+def state_text(rating: Rating | Callback) -> Text:
     review = rating.review
     if review is None:
         return Text("")
@@ -34,7 +35,7 @@ def state_text(rating: Rating) -> Text:
     return Text(label, style=STATE_STYLE.get(review.state, ""))
 
 
-def due_text(rating: Rating) -> Text:
+def due_text(rating: Rating | Callback) -> Text:
     review = rating.review
     if review is None or review.rectify_due is None:
         return Text("—", style="dim")
@@ -86,6 +87,46 @@ def bad_row(rating: Rating, *, supervisor: bool) -> list[Text]:
         mark,
         comment,
     ]
+
+
+def callback_row(item: Callback) -> list[Text]:
+    """A dissatisfied 回访 callback in the supervisor's 差评 queue: its source in the level
+    column (回访 instead of a level), the citizen's words from the call as the comment."""
+    comment = short(item.note, SUPERVISOR_COMMENT_CELLS) if item.note else Text("—", style="dim")
+    return [
+        Text(item.service_day.strftime("%m-%d")),
+        Text(str(item.window_no) if item.window_no is not None else "—"),
+        plain(item.staff_name or item.staff_no or "—"),
+        plain(item.ticket_number),
+        Text(t("ratings.source.callback"), style="bold red"),
+        state_text(item),
+        due_text(item),
+        comment,
+    ]
+
+
+def item_key(item: Rating | Callback) -> str:
+    """Row key in the 差评 queue: ratings and callbacks have ids of their own."""
+    return f"c{item.id}" if isinstance(item, Callback) else f"r{item.id}"
+
+
+def queue_order(items: list[Rating | Callback], *, open_only: bool) -> list[Rating | Callback]:
+    """Ratings and callbacks in one queue: open ones with those waiting for verification
+    first, then the upheld by due date; the whole list newest first."""
+
+    def when(item: Rating | Callback) -> float:
+        moment = item.recorded_at if isinstance(item, Callback) else item.rated_at
+        return moment.timestamp() if moment is not None else 0.0
+
+    def open_key(item: Rating | Callback) -> tuple[int, date, float]:
+        review = item.review
+        pending = review is not None and review.state == "pending"
+        due = review.rectify_due if review is not None and review.rectify_due else date.max
+        return (0 if pending else 1, due, -when(item))
+
+    if open_only:
+        return sorted(items, key=open_key)
+    return sorted(items, key=lambda item: -when(item))
 
 
 # --- the staff tally table ---------------------------------------------------------------------

@@ -233,7 +233,7 @@ class BoardActions:
                 self.post_message(JumpTo("w", str(ticket.window_no)))
             else:
                 self.post_message(JumpTo("q", ticket.queue))
-        elif kind == "rating":
+        elif kind in ("rating", "callback"):  # a 差评, or a dissatisfied callback put there
             from screens.ratings.review_queue import BadQueueScreen
 
             self.app.push_screen(BadQueueScreen())

@@ -7,7 +7,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual import work
 from textual.widgets import DataTable, Static
 
@@ -15,7 +14,7 @@ from client.errors import CentralError
 from client.report_models import Report, ReportKind
 from client.supervisor_models import Callback, CallbackDay, CallbackRecord
 from counter.core.i18n import t
-from counter.core.report_csv import percent, write_report
+from counter.core.report_csv import write_report
 from screens.context import host
 from screens.errors import describe
 from screens.supervisor import board_text as bt
@@ -87,10 +86,7 @@ class BoardExtras:
             self.notify(describe(error, client.base_url), severity="error", markup=False)
             return
         self.callback_day = day
-        rate = percent(day.rate) or "–"
-        head = t("board.callbacks_head", day=day.service_day.isoformat(), drawn=day.drawn,
-                 finished=day.finished, recorded=day.recorded, rate=rate)  # fmt: skip
-        self.query_one("#callbacks-head", Static).update(Text(head, style="bold"))
+        self.query_one("#callbacks-head", Static).update(bt.callbacks_head(day))
         table = self.query_one("#callbacks", DataTable)
         sync(table, [(str(c.id), bt.callback_row(c)) for c in day.callbacks])
         self.refresh_bindings()

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from rich.text import Text
 
-from client.supervisor_models import Alert, BoardQueue, BoardWindow, Callback
+from client.supervisor_models import Alert, BoardQueue, BoardWindow, Callback, CallbackDay
 from counter.core.i18n import t
 from screens.text import clean, plain
 
@@ -103,6 +103,24 @@ def alert_row(alert: Alert, local: datetime) -> list[Cell]:
     return [local.strftime("%m-%d %H:%M"), Text(alert_text(alert), style=style), ack]
 
 
+def callbacks_head(day: CallbackDay) -> Text:
+    """Tab 6's two lines: the day's sample against the 10 % it needs, and, honestly, how many
+    finished services could not be called and why (the rate counts against all of them)."""
+    rate = percent(day.rate)
+    head = Text(t("board.callbacks_head", day=day.service_day.isoformat(), drawn=day.drawn,
+                  wanted=day.wanted, finished=day.finished, recorded=day.recorded, rate=rate),
+                style="bold")  # fmt: skip
+    missing = sum(day.not_callable.values())
+    line = t("board.callbacks_callable", callable=day.with_phone, missing=missing,
+             no_case=day.not_callable.get("no_case", 0),
+             no_mobile=day.not_callable.get("no_mobile", 0))  # fmt: skip
+    head.append("\n" + line)
+    if day.drawn < day.wanted:
+        head.append(" · ")
+        head.append(t("board.callbacks_short", short=day.wanted - day.drawn), style="bold reverse")
+    return head
+
+
 def callback_row(c: Callback) -> list[Cell]:
     if c.recorded_at is None:
         outcome = Text(t("board.cb.todo"), style="bold")
@@ -110,9 +128,10 @@ def callback_row(c: Callback) -> list[Cell]:
         outcome = Text(t("board.cb.not_reached"))
     else:
         outcome = Text(t("board.cb.satisfied" if c.satisfied else "board.cb.dissatisfied"))
-        if c.rectify_due is not None:
-            key = "board.cb.rectified" if c.rectified_at else "board.cb.rectify_due"
-            outcome.append(" · " + t(key, due=c.rectify_due.isoformat()))
+        if c.review is not None:  # in the 差评 queue: where its loop stands
+            outcome.append(" · " + t(f"ratings.state.{c.review.state}"))
+            if c.review.state == "upheld" and c.rectify_due is not None:
+                outcome.append(" " + t("board.cb.rectify_due", due=c.rectify_due.isoformat()))
     return [
         clean(c.ticket_number),
         str(c.window_no or "–"),
