@@ -3,6 +3,9 @@
 The App owns the Session. Workers (network, keyring) only post messages; the handlers here
 change the session and redraw. Live hall events arrive through one long-running worker and
 trigger a debounced re-fetch of what the counter screen shows — there is no per-second polling.
+Its other parts are mixed in from their own modules: signing in and the kept token
+(counter.sign_in), quitting (counter.quitting), saying failures (counter.worker_errors),
+training (screens.trainee_report).
 """
 
 from __future__ import annotations
@@ -20,35 +23,31 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.timer import Timer
-from textual.worker import WorkerFailed
 
-from client.errors import AuthExpired, CentralError, Unreachable
 from client.hall_time import hall_now
 from client.live import ConnectionState, LiveEvents
 from client.models import Event, Ticket, TicketAnswer, Window
 from counter.core.config import Config
-from counter.core.i18n import detect_language, has, set_language, t
+from counter.core.i18n import detect_language, set_language, t
 from counter.core.session import Session
+from counter.quitting import Quitting
+from counter.sign_in import KeepsToken
+from counter.worker_errors import SaysFailures
 from screens.commands import ScreenActions
 from screens.context import Host
 from screens.counter import CounterScreen
-from screens.errors import describe
+from screens.failures import reports_failure
 from screens.focus import FOCUS_CSS
 from screens.help import HelpScreen
 from screens.keys import bindings, localized
 from screens.login import LoginScreen
 from screens.messages import (
     ActionDone,
-    ApiFailed,
     ConnectionChanged,
     CounterData,
     HallEvent,
     HallLoaded,
-    LoggedIn,
     SignedOn,
-    TokenLoaded,
-    TokenRestored,
-    TokenSaved,
 )
 from screens.sign_on import SignOnScreen
 from screens.text import clean
@@ -57,7 +56,7 @@ from screens.worker_errors import SaysWorkerErrors
 
 if TYPE_CHECKING:
     from client.api import CentralClient
-    from counter.core.credentials import CachedToken, TokenStore
+    from counter.core.credentials import TokenStore
     from counter.core.demo_account import DemoAccount, DemoControl
     from screens.intake import IntakeEscalation
 
@@ -65,13 +64,11 @@ if TYPE_CHECKING:
 REFRESH_DEBOUNCE_S = 0.3
 # Actions whose answer is a ticket now called to this window: announce it.
 ANNOUNCED = ("call_next", "call_named", "recall", "call_back")
-
-
 # Work that waits until the counter screen is up and filled (catalog warm-up, drafts).
 AFTER_START_S = 1.5
 
 
-class CounterApp(TrainingHost, SaysWorkerErrors, App[None]):
+class CounterApp(KeepsToken, Quitting, SaysFailures, TrainingHost, SaysWorkerErrors, App[None]):
     TITLE = "Counter"
     CSS = FOCUS_CSS
     COMMANDS = App.COMMANDS | {ScreenActions}
@@ -103,6 +100,9 @@ class CounterApp(TrainingHost, SaysWorkerErrors, App[None]):
         self._refresh_what: set[str] = set()
         # The last hall event an action's answer already reflected: its echoes need no fetch.
         self._answered_event_id = 0
+        # Action answers applied so far: a re-fetch asked before the latest one read an older
+        # window, and applying it would take the ticket just called off the screen.
+        self._answers = 0
         self._live_started = False
         self._counter_opened = False
         self._relogin = False
@@ -132,15 +132,6 @@ class CounterApp(TrainingHost, SaysWorkerErrors, App[None]):
     def demo_accounts(self) -> Sequence[DemoAccount]:
         return list(self.demo.accounts) if self.demo is not None else []
 
-    @property
-    def token_key(self) -> str:
-        """Tokens are kept per central API address."""
-        return self.config.central_url or self.client.base_url
-
-    @property
-    def token_note(self) -> str | None:
-        return self._token_note
-
     # --- start ----------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
@@ -158,68 +149,6 @@ class CounterApp(TrainingHost, SaysWorkerErrors, App[None]):
         if self.token_store is not None:
             self.load_token(self.token_store, self.token_key, self.login_as is None)
 
-    @work(thread=True, group="keyring-load")
-    def load_token(self, store: TokenStore, url: str, restore: bool) -> None:
-        """Keyring calls block (D-Bus, a keychain prompt): a thread worker, never the loop."""
-        in_memory = store.in_memory
-        cached = store.load(url, now=self.now()) if restore else None
-        self.post_message(TokenLoaded(cached, store.note if in_memory else None))
-
-    def on_token_loaded(self, message: TokenLoaded) -> None:
-        if message.note and has(message.note):
-            self._token_note = t(message.note)
-            if isinstance(self.screen, LoginScreen):
-                self.screen.show_note(self._token_note)
-        cached: CachedToken | None = message.cached
-        if cached is None or self.session.signed_in or cached.expires_at <= self.now():
-            return
-        self.client.token = cached.token
-        self.verify_token(cached.token)
-
-    @work(exclusive=True, group="login")
-    async def verify_token(self, token: str) -> None:
-        try:
-            # One round trip instead of two: the hall is needed next anyway.
-            staff, hall = await asyncio.gather(self.client.me(), self.client.hall())
-        except CentralError as error:
-            self.post_message(ApiFailed(error, action="restore", quiet=True))
-            return
-        self.post_message(TokenRestored(staff, token, hall))
-
-    def on_token_restored(self, message: TokenRestored) -> None:
-        if self.session.signed_in:
-            return
-        self.session.signed_in_as(message.staff, message.token)
-        if message.hall is not None and not self._relogin:
-            self.post_message(HallLoaded(message.hall))
-            return
-        self.after_sign_in()
-
-    def on_logged_in(self, message: LoggedIn) -> None:
-        response = message.response
-        self.session.signed_in_as(response.staff, response.token, response.expires_at)
-        if self.token_store is not None:
-            from counter.core.credentials import CachedToken
-
-            cached = CachedToken(response.staff.staff_no, response.token, response.expires_at)
-            self.save_token(self.token_store, self.token_key, cached)
-        self.after_sign_in()
-
-    @work(thread=True, group="keyring-save")
-    def save_token(self, store: TokenStore, url: str, cached: CachedToken) -> None:
-        store.save(url, cached)  # the token only: the password never leaves the login form
-        self.post_message(TokenSaved(not store.in_memory, store.note or ""))
-
-    def on_token_saved(self, message: TokenSaved) -> None:
-        # Said once: the login form showed it already unless the keyring failed just now.
-        if not message.saved and has(message.detail) and t(message.detail) != self._token_note:
-            self._token_note = t(message.detail)
-            self.notify(self._token_note, severity="warning", markup=False)
-
-    @work(thread=True, group="keyring-forget")
-    def forget_token(self, store: TokenStore, url: str) -> None:
-        store.delete(url)
-
     def after_sign_in(self) -> None:
         if self._relogin:
             # Back where the clerk was, ticket and held list untouched.
@@ -232,12 +161,8 @@ class CounterApp(TrainingHost, SaysWorkerErrors, App[None]):
 
     @work(exclusive=True, group="hall")
     async def load_hall(self) -> None:
-        try:
-            hall = await self.client.hall()
-        except CentralError as error:
-            self.post_message(ApiFailed(error, action="hall"))
-            return
-        self.post_message(HallLoaded(hall))
+        with reports_failure(self, "hall"):
+            self.post_message(HallLoaded(await self.client.hall()))
 
     def default_window(self) -> int | None:
         if self.config.window is not None:
@@ -270,40 +195,6 @@ class CounterApp(TrainingHost, SaysWorkerErrors, App[None]):
         """After the clerk's own sign-off: the hall's windows again, fresh."""
         self.load_hall()
 
-    async def action_quit(self) -> None:
-        """Signed on: ask "sign off window N?" (default yes) and name unfinished work first; not
-        signed on, ask only when an intake or a form is unfinished."""
-        from screens.sign_off import Outcome, SignOffScreen
-
-        no = self.session.window_no
-        if isinstance(self.screen, SignOffScreen):
-            return  # the question is on screen already
-        unfinished = self.unfinished_work()
-        if no is None or not self.session.signed_on:
-            if not unfinished:
-                self.exit()
-                return
-            no = None  # e.g. a supervisor in the escalation form: ask about the work alone
-
-        def answered(outcome: Outcome | None) -> None:
-            if outcome is not None:
-                self.exit()
-
-        self.push_screen(SignOffScreen(no, quitting=True, unfinished=unfinished), answered)
-
-    def unfinished_work(self) -> list[str]:
-        """One line per screen holding work that quitting would interrupt."""
-        from screens.escalation.form import EscalationForm
-        from screens.intake import IntakeScreen
-
-        lines: list[str] = []
-        for screen in self.screen_stack:
-            if isinstance(screen, IntakeScreen) and screen.state.step not in ("item", "document"):
-                lines.append(t("sign_off.intake_open"))
-            elif isinstance(screen, EscalationForm) and screen.unsaved():
-                lines.append(t("sign_off.form_unsaved"))
-        return lines
-
     def start_live(self) -> None:
         if not self._live_started:
             self._live_started = True
@@ -314,9 +205,7 @@ class CounterApp(TrainingHost, SaysWorkerErrors, App[None]):
         from screens.supervisor.board import HallBoardScreen
 
         self.switch_screen(HallBoardScreen())
-        if not self._live_started:
-            self._live_started = True
-            self.live_events()
+        self.start_live()
 
     def on_signed_on(self, message: SignedOn) -> None:
         self.session.apply_window(message.window)
@@ -349,18 +238,6 @@ class CounterApp(TrainingHost, SaysWorkerErrors, App[None]):
         from screens.escalation.hooks import raise_from_intake
 
         raise_from_intake(self, message)
-
-    def _handle_exception(self, error: Exception) -> None:
-        """A worker that failed unexpectedly must not end the session: the clerk may be in the
-        middle of a case. Say it in one sentence and carry on; anything else Textual handles
-        as usual. (Textual routes a failed worker here; workers with exit_on_error=False are
-        said by SaysWorkerErrors instead.)"""
-        if isinstance(error, WorkerFailed) and not isinstance(error.error, CentralError):
-            self.log.error("worker failed", error.error)
-            name = type(error.error).__name__
-            self.notify(t("app.unexpected", error=name), severity="error", markup=False)
-            return
-        super()._handle_exception(error)
 
     # --- live events and re-fetching ----------------------------------------------------------
 
@@ -412,29 +289,27 @@ class CounterApp(TrainingHost, SaysWorkerErrors, App[None]):
         no = self.session.window_no
         if no is not None and self.session.signed_in:
             held = [held.id for held in self.session.held] if "window" in what else []
-            self.refresh_counter(no if "window" in what else None, "queues" in what, held)
+            window = no if "window" in what else None
+            self.refresh_counter(window, "queues" in what, held, self._answers)
 
     @work(group="refresh")
-    async def refresh_counter(self, no: int | None, queues: bool, held_ids: list[int]) -> None:
-        try:
+    async def refresh_counter(
+        self, no: int | None, queues: bool, held_ids: list[int], asked: int
+    ) -> None:
+        with reports_failure(self, quiet=True):
             window, figures, held = await asyncio.gather(
                 self.client.window(no) if no is not None else _nothing(),
                 self.client.queues() if queues else _nothing(),
                 asyncio.gather(*(self.client.ticket(ticket_id) for ticket_id in held_ids)),
             )
-        except CentralError as error:
-            self.post_message(ApiFailed(error, quiet=True))
-            return
-        self.post_message(CounterData(window, figures, list(held) if no is not None else None))
-
-    def central_answered(self) -> None:
-        """A request went through: "offline" (set by a failed request) no longer holds."""
-        self._last_background_error = None
-        if self.session.connection == "offline":
-            self.session.connection = self._stream_state
+            held_now = list(held) if no is not None else None
+            self.post_message(CounterData(window, figures, held_now, asked))
 
     def on_counter_data(self, message: CounterData) -> None:
         self.central_answered()
+        if message.asked < self._answers:
+            self.schedule_refresh(0)  # read before an answer now shown: read again
+            return
         if message.window is not None:
             self.session.apply_window(message.window)
         if message.queues is not None:
@@ -447,6 +322,7 @@ class CounterApp(TrainingHost, SaysWorkerErrors, App[None]):
 
     def on_action_done(self, message: ActionDone) -> None:
         self.central_answered()
+        self._answers += 1
         result = message.result
         answered = False
         if isinstance(result, Ticket):
@@ -479,39 +355,6 @@ class CounterApp(TrainingHost, SaysWorkerErrors, App[None]):
         self.session.apply_queues(where.queues)
         self._answered_event_id = max(self._answered_event_id, where.event_id)
         return True
-
-    def on_api_failed(self, message: ApiFailed) -> None:
-        error = message.error
-        if isinstance(error, AuthExpired):
-            self.sign_in_again(restoring=message.action == "restore")
-            return
-        if message.action == "restore":
-            return  # a saved token that does not work: the login form is already shown
-        if isinstance(error, Unreachable):
-            self.session.connection = "offline"
-        text = describe(error, self.client.base_url)
-        if message.quiet:
-            # Background re-fetches retry on the next event: say each kind of failure once.
-            if error.code == self._last_background_error:
-                return
-            self._last_background_error = error.code
-        self.notify(text, severity="error", markup=False, timeout=8)
-        self.redraw()
-
-    def sign_in_again(self, *, restoring: bool) -> None:
-        """The token expired: back to login, keeping the window, its ticket and the held list."""
-        staff = self.session.staff
-        self.session.signed_out()
-        self.client.token = None
-        if self.token_store is not None:
-            self.forget_token(self.token_store, self.token_key)
-        if restoring or isinstance(self.screen, LoginScreen):
-            return
-        self._relogin = True
-        self.notify(t("error.auth_expired"), severity="warning", markup=False)
-        self.push_screen(
-            LoginScreen(staff_no=staff.staff_no if staff is not None else "", relogin=True)
-        )
 
     # --- view -------------------------------------------------------------------------------------
 

@@ -59,6 +59,7 @@ class CounterData(Message):
     window: Window | None
     queues: QueuesResponse | None
     held: list[Ticket] | None
+    asked: int = 0  # how many action answers the App had applied when it asked
 
 
 @dataclass

@@ -1,0 +1,55 @@
+"""Quitting the counter: never behind the clerk's back.
+
+Signed on at a window, ctrl+q asks "sign off window N?" (default yes) and names any unfinished
+work first; not signed on, it asks only when an intake or a form holds work. Mixed into the
+App (counter.app.CounterApp) so app.py only names it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import App
+
+from counter.core.i18n import t
+
+if TYPE_CHECKING:
+    from counter.core.session import Session
+
+
+class Quitting(App[None]):
+    session: Session
+
+    async def action_quit(self) -> None:
+        """Signed on: ask "sign off window N?" (default yes) and name unfinished work first; not
+        signed on, ask only when an intake or a form is unfinished."""
+        from screens.sign_off import Outcome, SignOffScreen
+
+        no = self.session.window_no
+        if isinstance(self.screen, SignOffScreen):
+            return  # the question is on screen already
+        unfinished = self.unfinished_work()
+        if no is None or not self.session.signed_on:
+            if not unfinished:
+                self.exit()
+                return
+            no = None  # e.g. a supervisor in the escalation form: ask about the work alone
+
+        def answered(outcome: Outcome | None) -> None:
+            if outcome is not None:
+                self.exit()
+
+        self.push_screen(SignOffScreen(no, quitting=True, unfinished=unfinished), answered)
+
+    def unfinished_work(self) -> list[str]:
+        """One line per screen holding work that quitting would interrupt."""
+        from screens.escalation.form import EscalationForm
+        from screens.intake import IntakeScreen
+
+        lines: list[str] = []
+        for screen in self.screen_stack:
+            if isinstance(screen, IntakeScreen) and screen.state.step not in ("item", "document"):
+                lines.append(t("sign_off.intake_open"))
+            elif isinstance(screen, EscalationForm) and screen.unsaved():
+                lines.append(t("sign_off.form_unsaved"))
+        return lines

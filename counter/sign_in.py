@@ -1,0 +1,123 @@
+"""Signing in at the terminal: the token kept in the keyring, restored at start, saved after a
+login, forgotten when it expires — the password never kept. Keyring calls block (D-Bus, a
+keychain prompt), so each runs in a thread worker, never on the event loop. Mixed into the App
+(counter.app.CounterApp).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import App
+
+from counter.core.i18n import has, t
+from screens.failures import reports_failure
+from screens.login import LoginScreen
+from screens.messages import HallLoaded, LoggedIn, TokenLoaded, TokenRestored, TokenSaved
+
+if TYPE_CHECKING:
+    from client.api import CentralClient
+    from counter.core.config import Config
+    from counter.core.credentials import CachedToken, TokenStore
+    from counter.core.session import Session
+
+
+class KeepsToken(App[None]):
+    client: CentralClient
+    config: Config
+    session: Session
+    token_store: TokenStore | None
+    _token_note: str | None
+    # Signing in again after the token expired: back where the clerk was, nothing reloaded.
+    _relogin: bool
+
+    if TYPE_CHECKING:  # the App's own (counter.app)
+
+        def now(self) -> datetime: ...
+
+        def after_sign_in(self) -> None: ...
+
+    @property
+    def token_key(self) -> str:
+        """Tokens are kept per central API address."""
+        return self.config.central_url or self.client.base_url
+
+    @property
+    def token_note(self) -> str | None:
+        return self._token_note
+
+    @work(thread=True, group="keyring-load")
+    def load_token(self, store: TokenStore, url: str, restore: bool) -> None:
+        in_memory = store.in_memory
+        cached = store.load(url, now=self.now()) if restore else None
+        self.post_message(TokenLoaded(cached, store.note if in_memory else None))
+
+    def on_token_loaded(self, message: TokenLoaded) -> None:
+        if message.note and has(message.note):
+            self._token_note = t(message.note)
+            if isinstance(self.screen, LoginScreen):
+                self.screen.show_note(self._token_note)
+        cached: CachedToken | None = message.cached
+        if cached is None or self.session.signed_in or cached.expires_at <= self.now():
+            return
+        self.client.token = cached.token
+        self.verify_token(cached.token)
+
+    @work(exclusive=True, group="login")
+    async def verify_token(self, token: str) -> None:
+        with reports_failure(self, "restore", quiet=True):
+            # One round trip instead of two: the hall is needed next anyway.
+            staff, hall = await asyncio.gather(self.client.me(), self.client.hall())
+            self.post_message(TokenRestored(staff, token, hall))
+
+    def on_token_restored(self, message: TokenRestored) -> None:
+        if self.session.signed_in:
+            return
+        self.session.signed_in_as(message.staff, message.token)
+        if message.hall is not None and not self._relogin:
+            self.post_message(HallLoaded(message.hall))
+            return
+        self.after_sign_in()
+
+    def on_logged_in(self, message: LoggedIn) -> None:
+        response = message.response
+        self.session.signed_in_as(response.staff, response.token, response.expires_at)
+        if self.token_store is not None:
+            from counter.core.credentials import CachedToken
+
+            cached = CachedToken(response.staff.staff_no, response.token, response.expires_at)
+            self.save_token(self.token_store, self.token_key, cached)
+        self.after_sign_in()
+
+    @work(thread=True, group="keyring-save")
+    def save_token(self, store: TokenStore, url: str, cached: CachedToken) -> None:
+        store.save(url, cached)  # the token only: the password never leaves the login form
+        self.post_message(TokenSaved(not store.in_memory, store.note or ""))
+
+    def on_token_saved(self, message: TokenSaved) -> None:
+        # Said once: the login form showed it already unless the keyring failed just now.
+        if not message.saved and has(message.detail) and t(message.detail) != self._token_note:
+            self._token_note = t(message.detail)
+            self.notify(self._token_note, severity="warning", markup=False)
+
+    @work(thread=True, group="keyring-forget")
+    def forget_token(self, store: TokenStore, url: str) -> None:
+        store.delete(url)
+
+    def sign_in_again(self, *, restoring: bool) -> None:
+        """The token expired: back to login, keeping the window, its ticket and the held list."""
+        staff = self.session.staff
+        self.session.signed_out()
+        self.client.token = None
+        if self.token_store is not None:
+            self.forget_token(self.token_store, self.token_key)
+        if restoring or isinstance(self.screen, LoginScreen):
+            return
+        self._relogin = True
+        self.notify(t("error.auth_expired"), severity="warning", markup=False)
+        self.push_screen(
+            LoginScreen(staff_no=staff.staff_no if staff is not None else "", relogin=True)
+        )
