@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:
 def main() -> int:
     from sqlalchemy import delete, update
 
-    from central import ratings as rating
+    from central import rating_defaults as rating
     from central import tickets as engine
     from central.context import Actor, Ctx, SystemCtx
     from central.db import make_engine
@@ -75,7 +75,7 @@ def main() -> int:
         total += stored
         if done:
             break
-        time.sleep(rating.SWEEP_PAUSE_S)  # as ratings.sweep does between batches
+        time.sleep(rating.SWEEP_PAUSE_S)  # as rating_defaults.sweep does between batches
     took = time.perf_counter() - started
     sweeping = False
     kiosk_thread.join()

@@ -51,8 +51,8 @@ def timed(label: str, run: Any, repeat: int) -> None:
 def main() -> int:
     from sqlalchemy import select
 
-    from central import escalations as ledger
-    from central import ratings as rating
+    from central import escalation_ledger as ledger
+    from central import rating_lists as rating
     from central.calendar import WorkCalendar
     from central.context import Actor
     from central.db import make_engine

@@ -26,8 +26,9 @@ from bench.year_hall import (
     pick,
 )
 from central.calendar import WorkCalendar
-from central.cases import _audit_view, _case_model, case_number, due_date
-from central.hall_view import ticket_model
+from central.case_lookup import case_model
+from central.cases import _audit_view, case_number, due_date
+from central.hall import ticket_model
 from central.schema import (
     audit,
     case_sequences,
@@ -306,7 +307,7 @@ def _cases(conn: Connection, hall: Hall, day: date, served: list[dict[str, Any]]
             "at": at, "actor": ticket["staff_no"], "role": "clerk",
             "window_no": ticket["window_no"], "source": f"10.20.0.{ticket['window_no']}",
             "action": f"case.{decision}", "object_type": "case", "object_id": row["case_no"],
-            "before": None, "after": _audit_view(_case_model(row)),
+            "before": None, "after": _audit_view(case_model(row)),
         })  # fmt: skip
     if rows:
         insert_chunks(conn, cases, rows)

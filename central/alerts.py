@@ -132,7 +132,7 @@ def _idle_while_waiting(conn: Connection, now: datetime, settings: Settings) -> 
 
 
 def _aware(value: Any) -> datetime | None:
-    from central.hall_view import _as_datetime
+    from central.hall import _as_datetime
 
     return _as_datetime(value)
 

@@ -11,8 +11,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection, func, select
 
+from central.hall import queue_stats, window_models
 from central.hall_time import service_day
-from central.hall_view import queue_stats, window_models
 from central.schema import hall, tickets, windows
 from central.schema_ratings import ratings
 from central.schema_supervision import alerts

@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from central import tickets as engine
 from central.context import Ctx
 from central.events import last_event_id
-from central.hall_view import queue_stats, window_model
+from central.hall import queue_stats, window_model
 from client.models import AtWindow, Ticket, TicketAnswer
 
 Step = Callable[[Connection, Ctx], Ticket | None]

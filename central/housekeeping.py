@@ -2,7 +2,7 @@
 
 Every `Settings.housekeeping_s` (and once at start) the running app, in a worker thread:
 
-- stores the default ratings whose rating period ended (central.ratings.sweep), one short
+- stores the default ratings whose rating period ended (central.rating_defaults.sweep), one short
   write transaction per batch, so a ticket issued meanwhile waits a few milliseconds at most;
 - prunes live events older than `Settings.events_keep_days` (a terminal resumes a stream
   after minutes, not days) and idempotency records older than `Settings.idempotency_keep_h`
@@ -25,7 +25,7 @@ from pathlib import Path
 import anyio
 from sqlalchemy import delete, func, select
 
-from central import ratings
+from central import rating_defaults
 from central.db import is_sqlite
 from central.schema import audit, events, idempotency_keys, tickets
 from central.store import Store
@@ -109,7 +109,7 @@ def size_line(store: Store) -> str:
 def run_once(store: Store) -> dict[str, int]:
     """One round of the job; what it did (for logs and tests)."""
     done = {
-        "defaults": ratings.sweep(store),
+        "defaults": rating_defaults.sweep(store),
         "events_pruned": prune_events(store),
         "idempotency_pruned": prune_idempotency(store),
     }

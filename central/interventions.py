@@ -19,8 +19,8 @@ from central import windows as window_steps
 from central.context import Ctx, Happening
 from central.errors import Conflict, Forbidden, Invalid, NotFound
 from central.events import emit_many
+from central.hall import ticket_model
 from central.hall_time import service_day
-from central.hall_view import ticket_model
 from central.schema import tickets, window_queues
 from central.schema_supervision import window_queue_restores
 from client.models import Ticket, WindowQueue

@@ -19,8 +19,8 @@ from central import audit
 from central import tickets as engine
 from central.context import Ctx
 from central.errors import Conflict, Forbidden, Invalid, NotFound, require_text
+from central.hall import queue_stats
 from central.hall_time import HALL_TZ, as_utc, day_bounds, service_day
-from central.hall_view import queue_stats
 from central.schema import audit as audit_log
 from central.schema import hall, queues, tickets
 from central.schema_devices import appointments

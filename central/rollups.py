@@ -5,7 +5,7 @@ the raw rows it counts:
 
     finish of a ticket            served +1                      (central.tickets.finish)
     a citizen's rating            level_N +1, pending +1 if 差评  (ratings.post_rating)
-    defaults of the sweep         defaults +n                    (ratings.sweep_defaults)
+    defaults of the sweep         defaults +n                    (rating_defaults.sweep_defaults)
     核实 of a pending 差评         pending -1, upheld +1 if 属实   (ratings.verify)
     整改 of an upheld 差评         rectified +1                   (ratings.rectify)
 

@@ -1,4 +1,5 @@
-"""The queue engine: the ticket state machine of DESIGN.md §2, window sign-on/pause, call order.
+"""The queue engine: the ticket state machine of DESIGN.md §2, call order, call-next (the window
+steps and the guards they share are in central.windows).
 
 Pure rules first (transitions, numbering, call order), then the database operations. Every
 operation runs inside the caller's write transaction (Store.write: BEGIN IMMEDIATE on SQLite),
@@ -41,8 +42,8 @@ from central.context import Ctx
 from central.day_sequence import next_in_day
 from central.errors import Conflict, Forbidden, Invalid, NotFound, require_text
 from central.events import emit, emit_many
+from central.hall import ticket_model
 from central.hall_time import as_utc, service_day
-from central.hall_view import ticket_model
 from central.schema import queues, ticket_sequences, tickets, window_queues, windows
 from central.windows import guard_window, require_open_window, window_exists, window_state
 from client.models import Ticket

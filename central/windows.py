@@ -16,7 +16,7 @@ from central import audit
 from central.context import Actor, Ctx
 from central.errors import Conflict, Forbidden, NotFound, require_text
 from central.events import emit
-from central.hall_view import ACTIVE
+from central.hall import ACTIVE
 from central.schema import staff, tickets, windows
 
 MAX_DB_INT = 2**31 - 1

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from central import housekeeping, rollups
+from central import housekeeping, rating_defaults, rollups
 from central import ratings as rating
 from central import tickets as engine
 from central import windows as window_steps
@@ -163,7 +163,7 @@ def test_rollups_equal_a_recount_after_any_actions(tmp_path: Path, actions: list
             elif kind == "later":
                 clock.now += timedelta(hours=step[1])
             else:
-                rating.sweep(store, limit=step[1])
+                rating_defaults.sweep(store, limit=step[1])
         check(store)
         # Rebuilding from the raw rows is idempotent and lands on the same counts.
         with store.write() as conn:
@@ -180,12 +180,12 @@ def test_the_sweep_in_tiny_batches_is_idempotent_resumable_and_apart(tmp_path: P
         rate(store, 0, 4)
         clock.now += timedelta(days=1, minutes=1)  # every period has ended
         # Killed after two batches of two: what was committed stays, the rest is still due.
-        assert rating.sweep(store, limit=2, max_batches=2) == 4
+        assert rating_defaults.sweep(store, limit=2, max_batches=2) == 4
         with store.read() as conn:
-            assert rating.sweep_needed(conn, store.settings, store.now())
+            assert rating_defaults.sweep_needed(conn, store.settings, store.now())
         # Goes on where it stopped; again adds nothing.
-        assert rating.sweep(store, limit=2) == 2
-        assert rating.sweep(store, limit=2) == 0
+        assert rating_defaults.sweep(store, limit=2) == 2
+        assert rating_defaults.sweep(store, limit=2) == 0
         assert housekeeping.run_once(store)["defaults"] == 0
         with store.read() as conn:
             defaults = conn.execute(

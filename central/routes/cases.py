@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Path, Query, Response
 
+from central import case_lookup
 from central import cases as intake
 from central.deps import DeskStaff, HallStaff, Idempotent, Reference, StoreDep
 from central.errors import ACTION, AUTHED, AUTHED_404
@@ -36,7 +37,7 @@ def get_case(
     case_no: str = Path(max_length=40, description="办件编号, e.g. ZC2026111700012"),
 ) -> Case:
     with store.read() as conn:
-        return intake.get_case(conn, case_no)
+        return case_lookup.get_case(conn, case_no)
 
 
 @router.get("/cases", response_model=list[Case], responses=AUTHED)
@@ -49,4 +50,4 @@ def cases_for_applicant(
 ) -> list[Case]:
     """An applicant's cases, newest first (at most 100): the earlier 一次性告知 when they return."""
     with store.read() as conn:
-        return intake.cases_for_applicant(conn, applicant_id)
+        return case_lookup.cases_for_applicant(conn, applicant_id)

@@ -20,7 +20,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Response
 from sqlalchemy import Connection
 
-from central import escalations as ledger
+from central import escalation_ledger as ledger
+from central import escalations
 from central.context import Ctx
 from central.deps import DeskStaff, HallStaff, Idempotent, Reference, StoreDep, Supervisor
 from central.errors import ACTION, AUTHED, AUTHED_404, Forbidden
@@ -51,7 +52,7 @@ def register(
     days = store.settings.escalation_days
 
     def register_one(conn: Connection, ctx: Ctx) -> Escalation:
-        return ledger.register(conn, ctx, ref.calendar, ref.catalog, days, body)
+        return escalations.register(conn, ctx, ref.calendar, ref.catalog, days, body)
 
     return act(body, register_one, status=201)
 
@@ -102,7 +103,7 @@ def get_escalation(
         return ledger.get_escalation(conn, actor, ref.calendar, service_day(store.now()), no)
 
 
-StepRun = Callable[[ledger.StepBody], Response]
+StepRun = Callable[[escalations.StepBody], Response]
 
 
 async def _supervisor_step(
@@ -115,9 +116,9 @@ async def _supervisor_step(
     """All a supervisor's step on escalation `no` needs but its body; the route runs it.
     `async`: it only gathers its arguments, so it costs no thread hop (see central.deps)."""
 
-    def run(body: ledger.StepBody) -> Response:
+    def run(body: escalations.StepBody) -> Response:
         days = store.settings.escalation_days
-        return act(body, lambda conn, ctx: ledger.act(conn, ctx, ref.calendar, days, no, body))
+        return act(body, lambda conn, ctx: escalations.act(conn, ctx, ref.calendar, days, no, body))
 
     return run
 

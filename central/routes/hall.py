@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from central.deps import CurrentActor, StoreDep
 from central.errors import AUTHED
-from central.hall_view import hall_model, queue_stats
+from central.hall import hall_model, queue_stats
 from client.models import Hall, QueuesResponse
 
 router = APIRouter(prefix="/v1", tags=["hall"])

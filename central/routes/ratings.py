@@ -24,7 +24,7 @@ from fastapi import APIRouter, Path, Query, Response
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from central import paging
+from central import paging, rating_lists
 from central import ratings as rating
 from central import tally as tallies
 from central.context import Ctx
@@ -134,7 +134,7 @@ def get_tally(
             "A clerk reads only their own tally, not a window's or a department's.",
             reason="clerk_reads_their_own_tally",
         )
-    allowed = rating.readable_staff(actor, staff_no)
+    allowed = rating_lists.readable_staff(actor, staff_no)
     first, last, today = _range(store, start, end)
     scope = tallies.Scope(staff_no=allowed, window_no=window, department=department)
     with store.read() as conn:
@@ -170,14 +170,14 @@ def get_ratings(
     after: int | None = Query(
         default=None, ge=1, le=2**63 - 1, description="the X-Next-After of the page before"
     ),
-    limit: int = Query(default=50, ge=1, le=rating.LIST_LIMIT),
+    limit: int = Query(default=50, ge=1, le=rating_lists.LIST_LIMIT),
 ) -> list[Rating]:
     """Newest first, one page (`limit`, default 50) older than rating `after`; the 差评 queue
     (bad=true or a state) lists pending ones first. Headers X-Total-Count and X-Next-After
     (central.paging)."""
     if staff_no is not None:
         require_text("staff", staff_no)
-    allowed = rating.readable_staff(actor, staff_no)
+    allowed = rating_lists.readable_staff(actor, staff_no)
     states: tuple[str, ...] = tuple(state or ())
     if open_only:
         states = tuple(s for s in OPEN_STATES if not states or s in states)
@@ -189,8 +189,8 @@ def get_ratings(
         "end": end,
     }
     with store.read() as conn:
-        found = rating.list_ratings(conn, store.now(), **filters, after=after, limit=limit)
-        total, exact = rating.count_ratings(conn, **filters)
+        found = rating_lists.list_ratings(conn, store.now(), **filters, after=after, limit=limit)
+        total, exact = rating_lists.count_ratings(conn, **filters)
     keyset = not (bad or states)
     paging.headers(response, total, exact, found[-1].id if keyset and len(found) == limit else None)
     return found
@@ -199,7 +199,7 @@ def get_ratings(
 @router.get("/ratings/{rating_id}", response_model=Rating, responses=AUTHED_404)
 def get_rating(actor: CurrentActor, store: StoreDep, rating_id: int = RatingId) -> Rating:
     with store.read() as conn:
-        return rating.get_rating(conn, actor, rating_id, store.now())
+        return rating_lists.get_rating(conn, actor, rating_id, store.now())
 
 
 @router.post("/ratings/{rating_id}/explain", response_model=Rating, responses=ACTION)

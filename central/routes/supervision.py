@@ -16,8 +16,8 @@ from central.board import board
 from central.context import Ctx
 from central.deps import Idempotent, Reference, StoreDep, Supervisor
 from central.errors import ACTION, AUTHED, AUTHED_404, Invalid
+from central.hall import window_model
 from central.hall_time import service_day
-from central.hall_view import window_model
 from central.params import Day
 from central.routes.tickets import TicketId
 from central.routes.windows import WindowNo

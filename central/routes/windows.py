@@ -13,7 +13,7 @@ from central.context import Ctx
 from central.counter_answer import answered_at
 from central.deps import CurrentActor, Idempotent, IdempotentRun, StoreDep
 from central.errors import ACTION, AUTHED_404
-from central.hall_view import window_model
+from central.hall import window_model
 from client.models import PauseRequest, TicketAnswer, Window
 
 router = APIRouter(prefix="/v1", tags=["windows"])

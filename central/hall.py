@@ -1,4 +1,6 @@
-"""Read models: what the hall, its windows and queues look like right now (wire models)."""
+"""The hall right now, as wire models: its departments, queues and windows (GET /v1/hall, in
+central.routes.hall), each queue's figures (GET /v1/queues), and the ticket and window models
+the queue engine and the window steps answer with."""
 
 from __future__ import annotations
 
