@@ -40,6 +40,8 @@ from screens.widgets.status_line import StatusLine
 from screens.worker_errors import SaysWorkerErrors
 
 REPAINT_S = 0.5  # at most two re-fetches and repaints a second during a burst
+# The windows table's frame: its border (2) and a vertical scrollbar (2) take this many cells.
+FRAME = 4
 TABS = ("board", "alerts", "ledger", "bad", "reports", "callbacks")
 VIEWS = {"board": "board-view", "alerts": "alerts-view", "reports": "reports-view",
          "callbacks": "callbacks-view"}  # fmt: skip
@@ -69,6 +71,7 @@ class HallBoardScreen(SaysWorkerErrors, BoardActions, BoardExtras, Screen[None])
         self.report_kind: ReportKind = "day"
         self.report: Report | None = None
         self.callback_day: CallbackDay | None = None
+        self.window_columns: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Static(id="board-title")
@@ -90,7 +93,6 @@ class HallBoardScreen(SaysWorkerErrors, BoardActions, BoardExtras, Screen[None])
     def on_mount(self) -> None:
         hear_hall(self, self.hall_event)  # the App's live fan-out (screens/live.py)
         for table_id, names in (
-            ("windows", bt.WINDOW_COLUMNS),
             ("queues", bt.QUEUE_COLUMNS),
             ("alerts-view", bt.ALERT_COLUMNS),
             ("callbacks", bt.CALLBACK_COLUMNS),
@@ -103,6 +105,29 @@ class HallBoardScreen(SaysWorkerErrors, BoardActions, BoardExtras, Screen[None])
         self.query_one("#windows", DataTable).focus()
         self.load()
         self.set_interval(60, self.repaint)  # durations are whole minutes
+
+    def fit_columns(self, rows: list[list[bt.Cell]]) -> list[list[bt.Cell]]:
+        """These rows as the windows table shows them at the screen's width: the window's
+        name cut, or left out, when the rows would not fit (80 columns, a long state)."""
+        wanted, name_cells = bt.window_columns(rows, self.app.size.width - FRAME)
+        if wanted != self.window_columns:
+            self.window_columns = wanted
+            table = self.query_one("#windows", DataTable)
+            table.clear(columns=True)
+            for key, label in bt.columns(wanted):
+                table.add_column(label, key=key)
+        keep = [bt.WINDOW_COLUMNS.index(name) for name in wanted]
+        name = bt.WINDOW_COLUMNS.index("name")
+        shown = []
+        for row in rows:
+            if name_cells is not None:
+                row = [*row]
+                row[name] = bt.cut(row[name], name_cells)
+            shown.append([row[i] for i in keep])
+        return shown
+
+    def on_resize(self) -> None:
+        self.repaint()
 
     # --- live -------------------------------------------------------------------------------
 
@@ -169,7 +194,8 @@ class HallBoardScreen(SaysWorkerErrors, BoardActions, BoardExtras, Screen[None])
         if board is None:
             return
         now = host(self.app).now()
-        windows = [(str(w.no), bt.window_row(w, now)) for w in board.windows]
+        shown = self.fit_columns([bt.window_row(w, now) for w in board.windows])
+        windows = [(str(w.no), row) for w, row in zip(board.windows, shown, strict=True)]
         queues = [(q.prefix, bt.queue_row(q)) for q in board.queues]
         alerts = [
             (str(a.id), bt.alert_row(a, a.raised_at.astimezone(now.tzinfo))) for a in self.alerts

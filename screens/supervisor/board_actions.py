@@ -56,6 +56,16 @@ class BoardActions:
         return host(self.app).client
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A key of another tab is left out of the footer (False: 80 columns hold only the
+        keys of the tab in view); a key of this tab that does not apply to the selected row
+        is shown greyed (None)."""
+        tab_of = {"ack": "alerts", "open_alert": "alerts", "export_report": "reports",
+                  "record_callback": "callbacks"}  # fmt: skip
+        if action in WINDOW_ACTIONS or action in TICKET_ACTIONS:
+            if self.tab != "board":
+                return False
+        elif action in tab_of and self.tab != tab_of[action]:
+            return False
         if action in WINDOW_ACTIONS:
             window = self.selected_window()
             if window is None:
@@ -67,15 +77,13 @@ class BoardActions:
             if action == "call_ticket":
                 return window.status == "idle" or None
             return True
-        if action in TICKET_ACTIONS:
-            return self.tab == "board" or None
+        if action in TICKET_ACTIONS or action == "open_alert":
+            return True
         if action == "ack":
             alert = self.selected_alert()
             return (alert is not None and alert.acked_at is None) or None
-        if action == "open_alert":
-            return self.tab == "alerts" or None
         if action == "export_report":
-            return (self.tab == "reports" and getattr(self, "report", None) is not None) or None
+            return getattr(self, "report", None) is not None or None
         if action == "record_callback":
             chosen = getattr(self, "selected_callback", lambda: None)()
             return (chosen is not None and chosen.recorded_at is None) or None

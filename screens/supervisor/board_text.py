@@ -54,20 +54,54 @@ def window_state(w: BoardWindow, now: datetime) -> Text:
     return Text(label, style=style)
 
 
+NAME_CELLS = 12  # a window's name is cut to this many cells when the table is tight
+
+
+def window_columns(rows: list[list[Cell]], room: int) -> tuple[tuple[str, ...], int | None]:
+    """The windows table's columns for these rows (full, as window_row gives them) in `room`
+    cells, and the width the window's name is cut to (None: whole). The name gives way
+    first — cut, then left out — as the least needed column: its number names the window,
+    and the clerk, state, ticket and today's figures are what a supervisor watches."""
+    labels = [t(f"board.col.{name}") for name in WINDOW_COLUMNS]
+    widths = [
+        max([Text(label).cell_len, *(_cells(row[index]) for row in rows)]) + 2  # padding
+        for index, label in enumerate(labels)
+    ]
+    name = WINDOW_COLUMNS.index("name")
+    others = sum(widths) - widths[name]
+    if others + widths[name] <= room:
+        return WINDOW_COLUMNS, None
+    if others + min(widths[name], NAME_CELLS + 2) <= room:
+        return WINDOW_COLUMNS, NAME_CELLS
+    return tuple(c for c in WINDOW_COLUMNS if c != "name"), None
+
+
+def cut(cell: Cell, cells: int) -> Text:
+    """A cell cut to `cells` columns with an ellipsis (CJK counted double)."""
+    text = cell.copy() if isinstance(cell, Text) else Text(cell)
+    text.truncate(cells, overflow="ellipsis")
+    return text
+
+
+def _cells(cell: Cell) -> int:
+    return cell.cell_len if isinstance(cell, Text) else Text(cell).cell_len
+
+
 def window_row(w: BoardWindow, now: datetime) -> list[Cell]:
     ticket: Cell = "–"
     if w.current_ticket is not None:
         ticket = f"{clean(w.current_ticket.number)} {minutes(since(now, w.current_since))}"
-    return [
-        str(w.no),
-        plain(w.name),
-        plain(w.staff_name or "–", "dim" if w.status == "signed_off" else ""),
-        window_state(w, now),
-        ticket,
-        str(w.served_today),
-        minutes(w.avg_handling_s),
-        percent(w.satisfaction),
-    ]
+    cells: dict[str, Cell] = {
+        "no": str(w.no),
+        "name": plain(w.name),
+        "clerk": plain(w.staff_name or "–", "dim" if w.status == "signed_off" else ""),
+        "state": window_state(w, now),
+        "ticket": ticket,
+        "served": str(w.served_today),
+        "avg": minutes(w.avg_handling_s),
+        "rate": percent(w.satisfaction),
+    }
+    return [cells[name] for name in WINDOW_COLUMNS]
 
 
 def queue_row(q: BoardQueue) -> list[Cell]:
