@@ -97,10 +97,12 @@ def main() -> int:
               lambda: rating.list_ratings(conn, now, staff_no=None, bad=True, limit=200),
               args.repeat)  # fmt: skip
         timed("ledger, 1000",
-              lambda: ledger.search(conn, boss, calendar, today, mine=False, limit=1000),
+              lambda: ledger.search(conn, boss, calendar, today, ledger.LedgerFilter(mine=False),
+                                    limit=1000),
               args.repeat)  # fmt: skip
         timed("ledger overdue=true, 1000",
-              lambda: ledger.search(conn, boss, calendar, today, mine=False, overdue=True,
+              lambda: ledger.search(conn, boss, calendar, today,
+                                    ledger.LedgerFilter(mine=False, overdue=True),
                                     limit=1000), args.repeat)  # fmt: skip
         start = datetime.combine(today, datetime.min.time(), timezone.utc) - timedelta(hours=8)
         old_audit = select(audit).where(audit.c.at >= start).order_by(audit.c.id).limit(500)

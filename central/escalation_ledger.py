@@ -197,30 +197,32 @@ def get_escalation(
     return _model(row, state_of(row), calendar, today, timeline)
 
 
-def _ledger_query(
-    actor: Actor,
-    today: date,
-    *,
-    mine: bool,
-    status: str | None,
-    category: str | None,
-    department: str | None,
-    overdue: bool | None,
-) -> Select[Any]:
+@dataclass(frozen=True)
+class LedgerFilter:
+    """Which part of the ledger a page or a count is of."""
+
+    mine: bool  # only the escalations the actor raised
+    status: str | None = None
+    category: str | None = None
+    department: str | None = None
+    overdue: bool | None = None  # True: only overdue; False: none overdue
+
+
+def _ledger_query(actor: Actor, today: date, wanted: LedgerFilter) -> Select[Any]:
     query = current()
-    if mine:
+    if wanted.mine:
         query = query.where(escalations.c.staff_no == actor.staff_no)
-    if status:
-        query = query.where(escalation_steps.c.status == status)
-    if category:
-        query = query.where(escalation_steps.c.category == category)
-    if department:
-        query = query.where(escalation_steps.c.department_code == department)
-    if overdue is not None:
+    if wanted.status:
+        query = query.where(escalation_steps.c.status == wanted.status)
+    if wanted.category:
+        query = query.where(escalation_steps.c.category == wanted.category)
+    if wanted.department:
+        query = query.where(escalation_steps.c.department_code == wanted.department)
+    if wanted.overdue is not None:
         late = and_(
             escalation_steps.c.status.in_(OPEN_STATUSES), escalation_steps.c.due_date < today
         )
-        query = query.where(late if overdue else ~late)
+        query = query.where(late if wanted.overdue else ~late)
     return query
 
 
@@ -229,22 +231,15 @@ def search(
     actor: Actor,
     calendar: WorkCalendar,
     today: date,
+    wanted: LedgerFilter,
     *,
-    mine: bool,
-    status: str | None = None,
-    category: str | None = None,
-    department: str | None = None,
-    overdue: bool | None = None,
     after: int | None = None,
     limit: int = LIST_LIMIT,
 ) -> tuple[list[Escalation], int | None]:
     """The ledger (or the actor's own part of it), newest first, registered before
     escalation id `after` (keyset: ids follow registration); and the cursor of the next
     page (None: this is the last)."""
-    query = _ledger_query(
-        actor, today, mine=mine, status=status, category=category,
-        department=department, overdue=overdue,
-    )  # fmt: skip
+    query = _ledger_query(actor, today, wanted)
     if after is not None:
         query = query.where(escalations.c.id < after)
     query = query.order_by(escalations.c.id.desc())
@@ -253,20 +248,7 @@ def search(
     return [_model(r, state_of(r), calendar, today) for r in rows], next_after
 
 
-def count(
-    conn: Connection,
-    actor: Actor,
-    today: date,
-    *,
-    mine: bool,
-    status: str | None = None,
-    category: str | None = None,
-    department: str | None = None,
-    overdue: bool | None = None,
-) -> int:
+def count(conn: Connection, actor: Actor, today: date, wanted: LedgerFilter) -> int:
     """How many escalations the ledger's filters match in all."""
-    query = _ledger_query(
-        actor, today, mine=mine, status=status, category=category,
-        department=department, overdue=overdue,
-    ).with_only_columns(escalations.c.id)  # fmt: skip
+    query = _ledger_query(actor, today, wanted).with_only_columns(escalations.c.id)
     return int(conn.execute(select(func.count()).select_from(query.subquery())).scalar_one())

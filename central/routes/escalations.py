@@ -15,7 +15,7 @@ The deadline watcher (due soon / overdue announcements) is central.deadline_watc
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 from sqlalchemy import Connection
@@ -80,18 +80,18 @@ def list_escalations(
         )
     now = store.now()
     today = service_day(now)
-    filters: dict[str, Any] = {
-        "mine": bool(mine) or not actor.is_supervisor,
-        "status": status,
-        "category": category,
-        "department": department or None,
-        "overdue": overdue,
-    }
+    wanted = ledger.LedgerFilter(
+        mine=bool(mine) or not actor.is_supervisor,
+        status=status,
+        category=category,
+        department=department or None,
+        overdue=overdue,
+    )
     with store.read() as conn:
         items, next_after = ledger.search(
-            conn, actor, ref.calendar, today, **filters, after=after, limit=limit
+            conn, actor, ref.calendar, today, wanted, after=after, limit=limit
         )
-        total = ledger.count(conn, actor, today, **filters)
+        total = ledger.count(conn, actor, today, wanted)
     return EscalationList(as_of=now, today=today, items=items, total=total, next_after=next_after)
 
 
