@@ -1,5 +1,5 @@
 """Interventions at a window beyond call-next: call one named ticket (叫指定号), move a waiting
-ticket to another queue or window, change which queues a window serves.
+ticket to another queue or window. (Which queues a window serves is set in central.windows.)
 
 Each runs in the caller's write transaction with the same compare-and-set claims as the queue
 engine, writes its audit row and its events, and refuses with one sentence when it does not apply.
@@ -9,21 +9,18 @@ A clerk may call a named ticket only at their own window and only from queues th
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import Connection, and_, bindparam, delete, insert, select
+from sqlalchemy import Connection, and_, bindparam, select
 
 from central import audit
 from central import tickets as engine
 from central import windows as window_steps
-from central.context import Ctx, Happening
+from central.context import Ctx
 from central.errors import Conflict, Forbidden, Invalid, NotFound
 from central.events import emit_many
 from central.hall import ticket_model
 from central.hall_time import service_day
 from central.schema import tickets, window_queues
-from central.schema_supervision import window_queue_restores
-from client.models import Ticket, WindowQueue
+from client.models import Ticket
 
 _BY_NUMBER = select(tickets.c.id).where(
     tickets.c.number == bindparam("b_number"), tickets.c.service_day == bindparam("b_day")
@@ -199,113 +196,3 @@ def move_waiting(
         batch.append(("window.changed", {"window_no": target}))
     emit_many(conn, ctx, batch)
     return model
-
-
-# --- which queues a window serves ----------------------------------------------------------------
-
-_SERVED = select(window_queues.c.queue_prefix, window_queues.c.priority).order_by(
-    window_queues.c.priority, window_queues.c.queue_prefix
-)
-
-
-def _served(conn: Connection, no: int) -> list[list[Any]]:
-    rows = conn.execute(_SERVED.where(window_queues.c.window_no == no)).all()
-    return [[r.queue_prefix, r.priority] for r in rows]
-
-
-def _write_served(conn: Connection, no: int, pairs: list[list[Any]]) -> None:
-    conn.execute(delete(window_queues).where(window_queues.c.window_no == no))
-    if pairs:
-        conn.execute(
-            insert(window_queues),
-            [{"window_no": no, "queue_prefix": p, "priority": pr} for p, pr in pairs],
-        )
-
-
-def set_window_queues(
-    conn: Connection, ctx: Ctx, no: int, wanted: list[WindowQueue], for_good: bool
-) -> None:
-    """The queues window `no` serves and their priorities: for good, or for the rest of today
-    (its usual set comes back the next day)."""
-    actor = ctx.actor
-    if not actor.is_supervisor:
-        raise Forbidden(
-            "Only a supervisor can change which queues a window serves.",
-            reason="supervisor_sets_window_queues",
-        )
-    window_steps.find_window(conn, no)
-    known = set(conn.execute(engine._QUEUE_PREFIXES).scalars())
-    pairs: list[list[Any]] = []
-    for q in wanted:
-        prefix = q.prefix.strip().upper()
-        if prefix not in known:
-            raise Invalid(
-                f"There is no queue {q.prefix!r}; "
-                f"this hall's queues are {', '.join(sorted(known))}.",
-                fields={"queues": "unknown queue"},
-                reason="no_queue_hall_s_queues",
-                params={"queue": q.prefix, "known": ", ".join(sorted(known))},
-            )
-        if q.priority < 1:
-            raise Invalid(
-                "A priority is 1 or more (1 is served first).",
-                fields={"queues": "priority"},
-                reason="queue_priority_positive",
-            )
-        if any(p == prefix for p, _ in pairs):
-            raise Invalid(
-                f"Queue {prefix} is listed twice.",
-                fields={"queues": "duplicate"},
-                reason="queue_listed_twice",
-                params={"queue": prefix},
-            )
-        pairs.append([prefix, q.priority])
-    before = _served(conn, no)
-    restore = conn.execute(
-        select(window_queue_restores).where(window_queue_restores.c.window_no == no)
-    ).first()
-    if for_good:
-        conn.execute(delete(window_queue_restores).where(window_queue_restores.c.window_no == no))
-    elif restore is None:
-        conn.execute(
-            insert(window_queue_restores),
-            {"window_no": no, "usual": before, "until_day": service_day(ctx.now)},
-        )
-    _write_served(conn, no, pairs)
-    audit.record(
-        conn,
-        ctx,
-        "window.queues",
-        "window",
-        no,
-        before={"queues": before},
-        after={"queues": pairs, "for_good": for_good},
-        window_no=no,
-    )
-    emit_many(conn, ctx, [("window.changed", {"window_no": no})])
-
-
-def restore_usual_queues(conn: Connection, ctx: Happening) -> list[int]:
-    """Windows whose queues were changed for a day that has ended serve their usual set again."""
-    today = service_day(ctx.now)
-    due = conn.execute(
-        select(window_queue_restores).where(window_queue_restores.c.until_day < today)
-    ).all()
-    for r in due:
-        before = _served(conn, r.window_no)
-        _write_served(conn, r.window_no, [list(p) for p in r.usual])
-        conn.execute(
-            delete(window_queue_restores).where(window_queue_restores.c.window_no == r.window_no)
-        )
-        audit.record(
-            conn,
-            ctx,
-            "window.queues_restored",
-            "window",
-            r.window_no,
-            before={"queues": before},
-            after={"queues": r.usual},
-            window_no=r.window_no,
-        )
-        emit_many(conn, ctx, [("window.changed", {"window_no": r.window_no})])
-    return [r.window_no for r in due]
