@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from typing import Any
 
 from central.settings import Settings, redact
@@ -36,14 +37,19 @@ def _warn_calendar(app: Any, settings: Settings) -> None:
         )
 
 
-def run(host: str, port: int, settings: Settings) -> None:
-    """Serve the hall in the database of `settings` (created and seeded when empty)."""
+def run(
+    host: str, port: int, settings: Settings, extend: Callable[[Any], object] | None = None
+) -> None:
+    """Serve the hall in the database of `settings` (created and seeded when empty); `extend`
+    adds to the app before it is served (`counter serve --demo`: the classroom)."""
     import uvicorn
 
     from central import housekeeping
     from central.app import create_app
 
     app = create_app(settings)
+    if extend is not None:
+        extend(app)
     store = app.state.store
     level = os.environ.get("COUNTER_LOG_LEVEL", "info")
     logging.basicConfig(level=level.upper(), format="%(levelname)s:     %(message)s")

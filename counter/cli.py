@@ -121,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--db-url", metavar="URL", help=t("cli.help_db_url"))
     serve.add_argument("--seed", default=None, metavar="demo|FILE", help=t("cli.help_serve_seed"))
     serve.add_argument("--catalog", type=Path, metavar="FILE", help=t("cli.help_catalog"))
+    from counter.demo.classroom_cli import add_arguments as add_classroom
+
+    add_classroom(serve)  # counter serve --demo: a classroom
 
     calendar = commands.add_parser("calendar", help=t("cli.help_calendar"))
     steps = calendar.add_subparsers(dest="calendar_command", required=True, metavar="{import}")
@@ -325,6 +328,10 @@ def _serve(args: argparse.Namespace) -> int:
         i18n.set_language(args.lang)
     if not 1 <= args.port <= 65535:
         return _fail(t("cli.bad_port", got=args.port))
+    if args.demo:
+        from counter.demo.classroom_cli import serve_classroom
+
+        return serve_classroom(args, _fail)
     try:
         from central.serve import run
     except ImportError as exc:

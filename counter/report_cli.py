@@ -26,7 +26,8 @@ def add_parser(commands: Any, shared: Any) -> None:
         "report", help=t("cli.help_report"), description=t("cli.help_report")
     )
     shared(report)
-    report.add_argument("kind", choices=("day", "month"))
+    # trainees: a classroom's every trainee report (counter serve --demo; the trainer's account)
+    report.add_argument("kind", choices=("day", "month", "trainees"))
     report.add_argument("--url", default=argparse.SUPPRESS, help=t("cli.help_url"))
     report.add_argument(
         "--as", dest="as_staff", metavar="STAFF_NO", default=argparse.SUPPRESS,
@@ -76,6 +77,10 @@ async def _fetch(config: Any, args: argparse.Namespace, day: date | None) -> int
             if cached is None:
                 return _say(t("report.no_token", url=config.central_url))
             client.token = cached.token
+        if args.kind == "trainees":
+            from counter.core.classroom import trainees_report
+
+            return await trainees_report(client, args.csv)
         report = await client.report(args.kind, day)
     except CentralError as error:
         return _say(error.message)

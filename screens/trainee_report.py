@@ -4,18 +4,23 @@ it; the grading itself is the demo's (counter.demo.grading), reached through Tra
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
 from client.errors import CentralError
+from client.models import Hall
+from client.training_api import my_place
+from counter.core.classroom import ClassroomTraining
 from counter.core.desk import Desk, TrainingControl
-from counter.core.i18n import t
+from counter.core.i18n import current_language, t
 from counter.core.trainee_report import TraineeReport, render_text
 from screens.keys import bindings, localized
 
@@ -104,11 +109,61 @@ class TrainingHost:
     """The App's part in training: keys counted, the desk of a ticket, the report on a key."""
 
     demo: Any
+    # A trainee's terminal in a classroom (counter serve --demo): its scenario over the network.
+    classroom: ClassroomTraining | None = None
 
     @property
     def training(self) -> TrainingControl | None:
         training: TrainingControl | None = getattr(self.demo, "training", None)
+        if training is None and self.classroom is not None and self.classroom.has_scenario:
+            return self.classroom
         return training
+
+    def join_classroom(self, hall: Hall) -> None:
+        """Signed in to a demo hall's central (not the in-process demo): is it a classroom, and
+        is this clerk a trainee there? Asked once; a real hall's code never is "demo"."""
+        app: Any = self
+        staff = app.session.staff
+        if self.demo is not None or hall.code != "demo" or self.classroom is not None:
+            return
+        if staff is None or staff.role != "clerk":
+            return
+        self.ask_classroom()
+
+    @work(exclusive=True, group="classroom", exit_on_error=False)
+    async def ask_classroom(self) -> None:
+        app: Any = self
+        try:
+            place = await my_place(app.client)
+        except CentralError:
+            return  # no classroom (404), or not a trainee: the ordinary workbench
+        self.classroom = ClassroomTraining(app.client, place, self.desk_arrived)
+        app.session_changed.subscribe(app, self.ticket_at_window)
+        app.screen_change_signal.subscribe(app, self.mark_screen)
+        self.mark_screen(app.screen)
+        self.ticket_at_window(None)
+        if place.scenario is not None:
+            title = place.title_en if current_language() == "en" and place.title_en else place.title
+            said = t("classroom.joined", window=place.window, title=title, n=place.citizens)
+        else:
+            said = t("classroom.joined_free", window=place.window)
+        app.notify(said, markup=False)
+
+    def ticket_at_window(self, _: object) -> None:
+        """A ticket came to the window: fetch its citizen's papers before the intake asks."""
+        app: Any = self
+        current = app.session.current
+        if self.classroom is not None and current is not None:
+            self.classroom.fetch_desk(current.id)
+
+    def desk_arrived(self, ticket_id: int) -> None:
+        app: Any = self
+        screen = app.screen
+        state = getattr(screen, "state", None)
+        redraw = getattr(screen, "redraw", None)
+        if getattr(state, "ticket_id", None) == ticket_id and callable(redraw):
+            with contextlib.suppress(NoMatches):  # the intake closed meanwhile
+                redraw()
 
     def desk(self, ticket_id: int | None) -> Desk | None:
         training = self.training
@@ -125,8 +180,9 @@ class TrainingHost:
         await super().on_event(event)  # type: ignore[misc]
 
     def mark_screen(self, screen: Screen[Any]) -> None:
-        """Every screen shown while a scenario runs carries the DEMO · 培训 mark."""
-        if self.training is not None and not screen.query(".demo-mark"):
+        """Every screen shown while a scenario runs (or in a classroom) carries the mark."""
+        marked = self.training is not None or self.classroom is not None
+        if marked and not screen.query(".demo-mark"):
             screen.mount(DemoMark())
 
     def action_trainee_report(self) -> None:

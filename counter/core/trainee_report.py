@@ -14,6 +14,21 @@ from pathlib import Path
 
 from counter.core.i18n import t
 
+
+class Missed(str):
+    """One thing missed, said in the current language, that keeps its catalog key and parameters
+    (a classroom's central sends those, and each terminal says it in its own language)."""
+
+    key: str
+    params: dict[str, str]
+
+    def __new__(cls, key: str, **params: object) -> Missed:
+        said = super().__new__(cls, t(key, **params))
+        said.key = key
+        said.params = {name: str(value) for name, value in params.items()}
+        return said
+
+
 # A wrong decision scores nothing; each other miss costs this much of the case's 100.
 MISS_COST = 25
 

@@ -11,8 +11,7 @@ from client.api import CentralClient
 from client.case_models import Case
 from client.escalation_models import Escalation
 from client.models import Ticket
-from counter.core.i18n import t
-from counter.core.trainee_report import CaseResult, TraineeReport
+from counter.core.trainee_report import CaseResult, Missed, TraineeReport
 
 if TYPE_CHECKING:
     from counter.demo.scenario import Citizen
@@ -22,24 +21,24 @@ if TYPE_CHECKING:
 def _case_misses(citizen: Citizen, case: Case) -> list[str]:
     expected = citizen.expected
     states = {e.material: e.state for e in case.checklist}
-    missed = []
+    missed: list[str] = []
     for material in expected.received:
         if states.get(material) != "received":
-            missed.append(t("training.miss.not_marked", material=material))
+            missed.append(Missed("training.miss.not_marked", material=material))
     if case.decision == "notice":
         for material in expected.gaps:
             if states.get(material, "received") == "received":
-                missed.append(t("training.miss.gap_not_listed", material=material))
+                missed.append(Missed("training.miss.gap_not_listed", material=material))
     if case.decision == "tolerate":
         for material in expected.tolerated:
             if states.get(material) != "tolerated":
-                missed.append(t("training.miss.not_tolerated", material=material))
+                missed.append(Missed("training.miss.not_tolerated", material=material))
         when, due = case.commitment_date, case.due_date
         if when is not None and due is not None and when > due:
-            missed.append(t("training.miss.date_after_due", date=when, due=due))
+            missed.append(Missed("training.miss.date_after_due", date=when, due=due))
     wanted = expected.refer_to
     if case.decision == "refuse" and wanted and wanted not in (case.refer_to or ""):
-        missed.append(t("training.miss.refer_to", where=wanted))
+        missed.append(Missed("training.miss.refer_to", where=wanted))
     return missed
 
 
@@ -83,10 +82,10 @@ async def grade(trainer: CentralClient, training: Training, trainee: str = "") -
         taken = "escalate" if escalation is not None else case.decision if case else ""
         missed: list[str] = []
         if ticket.called_at is None:
-            missed.append(t("training.miss.not_called"))
+            missed.append(Missed("training.miss.not_called"))
         if citizen.expected.called_first:
             for other in _called_before(ticket, tickets[: index - 1]):
-                missed.append(t("training.miss.not_first", ticket=other.number))
+                missed.append(Missed("training.miss.not_first", ticket=other.number))
         if case is not None and taken != "escalate":
             missed.extend(_case_misses(citizen, case))
         end: datetime | None = None

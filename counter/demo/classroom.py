@@ -1,0 +1,299 @@
+"""A classroom: `counter serve --demo` hosts one simulated hall for every trainee's terminal.
+
+The central is the ordinary one (served over HTTP); the simulated hall runs inside the server
+process, its actors talking to the same app in-process (the streaming ASGI transport), exactly
+as in `counter demo`. Each trainee signs in from their own terminal (`counter --url`) with a
+demo clerk account; no simulated colleague works at a trainee's window. A trainee may have a
+scenario of their own: its citizens take tickets that wait for that trainee's window only, and
+the trainer (the demo supervisor) reads every trainee's report (`counter report trainees`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import warnings
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from client.api import CentralClient
+from client.training_models import (
+    CaseResultOut,
+    DeskDocumentOut,
+    DeskOut,
+    Miss,
+    TraineePlace,
+    TraineeReportOut,
+)
+from counter.core.demo_account import DemoAccount
+from counter.core.trainee_report import Missed, TraineeReport
+from counter.demo.hall import DEMO_LOGINS, DEMO_URL, _account, _Judge
+from counter.demo.scenario import Scenario
+from counter.demo.training import Training
+
+if TYPE_CHECKING:
+    from counter.demo.rating_simulator import RatingSimulator
+    from counter.demo.simulator import HallSimulator
+
+# The clerks whose windows are the general windows of the demo hall: the default classroom.
+DEFAULT_TRAINEES = ("1001", "1002", "1003")
+
+
+@dataclass
+class Trainee:
+    account: DemoAccount
+    window: int
+    training: Training | None = None
+    pending_keys: list[Any] = field(default_factory=list)
+
+    def place(self) -> TraineePlace:
+        training = self.training
+        scenario = training.scenario if training is not None else None
+        return TraineePlace(
+            staff_no=self.account.staff_no,
+            name=self.account.name,
+            window=self.window,
+            scenario=scenario.name if scenario is not None else None,
+            title=scenario.title if scenario is not None else "",
+            title_en=scenario.title_en if scenario is not None else "",
+            citizens=len(scenario.citizens) if scenario is not None else 0,
+        )
+
+
+def report_out(trainee: Trainee, report: TraineeReport, scenario: Scenario) -> TraineeReportOut:
+    """A report for the wire: misses as catalog keys, so each terminal says them in its own
+    language (the grading speaks the server's)."""
+
+    def miss(said: str) -> Miss:
+        if isinstance(said, Missed):
+            return Miss(key=said.key, params=said.params)
+        return Miss(key="training.miss.other", params={"what": said})
+
+    return TraineeReportOut(
+        staff_no=trainee.account.staff_no,
+        trainee=trainee.account.name,
+        window=trainee.window,
+        scenario=scenario.name,
+        title=scenario.title,
+        title_en=scenario.title_en,
+        cases=[
+            CaseResultOut(
+                index=case.index,
+                citizen=case.citizen,
+                ticket_number=case.ticket_number,
+                item=case.item,
+                expected=case.expected,
+                taken=case.taken,
+                missed=[miss(m) for m in case.missed],
+                points=case.points,
+                seconds=case.seconds,
+                keys=case.keys,
+            )
+            for case in report.cases
+        ],
+    )
+
+
+class Classroom:
+    """The simulated hall and every trainee's scenario, inside one served central."""
+
+    def __init__(
+        self,
+        app: Any,
+        *,
+        seed: int,
+        speed: float,
+        trainees: list[str],
+        accounts: list[DemoAccount],
+        simulate: bool = True,
+    ) -> None:
+        from client.asgi import StreamingASGITransport
+
+        self.app = app
+        self.seed = seed
+        self.speed = speed
+        self.accounts = accounts
+        self.transport = StreamingASGITransport(app)
+        self.trainees: dict[str, Trainee] = {}
+        for staff_no in trainees:
+            account = next((a for a in accounts if a.staff_no == staff_no), None)
+            if account is None or account.role != "clerk" or account.window is None:
+                raise ValueError(f"{staff_no} is not a clerk of the demo hall with a window")
+            self.trainees[staff_no] = Trainee(account, account.window)
+        # Earlier visits of a scenario's returning citizen are recorded by a clerk who is no
+        # trainee (the last clerk of the hall's list).
+        others = [a for a in accounts if a.role == "clerk" and a.staff_no not in self.trainees]
+        self.colleague = others[-1].staff_no if others else DEMO_LOGINS["clerk"]
+        self.simulator: HallSimulator | None = None
+        self.raters: RatingSimulator | None = None
+        self._judge: _Judge | None = None
+        if simulate:
+            self._simulate()
+        self._lock = asyncio.Lock()
+
+    def new_client(self) -> CentralClient:
+        return CentralClient(DEMO_URL, transport=self.transport)
+
+    def _simulate(self) -> None:
+        from counter.demo.rating_simulator import RatingSimulator
+        from counter.demo.simulator import HallSimulator
+
+        windows = {trainee.window for trainee in self.trainees.values()}
+        self.simulator = HallSimulator(
+            self.new_client,
+            self.accounts,
+            seed=self.seed,
+            speed=self.speed,
+            exclude_windows=windows,
+            clock=self.app.state.settings.clock,
+        )
+        self._judge = _Judge(self.new_client, self.simulator, self.accounts)
+        self.raters = RatingSimulator(
+            self.new_client, seed=self.seed, speed=self.speed, judge=self._judge
+        )
+
+    def assign_now(self, staff_no: str, scenario: Scenario) -> Trainee:
+        """Give a trainee a scenario (before start(); its citizens take tickets at start)."""
+        trainee = self.trainees[staff_no]
+        trainee.training = Training(
+            scenario,
+            self.new_client,
+            self.accounts,
+            window=trainee.window,
+            colleague=self.colleague,
+        )
+        return trainee
+
+    async def assign(self, staff_no: str, scenario: Scenario) -> Trainee:
+        """The trainer gives a trainee a scenario now: a scenario they had is left as it is (its
+        waiting tickets cancelled), the new one's citizens take their tickets."""
+        async with self._lock:
+            old = self.trainees[staff_no].training
+            if old is not None and old.started:
+                with contextlib.suppress(Exception):
+                    await old.cancel_waiting()
+            trainee = self.assign_now(staff_no, scenario)
+            assert trainee.training is not None
+            await trainee.training.start()
+            return trainee
+
+    async def restart(self, staff_no: str) -> Trainee:
+        trainee = self.trainees[staff_no]
+        async with self._lock:
+            if trainee.training is not None:
+                await trainee.training.restart()
+        return trainee
+
+    async def start(self) -> None:
+        for trainee in self.trainees.values():
+            if trainee.training is not None:
+                await trainee.training.start()
+        if self.simulator is not None:
+            await self.simulator.start()
+        if self.raters is not None:
+            await self.raters.start()
+
+    async def aclose(self) -> None:
+        if self.raters is not None:
+            await self.raters.aclose()
+        if self._judge is not None and self._judge.client is not None:
+            with contextlib.suppress(Exception):
+                await self._judge.client.aclose()
+        if self.simulator is not None:
+            await self.simulator.aclose()
+
+    # --- what the routes ask --------------------------------------------------------------------
+
+    def desk(self, ticket_id: int) -> DeskOut | None:
+        for trainee in self.trainees.values():
+            found = trainee.training.citizen_of(ticket_id) if trainee.training else None
+            if found is not None:
+                citizen, ticket = found
+                person = citizen.applicant == "person"
+                return DeskOut(
+                    ticket_id=ticket.id,
+                    ticket_number=ticket.number,
+                    citizen=citizen.name,
+                    applicant="person" if person else "enterprise",
+                    says=citizen.says,
+                    says_en=citizen.says_en,
+                    documents=[DeskDocumentOut(**vars(d)) for d in citizen.documents],
+                    id_number=citizen.id_number if person else citizen.uscc,
+                    mobile=citizen.mobile,
+                    contact=citizen.contact,
+                )
+        if self.simulator is None or ticket_id not in self.simulator.bags:
+            return None
+        number, bag = self.simulator.bags[ticket_id]
+        return DeskOut(
+            ticket_id=ticket_id,
+            ticket_number=number,
+            citizen=bag.name,
+            documents=[DeskDocumentOut(**vars(d)) for d in bag.documents],
+            id_number=bag.id_number,
+            item=bag.item_code,
+        )
+
+    async def report(self, trainee: Trainee) -> TraineeReportOut | None:
+        training = trainee.training
+        if training is None:
+            return None
+        report = await training.report(trainee.account.name)
+        return report_out(trainee, report, training.scenario)
+
+
+def classroom_lifespan(
+    app: Any, classroom: Classroom, after: Callable[[], None]
+) -> Callable[[Any], contextlib.AbstractAsyncContextManager[None]]:
+    """The central's own lifespan, with the classroom started inside it and stopped first;
+    `after` runs once the central has let go of its database (uvicorn ends the process on the
+    signal it stopped for, so nothing after the server's run is reached then)."""
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(served: Any) -> AsyncIterator[None]:
+        try:
+            async with inner(served):
+                await classroom.start()
+                try:
+                    yield
+                finally:
+                    await classroom.aclose()
+        finally:
+            after()
+
+    return lifespan
+
+
+def make_classroom(
+    app: Any,
+    *,
+    seed: int,
+    speed: float,
+    trainees: list[str],
+    assignments: dict[str, Scenario],
+    simulate: bool = True,
+    after: Callable[[], None] = lambda: None,
+) -> Classroom:
+    """Turn a freshly built demo central into a classroom (before it is served)."""
+    from central.hall_seed import demo_accounts
+    from counter.demo.classroom_routes import router
+
+    # The simulated hall's own requests (hundreds a minute, in-process) are no news in the log.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    accounts = [_account(raw) for raw in demo_accounts()]
+    classroom = Classroom(
+        app, seed=seed, speed=speed, trainees=trainees, accounts=accounts, simulate=simulate
+    )
+    for staff_no, scenario in assignments.items():
+        classroom.assign_now(staff_no, scenario)
+    app.state.classroom = classroom
+    with warnings.catch_warnings():
+        # FastAPI's body parameters trip a pydantic notice about 'alias' (no effect on them).
+        warnings.simplefilter("ignore")
+        app.include_router(router)
+    app.router.lifespan_context = classroom_lifespan(app, classroom, after)
+    return classroom
