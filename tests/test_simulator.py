@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from client.models import QueueInfo
+from counter.demo.handling import handling_seconds
 from counter.demo.simulator import (
     APPOINTMENT_P,
     GREEN_P,
     appointment_slot,
     choose_kind,
     queue_weights,
-    service_seconds,
 )
 
 HALL_TZ = timezone(timedelta(hours=8))
@@ -55,8 +55,8 @@ def test_appointment_slots_are_quarter_hours_around_now() -> None:
 
 def test_collecting_a_licence_is_quicker_than_an_intake() -> None:
     rng = random.Random(5)
-    intake = sum(service_seconds("综合受理", rng) for _ in range(500)) / 500
-    collect = sum(service_seconds("出件领证", rng) for _ in range(500)) / 500
+    intake = sum(handling_seconds("A", rng) for _ in range(500)) / 500
+    collect = sum(handling_seconds("F", rng) for _ in range(500)) / 500
     assert 3 * 60 < intake < 8 * 60
     assert collect < intake / 2
 

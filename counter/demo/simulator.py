@@ -24,9 +24,11 @@ from typing import TYPE_CHECKING, TypeVar
 
 from client import errors
 from client.api import CentralClient
+from client.catalog_models import CatalogItem
 from client.hall_time import HALL_TZ
 from client.models import QueueInfo, Ticket, TicketKind
 from counter.demo.citizens import Bag, bag_for, day_factor, items_for
+from counter.demo.handling import handling_seconds
 
 if TYPE_CHECKING:
     from counter.core.demo_account import DemoAccount
@@ -57,9 +59,6 @@ IDLE_RECHECK_S = (6.0, 12.0)
 WALK_TO_WINDOW_S = (8.0, 40.0)
 RECALL_AFTER_S = (20.0, 40.0)
 BREAK_S = (120.0, 480.0)
-# Service minutes (low, high, mode): the general intake takes longest, collecting a licence least.
-SERVICE_MIN = (2.0, 12.0, 5.0)
-COLLECT_SERVICE_MIN = (0.5, 4.0, 1.5)
 # Never sleep less than this, whatever the speed: keeps a fast demo from hogging the loop.
 MIN_SLEEP_S = 0.005
 RETRY_S = 3.0
@@ -102,11 +101,6 @@ def appointment_slot(now: datetime, rng: random.Random) -> datetime:
     """A quarter-hour slot around now: some already due, most coming within the hour."""
     quarter = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
     return quarter + timedelta(minutes=15 * rng.choice([-1, 0, 0, 1, 1, 2, 3]))
-
-
-def service_seconds(queue_name: str, rng: random.Random) -> float:
-    low, high, mode = COLLECT_SERVICE_MIN if "出件" in queue_name else SERVICE_MIN
-    return rng.triangular(low, high, mode) * 60.0
 
 
 def _utc_now() -> datetime:
@@ -182,6 +176,7 @@ class _Kiosk(_Actor):
         names = {queue.prefix: queue.name for queue in hall.queues}
         catalog = await self.call(self.client.catalog)
         self.items = list(catalog.items) if catalog is not None else []
+        self.sim.items = {item.code: item for item in self.items}
         weights = queue_weights(hall.queues, self.rng)
         prefixes, shares = list(weights), list(weights.values())
         for _ in range(MORNING_BACKLOG):
@@ -292,7 +287,7 @@ class _Colleague(_Actor):
         if await self.call(lambda: self.client.start(ticket.id)) is None:
             return
         stats.started += 1
-        await self.sleep(service_seconds(self.queue_names.get(ticket.queue, ""), self.rng))
+        await self.sleep(self.sim.handling(ticket, self.rng))
         if await self.call(lambda: self.client.finish(ticket.id)) is not None:
             stats.finished += 1
 
@@ -332,6 +327,7 @@ class HallSimulator:
         # ticket id → (number, the citizen's bag of papers), shown on the trainee's desk.
         self.bags: dict[int, tuple[str, Bag]] = {}
         self.bag_rng = random.Random(f"{seed}:bags")
+        self.items: dict[str, CatalogItem] = {}  # the catalog, by code (the kiosk reads it)
         # Set while the hall runs; cleared by the trainer's pause (counter demo, Ctrl+G).
         self.resumed = asyncio.Event()
         self.resumed.set()
@@ -339,6 +335,17 @@ class HallSimulator:
         self._tasks: list[asyncio.Task[None]] = []
         self._colleagues: dict[int, _Colleague] = {}
         self._task_of: dict[int, asyncio.Task[None]] = {}  # id(actor) → its task
+
+    def handling(self, ticket: Ticket, rng: random.Random) -> float:
+        """Seconds this ticket's service takes: its queue, its citizen's item and papers, the
+        hour of the (simulated) day (counter.demo.handling)."""
+        found = self.bags.get(ticket.id)
+        bag = found[1] if found is not None else None
+        item = self.items.get(bag.item_code) if bag is not None else None
+        local = self.clock().astimezone(HALL_TZ)
+        hour = local.hour + local.minute / 60
+        flawed = bag is not None and bag.flaw is not None
+        return handling_seconds(ticket.queue, rng, item=item, flawed=flawed, hour=hour)
 
     @property
     def running(self) -> bool:
