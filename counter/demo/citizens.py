@@ -65,6 +65,13 @@ class Bag:
     id_number: str
     documents: tuple[DeskDocument, ...]
     flaw: str | None  # one of FLAWS, or None: everything in order
+    visits: int = 1  # the third: turned away twice before (counter.demo.desk_work)
+    says: str = ""  # what they say at the window (a returning citizen)
+
+    @property
+    def mobile(self) -> str:
+        """A mobile number of theirs (from the ID's digits: no extra draw)."""
+        return "13" + self.id_number[6:15]
 
 
 def _resident_id(rng: random.Random, born: date) -> str:
@@ -111,6 +118,11 @@ def bag_for(item: CatalogItem, rng: random.Random, today: date) -> Bag:
         documents.insert(0, DeskDocument("居民身份证", "原件", f"有效期至 {expired.isoformat()}"))
     name = rng.choice(SURNAMES) + rng.choice(GIVEN)
     return Bag(name, item.code, id_number, tuple(documents), flaw)
+
+
+def complete_documents(item: CatalogItem) -> tuple[DeskDocument, ...]:
+    """Every required paper in the form the guide asks for (a citizen who came back with all)."""
+    return tuple(DeskDocument(m.name, FORMS[m.form]) for m in item.materials if m.required)
 
 
 def fitting(flaw: str | None) -> frozenset[str]:

@@ -232,6 +232,7 @@ class Classroom:
             ticket_id=ticket_id,
             ticket_number=number,
             citizen=bag.name,
+            says=bag.says,
             documents=[DeskDocumentOut(**vars(d)) for d in bag.documents],
             id_number=bag.id_number,
             item=bag.item_code,

@@ -172,7 +172,7 @@ class DemoHall:
         return Desk(
             citizen=bag.name,
             ticket_number=number,
-            says="",
+            says=bag.says,
             documents=bag.documents,
             id_label=t("training.desk.id_card"),
             id_number=bag.id_number,
@@ -257,8 +257,14 @@ class _Judge:
         if self.client is None:
             self.client = self.new_client()
             await self.client.login(self.trainer.staff_no, self.trainer.password)
-        cases = await self.client.cases_for_applicant(bag.id_number)
-        decisions = [c.decision for c in cases if c.ticket_id == ticket_id]
+        from counter.demo.desk_work import corrected_id
+
+        cases = await self.client.cases_for_applicant(corrected_id(bag.id_number))
+        found_cases = [c for c in cases if c.ticket_id == ticket_id]
+        decisions = [c.decision for c in found_cases]
+        if ticket_id not in self.simulator.decided and "notice" in decisions:
+            # Turned away at a trainee's window: this citizen may come back too.
+            self.simulator.turned_away(found[0][:1], bag)
         return bool(decisions) and decisions[0] not in fitting(bag.flaw)
 
 

@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,15 @@ from client.catalog_models import CatalogItem
 from client.hall_time import HALL_TZ
 from client.models import QueueInfo, Ticket, TicketKind
 from counter.demo.citizens import Bag, bag_for, day_factor, items_for
+from counter.demo.desk_work import (
+    RETURN_AFTER_MIN,
+    RETURN_P,
+    case_for,
+    corrected_id,
+    decision_for,
+    escalation_for,
+    next_visit,
+)
 from counter.demo.handling import handling_seconds
 
 if TYPE_CHECKING:
@@ -77,6 +87,8 @@ class SimulatorStats:
     no_shows: int = 0
     breaks: int = 0
     errors: int = 0
+    decisions: Counter[str] = field(default_factory=Counter)  # what colleagues decided
+    returns: int = 0  # citizens back after a notice
 
 
 def queue_weights(queues: Sequence[QueueInfo], rng: random.Random) -> dict[str, float]:
@@ -201,6 +213,8 @@ class _Kiosk(_Actor):
             await self.sleep(gap)
             if self.stop.is_set():
                 return
+            for queue_back, bag in self.sim.due_returns():
+                await self.come_back(queue_back, bag)
             queue = self.rng.choices(prefixes, shares)[0]
             await self.issue(queue, names.get(queue, ""))
             issued += 1
@@ -219,6 +233,14 @@ class _Kiosk(_Actor):
             self.sim.stats.issued[ticket.queue] += 1
             self.sim.stats.kinds[kind] += 1
             self.pack_bag(ticket)
+
+    async def come_back(self, queue: str, bag: Bag) -> None:
+        """A citizen turned away earlier takes a ticket again, with the papers they now have."""
+        ticket = await self.call(lambda: self.client.issue_ticket(queue, "walk_in"))
+        if ticket is not None:
+            self.sim.stats.issued[ticket.queue] += 1
+            self.sim.stats.returns += 1
+            self.sim.bags[ticket.id] = (ticket.number, bag)
 
     def pack_bag(self, ticket: Ticket) -> None:
         """The papers this citizen brings (their own seeded stream: arrivals stay the same)."""
@@ -288,6 +310,9 @@ class _Colleague(_Actor):
             return
         stats.started += 1
         await self.sleep(self.sim.handling(ticket, self.rng))
+        found = self.sim.bags.get(ticket.id)
+        if found is not None:
+            await self.sim.desk_work(self, ticket, found[1])
         if await self.call(lambda: self.client.finish(ticket.id)) is not None:
             stats.finished += 1
 
@@ -328,6 +353,12 @@ class HallSimulator:
         self.bags: dict[int, tuple[str, Bag]] = {}
         self.bag_rng = random.Random(f"{seed}:bags")
         self.items: dict[str, CatalogItem] = {}  # the catalog, by code (the kiosk reads it)
+        # Decided by a colleague (the rest, at a trainee's window, the judge looks up).
+        self.decided: set[int] = set()
+        self.notices: Counter[tuple[str, str]] = Counter()  # (ID, item) → notices given
+        self.return_rng = random.Random(f"{seed}:returns")
+        self._returns: list[tuple[float, int, str, Bag]] = []  # (due, order, queue, bag)
+        self._opened = time.monotonic()
         # Set while the hall runs; cleared by the trainer's pause (counter demo, Ctrl+G).
         self.resumed = asyncio.Event()
         self.resumed.set()
@@ -347,6 +378,52 @@ class HallSimulator:
         flawed = bag is not None and bag.flaw is not None
         return handling_seconds(ticket.queue, rng, item=item, flawed=flawed, hour=hour)
 
+    # --- decisions and returning citizens (counter.demo.desk_work) -----------------------------
+
+    def elapsed_s(self) -> float:
+        """Simulated seconds since the hall opened."""
+        return (time.monotonic() - self._opened) * self.speed
+
+    async def desk_work(self, colleague: _Colleague, ticket: Ticket, bag: Bag) -> None:
+        """A colleague decides the citizen's matter through the API (a case, or an escalation
+        for a third visit); a notice sends the citizen home, maybe to come back."""
+        item = self.items.get(bag.item_code)
+        if item is None:
+            return
+        decision = decision_for(bag, colleague.rng)
+        client = colleague.client
+        self.decided.add(ticket.id)
+        if decision == "escalate":
+            request = escalation_for(bag, item, ticket.id)
+            if await colleague.call(lambda: client.create_escalation(request)) is not None:
+                self.stats.decisions[decision] += 1
+            return
+        today = self.clock().astimezone(HALL_TZ).date()
+        body = case_for(item, bag, decision, ticket.id, colleague.window, today)  # type: ignore[arg-type]
+        if await colleague.call(lambda: client.create_case(body)) is None:
+            return
+        self.stats.decisions[decision] += 1
+        if decision == "notice":
+            self.turned_away(ticket.queue, bag)
+
+    def turned_away(self, queue: str, bag: Bag) -> None:
+        """A one-time notice for this citizen's matter: they may come back with the papers."""
+        key = (corrected_id(bag.id_number), bag.item_code)
+        self.notices[key] += 1
+        item = self.items.get(bag.item_code)
+        if item is None or self.return_rng.random() >= RETURN_P:
+            return
+        after = self.return_rng.uniform(*RETURN_AFTER_MIN) * 60
+        back = next_visit(bag, item, self.return_rng, self.notices[key])
+        self._returns.append((self.elapsed_s() + after, len(self._returns), queue, back))
+        self._returns.sort()
+
+    def due_returns(self) -> list[tuple[str, Bag]]:
+        now = self.elapsed_s()
+        due = [(queue, bag) for when, _, queue, bag in self._returns if when <= now]
+        self._returns = [entry for entry in self._returns if entry[0] > now]
+        return due
+
     @property
     def running(self) -> bool:
         return bool(self._tasks)
@@ -355,6 +432,7 @@ class HallSimulator:
         """Start the kiosk and one colleague per clerk whose window is not excluded."""
         if self._tasks:
             return
+        self._opened = time.monotonic()
         kiosk = next((a for a in self.accounts if a.staff_no == self.kiosk_staff_no), None)
         if kiosk is not None:
             self._actors.append(_Kiosk(self, kiosk, "kiosk"))
