@@ -1,11 +1,14 @@
-"""The demo's past: 30 days of a working hall written straight through the engine, so the
-supervisor's ledger, 差评 queue, reports and callbacks have something real on day one.
+"""The demo's past: 30 days of a working hall, so the supervisor's ledger, 差评 queue, reports
+and callbacks have something real on day one.
 
-Each past working day, in one transaction at that day's times: clerks sign on at windows 1–6,
-tickets are issued, called, served and finished; about a third of the services take a case
-(some of those citizens leave a phone); citizens rate most services (a few 差评, some verified
-and rectified); a few escalations are raised and moved through every state; the day's callback
-sample is drawn and recorded. Deterministic for a given seed.
+Each past working day, in one transaction at that day's times: tickets served at windows 1–6,
+about a third of them with a case (most of those citizens leave a mobile), citizens' ratings
+with a few 差评 — written many rows at a time by central.demo_history_rows, the product's own
+rows and audit trail. Then, through the engine: 差评 verified and rectified, one escalation
+moved to a state of its own every other day (every state is in the ledger), the day's callback
+sample drawn and recorded (a dissatisfied citizen now and then, sent to the 差评 queue); at the
+end the tallies' roll-ups are recounted from the raw rows. Deterministic for a given seed;
+thirty days take about a second (bench/demo_history.py).
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ from datetime import date, datetime, time, timedelta
 from time import sleep
 from typing import Any
 
+from sqlalchemy import select
+
 from central import callbacks as callback_ledger
-from central import cases, escalations, ratings
-from central import tickets as engine
-from central import windows as window_steps
+from central import escalations, ratings, rollups
 from central.context import Actor, Ctx
+from central.demo_history_rows import write_day
 from central.hall_time import HALL_TZ
-from client.case_models import CaseRequest
+from central.schema import staff
+from central.schema_supervision import callbacks
 from client.escalation_models import (
     AssignRequest,
     CallbackRequest,
@@ -30,37 +35,16 @@ from client.escalation_models import (
     ProgressRequest,
     ResolveRequest,
 )
-from client.rating_models import RatingRequest, RectifyRequest, VerifyRequest
+from client.rating_models import RectifyRequest, VerifyRequest
 from client.supervisor_models import CallbackRecord
 
-CLERKS = {1: "1001", 2: "1002", 3: "1003", 4: "1004", 5: "1005", 6: "1006"}
-QUEUES = {1: "A", 2: "A", 3: "A", 4: "A", 5: "A", 6: "B"}
-KIOSK = Actor("kiosk01", "取号机", "device", device_kind="kiosk")
-PAD = Actor("pad01", "评价器", "device", device_kind="pad")
 BOSS = Actor("2001", "值班长", "supervisor")
 ESCALATION_PLAN = ("registered", "assigned", "in_progress", "resolved", "called_back", "closed")
+ITEM = "GJ-001"  # 老年人公交免费乘车卡: the general windows' everyday case
 
 
 def _clerk(staff_no: str) -> Actor:
     return Actor(staff_no, staff_no, "clerk", department="zwfw")
-
-
-def _case(ticket_id: int, window: int, mobile: str) -> CaseRequest:
-    return CaseRequest.model_validate(
-        {
-            "item_code": "GJ-001",
-            "applicant": {"kind": "person", "name": "王秀英", "id_kind": "resident_id",
-                          "id_number": "11010519491231002X", "mobile": mobile},
-            "checklist": [
-                {"material": "老年人居民身份证", "state": "received"},
-                {"material": "近期一寸免冠彩色照片", "state": "received"},
-                {"material": "居住证", "state": "missing"},
-            ],
-            "decision": "accept",
-            "ticket_id": ticket_id,
-            "window_no": window,
-        }
-    )  # fmt: skip
 
 
 def seed_history(
@@ -70,9 +54,13 @@ def seed_history(
     between days lets other writers in (the live demo's logins and calls)."""
     store, reference = app.state.store, app.state.reference
     settings, calendar, catalog = store.settings, reference.calendar, reference.catalog
+    item = catalog.item(ITEM)
+    assert item is not None, f"the demo catalog has {ITEM}"
     rng = random.Random(seed)
-    served = 0
-    esc_index = 0
+    served = esc_index = working = 0
+    first: date | None = None
+    with store.engine.connect() as conn:
+        names = dict(conn.execute(select(staff.c.staff_no, staff.c.name)).all())
     for back in range(days, 0, -1):
         day = today - timedelta(days=back)
         if day.weekday() >= 5:
@@ -85,42 +73,11 @@ def seed_history(
             return Ctx(actor=actor, now=at, hall=store.hall, source="demo-history")
 
         with store.write() as conn:
-            for window, staff_no in CLERKS.items():
-                window_steps.sign_on(conn, ctx(_clerk(staff_no), opening), window)
-            clock = opening
-            bad_ids: list[int] = []
-            for n in range(per_day):
-                window = 1 + n % 6
-                staff_no = CLERKS[window]
-                clock += timedelta(minutes=rng.randint(2, 6))
-                engine.issue_ticket(conn, ctx(KIOSK, clock), QUEUES[window])
-                at = clock + timedelta(minutes=rng.randint(1, 25))
-                clerk = _clerk(staff_no)
-                called = engine.call_next(conn, ctx(clerk, at), window)
-                if called is None:
-                    continue
-                if rng.random() < 0.05:
-                    engine.no_show(conn, ctx(clerk, at + timedelta(minutes=2)), called.id)
-                    continue
-                engine.start(conn, ctx(clerk, at + timedelta(minutes=1)), called.id)
-                end = at + timedelta(minutes=rng.randint(3, 15))
-                if window <= 5 and rng.random() < 0.35:
-                    mobile = f"139{rng.randint(10000000, 99999999)}" if rng.random() < 0.7 else ""
-                    cases.create_case(conn, ctx(clerk, end - timedelta(minutes=1)), catalog,
-                                      calendar, _case(called.id, window, mobile))  # fmt: skip
-                engine.finish(conn, ctx(clerk, end), called.id)
-                served += 1
-                if rng.random() < 0.8:
-                    level = rng.choices([5, 4, 3, 2, 1], weights=[60, 25, 8, 5, 2])[0]
-                    body = RatingRequest(ticket_id=called.id, level=level)
-                    rating = ratings.post_rating(conn, ctx(PAD, end + timedelta(minutes=1)),
-                                                 settings, body)  # fmt: skip
-                    if level <= 2:
-                        bad_ids.append(rating.id)
+            written = write_day(conn, day, opening, per_day, rng, item, catalog.version,
+                                calendar, names)  # fmt: skip
+            served += written.served
             evening = opening + timedelta(hours=8)
-            for window, staff_no in CLERKS.items():
-                window_steps.sign_off(conn, ctx(_clerk(staff_no), evening), window)
-            for index, rating_id in enumerate(bad_ids):
+            for index, rating_id in enumerate(written.bad_rating_ids):
                 if back > 3 or index % 2:
                     verdict = "upheld" if index % 3 else "unfounded"
                     ratings.verify(conn, ctx(BOSS, evening), settings, calendar, rating_id,
@@ -128,18 +85,43 @@ def seed_history(
                     if verdict == "upheld" and back > 10:
                         ratings.rectify(conn, ctx(BOSS, evening + timedelta(days=1)), rating_id,
                                         RectifyRequest(note="已约谈并培训"))  # fmt: skip
-            # One escalation a day, their end states taking turns: every state is in the ledger.
-            _escalation(conn, ctx, calendar, catalog, settings.escalation_days, evening,
-                        ESCALATION_PLAN[esc_index % len(ESCALATION_PLAN)], rng)  # fmt: skip
-            esc_index += 1
-            callback_ledger.draw(conn, ctx(BOSS, evening), day)
-            for row in callback_ledger.day_summary(conn, day).callbacks:
-                reached = rng.random() < 0.8
-                satisfied = rng.random() < 0.9 if reached else None
-                note = "" if satisfied is not False else "等候时间太长"
-                record = CallbackRecord(reached=reached, satisfied=satisfied, note=note)
-                callback_ledger.record(conn, ctx(BOSS, evening), row.id, record)
+            # An escalation a day until every state is in the ledger, then every other day,
+            # their end states taking turns.
+            if working < len(ESCALATION_PLAN) or working % 2 == 0:
+                _escalation(conn, ctx, calendar, catalog, settings.escalation_days, evening,
+                            ESCALATION_PLAN[esc_index % len(ESCALATION_PLAN)], rng)  # fmt: skip
+                esc_index += 1
+            working += 1
+            _callbacks(conn, ctx(BOSS, evening), day, rng, calendar,
+                       settings.rating_rectify_days, back)  # fmt: skip
+            first = first or day
+    if first is not None:
+        with store.write() as conn:  # the tallies' daily roll-ups, recounted from the rows
+            rollups.rebuild(conn, first, today - timedelta(days=1))
     return served
+
+
+def _callbacks(conn: Any, ctx: Ctx, day: date, rng: random.Random, calendar: Any,
+               rectify_days: int, back: int) -> None:  # fmt: skip
+    """The day's sample drawn and every call recorded; a dissatisfied citizen's callback
+    goes to the 差评 queue, verified (and rectified) when the day is long enough ago."""
+    callback_ledger.draw(conn, ctx, day)
+    drawn = conn.execute(
+        select(callbacks.c.id).where(callbacks.c.service_day == day).order_by(callbacks.c.id)
+    ).scalars()
+    for callback_id in list(drawn):
+        reached = rng.random() < 0.8
+        satisfied = rng.random() < 0.85 if reached else None
+        unhappy = satisfied is False
+        note = "等候时间太长，窗口解释不清" if unhappy else ""
+        record = CallbackRecord(reached=reached, satisfied=satisfied, note=note,
+                                open_rectification=unhappy)  # fmt: skip
+        callback_ledger.record(conn, ctx, callback_id, record)
+        if unhappy and back > 2:
+            callback_ledger.verify(conn, ctx, callback_id, VerifyRequest(verdict="upheld",
+                                   note="调看录像属实"), calendar, rectify_days)  # fmt: skip
+            if back > 12:
+                callback_ledger.rectify(conn, ctx, callback_id, "已约谈窗口人员，回电致歉")
 
 
 def _escalation(conn: Any, ctx: Any, calendar: Any, catalog: Any, days: Any, at: datetime,

@@ -41,8 +41,8 @@ DEMO_LOGINS: dict[str, str] = {"clerk": "1001", "supervisor": "2001"}
 # The supervisor's demo starts with this many days of history, this many services a day.
 HISTORY_DAYS = 30
 HISTORY_PER_DAY = 20
-HISTORY_AFTER_S = 5.0  # seconds after start
-HISTORY_PAUSE_S = 0.3  # between days, so the live hall's requests get the database too
+HISTORY_AFTER_S = 0.5  # seconds after start: the supervisor's login goes first
+HISTORY_PAUSE_S = 0.02  # between days, so the live hall's requests get the database too
 
 
 class DemoHall:
