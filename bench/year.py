@@ -19,6 +19,7 @@ the default sweep, the roll-ups) run through the product's own functions.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -33,31 +34,38 @@ if str(ROOT) not in sys.path:
 ITEMS = 1325
 
 
-def _engine(db: str) -> Any:
-    """The product's engine, without waiting for the disk on each commit while building
-    (a crash mid-build leaves a file to throw away anyway)."""
+def _engine(db: str | None, url: str | None) -> Any:
+    """The product's engine, without waiting for the disk on each commit while building (a
+    crash mid-build leaves a database to throw away anyway)."""
     from sqlalchemy import event
 
     from central.db import make_engine
     from central.settings import Settings
 
-    engine = make_engine(Settings(db_path=db))
+    engine = make_engine(Settings(db_path=db) if url is None else Settings(db_url=url))
 
     @event.listens_for(engine, "connect")
     def _fast(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.execute("PRAGMA synchronous=OFF")
-        dbapi_conn.execute("PRAGMA cache_size=-200000")
+        if url is None:
+            dbapi_conn.execute("PRAGMA synchronous=OFF")
+            dbapi_conn.execute("PRAGMA cache_size=-400000")
+            dbapi_conn.execute("PRAGMA temp_store=MEMORY")
+        else:
+            dbapi_conn.execute("SET synchronous_commit = off")
 
     return engine
 
 
-def build(db: Path, days: int, seed: int, now: datetime) -> None:
+def build(
+    db: Path | None, url: str | None, days: int, seed: int, now: datetime, workers: int
+) -> None:
     from sqlalchemy import select
 
     from bench.make_catalog import generate
-    from bench.year_hall import TICKETS_PER_DAY, year_hall
-    from bench.year_later import escalations, reviews, sweep_and_rollups
-    from bench.year_tickets import Hall, build_day
+    from bench.year_hall import TICKETS_PER_DAY, local, year_hall
+    from bench.year_later import escalations, reviews, sweep_and_rollups, sweep_day
+    from bench.year_load import days_made, fix_sequences, write_day
+    from bench.year_tickets import Hall
     from central.calendar import WorkCalendar
     from central.catalog import load_catalog
     from central.db import write_tx
@@ -68,14 +76,17 @@ def build(db: Path, days: int, seed: int, now: datetime) -> None:
     from central.schema import window_queues, windows
     from central.store import make_hasher
 
-    if db.exists():
+    if db is not None and db.exists():
         raise SystemExit(f"{db} exists; give a new path (the year is built into a fresh database)")
     started = time.perf_counter()
-    catalog_path = Path(f"{db}.catalog.toml")
+    catalog_path = Path(f"{db}.catalog.toml") if db is not None else Path("year.catalog.toml")
     catalog_path.write_text(generate(ITEMS, seed), encoding="utf-8")
     catalog = load_catalog(catalog_path)
-    engine = _engine(str(db))
+    engine = _engine(None if db is None else str(db), url)
     upgrade(engine)
+    with engine.connect() as conn:
+        if conn.execute(select(staff_table.c.staff_no).limit(1)).first() is not None:
+            raise SystemExit("the database already holds a hall; give a fresh one")
     today = service_day(now)
     first = today - timedelta(days=days - 1)
     hasher = make_hasher(False)  # real argon2 hashes: the accounts log in as in any hall
@@ -94,31 +105,41 @@ def build(db: Path, days: int, seed: int, now: datetime) -> None:
             windows_of.setdefault(wq.queue_prefix, []).append(
                 (wq.window_no, usual[wq.window_no], general[wq.window_no])
             )
+    dialect = engine.dialect.name
+    engine.dispose()  # the workers are forked next: no open connection to inherit
     calendar = WorkCalendar.default()
     hall = Hall(windows_of, list(catalog.items), calendar, catalog.version, department_of)
-    rng = random.Random(seed)
-    next_id = 1
+    working_days = [
+        first + timedelta(days=i)
+        for i in range(days)
+        if calendar.is_working_day(first + timedelta(days=i))
+    ]
+    # Ticket ids in blocks of a day (every past day has exactly TICKETS_PER_DAY; today may
+    # stop early, and it is the last).
+    tasks = [
+        (day, 1 + k * TICKETS_PER_DAY, seed, now, TICKETS_PER_DAY, (today - day).days < 3,
+         (today - day).days < 1, dialect)
+        for k, day in enumerate(working_days)
+    ]  # fmt: skip
     totals: dict[str, int] = {}
-    day = first
-    working = 0
-    while day <= today:
-        if calendar.is_working_day(day):
-            working += 1
-            with write_tx(engine) as conn:
-                next_id, counts = build_day(
-                    conn, hall, day, next_id, rng, now, TICKETS_PER_DAY,
-                    keep_events=(today - day).days < 3, keep_idempotency=(today - day).days < 1,
-                )  # fmt: skip
-            for name, n in counts.items():
-                totals[name] = totals.get(name, 0) + n
-            if working % 10 == 0:
-                took = time.perf_counter() - started
-                print(
-                    f"  {day}  {working} working days, {totals['tickets']:,} tickets, {took:.0f} s",
-                    flush=True,
-                )
-        day += timedelta(days=1)
+    for k, made in enumerate(days_made(hall, tasks, workers), start=1):
+        day = tasks[k - 1][0]
+        with write_tx(engine) as conn:
+            counts = write_day(conn, made)
+            fix_sequences(conn)
+            # The periodic job's default sweep, as it would have run that evening.
+            counts["defaults"] = sweep_day(conn, min(now, local(day, 20 * 60)))
+        for name, n in counts.items():
+            totals[name] = totals.get(name, 0) + n
+        if k % 10 == 0 or k == len(tasks):
+            took = time.perf_counter() - started
+            print(
+                f"  {day}  {k} working days, {totals['tickets']:,} tickets, "
+                f"{totals['defaults']:,} defaults, {took:.0f} s",
+                flush=True,
+            )
     print(f"tickets, cases, ratings, audit: {time.perf_counter() - started:.0f} s", flush=True)
+    rng = random.Random(seed)
     reviews(engine, calendar, now, rng)
     escalations(engine, calendar, catalog, now, rng, first, days)
     print(f"差评 reviews and escalations: {time.perf_counter() - started:.0f} s", flush=True)
@@ -126,7 +147,11 @@ def build(db: Path, days: int, seed: int, now: datetime) -> None:
     took = time.perf_counter() - started
     print(f"defaults, roll-ups, ANALYZE: {took:.0f} s", flush=True)
     engine.dispose()
-    report(db, days, working, took)
+    if db is not None:
+        report(db, days, len(working_days), took)
+    else:
+        assert url is not None
+        report_pg(url, days, len(working_days), took)
 
 
 def report(db: Path, days: int, working: int, took: float) -> None:
@@ -161,9 +186,40 @@ def report(db: Path, days: int, working: int, took: float) -> None:
     con.close()
 
 
+def report_pg(url: str, days: int, working: int, took: float) -> None:
+    from sqlalchemy import create_engine, text
+
+    from central.db import database_url
+    from central.settings import Settings
+
+    engine = create_engine(database_url(Settings(db_url=url)))
+    with engine.connect() as conn:
+        size = conn.execute(text("SELECT pg_database_size(current_database())")).scalar()
+        print(f"\n{url}: {days} days ({working} working), built in {took:.0f} s")
+        print(f"database size: {int(size or 0) / 2**20:,.1f} MiB")
+        names = conn.execute(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
+        ).scalars()
+        for name in list(names):
+            if name.startswith("alembic"):
+                continue
+            rows = conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar()
+            used = conn.execute(text(f"SELECT pg_total_relation_size('\"{name}\"')")).scalar()
+            print(
+                f"  {name:22} {int(rows or 0):>12,}  {int(used or 0) / 2**20:10,.1f} MiB with indexes"
+            )
+    engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, help="the SQLite file to build (must not exist)")
+    parser.add_argument(
+        "--db-url", help="a PostgreSQL database to build into instead (empty, or fresh)"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="processes making the days"
+    )
     parser.add_argument("--days", type=int, default=365, help="days ending today (default 365)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--measure", action="store_true", help="time every read over HTTP")
@@ -174,9 +230,9 @@ def main(argv: list[str] | None = None) -> int:
         from bench.year_measure import measure
 
         return measure(args.url, args.repeat)
-    if args.db is None:
-        parser.error("give --db PATH (or --measure)")
-    build(args.db, args.days, args.seed, datetime.now(timezone.utc))
+    if (args.db is None) == (args.db_url is None):
+        parser.error("give --db PATH or --db-url URL (or --measure)")
+    build(args.db, args.db_url, args.days, args.seed, datetime.now(timezone.utc), args.workers)
     return 0
 
 

@@ -8,7 +8,7 @@ import random
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from bench.year_hall import ESCALATIONS_PER_YEAR, local
 from central import escalations as ledger
@@ -16,7 +16,7 @@ from central import housekeeping, rollups
 from central import ratings as rating
 from central.calendar import WorkCalendar
 from central.catalog import Catalog
-from central.context import Actor, Ctx
+from central.context import Actor, Ctx, SystemCtx
 from central.db import make_engine, write_tx
 from central.schema_ratings import ratings
 from central.settings import Settings
@@ -114,17 +114,41 @@ def _steps(rng: random.Random, at: datetime) -> list[tuple[datetime, Any]]:
     ]
 
 
+def sweep_day(conn: Connection, at: datetime) -> int:
+    """The default sweep as the periodic job runs it (the product's batches, its audit rows
+    and roll-up bumps), all of it in the caller's transaction; the defaults stored."""
+    ctx = SystemCtx(now=at, hall="demo", source="rating-sweep")
+    total = 0
+    while True:
+        stored, done = rating.sweep_defaults(conn, ctx, SETTINGS, rating.SWEEP_BATCH)
+        total += stored
+        if done:
+            return total
+
+
 def sweep_and_rollups(engine: Engine, now: datetime) -> None:
     """The periodic job's work as the server does it, then the roll-ups recounted whole."""
-    settings = Settings(db_path=str(engine.url.database), clock=lambda: now)
+    url = engine.url.render_as_string(hide_password=False)
+    settings = (
+        Settings(db_path=str(engine.url.database), clock=lambda: now)
+        if engine.dialect.name == "sqlite"
+        else Settings(db_url=url, clock=lambda: now)
+    )
     store = Store(engine=engine, settings=settings, hall="demo",
                   writer=make_engine(settings, writer=True))  # fmt: skip
     housekeeping.run_once(store)
-    with write_tx(engine) as conn:
+    with engine.connect() as conn:
         found = rollups.raw_range(conn)
-        if found is not None:
-            rollups.rebuild(conn, *found)
+    if found is not None:
+        start, end = found
+        while start <= end:  # a month per transaction
+            last = min(end, start + timedelta(days=30))
+            with write_tx(engine) as conn:
+                rollups.rebuild(conn, start, last)
+            start = last + timedelta(days=1)
     with write_tx(engine) as conn:  # committed: statistics live in a table
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA analysis_limit=2000")
         conn.exec_driver_sql("ANALYZE")
     assert store.writer is not None
     store.writer.dispose()

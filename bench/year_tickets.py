@@ -14,8 +14,6 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Connection
-
 from bench.year_hall import (
     CITIZEN_RATINGS_PER_YEAR,
     DECISION_WEIGHTS,
@@ -29,20 +27,9 @@ from central.calendar import WorkCalendar
 from central.case_lookup import case_model
 from central.cases import _audit_view, case_number, due_date
 from central.hall import ticket_model
-from central.schema import (
-    audit,
-    case_sequences,
-    cases,
-    events,
-    idempotency_keys,
-    ticket_sequences,
-    tickets,
-)
-from central.schema_ratings import ratings
 from central.tickets import ticket_number
 from client.catalog_models import CatalogItem
 
-CHUNK = 20_000
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰建国海燕志文"
 
@@ -90,54 +77,54 @@ def _audit(at: datetime, actor: str, role: str, window: int | None, action: str,
     }  # fmt: skip
 
 
-def _converter(column: Any) -> Any:
-    """How SQLAlchemy's types bind a value on SQLite (what the product stores), done without
-    its per-row machinery: UTC datetimes as 'YYYY-MM-DD HH:MM:SS.ffffff', dates ISO, JSON by
-    json.dumps, booleans 0/1."""
-    kind = type(column.type).__name__
-    if kind == "UTCDateTime":
-        return lambda v: None if v is None else v.astimezone(timezone.utc).strftime(_STAMP)
-    if kind == "Date":
-        return lambda v: None if v is None else v.isoformat()
-    if kind == "JSON":
-        return lambda v: None if v is None else json.dumps(v)
-    if kind == "Boolean":
-        return lambda v: None if v is None else int(v)
-    return None
+def stamp(v: datetime) -> str:
+    """A UTC instant as the wire models write it (pydantic's JSON: microseconds only when
+    non-zero, 'Z'); checked against the product's own `ticket_model` on each day's first
+    ticket (see `_checked`)."""
+    text = v.astimezone(timezone.utc).isoformat(timespec="microseconds")[:26]
+    return (text[:19] if v.microsecond == 0 else text) + "Z"
 
 
-_STAMP = "%Y-%m-%d %H:%M:%S.%f"
+def snapshot(row: dict[str, Any]) -> dict[str, Any]:
+    """`ticket_model(row).model_dump(mode="json")` without building the model (five of them
+    per ticket were most of the builder's time)."""
+    return {
+        "id": row["id"], "number": row["number"], "queue": row["queue_prefix"],
+        "kind": row["kind"], "status": row["status"],
+        "issued_at": stamp(row["issued_at"]), "appointment_at": None,
+        "called_at": None if row["called_at"] is None else stamp(row["called_at"]),
+        "started_at": None if row["started_at"] is None else stamp(row["started_at"]),
+        "finished_at": None if row["finished_at"] is None else stamp(row["finished_at"]),
+        "window_no": row["window_no"], "target_window": None, "staff_no": row["staff_no"],
+        "recall_count": 0, "transferred_from": None,
+    }  # fmt: skip
 
 
-def insert_chunks(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
-    """Bulk insert on SQLite through the DBAPI (the columns the rows name, others NULL)."""
-    if not rows:
-        return
-    if conn.dialect.name != "sqlite":
-        for i in range(0, len(rows), CHUNK):
-            conn.execute(table.insert(), rows[i : i + CHUNK])
-        return
-    names = [c.name for c in table.columns if c.name in rows[0]]
-    convert = [(n, _converter(table.c[n])) for n in names]
-    sql = f'INSERT INTO "{table.name}" ({", ".join(names)}) VALUES ({", ".join("?" * len(names))})'
-    values = [tuple(r.get(n) if f is None else f(r.get(n)) for n, f in convert) for r in rows]
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    cursor.executemany(sql, values)
-    cursor.close()
+def _checked(row: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot, compared with the product's own read model: the build stops if the wire
+    model has changed and the bench has not followed."""
+    mine = snapshot(row)
+    theirs = ticket_model(Row(row)).model_dump(mode="json")
+    if mine != theirs:
+        raise SystemExit(f"bench/year_tickets.snapshot is stale: {mine} != {theirs}")
+    return mine
 
 
-def build_day(
-    conn: Connection,
+def generate_day(
     hall: Hall,
     day: date,
     first_id: int,
-    rng: random.Random,
+    seed: int,
     now: datetime,
     count: int,
     keep_events: bool,
     keep_idempotency: bool,
-) -> tuple[int, dict[str, int]]:
-    """Insert one working day; the next free ticket id and the rows written per table."""
+) -> dict[str, list[dict[str, Any]]]:
+    """One working day's rows per table, generated in memory (no database: days are made in
+    parallel and written by one writer). The day's own seed makes it the same whichever
+    process makes it. Ratings carry no id yet: the writer numbers them (`_rating` marks the
+    audit and event rows that name one, by its place in the day's ratings)."""
+    rng = random.Random(f"{seed}:{day.isoformat()}")
     plan: list[tuple[datetime, str]] = []
     for queue, share in QUEUE_SHARE.items():
         for _ in range(round(count * share)):
@@ -150,6 +137,15 @@ def build_day(
     keys: list[dict[str, Any]] = []
     served: list[dict[str, Any]] = []
     tid = first_id
+    seen: set[str] = set()
+
+    def look(row: dict[str, Any]) -> dict[str, Any]:
+        """The first ticket in each state each day is checked against the product."""
+        if row["status"] in seen:
+            return snapshot(row)
+        seen.add(row["status"])
+        return _checked(row)
+
     for issued, queue in plan:
         if issued > now:
             break
@@ -168,7 +164,7 @@ def build_day(
             "started_at": None, "finished_at": None, "window_no": None, "target_window": None,
             "staff_no": None, "recall_count": 0, "transferred_from": None,
         }  # fmt: skip
-        waiting = ticket_model(Row(row)).model_dump(mode="json")
+        waiting = look(row)
         audit_rows.append(
             _audit(issued, "kiosk01", "device", None, "ticket.issue", tid, None, waiting)
         )
@@ -177,7 +173,7 @@ def build_day(
         if status == "cancelled" or called > now:
             if status == "cancelled" and called <= now:
                 row["status"] = "cancelled"
-                after = ticket_model(Row(row)).model_dump(mode="json")
+                after = look(row)
                 audit_rows.append(
                     _audit(called, "2001", "supervisor", None, "ticket.cancel", tid, waiting, after)
                 )
@@ -185,7 +181,7 @@ def build_day(
             tid += 1
             continue
         row.update(status="called", called_at=called, window_no=window, staff_no=clerk)
-        calls = ticket_model(Row(row)).model_dump(mode="json")
+        calls = look(row)
         audit_rows.append(
             _audit(
                 called,
@@ -204,7 +200,7 @@ def build_day(
             )
         if status == "missed":
             row["status"] = "missed"
-            after = ticket_model(Row(row)).model_dump(mode="json")
+            after = look(row)
             audit_rows.append(
                 _audit(started, clerk, "clerk", window, "ticket.no_show", tid, calls, after)
             )
@@ -212,13 +208,13 @@ def build_day(
             tid += 1
             continue
         row.update(status="serving", started_at=started)
-        serving = ticket_model(Row(row)).model_dump(mode="json")
+        serving = look(row)
         audit_rows.append(
             _audit(started, clerk, "clerk", window, "ticket.start", tid, calls, serving)
         )
         if finished <= now:
             row.update(status="done", finished_at=finished)
-            done = ticket_model(Row(row)).model_dump(mode="json")
+            done = look(row)
             audit_rows.append(
                 _audit(finished, clerk, "clerk", window, "ticket.finish", tid, serving, done)
             )
@@ -227,38 +223,35 @@ def build_day(
             keys.append({"actor": clerk, "at": finished, "body": done})
         ticket_rows.append(row)
         tid += 1
-    insert_chunks(conn, tickets, ticket_rows)
-    conn.execute(
-        ticket_sequences.insert(),
-        [{"queue_prefix": q, "service_day": day, "last_seq": n} for q, n in seq.items()],
-    )
-    case_rows = _cases(conn, hall, day, served, rng, audit_rows)
-    rating_rows = _ratings(conn, hall, day, served, rng, now, audit_rows, event_rows)
+    out: dict[str, list[dict[str, Any]]] = {"tickets": ticket_rows}
+    out["ticket_sequences"] = [
+        {"queue_prefix": q, "service_day": day, "last_seq": n} for q, n in seq.items()
+    ]
+    case_rows = _cases(hall, day, served, rng, audit_rows)
+    out["cases"] = case_rows
+    if case_rows:
+        out["case_sequences"] = [{"service_day": day, "last_seq": len(case_rows)}]
+    out["ratings"] = _ratings(hall, day, served, rng, now, audit_rows, event_rows)
     audit_rows.sort(key=lambda r: r["at"])  # the trail's ids follow time, as live
-    insert_chunks(conn, audit, audit_rows)
-    counts = {"tickets": len(ticket_rows), "audit": len(audit_rows), "cases": case_rows,
-              "ratings": rating_rows}  # fmt: skip
+    out["audit"] = audit_rows
     if keep_events:
         for e in event_rows:
             e.setdefault("queue", None), e.setdefault("ticket_id", None)
             e.setdefault("window_no", None), e.setdefault("object_id", None)
             e["hall"] = "demo"
         event_rows.sort(key=lambda r: r["at"])
-        insert_chunks(conn, events, event_rows)
-        counts["events"] = len(event_rows)
+        out["events"] = event_rows
     if keep_idempotency:
-        stored = [
+        out["idempotency_keys"] = [
             {"actor": k["actor"], "key": f"bench-{day}-{i}", "request": f"{i:064x}",
              "status_code": 201, "body": json.dumps(k["body"]), "created_at": k["at"]}
             for i, k in enumerate(keys)
         ]  # fmt: skip
-        insert_chunks(conn, idempotency_keys, stored)
-        counts["idempotency_keys"] = len(stored)
-    return tid, counts
+    return out
 
 
-def _cases(conn: Connection, hall: Hall, day: date, served: list[dict[str, Any]],
-           rng: random.Random, audit_rows: list[dict[str, Any]]) -> int:  # fmt: skip
+def _cases(hall: Hall, day: date, served: list[dict[str, Any]], rng: random.Random,
+           audit_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:  # fmt: skip
     """An intake for each service of the A queue at a general window (综合窗口)."""
     rows: list[dict[str, Any]] = []
     for ticket in served:
@@ -309,15 +302,12 @@ def _cases(conn: Connection, hall: Hall, day: date, served: list[dict[str, Any]]
             "action": f"case.{decision}", "object_type": "case", "object_id": row["case_no"],
             "before": None, "after": _audit_view(case_model(row)),
         })  # fmt: skip
-    if rows:
-        insert_chunks(conn, cases, rows)
-        conn.execute(case_sequences.insert().values(service_day=day, last_seq=len(rows)))
-    return len(rows)
+    return rows
 
 
-def _ratings(conn: Connection, hall: Hall, day: date, served: list[dict[str, Any]],
-             rng: random.Random, now: datetime, audit_rows: list[dict[str, Any]],
-             event_rows: list[dict[str, Any]]) -> int:  # fmt: skip
+def _ratings(hall: Hall, day: date, served: list[dict[str, Any]], rng: random.Random,
+             now: datetime, audit_rows: list[dict[str, Any]],
+             event_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:  # fmt: skip
     """The citizens' ratings on the pad (about 150 a working day)."""
     wanted = min(len(served), int(hall.rated_per_day + rng.random()))
     rows: list[dict[str, Any]] = []
@@ -329,7 +319,7 @@ def _ratings(conn: Connection, hall: Hall, day: date, served: list[dict[str, Any
         comment = "等了太久，态度一般" if level <= 2 else ""
         reasons = ["slow"] if level <= 2 else ["friendly"]
         rows.append({
-            "ticket_id": ticket["id"], "ticket_number": ticket["number"], "case_no": None,
+            "id": None, "ticket_id": ticket["id"], "ticket_number": ticket["number"], "case_no": None,
             "service_day": day, "finished_at": ticket["finished_at"],
             "staff_no": ticket["staff_no"], "window_no": ticket["window_no"],
             "department_code": hall.department_of.get(ticket["window_no"]), "level": level,
@@ -337,19 +327,15 @@ def _ratings(conn: Connection, hall: Hall, day: date, served: list[dict[str, Any
             "rated_at": at, "rated_by": "pad01",
             "review_state": "pending" if level <= 2 else None,
         })  # fmt: skip
-    if not rows:
-        return 0
-    insert_chunks(conn, ratings, rows)
-    first = int(conn.exec_driver_sql("SELECT max(id) FROM ratings").scalar()) - len(rows) + 1
     for offset, r in enumerate(rows):
         audit_rows.append({
             "at": r["rated_at"], "actor": "pad01", "role": "device", "window_no": r["window_no"],
             "source": "10.20.1.1", "action": "rating.received", "object_type": "rating",
-            "object_id": str(first + offset), "before": None,
+            "object_id": None, "_rating": offset, "before": None,
             "after": {"ticket": r["ticket_number"], "level": r["level"], "reasons": r["reasons"],
                       "comment": r["comment"], "channel": "pad", "staff_no": r["staff_no"]},
         })  # fmt: skip
         event_rows.append({"type": "rating.received", "at": r["rated_at"],
                            "ticket_id": r["ticket_id"], "window_no": r["window_no"],
-                           "object_id": str(first + offset)})  # fmt: skip
-    return len(rows)
+                           "object_id": None, "_rating": offset})  # fmt: skip
+    return rows
