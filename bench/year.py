@@ -63,7 +63,7 @@ def build(
 
     from bench.make_catalog import generate
     from bench.year_hall import TICKETS_PER_DAY, local, year_hall
-    from bench.year_later import escalations, reviews, sweep_and_rollups, sweep_day
+    from bench.year_later import escalations, reviews, sweep_and_rollups, swept_until
     from bench.year_load import days_made, fix_sequences, write_day
     from bench.year_tickets import Hall
     from central.calendar import WorkCalendar
@@ -115,10 +115,12 @@ def build(
         if calendar.is_working_day(first + timedelta(days=i))
     ]
     # Ticket ids in blocks of a day (every past day has exactly TICKETS_PER_DAY; today may
-    # stop early, and it is the last).
+    # stop early, and it is the last). Days whose rating period ended well before today get
+    # their defaults made with them; the newest are left to the product's sweep.
+    swept_to = today - timedelta(days=9)
     tasks = [
         (day, 1 + k * TICKETS_PER_DAY, seed, now, TICKETS_PER_DAY, (today - day).days < 3,
-         (today - day).days < 1, dialect)
+         (today - day).days < 1, dialect, day <= swept_to)
         for k, day in enumerate(working_days)
     ]  # fmt: skip
     totals: dict[str, int] = {}
@@ -126,18 +128,19 @@ def build(
         day = tasks[k - 1][0]
         with write_tx(engine) as conn:
             counts = write_day(conn, made)
-            fix_sequences(conn)
-            # The periodic job's default sweep, as it would have run that evening.
-            counts["defaults"] = sweep_day(conn, min(now, local(day, 20 * 60)))
         for name, n in counts.items():
             totals[name] = totals.get(name, 0) + n
         if k % 10 == 0 or k == len(tasks):
             took = time.perf_counter() - started
             print(
                 f"  {day}  {k} working days, {totals['tickets']:,} tickets, "
-                f"{totals['defaults']:,} defaults, {took:.0f} s",
+                f"{totals['ratings']:,} ratings with the defaults, {took:.0f} s",
                 flush=True,
             )
+    with write_tx(engine) as conn:
+        fix_sequences(conn)
+        # The sweep's watermark where the defaults made with the days end.
+        swept_until(conn, local(swept_to + timedelta(days=1), 0))
     print(f"tickets, cases, ratings, audit: {time.perf_counter() - started:.0f} s", flush=True)
     rng = random.Random(seed)
     reviews(engine, calendar, now, rng)
@@ -205,9 +208,8 @@ def report_pg(url: str, days: int, working: int, took: float) -> None:
                 continue
             rows = conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar()
             used = conn.execute(text(f"SELECT pg_total_relation_size('\"{name}\"')")).scalar()
-            print(
-                f"  {name:22} {int(rows or 0):>12,}  {int(used or 0) / 2**20:10,.1f} MiB with indexes"
-            )
+            mib = int(used or 0) / 2**20
+            print(f"  {name:22} {int(rows or 0):>12,}  {mib:10,.1f} MiB with indexes")
     engine.dispose()
 
 

@@ -8,7 +8,7 @@ import random
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, delete, select
 
 from bench.year_hall import ESCALATIONS_PER_YEAR, local
 from central import escalations as ledger
@@ -16,9 +16,9 @@ from central import housekeeping, rollups
 from central import ratings as rating
 from central.calendar import WorkCalendar
 from central.catalog import Catalog
-from central.context import Actor, Ctx, SystemCtx
+from central.context import Actor, Ctx
 from central.db import make_engine, write_tx
-from central.schema_ratings import ratings
+from central.schema_ratings import rating_sweep, ratings
 from central.settings import Settings
 from central.store import Store
 from client.escalation_models import (
@@ -114,16 +114,11 @@ def _steps(rng: random.Random, at: datetime) -> list[tuple[datetime, Any]]:
     ]
 
 
-def sweep_day(conn: Connection, at: datetime) -> int:
-    """The default sweep as the periodic job runs it (the product's batches, its audit rows
-    and roll-up bumps), all of it in the caller's transaction; the defaults stored."""
-    ctx = SystemCtx(now=at, hall="demo", source="rating-sweep")
-    total = 0
-    while True:
-        stored, done = rating.sweep_defaults(conn, ctx, SETTINGS, rating.SWEEP_BATCH)
-        total += stored
-        if done:
-            return total
+def swept_until(conn: Connection, until: datetime) -> None:
+    """The default sweep's watermark (central.ratings: services finished after it are still
+    to be looked at)."""
+    conn.execute(delete(rating_sweep))
+    conn.execute(rating_sweep.insert().values(id=1, swept_until=until))
 
 
 def sweep_and_rollups(engine: Engine, now: datetime) -> None:

@@ -17,24 +17,20 @@ from typing import Any
 from sqlalchemy import Connection, Table
 
 from bench.year_tickets import Hall, generate_day
-from central.schema import audit, case_sequences, cases, events, idempotency_keys, tickets
-from central.schema import ticket_sequences
+from central.schema import (
+    audit,
+    case_sequences,
+    cases,
+    events,
+    idempotency_keys,
+    ticket_sequences,
+    tickets,
+)
 from central.schema_ratings import ratings
 
 # In the order the writer inserts them (ratings before the audit rows that name their ids).
-TABLES: dict[str, Table] = {
-    t.name: t
-    for t in (
-        tickets,
-        ticket_sequences,
-        cases,
-        case_sequences,
-        ratings,
-        audit,
-        events,
-        idempotency_keys,
-    )  # fmt: skip
-}
+_ORDER = (tickets, ticket_sequences, cases, case_sequences, ratings, audit, events)
+TABLES: dict[str, Table] = {t.name: t for t in (*_ORDER, idempotency_keys)}
 
 
 def _sqlite_value(column: Any) -> Callable[[Any], Any] | None:
@@ -96,16 +92,19 @@ def pack(tables: dict[str, list[dict[str, Any]]], dialect: str) -> dict[str, Pac
 _HALL: Hall | None = None  # the hall, set before the workers are forked (they inherit it)
 
 
-def _make(task: tuple[date, int, int, datetime, int, bool, bool, str]) -> dict[str, Packed]:
-    day, first_id, seed, now, count, keep_events, keep_idempotency, dialect = task
+Task = tuple[date, int, int, datetime, int, bool, bool, str, bool]
+
+
+def _make(task: Task) -> dict[str, Packed]:
+    day, first_id, seed, now, count, keep_events, keep_idempotency, dialect, defaults = task
     assert _HALL is not None
-    made = generate_day(_HALL, day, first_id, seed, now, count, keep_events, keep_idempotency)
+    made = generate_day(
+        _HALL, day, first_id, seed, now, count, keep_events, keep_idempotency, defaults
+    )
     return pack(made, dialect)
 
 
-def days_made(
-    hall: Hall, tasks: list[tuple[date, int, int, datetime, int, bool, bool, str]], workers: int
-) -> Iterator[dict[str, Packed]]:
+def days_made(hall: Hall, tasks: list[Task], workers: int) -> Iterator[dict[str, Packed]]:
     """The packed days in order, made `workers` at a time a few days ahead of the writer (not
     more: a day is some 100 MB in memory)."""
     global _HALL

@@ -119,6 +119,7 @@ def generate_day(
     count: int,
     keep_events: bool,
     keep_idempotency: bool,
+    defaults: bool = False,
 ) -> dict[str, list[dict[str, Any]]]:
     """One working day's rows per table, generated in memory (no database: days are made in
     parallel and written by one writer). The day's own seed makes it the same whichever
@@ -232,6 +233,8 @@ def generate_day(
     if case_rows:
         out["case_sequences"] = [{"service_day": day, "last_seq": len(case_rows)}]
     out["ratings"] = _ratings(hall, day, served, rng, now, audit_rows, event_rows)
+    if defaults:
+        out["ratings"] += _defaults(hall, served, out["ratings"], audit_rows)
     audit_rows.sort(key=lambda r: r["at"])  # the trail's ids follow time, as live
     out["audit"] = audit_rows
     if keep_events:
@@ -319,7 +322,8 @@ def _ratings(hall: Hall, day: date, served: list[dict[str, Any]], rng: random.Ra
         comment = "等了太久，态度一般" if level <= 2 else ""
         reasons = ["slow"] if level <= 2 else ["friendly"]
         rows.append({
-            "id": None, "ticket_id": ticket["id"], "ticket_number": ticket["number"], "case_no": None,
+            "id": None, "ticket_id": ticket["id"], "ticket_number": ticket["number"],
+            "case_no": None,
             "service_day": day, "finished_at": ticket["finished_at"],
             "staff_no": ticket["staff_no"], "window_no": ticket["window_no"],
             "department_code": hall.department_of.get(ticket["window_no"]), "level": level,
@@ -338,4 +342,42 @@ def _ratings(hall: Hall, day: date, served: list[dict[str, Any]], rng: random.Ra
         event_rows.append({"type": "rating.received", "at": r["rated_at"],
                            "ticket_id": r["ticket_id"], "window_no": r["window_no"],
                            "object_id": None, "_rating": offset})  # fmt: skip
+    return rows
+
+
+DEFAULT_LEVEL = 5  # Settings.rating_default_level
+WINDOW = timedelta(days=7)  # Settings.rating_window_days
+SWEEP_BATCH = 200  # central.ratings.SWEEP_BATCH when these years were swept
+
+
+def _defaults(hall: Hall, served: list[dict[str, Any]], rated: list[dict[str, Any]],
+              audit_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:  # fmt: skip
+    """The default of each service of the day left unrated, as the sweep stores it."""
+    cited = {r["ticket_id"] for r in rated}
+    due = sorted(
+        (t for t in served if t["id"] not in cited), key=lambda t: (t["finished_at"], t["id"])
+    )
+    rows = [
+        {"id": None, "ticket_id": t["id"], "ticket_number": t["number"], "case_no": None,
+         "service_day": t["service_day"], "finished_at": t["finished_at"],
+         "staff_no": t["staff_no"], "window_no": t["window_no"],
+         "department_code": hall.department_of.get(t["window_no"]), "level": DEFAULT_LEVEL,
+         "reasons": [], "comment": "", "channel": "default", "is_default": True,
+         "rated_at": t["finished_at"] + WINDOW, "rated_by": None, "review_state": None}
+        for t in due
+    ]  # fmt: skip
+    if not due:
+        return rows
+    swept = local(due[-1]["service_day"] + WINDOW, 20 * 60)  # that evening's run of the job
+    for i in range(0, len(due), SWEEP_BATCH):
+        batch = due[i : i + SWEEP_BATCH]
+        done = len(batch) < SWEEP_BATCH
+        until = swept - WINDOW if done else batch[-1]["finished_at"] - timedelta(microseconds=1)
+        audit_rows.append({
+            "at": swept, "actor": None, "role": None, "window_no": None,
+            "source": "rating-sweep", "action": "rating.defaults", "object_type": "rating",
+            "object_id": "defaults", "before": None,
+            "after": {"level": DEFAULT_LEVEL, "count": len(batch), "until": until.isoformat(),
+                      "tickets": [t["id"] for t in batch]},
+        })  # fmt: skip
     return rows

@@ -2,8 +2,9 @@
 
 Every `Settings.housekeeping_s` (and once at start) the running app, in a worker thread:
 
-- stores the default ratings whose rating period ended (central.rating_defaults.sweep), one short
-  write transaction per batch, so a ticket issued meanwhile waits a few milliseconds at most;
+- stores the default ratings whose rating period ended (central.sweep_pace.sweep), one short
+  time-boxed write transaction per batch, so a ticket issued meanwhile waits a few
+  milliseconds at most;
 - prunes live events older than `Settings.events_keep_days` (a terminal resumes a stream
   after minutes, not days) and idempotency records older than `Settings.idempotency_keep_h`
   (a retry comes within seconds), both in small batches;
@@ -25,7 +26,7 @@ from pathlib import Path
 import anyio
 from sqlalchemy import delete, func, select
 
-from central import rating_defaults
+from central import sweep_pace
 from central.db import is_sqlite
 from central.schema import audit, events, idempotency_keys, tickets
 from central.store import Store
@@ -109,7 +110,7 @@ def size_line(store: Store) -> str:
 def run_once(store: Store) -> dict[str, int]:
     """One round of the job; what it did (for logs and tests)."""
     done = {
-        "defaults": rating_defaults.sweep(store),
+        "defaults": sweep_pace.sweep(store),
         "events_pruned": prune_events(store),
         "idempotency_pruned": prune_idempotency(store),
     }
