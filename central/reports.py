@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import calendar as months
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, Text, and_, func, select, type_coerce
 
 from central.hall_time import day_bounds, service_day
 from central.schema import cases, queues, staff, tickets
@@ -66,11 +67,44 @@ def _times(waits: list[float], handles: list[float]) -> dict[str, int | None]:
     }
 
 
+def _instant(value: Any) -> datetime | None:
+    """A stored instant as read without SQLAlchemy's per-value processing: SQLite gives the
+    text it stores ('YYYY-MM-DD HH:MM:SS.ffffff', UTC), PostgreSQL a datetime."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
+
+
+def _ticket_times(
+    conn: Connection, first: date, last: date
+) -> Iterator[tuple[str, str, date, str | None, float | None, float | None]]:
+    """Each ticket of the period: queue, status, day, clerk, wait and handling seconds. A
+    month is some 200,000 tickets: the instants are read raw (type_coerce to text: no
+    per-value conversion, which was most of a month report's time) and parsed by
+    datetime.fromisoformat; differences are the same exact microseconds as before."""
+    raw = [type_coerce(c, Text()) for c in (tickets.c.service_day, tickets.c.issued_at,
+           tickets.c.called_at, tickets.c.started_at, tickets.c.finished_at)]  # fmt: skip
+    query = select(tickets.c.issued_queue, tickets.c.status, tickets.c.staff_no, *raw).where(
+        tickets.c.service_day >= first, tickets.c.service_day <= last
+    )
+    days: dict[Any, date] = {}
+    for queue, status, staff_no, on, issued, called, started, finished in conn.execute(query):
+        day = days.get(on)
+        if day is None:
+            day = days[on] = on if isinstance(on, date) else date.fromisoformat(on)
+        wait = None
+        if called is not None:
+            wait = (_instant(called) - _instant(issued)).total_seconds()  # type: ignore[operator]
+        handle = None
+        if status == "done" and started is not None and finished is not None:
+            handle = (_instant(finished) - _instant(started)).total_seconds()  # type: ignore[operator]
+        yield queue, status, day, staff_no, wait, handle
+
+
 def report(conn: Connection, kind: ReportKind, day: date, now: datetime) -> Report:
     first, last = period(kind, day)
     queue_names = {r.prefix: r.name for r in conn.execute(select(queues.c.prefix, queues.c.name))}
     staff_names = {r.staff_no: r.name for r in conn.execute(select(staff.c.staff_no, staff.c.name))}
-    in_period = and_(tickets.c.service_day >= first, tickets.c.service_day <= last)
     per_queue: dict[str, dict[str, Any]] = defaultdict(
         lambda: {"issued": 0, "served": 0, "no_show": 0, "waits": [], "handles": []}
     )
@@ -78,34 +112,23 @@ def report(conn: Connection, kind: ReportKind, day: date, now: datetime) -> Repo
         lambda: {"served": 0, "waits": [], "handles": []}
     )
     per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
-    rows = conn.execute(
-        select(
-            tickets.c.issued_queue, tickets.c.status, tickets.c.service_day, tickets.c.issued_at,
-            tickets.c.called_at, tickets.c.started_at, tickets.c.finished_at, tickets.c.staff_no,
-        ).where(in_period)
-    )  # fmt: skip
-    for t in rows:
-        q = per_queue[t.issued_queue]
+    for queue, status, on, staff_no, wait, handle in _ticket_times(conn, first, last):
+        q = per_queue[queue]
         q["issued"] += 1
-        per_day[t.service_day][0] += 1
-        wait = (t.called_at - t.issued_at).total_seconds() if t.called_at else None
+        day_count = per_day[on]
+        day_count[0] += 1
         if wait is not None:
             q["waits"].append(wait)
-        if t.status == "missed":
+        if status == "missed":
             q["no_show"] += 1
-        if t.status != "done":
+        if status != "done":
             continue
         q["served"] += 1
-        per_day[t.service_day][1] += 1
-        handle = (
-            (t.finished_at - t.started_at).total_seconds()
-            if t.started_at and t.finished_at
-            else None
-        )
+        day_count[1] += 1
         if handle is not None:
             q["handles"].append(handle)
-        if t.staff_no:
-            c = per_clerk[t.staff_no]
+        if staff_no:
+            c = per_clerk[staff_no]
             c["served"] += 1
             if wait is not None:
                 c["waits"].append(wait)

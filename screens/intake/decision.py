@@ -108,6 +108,9 @@ class DecisionStep(StepKeys, VerticalScroll):
                 if due.guessed:
                     line.append(" " + t("intake.decide.guessed"), style="bold")
                 lines.append(line)
+                if due.guessed:  # said before the clerk accepts, in words the applicant can hear
+                    years = ", ".join(str(y) for y in due.guessed_years) or str(due.due.year)
+                    lines.append(Text(t("intake.decide.guessed_why", years=years), style="bold"))
             elif item.kind == "instant":
                 lines.append(Text(t("intake.decide.instant")))
             else:
