@@ -7,8 +7,10 @@ bound as SQLAlchemy's types bind them on each backend.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timezone
@@ -104,6 +106,11 @@ def _make(task: Task) -> dict[str, Packed]:
     return pack(made, dialect)
 
 
+def _own_session() -> None:
+    with contextlib.suppress(OSError):
+        os.setsid()
+
+
 def days_made(hall: Hall, tasks: list[Task], workers: int) -> Iterator[dict[str, Packed]]:
     """The packed days in order, made `workers` at a time a few days ahead of the writer (not
     more: a day is some 100 MB in memory)."""
@@ -113,7 +120,9 @@ def days_made(hall: Hall, tasks: list[Task], workers: int) -> Iterator[dict[str,
         for task in tasks:
             yield _make(task)
         return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    # Each worker in a session of its own: where the kernel shares the CPU per session
+    # (autogroup), workers left in the builder's session would share one slice between them.
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_own_session) as pool:
         ahead: deque[Any] = deque()
         todo = iter(tasks)
         for task in todo:

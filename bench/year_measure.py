@@ -93,6 +93,13 @@ def reads(today: date, ticket_id: int | None) -> list[tuple[str, str, str]]:
     ]
     if ticket_id is not None:
         found.append(("boss", "audit one ticket", f"/v1/audit?object=ticket:{ticket_id}"))
+    last_month = (today.replace(day=1) - timedelta(days=1)).isoformat()
+    found += [
+        ("boss", "report day (today)", f"/v1/reports/day?date={t}"),
+        ("boss", "report day (a month ago)", f"/v1/reports/day?date={month}"),
+        ("boss", "report month (this month)", f"/v1/reports/month?date={t}"),
+        ("boss", "report month (last month)", f"/v1/reports/month?date={last_month}"),
+    ]
     return found
 
 
