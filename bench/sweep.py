@@ -33,7 +33,7 @@ def _spread(label: str, values: list[float]) -> str:
 
 
 def main() -> int:
-    from sqlalchemy import and_, delete, exists, func, select
+    from sqlalchemy import and_, delete, exists, func, select, update
 
     from central import rollups, sweep_pace
     from central import tickets as engine
@@ -49,11 +49,18 @@ def main() -> int:
     parser.add_argument("--db", required=True, help="a bench/year.py database (copied first)")
     parser.add_argument("--backlog-days", type=int, default=7)
     parser.add_argument("--fixed", type=int, help="fixed batches of this size (the old way)")
+    parser.add_argument(
+        "--in-place",
+        action="store_true",
+        help="no copy: the defaults taken away are swept back (new ids, more audit rows; the "
+        "kiosk's tickets stay, cancelled)",
+    )
     args = parser.parse_args()
-    copy = Path(f"{args.db}.sweep.db")
-    t0 = time.perf_counter()
-    shutil.copyfile(args.db, copy)
-    print(f"copied in {time.perf_counter() - t0:.0f} s", flush=True)
+    copy = Path(args.db) if args.in_place else Path(f"{args.db}.sweep.db")
+    if not args.in_place:
+        t0 = time.perf_counter()
+        shutil.copyfile(args.db, copy)
+        print(f"copied in {time.perf_counter() - t0:.0f} s", flush=True)
     settings = Settings(db_path=str(copy))
     store = Store(
         engine=make_engine(settings), settings=settings, hall="demo",
@@ -74,14 +81,16 @@ def main() -> int:
     print(f"backlog: {gone:,} services due their default ({args.backlog_days} days)", flush=True)
     kiosk = Actor("kiosk01", "1 号取号机", "device", device_kind="kiosk")
     waits: list[float] = []
+    issued: list[int] = []
     sweeping = True
 
     def issue() -> None:
         while sweeping:
             t0 = time.perf_counter()
             with store.write() as conn:
-                engine.issue_ticket(conn, Ctx(kiosk, store.now(), "demo"), "A")
+                made = engine.issue_ticket(conn, Ctx(kiosk, store.now(), "demo"), "A")
             waits.append((time.perf_counter() - t0) * 1000)
+            issued.append(made.id)
             time.sleep(0.02)
 
     holds: list[float] = []
@@ -107,6 +116,11 @@ def main() -> int:
     print(f"batch sizes: median {statistics.median(sizes):.0f}, min {min(sizes)}, max {max(sizes)}")
     print(_spread("write transaction per batch", holds))
     print(_spread(f"{len(waits)} tickets issued meanwhile", waits))
+    if args.in_place:  # the bench's own tickets leave the queue
+        with store.write() as conn:
+            conn.execute(update(tickets).where(tickets.c.id.in_(issued)).values(status="cancelled"))
+        store.dispose()
+        return 0
     store.dispose()
     copy.unlink()
     for extra in (Path(f"{copy}-wal"), Path(f"{copy}-shm")):

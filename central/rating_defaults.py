@@ -13,7 +13,7 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, exists, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from central import audit, rollups
@@ -52,14 +52,16 @@ def _unrated(since: datetime | None, cutoff: datetime, limit: int) -> Any:
             tickets.c.window_no,
             windows.c.department_code,
         )
-        .select_from(
-            tickets.outerjoin(ratings, ratings.c.ticket_id == tickets.c.id).outerjoin(
-                windows, windows.c.no == tickets.c.window_no
-            )
-        )
+        .select_from(tickets.outerjoin(windows, windows.c.no == tickets.c.window_no))
         # 'done' written out, not bound: only then can SQLite use the partial index
         # ix_tickets_done_finished (WHERE status = 'done') instead of sorting every done ticket.
-        .where(_DONE, tickets.c.finished_at <= cutoff, ratings.c.id.is_(None))
+        # NOT EXISTS, not an outer join: PostgreSQL then walks that index in order and stops
+        # at `limit` (1 ms on a year); with the join it hashed every rating (236 ms a batch).
+        .where(
+            _DONE,
+            tickets.c.finished_at <= cutoff,
+            ~exists().where(ratings.c.ticket_id == tickets.c.id),
+        )
         .order_by(tickets.c.finished_at, tickets.c.id)
         .limit(limit)
     )
