@@ -88,7 +88,8 @@ def _ticket_times(
         tickets.c.service_day >= first, tickets.c.service_day <= last
     )
     days: dict[Any, date] = {}
-    for queue, status, staff_no, on, issued, called, started, finished in conn.execute(query):
+    rows = conn.execute(query).all()  # one fetch: row by row cost psycopg a call per ticket
+    for queue, status, staff_no, on, issued, called, started, finished in rows:
         day = days.get(on)
         if day is None:
             day = days[on] = on if isinstance(on, date) else date.fromisoformat(on)
