@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from central.hall_time import HALL_TZ
 from client.api import CentralClient
+from counter.core.i18n import current_language, set_language
 from tests.pilot import SIZE, build, sign_in, until
 from tests.test_intake_pilot import case_row, checklist_bdc002, open_the_intake, serve_a_ticket
 
@@ -31,11 +32,21 @@ def shown(screen: Any, selector: str) -> str:
     return " ".join(captured.get().split())
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
 async def test_an_estimated_due_date_is_explained_before_it_is_accepted(
     terminal_client: CentralClient, make_client: Any, clock: Any, db_path: Path, lang: str
 ) -> None:
     clock.now = datetime(2026, 12, 29, 9, 30, tzinfo=HALL_TZ)
+    before = current_language()
+    try:
+        await _take_the_case(terminal_client, make_client, clock, db_path, lang)
+    finally:
+        set_language(before)  # the language is the process's: later tests read in their own
+
+
+async def _take_the_case(
+    terminal_client: CentralClient, make_client: Any, clock: Any, db_path: Path, lang: str
+) -> None:
     app = build(terminal_client, clock, lang=lang)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, app)
