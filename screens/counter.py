@@ -18,10 +18,10 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from client.case_models import Case
-from client.errors import CentralError
 from client.models import PauseReason, Ticket, Window
 from counter.core.i18n import t
 from screens.context import host
+from screens.failures import reports_failure
 from screens.keys import bindings, localized
 from screens.live import hear_session
 from screens.messages import ActionDone, ApiFailed
@@ -192,16 +192,13 @@ class CounterScreen(Screen[None]):
     @work(exclusive=True, group="ticket")
     async def run_op(self, action: str, op: Op) -> None:
         try:
-            result = await op()
-        except CentralError as error:
-            self.post_message(ApiFailed(error, action=action))
-            return
+            with reports_failure(self, action):
+                self.post_message(ActionDone(action, await op()))
         except Exception:
             # Not the network: the App says so; the keys must not stay greyed meanwhile.
             self.busy = False
             self.refresh_bindings()
             raise
-        self.post_message(ActionDone(action, result))
 
     def _current_id(self) -> int | None:
         current = host(self.app).session.current

@@ -14,15 +14,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Protocol
 
-from textual.message_pump import MessagePump
+from textual.message import Message
 
 from client.errors import CentralError
 from screens.messages import ApiFailed
 
 
+class Poster(Protocol):
+    """The App, a screen, a widget, or a mixin of one (the board's actions)."""
+
+    def post_message(self, message: Message) -> bool: ...
+
+
 @contextmanager
-def reports_failure(node: MessagePump, action: str = "", *, quiet: bool = False) -> Iterator[None]:
+def reports_failure(node: Poster, action: str = "", *, quiet: bool = False) -> Iterator[None]:
     """`quiet`: background work that retries on its own; the App says each kind once."""
     try:
         yield

@@ -8,10 +8,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
-from client.errors import AuthExpired, CentralError, Invalid, RateLimited
+from client.errors import AuthExpired, Invalid, RateLimited
 from counter.core.i18n import t
 from screens.context import host
 from screens.errors import describe
+from screens.failures import reports_failure
 from screens.keys import localized
 from screens.messages import ApiFailed, LoggedIn
 from screens.text import clean, plain
@@ -123,12 +124,9 @@ class LoginScreen(Screen[None]):
 
     @work(exclusive=True, group="login")
     async def login(self, staff_no: str, password: str) -> None:
-        try:
+        with reports_failure(self, "login"):
             response = await host(self.app).client.login(staff_no, password)
-        except CentralError as error:
-            self.post_message(ApiFailed(error, action="login"))
-            return
-        self.post_message(LoggedIn(response))
+            self.post_message(LoggedIn(response))
 
     def on_logged_in(self, message: LoggedIn) -> None:
         self.busy = False

@@ -11,11 +11,11 @@ from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from client.errors import CentralError
 from client.models import Event, Hall, Window
 from counter.core.i18n import t
 from screens.context import host
 from screens.errors import describe
+from screens.failures import reports_failure
 from screens.keys import bindings, localized
 from screens.live import hear_hall, hear_session
 from screens.messages import ApiFailed, HallLoaded, SignedOn
@@ -127,12 +127,9 @@ class SignOnScreen(Screen[None]):
 
     @work(exclusive=True, group="sign_on_hall")
     async def reload_windows(self) -> None:
-        try:
+        with reports_failure(self, quiet=True):
             hall = await host(self.app).client.hall()
-        except CentralError as error:
-            self.post_message(ApiFailed(error, quiet=True))
-            return
-        self.post_message(HallLoaded(hall))
+            self.post_message(HallLoaded(hall))
 
     def on_hall_loaded(self, message: HallLoaded) -> None:
         message.stop()  # this screen's own refresh, not the App's first load
@@ -165,13 +162,10 @@ class SignOnScreen(Screen[None]):
 
     @work(exclusive=True, group="sign_on")
     async def sign_on(self, no: int) -> None:
-        try:
+        with reports_failure(self, "sign_on"):
             await host(self.app).prepare_window(no)
             window = await host(self.app).client.sign_on(no)
-        except CentralError as error:
-            self.post_message(ApiFailed(error, action="sign_on"))
-            return
-        self.post_message(SignedOn(window))
+            self.post_message(SignedOn(window))
 
     def on_signed_on(self, message: SignedOn) -> None:
         self.busy = False

@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
-from client.errors import CentralError
 from client.escalation_models import Escalation, EscalationStep
 from client.hall_time import HALL_TZ
 from counter.core.i18n import t
@@ -28,6 +27,7 @@ from screens.escalation.common import (
 )
 from screens.escalation.messages import EscalationChanged, EscalationLoaded, EscalationSaved
 from screens.escalation.steps import SupervisorSteps
+from screens.failures import reports_failure
 from screens.keys import bindings, localized
 from screens.messages import ApiFailed
 from screens.text import clean, plain
@@ -65,12 +65,9 @@ class EscalationDetailScreen(SupervisorSteps):
 
     @work(exclusive=True, group="escalation-detail")
     async def load(self) -> None:
-        try:
+        with reports_failure(self, "escalation_detail", quiet=True):
             escalation = await host(self.app).client.escalation(self.no)
-        except CentralError as error:
-            self.post_message(ApiFailed(error, action="escalation_detail", quiet=True))
-            return
-        self.post_message(EscalationLoaded(escalation))
+            self.post_message(EscalationLoaded(escalation))
 
     def on_escalation_loaded(self, message: EscalationLoaded) -> None:
         message.stop()

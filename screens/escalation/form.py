@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
-from client.errors import CentralError, Invalid
+from client.errors import Invalid
 from client.escalation_models import (
     ESCALATION_CATEGORIES,
     ESCALATION_CHANNELS,
@@ -32,6 +32,7 @@ from screens.escalation.common import (
     channel_text,
 )
 from screens.escalation.messages import EscalationSaved
+from screens.failures import reports_failure
 from screens.keys import bindings, localized
 from screens.messages import ApiFailed
 from screens.text import clean, plain
@@ -266,12 +267,9 @@ class EscalationForm(Screen[Escalation | None]):
 
     @work(exclusive=True, group="escalation-submit")
     async def send(self, request: EscalationRequest) -> None:
-        try:
+        with reports_failure(self, "escalation_register"):
             made = await host(self.app).client.create_escalation(request)
-        except CentralError as error:
-            self.post_message(ApiFailed(error, action="escalation_register"))
-            return
-        self.post_message(EscalationSaved(made))
+            self.post_message(EscalationSaved(made))
 
     def on_escalation_saved(self, message: EscalationSaved) -> None:
         message.stop()

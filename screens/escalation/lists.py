@@ -19,7 +19,6 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Select, Static
 
-from client.errors import CentralError
 from client.escalation_models import (
     ESCALATION_CATEGORIES,
     ESCALATION_STATUSES,
@@ -48,6 +47,7 @@ from screens.escalation.messages import (
 )
 from screens.escalation.steps import SupervisorSteps
 from screens.export_file import AskBeforeReplacing
+from screens.failures import reports_failure
 from screens.keys import bindings, localized
 from screens.messages import ApiFailed
 from screens.text import clean, plain
@@ -102,12 +102,9 @@ class EscalationsScreen(SupervisorSteps):
 
     @work(exclusive=True, group="escalation-list")
     async def reload(self) -> None:
-        try:
+        with reports_failure(self, "escalation_list", quiet=True):
             answer = await self.fetch()
-        except CentralError as error:
-            self.post_message(ApiFailed(error, action="escalation_list", quiet=True))
-            return
-        self.post_message(EscalationsLoaded(answer))
+            self.post_message(EscalationsLoaded(answer))
 
     def on_escalations_loaded(self, message: EscalationsLoaded) -> None:
         message.stop()

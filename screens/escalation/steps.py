@@ -11,7 +11,6 @@ from textual import work
 from textual.screen import Screen
 
 from client.api import CentralClient
-from client.errors import CentralError
 from client.escalation_models import (
     AssignRequest,
     CallbackRequest,
@@ -32,7 +31,7 @@ from screens.escalation.dialogs import (
     out_of_scope_dialog,
 )
 from screens.escalation.messages import DepartmentsLoaded, EscalationSaved
-from screens.messages import ApiFailed
+from screens.failures import reports_failure
 
 # The step keys themselves: counter.core.keys.ESCALATION_STEPS (ledger and detail alike).
 # From this width on the footer has room for steps that do not apply, greyed out.
@@ -110,12 +109,9 @@ class SupervisorSteps(Screen[None]):
     @work(exclusive=True, group="escalation-departments")
     async def load_departments(self) -> None:
         """A supervisor who did not sign on at a window has no hall loaded yet."""
-        try:
+        with reports_failure(self, "escalation_hall", quiet=True):
             hall = await host(self.app).client.hall()
-        except CentralError as error:
-            self.post_message(ApiFailed(error, action="escalation_hall", quiet=True))
-            return
-        self.post_message(DepartmentsLoaded(list(hall.departments)))
+            self.post_message(DepartmentsLoaded(list(hall.departments)))
 
     def on_departments_loaded(self, message: DepartmentsLoaded) -> None:
         message.stop()
@@ -147,12 +143,9 @@ class SupervisorSteps(Screen[None]):
 
     @work(exclusive=True, group="escalation-step")
     async def send_step(self, step: str, send: Send) -> None:
-        try:
+        with reports_failure(self, f"escalation_{step}"):
             answer = await send(host(self.app).client)
-        except CentralError as error:
-            self.post_message(ApiFailed(error, action=f"escalation_{step}"))
-            return
-        self.post_message(EscalationSaved(answer, step))
+            self.post_message(EscalationSaved(answer, step))
 
     def step_failed(self) -> None:
         self.stepping = False

@@ -24,13 +24,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from client.errors import AuthExpired, CentralError
+from client.errors import AuthExpired
 from client.hall_time import HALL_TZ
 from client.rating_models import Rating, Verdict
 from client.supervisor_models import Callback
 from counter.core.i18n import t
 from screens.context import host
 from screens.errors import describe
+from screens.failures import reports_failure
 from screens.keys import bindings, localized
 from screens.messages import ApiFailed
 from screens.ratings.figures import level_label
@@ -248,7 +249,7 @@ class RatingDetailScreen(SaysWorkerErrors, ModalScreen[BadItem | None]):
         client = host(self.app).client
         rectify_days = days if verdict == "upheld" else None
         changed: BadItem
-        try:
+        with reports_failure(self, f"rating_{mode}"):
             if isinstance(item, Callback):  # a dissatisfied 回访 callback: its own endpoints
                 if mode == "verify" and verdict is not None:
                     changed = await client.verify_callback(item.id, verdict, text, rectify_days)
@@ -260,10 +261,7 @@ class RatingDetailScreen(SaysWorkerErrors, ModalScreen[BadItem | None]):
                 changed = await client.verify_rating(item.id, verdict, text, rectify_days)
             else:
                 changed = await client.rectify_rating(item.id, text)
-        except CentralError as error:
-            self.post_message(ApiFailed(error, action=f"rating_{mode}"))
-            return
-        self.post_message(RatingChanged(changed, mode))
+            self.post_message(RatingChanged(changed, mode))
 
     def on_rating_changed(self, message: RatingChanged) -> None:
         message.stop()

@@ -16,13 +16,12 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from client.errors import CentralError
 from client.hall_time import HALL_TZ
 from client.rating_models import Rating, RatingTally, TallyFigures
 from counter.core.i18n import t
 from screens.context import host
+from screens.failures import reports_failure
 from screens.keys import bindings, localized
-from screens.messages import ApiFailed
 from screens.ratings.detail import RatingDetailScreen
 from screens.ratings.figures import (
     PERIOD_KINDS,
@@ -125,14 +124,11 @@ class MyRatingsScreen(SaysWorkerErrors, Screen[None]):
     async def fetch(self, period: Period, today: date) -> None:
         client = host(self.app).client
         first, last = month_of(period.end)
-        try:
+        with reports_failure(self, "my_ratings"):
             tally = await client.rating_tally(period.start, period.end, by=period.by)
             month = await client.rating_tally(first, last, by="day")
             bad = await client.ratings(bad=True)
-        except CentralError as error:
-            self.post_message(ApiFailed(error, action="my_ratings"))
-            return
-        self.post_message(MyRatingsLoaded(tally, month, bad))
+            self.post_message(MyRatingsLoaded(tally, month, bad))
 
     def on_my_ratings_loaded(self, message: MyRatingsLoaded) -> None:
         message.stop()

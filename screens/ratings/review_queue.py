@@ -15,14 +15,13 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from client.errors import CentralError
 from client.models import Event
 from client.supervisor_models import Callback
 from counter.core.i18n import t
 from screens.context import host
+from screens.failures import reports_failure
 from screens.keys import bindings, localized
 from screens.live import hear_hall
-from screens.messages import ApiFailed
 from screens.ratings.detail import Mode, RatingDetailScreen
 from screens.ratings.messages import BadItem, QueueLoaded
 from screens.ratings.table_text import bad_columns, bad_row, callback_row, item_key, queue_order
@@ -82,16 +81,13 @@ class BadQueueScreen(SaysWorkerErrors, Screen[None]):
     @work(exclusive=True, group="bad-queue", exit_on_error=False)
     async def fetch(self, open_only: bool) -> None:
         client = host(self.app).client
-        try:
+        with reports_failure(self, "bad_queue"):
             ratings, callbacks = await asyncio.gather(
                 client.ratings(staff=None, bad=True, open_only=open_only, limit=500),
                 client.callback_complaints(open_only=open_only, limit=500),
             )
-        except CentralError as error:
-            self.post_message(ApiFailed(error, action="bad_queue"))
-            return
-        items: list[BadItem] = [*ratings, *callbacks]
-        self.post_message(QueueLoaded(queue_order(items, open_only=open_only)))
+            items: list[BadItem] = [*ratings, *callbacks]
+            self.post_message(QueueLoaded(queue_order(items, open_only=open_only)))
 
     def on_queue_loaded(self, message: QueueLoaded) -> None:
         message.stop()

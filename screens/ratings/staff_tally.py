@@ -16,13 +16,12 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from client.errors import CentralError
 from client.hall_time import HALL_TZ
 from client.rating_models import RatingTable, TallyRow
 from counter.core.i18n import t
 from screens.context import host
+from screens.failures import reports_failure
 from screens.keys import bindings, localized
-from screens.messages import ApiFailed
 from screens.ratings.export import ExportScreen, write_csv
 from screens.ratings.figures import Period, PeriodKind, period_of
 from screens.ratings.messages import Exported, ExportFailed, TableLoaded
@@ -113,12 +112,9 @@ class StaffTallyScreen(SaysWorkerErrors, Screen[None]):
 
     @work(exclusive=True, group="staff-tally", exit_on_error=False)
     async def fetch(self, start: date, end: date) -> None:
-        try:
+        with reports_failure(self, "staff_tally"):
             table = await host(self.app).client.rating_table(start, end, "staff")
-        except CentralError as error:
-            self.post_message(ApiFailed(error, action="staff_tally"))
-            return
-        self.post_message(TableLoaded(table))
+            self.post_message(TableLoaded(table))
 
     def on_table_loaded(self, message: TableLoaded) -> None:
         message.stop()

@@ -21,15 +21,14 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 
-from client.errors import CentralError
 from client.models import Event
 from client.report_models import Report, ReportKind
 from client.supervisor_models import Alert, Board, BoardWindow, CallbackDay
 from counter.core.i18n import t
 from screens.context import host
+from screens.failures import reports_failure
 from screens.keys import bindings, localized
 from screens.live import hear_hall
-from screens.messages import ApiFailed
 from screens.supervisor import board_text as bt
 from screens.supervisor.board_actions import BoardActions
 from screens.supervisor.board_extras import BoardExtras
@@ -153,12 +152,9 @@ class HallBoardScreen(SaysWorkerErrors, BoardActions, BoardExtras, Screen[None])
     @work(exclusive=True, group="board-load", exit_on_error=False)
     async def load(self) -> None:
         client = host(self.app).client
-        try:
+        with reports_failure(self, "board", quiet=True):
             board, alerts = await asyncio.gather(client.board(), client.alerts(limit=200))
-        except CentralError as error:
-            self.post_message(ApiFailed(error, action="board", quiet=True))
-            return
-        self.post_message(BoardLoaded(board, alerts.alerts))
+            self.post_message(BoardLoaded(board, alerts.alerts))
 
     def on_board_loaded(self, message: BoardLoaded) -> None:
         message.stop()

@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 
-from client.errors import CentralError
 from client.models import WindowQueue
 from client.supervisor_models import Alert, BoardWindow
 from counter.core.i18n import t
 from screens.context import host
-from screens.errors import describe
+from screens.failures import reports_failure
 from screens.messages import SignedOn
 from screens.supervisor.messages import JumpTo
 from screens.supervisor.prompt import Field, PromptScreen
@@ -123,13 +122,10 @@ class BoardActions:
 
     @work(exclusive=True, group="board-step", exit_on_error=False)
     async def sign_off(self, no: int) -> None:
-        try:
+        with reports_failure(self, "board_sign_off"):
             await self.client.sign_off(no)
-        except CentralError as error:
-            self.notify(describe(error, self.client.base_url), severity="error", markup=False)
-            return
-        self.notify(t("board.signed_off", no=no), markup=False)
-        self.load()
+            self.notify(t("board.signed_off", no=no), markup=False)
+            self.load()
 
     def action_window_queues(self) -> None:
         window = self.selected_window()
@@ -159,12 +155,9 @@ class BoardActions:
 
     @work(exclusive=True, group="board-step", exit_on_error=False)
     async def sign_on(self, no: int) -> None:
-        try:
+        with reports_failure(self, "board_sign_on"):
             window = await self.client.sign_on(no)
-        except CentralError as error:
-            self.notify(describe(error, self.client.base_url), severity="error", markup=False)
-            return
-        self.app.post_message(SignedOn(window))
+            self.app.post_message(SignedOn(window))
 
     # --- tickets ----------------------------------------------------------------------------
 
@@ -211,12 +204,9 @@ class BoardActions:
 
     @work(exclusive=True, group="board-step", exit_on_error=False)
     async def acknowledge(self, alert_id: int) -> None:
-        try:
+        with reports_failure(self, "board_ack"):
             await self.client.acknowledge_alert(alert_id)
-        except CentralError as error:
-            self.notify(describe(error, self.client.base_url), severity="error", markup=False)
-            return
-        self.load()
+            self.load()
 
     def action_open_alert(self) -> None:
         alert = self.selected_alert()
@@ -232,15 +222,12 @@ class BoardActions:
         elif kind == "queue":
             self.post_message(JumpTo("q", alert.subject_id))
         elif kind == "ticket":
-            try:
+            with reports_failure(self, "board_alert"):
                 ticket = await self.client.ticket(int(alert.subject_id))
-            except CentralError as error:
-                self.notify(describe(error, self.client.base_url), severity="error")
-                return
-            if ticket.window_no is not None and ticket.status in ("called", "serving"):
-                self.post_message(JumpTo("w", str(ticket.window_no)))
-            else:
-                self.post_message(JumpTo("q", ticket.queue))
+                if ticket.window_no is not None and ticket.status in ("called", "serving"):
+                    self.post_message(JumpTo("w", str(ticket.window_no)))
+                else:
+                    self.post_message(JumpTo("q", ticket.queue))
         elif kind in ("rating", "callback"):  # a 差评, or a dissatisfied callback put there
             from screens.ratings.review_queue import BadQueueScreen
 

@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.widgets import DataTable, Static
 
-from client.errors import CentralError
 from client.report_models import Report, ReportKind
 from client.supervisor_models import Callback, CallbackDay, CallbackRecord
 from counter.core.i18n import t
 from counter.core.report_csv import write_report
 from screens.context import host
-from screens.errors import describe
+from screens.failures import reports_failure
 from screens.supervisor import board_text as bt
 from screens.supervisor.prompt import Field, PromptScreen
 from screens.supervisor.table_sync import sync
@@ -46,6 +45,7 @@ class BoardExtras:
         query_one: Any
 
         def notify(self, message: str, **kw: Any) -> None: ...
+        def post_message(self, message: Any) -> bool: ...
         def refresh_bindings(self) -> None: ...
 
     # --- reports ----------------------------------------------------------------------------
@@ -53,16 +53,13 @@ class BoardExtras:
     @work(exclusive=True, group="board-report", exit_on_error=False)
     async def load_report(self, kind: ReportKind) -> None:
         client = host(self.app).client
-        try:
-            report = await client.report(kind)
-        except CentralError as error:
-            self.notify(describe(error, client.base_url), severity="error", markup=False)
-            return
         from screens.supervisor.report_view import render
 
-        self.report = report
-        self.query_one("#report-body", Static).update(render(report))
-        self.refresh_bindings()
+        with reports_failure(self, "board_report"):
+            report = await client.report(kind)
+            self.report = report
+            self.query_one("#report-body", Static).update(render(report))
+            self.refresh_bindings()
 
     def action_export_report(self) -> None:
         if self.report is None:
@@ -80,16 +77,13 @@ class BoardExtras:
     @work(exclusive=True, group="board-callbacks", exit_on_error=False)
     async def load_callbacks(self) -> None:
         client = host(self.app).client
-        try:
+        with reports_failure(self, "board_callbacks"):
             day = await client.draw_callbacks()  # tops today's sample up, then lists it
-        except CentralError as error:
-            self.notify(describe(error, client.base_url), severity="error", markup=False)
-            return
-        self.callback_day = day
-        self.query_one("#callbacks-head", Static).update(bt.callbacks_head(day))
-        table = self.query_one("#callbacks", DataTable)
-        sync(table, [(str(c.id), bt.callback_row(c)) for c in day.callbacks])
-        self.refresh_bindings()
+            self.callback_day = day
+            self.query_one("#callbacks-head", Static).update(bt.callbacks_head(day))
+            table = self.query_one("#callbacks", DataTable)
+            sync(table, [(str(c.id), bt.callback_row(c)) for c in day.callbacks])
+            self.refresh_bindings()
 
     def selected_callback(self) -> Callback | None:
         if self.tab != "callbacks" or self.callback_day is None:

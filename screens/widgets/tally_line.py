@@ -11,14 +11,13 @@ from rich.text import Text
 from textual import work
 from textual.widgets import Static
 
-from client.errors import CentralError
 from client.hall_time import HALL_TZ
 from client.models import Event
 from client.rating_models import TallyFigures
 from counter.core.i18n import t
 from screens.context import host
+from screens.failures import reports_failure
 from screens.live import hear_hall
-from screens.messages import ApiFailed
 from screens.ratings.figures import percent
 from screens.ratings.messages import TallyLoaded
 from screens.worker_errors import SaysWorkerErrors
@@ -76,12 +75,9 @@ class TallyLine(SaysWorkerErrors, Static):
     async def fetch(self) -> None:
         app = host(self.app)
         today = app.now().astimezone(HALL_TZ).date()
-        try:
+        with reports_failure(self, quiet=True):
             tally = await app.client.rating_tally(today, today, staff="me")
-        except CentralError as error:
-            self.post_message(ApiFailed(error, quiet=True))
-            return
-        self.post_message(TallyLoaded(tally))
+            self.post_message(TallyLoaded(tally))
 
     def on_tally_loaded(self, message: TallyLoaded) -> None:
         message.stop()
