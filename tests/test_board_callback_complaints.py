@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from central.alert_watch import check_now
 from central.schema_supervision import alerts, callbacks
 from client.api import CentralClient
+from client.supervisor_models import CallbackRecord
 from screens.ratings.detail import RatingDetailScreen
 from screens.ratings.review_queue import BadQueueScreen
 from screens.supervisor.board import HallBoardScreen
@@ -102,3 +103,37 @@ async def test_a_dissatisfied_callback_goes_through_the_bad_queue_by_keys(
         await pilot.press("2")  # every 差评, closed ones too: the callback is still listed
         await until(pilot, lambda: key in [str(k.value) for k in table.rows], "listed closed")
         assert cell_text(table, key, "state") == "rectified"
+
+
+async def test_tab_6_shows_a_past_days_callbacks(
+    make_client: ClientFactory, terminal_client: CentralClient, clock: FakeClock
+) -> None:
+    kiosk, clerk, boss = (
+        await make_client("kiosk01"),
+        await make_client("1001"),
+        await make_client("2001"),
+    )
+    await clerk.sign_on(1)
+    for n in range(12):
+        await serve(kiosk, clerk, 1, f"1360000{n:04d}", person(400 + n))
+    drawn = await boss.draw_callbacks()
+    await boss.record_callback(drawn.callbacks[0].id, CallbackRecord(reached=False))
+    yesterday = drawn.service_day
+    clock.advance(days=1)
+    app = board_app(terminal_client, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        board = await open_board(pilot, app)
+        await pilot.press("6")
+        await until(pilot, lambda: board.callback_day is not None, "today's sample")
+        assert board.callback_day is not None and board.callback_day.finished == 0
+        await pilot.press("left_square_bracket")
+        await until(pilot, lambda: board.callback_day is not None
+                    and board.callback_day.service_day == yesterday, "yesterday")  # fmt: skip
+        day = board.callback_day
+        assert (day.finished, day.drawn, day.recorded) == (12, 2, 1)
+        head = str(board.query_one("#callbacks-head", Static).render())
+        assert yesterday.isoformat() in head and "12 finished" in head
+        await pilot.press("right_square_bracket", "right_square_bracket")  # never past today
+        await until(pilot, lambda: board.callback_day is not None
+                    and board.callback_day.service_day > yesterday, "today again")  # fmt: skip
+        assert board.callback_date is None

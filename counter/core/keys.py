@@ -192,6 +192,18 @@ KEY_TABLE: dict[str, tuple[KeyBinding, ...]] = {
         K("board_refresh", "f5", "reload", "keys.board_refresh", show=False),
         K("board_report_export", "e", "export_report", "keys.board_report_export"),
         K("callback_record", "c", "record_callback", "keys.callback_record"),
+        K(
+            "callback_day_before",
+            "left_square_bracket",
+            "callback_day(-1)",
+            "keys.callback_day_before",
+        ),
+        K(
+            "callback_day_after",
+            "right_square_bracket",
+            "callback_day(1)",
+            "keys.callback_day_after",
+        ),
     ),
     "board_prompt": (K("cancel_prompt", "escape", "cancel", "keys.cancel", rebindable=False),),
     "call_named": (K("cancel_call_named", "escape", "cancel", "keys.cancel", rebindable=False),),

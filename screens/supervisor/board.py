@@ -10,6 +10,7 @@ show whole minutes, so a quiet hall repaints a few cells once a minute.
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from typing import Any
 
 from rich.text import Text
@@ -70,6 +71,7 @@ class HallBoardScreen(SaysWorkerErrors, BoardActions, BoardExtras, Screen[None])
         self.report_kind: ReportKind = "day"
         self.report: Report | None = None
         self.callback_day: CallbackDay | None = None
+        self.callback_date: date | None = None  # tab 6 shows this past day; None: today
         self.window_columns: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:

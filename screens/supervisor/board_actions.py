@@ -59,7 +59,7 @@ class BoardActions:
         keys of the tab in view); a key of this tab that does not apply to the selected row
         is shown greyed (None)."""
         tab_of = {"ack": "alerts", "open_alert": "alerts", "export_report": "reports",
-                  "record_callback": "callbacks"}  # fmt: skip
+                  "record_callback": "callbacks", "callback_day": "callbacks"}  # fmt: skip
         if action in WINDOW_ACTIONS or action in TICKET_ACTIONS:
             if self.tab != "board":
                 return False

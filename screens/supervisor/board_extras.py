@@ -3,13 +3,14 @@ sample and record what a call found (c)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.widgets import DataTable, Static
 
+from client.hall_time import hall_date
 from client.report_models import Report, ReportKind
 from client.supervisor_models import Callback, CallbackDay, CallbackRecord
 from counter.core.i18n import t
@@ -41,6 +42,7 @@ class BoardExtras:
         report: Report | None
         report_kind: ReportKind
         callback_day: CallbackDay | None
+        callback_date: date | None
 
         query_one: Any
 
@@ -74,11 +76,24 @@ class BoardExtras:
 
     # --- callbacks --------------------------------------------------------------------------
 
+    def action_callback_day(self, step: int) -> None:
+        """[ and ] on tab 6: the day before or after (never past today): a past day's sample,
+        what its calls found and its rate, as drawn then."""
+        today = hall_date(host(self.app).now())
+        shown = getattr(self, "callback_date", None) or today
+        wanted = min(shown + timedelta(days=step), today)
+        self.callback_date = None if wanted == today else wanted
+        self.load_callbacks()
+
     @work(exclusive=True, group="board-callbacks", exit_on_error=False)
     async def load_callbacks(self) -> None:
         client = host(self.app).client
+        past = getattr(self, "callback_date", None)
         with reports_failure(self, "board_callbacks"):
-            day = await client.draw_callbacks()  # tops today's sample up, then lists it
+            if past is None:
+                day = await client.draw_callbacks()  # tops today's sample up, then lists it
+            else:
+                day = await client.callbacks(past)
             self.callback_day = day
             self.query_one("#callbacks-head", Static).update(bt.callbacks_head(day))
             table = self.query_one("#callbacks", DataTable)
