@@ -99,7 +99,7 @@ def test_a_wronged_citizen_gives_a_poor_rating_more_often() -> None:
 
 async def _packed(sim: Any, ticket: Any) -> None:
     """The kiosk packs a citizen's bag just after the ticket is issued: a call may come between."""
-    for _ in range(100):
+    for _ in range(1500):  # up to ~30 s on a loaded box; returns once the bag is there
         if ticket is None or ticket.id in sim.bags:
             return
         await asyncio.sleep(0.02)
@@ -108,7 +108,7 @@ async def _packed(sim: Any, ticket: Any) -> None:
 async def _call(clerk: Any, sim: Any) -> Any:
     """Call at window 1 until a citizen comes (on a loaded box the colleagues may have taken
     every waiting ticket of A and F just then, while the kiosk is slow to issue more)."""
-    for _ in range(300):
+    for _ in range(1200):
         ticket = await clerk.call_next(1)
         if ticket is not None:
             await _packed(sim, ticket)
