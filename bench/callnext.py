@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import subprocess
@@ -50,12 +51,25 @@ def waiting_now(db_url: str) -> int:
     return count
 
 
+def cpu_s(pids: list[int]) -> float:
+    """CPU seconds (user + system) the servers have used so far: per request, a figure the
+    shared box's load does not move much, unlike latency."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-async def run(urls: list[str], windows: int, tickets: int, pace: float, db_url: str) -> None:
+async def run(
+    urls: list[str], windows: int, tickets: int, pace: float, db_url: str, pids: list[int]
+) -> dict[str, float]:
     url = urls[0]
     kiosk = CentralClient(url, timeout=30)
     await kiosk.login("kiosk", "load")
@@ -94,9 +108,10 @@ async def run(urls: list[str], windows: int, tickets: int, pace: float, db_url: 
                 # A window serves its citizen before calling again: `pace` seconds on average.
                 await asyncio.sleep(rng.uniform(0.5 * pace, 1.5 * pace))
 
-    t0 = time.perf_counter()
+    print(f"{len(issued)} tickets waiting; {windows} windows calling …", flush=True)
+    t0, cpu0 = time.perf_counter(), cpu_s(pids)
     await asyncio.gather(*(window(n, c) for n, c in enumerate(clerks, 1)))
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, cpu_s(pids) - cpu0
     duplicates = sum(1 for n in Counter(called).values() if n > 1)
     lost = len(set(issued) - set(called))
     ms = [x * 1000 for x in latencies]
@@ -120,8 +135,22 @@ async def run(urls: list[str], windows: int, tickets: int, pace: float, db_url: 
         f"duplicate tickets: {duplicates}   lost tickets: {lost}   "
         f"told 'nothing waits' while one waited: {told_empty_while_waiting}"
     )
+    requests = len(ms) + len(called)
+    print(f"server CPU: {cpu / requests * 1000:.2f} ms per request ({cpu:.1f} s in all)")
     for client in [kiosk, *clerks]:
         await client.aclose()
+    return {
+        "calls": len(ms),
+        "p50": statistics.median(ms),
+        "p95": pct(ms, 95),
+        "p99": pct(ms, 99),
+        "burst_p99": pct(first_ms, 99),
+        "per_s": len(ms) / wall,
+        "duplicates": duplicates,
+        "lost": lost,
+        "told_empty": told_empty_while_waiting,
+        "cpu_ms": cpu / requests * 1000,
+    }
 
 
 def main() -> None:
@@ -172,7 +201,8 @@ def bench(args: argparse.Namespace) -> None:
                 port = free_port()
                 procs.append(start_central(port, *where, *seeded))
                 urls.append(f"http://127.0.0.1:{port}")
-            asyncio.run(run(urls, args.windows, args.tickets, args.pace, db_url))
+            pids = [proc.pid for proc in procs]
+            asyncio.run(run(urls, args.windows, args.tickets, args.pace, db_url, pids))
         finally:
             for proc in procs:
                 stop(proc)

@@ -1,10 +1,19 @@
 """A counter action's answer carries what the counter screen shows: the ticket, the window it
-was acted on and the queue figures, read in the action's own transaction. One key, one request:
-the terminal needs no re-fetch after it, nor for the events the action itself raised."""
+was acted on and the queue figures. One key, one request: the terminal needs no re-fetch after
+it, nor for the events the action itself raised.
+
+The window and the figures are read right after the commit, in a fresh snapshot, not in the
+action's write transaction: the hall's queue figures are the dearest reads a call makes, and
+inside the transaction they held the one writer (SQLite) for longer than the call itself.
+`event_id` is the last event in that same snapshot, so the figures reflect every event up to
+it (the action's own and whatever committed just after). A replayed answer (a repeated
+Idempotency-Key) is the kept ticket without them: the terminal then re-reads the window.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy import Connection
 
@@ -17,41 +26,77 @@ from client.models import AtWindow, Ticket, TicketAnswer
 Step = Callable[[Connection, Ctx], Ticket | None]
 
 
-def at_window(conn: Connection, ctx: Ctx, no: int | None) -> AtWindow | None:
+def at_window(conn: Connection, now: datetime, no: int | None) -> AtWindow | None:
     if no is None:
         return None
     return AtWindow(
-        window=window_model(conn, no, ctx.now),
-        queues=queue_stats(conn, ctx.now),
+        window=window_model(conn, no, now),
+        queues=queue_stats(conn, now),
         event_id=last_event_id(conn),
     )
+
+
+class _Kept(TicketAnswer):
+    """The answer as the write transaction keeps it (with the Idempotency-Key): the ticket
+    and the window to answer with. Never sent: `complete` turns it into a TicketAnswer."""
+
+    answer_window: int | None = None
+
+
+def complete(conn: Connection, now: datetime, kept: str) -> str:
+    """The kept answer, completed with its window and the queue figures as they are now."""
+    answer = _Kept.model_validate_json(kept)
+    ticket = answer.model_dump(exclude={"answer_window", "at_window"})
+    where = at_window(conn, now, answer.answer_window)
+    return TicketAnswer(**ticket, at_window=where).model_dump_json()
+
+
+class _Answered:
+    """A ticket step (called in the write transaction) whose answer names the window `where`
+    gives; central.idempotency calls `finish` (= `complete`) after the commit."""
+
+    finish = staticmethod(complete)
+
+    def __init__(
+        self, step: Step, where: Callable[[Connection, Ticket], int | None] | None = None
+    ) -> None:
+        self.step = step
+        self.where = where
+
+    def __call__(self, conn: Connection, ctx: Ctx) -> TicketAnswer | None:
+        ticket = self.step(conn, ctx)
+        if ticket is None:
+            return None
+        window = self.where(conn, ticket) if self.where is not None else None
+        return _Kept(**ticket.model_dump(), answer_window=window)
 
 
 def answered_at(
     step: Step, window_no: Callable[[Connection, Ticket], int | None]
 ) -> Callable[[Connection, Ctx], TicketAnswer | None]:
     """`step`, answered with the window `window_no` names (given the ticket after the step)."""
+    return _Answered(step, window_no)
 
-    def run(conn: Connection, ctx: Ctx) -> TicketAnswer | None:
-        ticket = step(conn, ctx)
-        if ticket is None:
-            return None
-        where = at_window(conn, ctx, window_no(conn, ticket))
-        return TicketAnswer(**ticket.model_dump(), at_window=where)
 
-    return run
+class _OnTicket(_Answered):
+    """A step on one ticket, answered with the window the ticket was at before it (a transfer
+    or a no-show takes it away from that window)."""
+
+    def __init__(self, ticket_id: int, step: Callable[[Connection, Ctx, int], Ticket]) -> None:
+        super().__init__(lambda conn, ctx: step(conn, ctx, ticket_id), self._window)
+        self.ticket_id = ticket_id
+        self.before: int | None = None
+
+    def __call__(self, conn: Connection, ctx: Ctx) -> TicketAnswer | None:
+        self.before = engine.get_ticket(conn, self.ticket_id).window_no
+        return super().__call__(conn, ctx)
+
+    def _window(self, _conn: Connection, ticket: Ticket) -> int | None:
+        return self.before if self.before is not None else ticket.window_no
 
 
 def ticket_step(
     ticket_id: int, step: Callable[[Connection, Ctx, int], Ticket]
 ) -> Callable[[Connection, Ctx], TicketAnswer | None]:
-    """A step on one ticket, answered with the window the ticket was at before it (a transfer
-    or a no-show takes it away from that window)."""
-
-    def run(conn: Connection, ctx: Ctx) -> TicketAnswer | None:
-        before = engine.get_ticket(conn, ticket_id).window_no
-        ticket = step(conn, ctx, ticket_id)
-        where = at_window(conn, ctx, before if before is not None else ticket.window_no)
-        return TicketAnswer(**ticket.model_dump(), at_window=where)
-
-    return run
+    """`step` on ticket `ticket_id`, answered with the window it was at before the step."""
+    return _OnTicket(ticket_id, step)

@@ -62,7 +62,7 @@ async def bearer_token(
 BearerToken = Annotated["str | None", Depends(bearer_token)]
 
 
-async def current_actor(request: Request, store: StoreDep, token: BearerToken) -> Actor:
+async def _actor(request: Request, store: Store, token: str | None) -> Actor:
     checked: Actor | None = request.scope.get("state", {}).get(ACTOR_KEY)
     if checked is not None:
         return checked
@@ -74,6 +74,10 @@ async def current_actor(request: Request, store: StoreDep, token: BearerToken) -
     if actor is None:
         actor = await anyio.to_thread.run_sync(authenticate, store, token)
     return actor
+
+
+async def current_actor(request: Request, store: StoreDep, token: BearerToken) -> Actor:
+    return await _actor(request, store, token)
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
@@ -104,17 +108,6 @@ def make_ctx(request: Request, store: Store, actor: Actor) -> Ctx:
     return Ctx(actor=actor, now=store.now(), hall=store.hall, source=source)
 
 
-async def idempotency_key(
-    key: str | None = Header(
-        default=None,
-        alias="Idempotency-Key",
-        max_length=200,
-        description="the same key on a retry returns the first answer; nothing happens twice",
-    ),
-) -> str | None:
-    return key or None
-
-
 @dataclass
 class IdempotentRun:
     """A POST route's work, ready to run: call it with the request body and the step."""
@@ -134,14 +127,33 @@ class IdempotentRun:
             self.store, ctx, self.key, self.request.url.path, body, step, status=status
         )
 
+    async def on_writer(
+        self, body: BaseModel | None, step: idempotency.Step, *, status: int = 200
+    ) -> Response:
+        """The same from an `async def` route: the step runs on the store's writer
+        (the counter's hot path: call-next and the ticket steps)."""
+        ctx = make_ctx(self.request, self.store, self.actor)
+        return await idempotency.perform_on_writer(
+            self.store, ctx, self.key, self.request.url.path, body, step, status=status
+        )
+
 
 async def idempotent(
     request: Request,
-    store: StoreDep,
-    actor: CurrentActor,
-    key: Annotated[str | None, Depends(idempotency_key)],
+    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+    key: str | None = Header(
+        default=None,
+        alias="Idempotency-Key",
+        max_length=200,
+        description="the same key on a retry returns the first answer; nothing happens twice",
+    ),
 ) -> IdempotentRun:
-    return IdempotentRun(request, store, actor, key)
+    # One dependency with the header and the token as its own parameters (the OpenAPI
+    # document is the same): each nested dependency cost FastAPI more per request than the
+    # call-next it led to.
+    store: Store = request.app.state.store
+    token = credentials.credentials if credentials else None
+    return IdempotentRun(request, store, await _actor(request, store, token), key or None)
 
 
 Idempotent = Annotated[IdempotentRun, Depends(idempotent)]

@@ -22,43 +22,79 @@ import anyio.to_thread
 from central.events import PAGE, events_after, format_sse, last_event_id
 from central.store import Store
 
-# After a wake-up the reader gathers what else commits for this long before reading, so that a
-# busy hall sends each stream one chunk per gathering rather than one per event: with a
-# thousand streams, the sends (not the database) are what costs.
+# After a wake-up the reader gathers what else commits for a moment before reading, so that a
+# busy hall sends each stream one chunk per gathering rather than one per event. With many
+# streams the sends (not the database) are what costs: one wake-up and one socket write per
+# stream per chunk, so a crowd gathers longer (still well inside the display's 1 s).
 GATHER_S = 0.05
+CROWD = 100  # streams from which the reader gathers for CROWD_GATHER_S
+CROWD_GATHER_S = 0.25
 RECENT = 4096  # events kept for resuming streams without a database read
-BACKLOG = 10_000  # a listener this far behind is ended; it resumes with Last-Event-ID
+BACKLOG = 4 * 1024 * 1024  # bytes a stream may fall behind; then it ends and resumes later
+PING = b": ping\n\n"
 
-Rendered = tuple[int, str]  # (event id, its SSE text)
+Rendered = tuple[int, bytes]  # (event id, its SSE text, encoded)
+
+
+class Batch:
+    """Events the reader handed out at once: rendered and joined once for every stream."""
+
+    __slots__ = ("data", "first", "items", "last")
+
+    def __init__(self, items: list[Rendered]) -> None:
+        self.items = items
+        self.first, self.last = items[0][0], items[-1][0]
+        self.data = b"".join(text for _id, text in items)
+
+    def after(self, cursor: int) -> bytes:
+        """What of the batch a stream at `cursor` has not had (nearly always all of it)."""
+        if cursor < self.first:
+            return self.data
+        return b"".join(text for id_, text in self.items if id_ > cursor)
 
 
 class Listener:
-    """One stream's mailbox: rendered events in id order, woken by the hub."""
+    """One stream's mailbox of ready-to-send bytes, in id order, filled by the hub."""
 
-    def __init__(self) -> None:
-        self.pending: deque[Rendered] = deque()
+    def __init__(self, cursor: int) -> None:
+        self.cursor = cursor  # the last event id this stream has (or has queued)
+        self.chunks: list[bytes] = []
+        self.size = 0
         self.wake = asyncio.Event()
         self.ended = False
 
-    def push(self, batch: list[Rendered]) -> None:
-        if len(self.pending) + len(batch) > BACKLOG:
+    def push(self, batch: Batch) -> None:
+        if batch.last <= self.cursor or self.ended:
+            return
+        data = batch.after(self.cursor)
+        self.cursor = batch.last
+        self._queue(data)
+
+    def ping(self) -> None:
+        self._queue(PING)
+
+    def _queue(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > BACKLOG:  # a stream that does not read: end it, it resumes later
             self.end()
             return
-        self.pending.extend(batch)
+        self.chunks.append(data)
         self.wake.set()
 
     def end(self) -> None:
         self.ended = True
         self.wake.set()
 
-    async def take(self, timeout: float) -> list[Rendered]:
-        """What arrived (maybe nothing after `timeout` seconds, or when the stream must end)."""
-        if not self.pending and not self.ended:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self.wake.wait(), max(timeout, 0.0))
-        self.wake.clear()
-        taken = list(self.pending)
-        self.pending.clear()
+    async def take(self) -> bytes:
+        """What arrived, joined; waits until something does. b"" when the stream must end."""
+        while not self.chunks and not self.ended:
+            self.wake.clear()
+            await self.wake.wait()
+        if self.ended:
+            return b""
+        taken = self.chunks[0] if len(self.chunks) == 1 else b"".join(self.chunks)
+        self.chunks.clear()
+        self.size = 0
         return taken
 
 
@@ -92,7 +128,10 @@ class EventHub:
                 task.cancel()
             if self.cursor is None:
                 self.cursor = self.recent_after = await anyio.to_thread.run_sync(self._last)
-            tasks = [loop.create_task(self._follow(), name="counter-event-reader")]
+            tasks = [
+                loop.create_task(self._follow(), name="counter-event-reader"),
+                loop.create_task(self._beat(), name="counter-event-heartbeat"),
+            ]
             if self.store.engine.dialect.name != "sqlite":
                 from central.pg_listen import listen
 
@@ -109,7 +148,7 @@ class EventHub:
         with self.store.read() as conn:
             found = events_after(conn, after)
         hall = self.store.hall
-        rendered = [(e.id, format_sse(e)) for e in found if e.hall == hall]
+        rendered = [(e.id, format_sse(e).encode()) for e in found if e.hall == hall]
         return rendered, found[-1].id if found else after, len(found) == PAGE
 
     def _remember(self, batch: Iterable[Rendered]) -> None:
@@ -129,27 +168,41 @@ class EventHub:
                 continue
             if batch:
                 self._remember(batch)
+                handed = Batch(batch)
                 for listener in list(self.listeners):
-                    listener.push(batch)
+                    listener.push(handed)
             self.cursor = last
             if not more and await notifier.wait(version, settings.events_recheck_s):
-                await asyncio.sleep(GATHER_S if len(self.listeners) > 1 else 0)
+                await asyncio.sleep(self._gathering())
 
-    async def subscribe(self, last_id: int | None) -> tuple[Listener, list[Rendered], int]:
-        """A new listener, what it missed after `last_id`, and its cursor (None: from now)."""
+    def _gathering(self) -> float:
+        streams = len(self.listeners)
+        return 0.0 if streams <= 1 else GATHER_S if streams < CROWD else CROWD_GATHER_S
+
+    async def _beat(self) -> None:
+        """`: ping` to every stream each heartbeat (one timer for all of them, not one each),
+        so proxies keep idle streams open and terminals know the link is alive."""
+        while not self.closed:
+            await asyncio.sleep(self.store.settings.heartbeat_s)
+            for listener in list(self.listeners):
+                listener.ping()
+
+    async def subscribe(self, last_id: int | None) -> tuple[Listener, bytes]:
+        """A new listener (from now when `last_id` is None) and what it missed after `last_id`."""
         await self._start()
-        listener = Listener()
+        cursor = self.cursor
+        assert cursor is not None
+        listener = Listener(max(cursor, last_id or 0))
         if self.closed:
             listener.end()
         self.listeners.add(listener)
-        cursor = self.cursor
-        assert cursor is not None
         if last_id is None or last_id >= cursor:
-            return listener, [], max(cursor, last_id or 0)
+            return listener, b""
         if last_id >= self.recent_after:
-            return listener, [r for r in self.recent if last_id < r[0] <= cursor], cursor
-        missed = await anyio.to_thread.run_sync(self._replay, last_id, cursor)
-        return listener, missed, cursor
+            missed = [r for r in self.recent if last_id < r[0] <= cursor]
+        else:
+            missed = await anyio.to_thread.run_sync(self._replay, last_id, cursor)
+        return listener, b"".join(text for _id, text in missed)
 
     def _replay(self, after: int, upto: int) -> list[Rendered]:
         missed: list[Rendered] = []

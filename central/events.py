@@ -5,7 +5,6 @@ Events carry ids only; clients re-fetch what they show.
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncGenerator
 from typing import Any
 
@@ -110,31 +109,23 @@ def format_sse(event: Event) -> str:
     return f"id: {event.id}\nevent: {event.type}\ndata: {event.model_dump_json()}\n\n"
 
 
-async def event_stream(store: Store, last_id: int | None) -> AsyncGenerator[str, None]:
+async def event_stream(store: Store, last_id: int | None) -> AsyncGenerator[bytes, None]:
     """The SSE body: what was missed after `last_id` (None: only new events), then live ones.
 
-    Events come from the process's one reader (central.event_hub), never from a database read
-    of this stream's own. `: ping` every `heartbeat_s` keeps proxies from closing the stream.
-    Ends when the client goes away (the response is cancelled) or the server shuts down.
+    Events come from the process's one reader (central.event_hub) as bytes rendered once for
+    every stream, never from a database read of this stream's own; its heartbeat sends
+    `: ping` every `heartbeat_s` so proxies do not close the stream. Ends when the client goes
+    away (the response is cancelled) or the server shuts down.
     """
     from central.event_hub import hub_of
 
     hub = hub_of(store)
-    listener, missed, cursor = await hub.subscribe(last_id)
-    heartbeat = store.settings.heartbeat_s
+    listener, missed = await hub.subscribe(last_id)
     try:
-        yield "retry: 3000\n\n"
+        yield b"retry: 3000\n\n"
         if missed:
-            yield "".join(text for _id, text in missed)
-        next_ping = time.monotonic() + heartbeat
-        while not listener.ended:
-            batch = await listener.take(next_ping - time.monotonic())
-            fresh = [text for id_, text in batch if id_ > cursor]
-            if fresh:
-                cursor = max(id_ for id_, _text in batch)
-                yield "".join(fresh)
-            if time.monotonic() >= next_ping:
-                yield ": ping\n\n"
-                next_ping = time.monotonic() + heartbeat
+            yield missed
+        while chunk := await listener.take():
+            yield chunk
     finally:
         hub.unsubscribe(listener)

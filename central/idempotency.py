@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from datetime import datetime
+from typing import Protocol
 
+import anyio.to_thread
 from fastapi import Response
 from pydantic import BaseModel
 from sqlalchemy import Connection, bindparam, insert, select
@@ -51,46 +53,99 @@ def _response(status: int, body: str) -> Response:
     return Response(content=body, status_code=status, media_type="application/json")
 
 
-def _stored(store: Store, actor: Actor, key: str) -> Any:
-    with store.read() as conn:
-        return conn.execute(_STORED, {"b_actor": actor.staff_no, "b_key": key}).first()
+class Finish(Protocol):
+    """What completes an answer after the commit, from its kept body, in a fresh read (never
+    in the write transaction, which it would only lengthen): e.g. the window and the queue
+    figures (central.counter_answer). A replayed answer is completed the same way."""
+
+    def __call__(self, conn: Connection, now: datetime, kept: str) -> str: ...
 
 
-def run(
+Outcome = tuple[int, str]  # the answer's status and its kept body ("" for none)
+
+
+def write(
     store: Store, actor: Actor, key: str | None, request_print: str, action: Action
-) -> Response:
-    """Run `action` in one write transaction, or replay the stored answer for a repeated key."""
-    if key is not None:
-        require_text("Idempotency-Key", key)
-    try:
-        with store.write() as conn:
-            status, model = action(conn)
-            body = model.model_dump_json() if model is not None else ""
-            if key is not None:
-                conn.execute(
-                    _KEEP,
-                    {
-                        "actor": actor.staff_no,
-                        "key": key,
-                        "request": request_print,
-                        "status_code": status,
-                        "body": body,
-                        "created_at": store.now(),
-                    },
-                )
-    except Exception:
-        # Rolled back. A key kept by an earlier success means this is a repeat: its answer
-        # stands, whatever this run met. Otherwise the failure is this request's own.
-        stored = _stored(store, actor, key) if key is not None else None
+) -> Outcome:
+    """The write half of `run`: `action` and its kept key in one write transaction. Raises
+    what the action raised (the caller then looks for a first answer under the key)."""
+    with store.write() as conn:
+        status, model = action(conn)
+        body = model.model_dump_json() if model is not None else ""
+        if key is not None:
+            conn.execute(
+                _KEEP,
+                {
+                    "actor": actor.staff_no,
+                    "key": key,
+                    "request": request_print,
+                    "status_code": status,
+                    "body": body,
+                    "created_at": store.now(),
+                },
+            )
+    return status, body
+
+
+def replay(
+    store: Store, actor: Actor, key: str | None, request_print: str, finish: Finish | None
+) -> Response | None:
+    """After a failed write: the first answer kept under `key`, or None (the failure stands)."""
+    if key is None:
+        return None
+    with store.read() as conn:
+        stored = conn.execute(_STORED, {"b_actor": actor.staff_no, "b_key": key}).first()
         if stored is None:
-            raise
+            return None
         if stored.request != request_print:
             raise Conflict(
                 "This Idempotency-Key was already used for a different request; send a new key.",
                 reason="idempotency_key_already_used_different",
             ) from None
-        return _response(stored.status_code, stored.body)
+        body = stored.body
+        if finish is not None and body:
+            body = finish(conn, store.now(), body)
+    return _response(stored.status_code, body)
+
+
+def answer(store: Store, outcome: Outcome, finish: Finish | None) -> Response:
+    """The response to a write that went through, completed by `finish` after the commit."""
+    status, body = outcome
+    if finish is not None and body:
+        with store.read() as conn:
+            body = finish(conn, store.now(), body)
     return _response(status, body)
+
+
+def run(
+    store: Store,
+    actor: Actor,
+    key: str | None,
+    request_print: str,
+    action: Action,
+    finish: Finish | None = None,
+) -> Response:
+    """Run `action` in one write transaction, or replay the stored answer for a repeated key."""
+    if key is not None:
+        require_text("Idempotency-Key", key)
+    try:
+        outcome = write(store, actor, key, request_print, action)
+    except Exception:
+        # Rolled back. A key kept by an earlier success means this is a repeat: its answer
+        # stands, whatever this run met. Otherwise the failure is this request's own.
+        replayed = replay(store, actor, key, request_print, finish)
+        if replayed is None:
+            raise
+        return replayed
+    return answer(store, outcome, finish)
+
+
+def _action(ctx: Ctx, step: Step, status: int) -> Action:
+    def action(conn: Connection) -> tuple[int, BaseModel | None]:
+        model = step(conn, ctx)
+        return (status, model) if model is not None else (204, None)
+
+    return action
 
 
 def perform(
@@ -104,10 +159,40 @@ def perform(
     status: int = 200,
 ) -> Response:
     """A POST's work: `step` once per Idempotency-Key, answered with the model it returns
-    (with `status`), or 204 with no body when it returns None (nothing to do)."""
+    (with `status`), or 204 with no body when it returns None (nothing to do). A step with a
+    `finish` (central.counter_answer) completes its answer after the commit."""
+    request_print = fingerprint("POST", path, body)
+    finish = getattr(step, "finish", None)
+    return run(store, ctx.actor, key, request_print, _action(ctx, step, status), finish)
 
-    def action(conn: Connection) -> tuple[int, BaseModel | None]:
-        model = step(conn, ctx)
-        return (status, model) if model is not None else (204, None)
 
-    return run(store, ctx.actor, key, fingerprint("POST", path, body), action)
+async def perform_on_writer(
+    store: Store,
+    ctx: Ctx,
+    key: str | None,
+    path: str,
+    body: BaseModel | None,
+    step: Step,
+    *,
+    status: int = 200,
+) -> Response:
+    """`perform` for an `async` route: the write transaction runs on the store's writer
+    (central.store.Store.on_writer), the reads around it in the thread pool, so the event
+    loop never waits and the writer only writes."""
+    if key is not None:
+        require_text("Idempotency-Key", key)
+    request_print = fingerprint("POST", path, body)
+    action = _action(ctx, step, status)
+    finish = getattr(step, "finish", None)
+    try:
+        outcome = await store.on_writer(write, store, ctx.actor, key, request_print, action)
+    except Exception:
+        replayed = await anyio.to_thread.run_sync(
+            replay, store, ctx.actor, key, request_print, finish
+        )
+        if replayed is None:
+            raise
+        return replayed
+    if finish is None or not outcome[1]:
+        return _response(*outcome)
+    return await anyio.to_thread.run_sync(answer, store, outcome, finish)

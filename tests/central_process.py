@@ -17,7 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port(low: int = 18300, high: int = 18399) -> int:
-    """A free port in [low, high] (the range this project's helpers may use)."""
+    """A free port in [low, high] (the range this project's helpers may use);
+    COUNTER_PORTS=LOW-HIGH moves the range (parallel runs on one shared box)."""
+    if os.environ.get("COUNTER_PORTS"):
+        low_s, _, high_s = os.environ["COUNTER_PORTS"].partition("-")
+        low, high = max(low, int(low_s)), int(high_s)
     ports = list(range(low, high + 1))
     random.shuffle(ports)  # parallel runs rarely reach for the same one
     for port in ports:

@@ -148,8 +148,8 @@ async def test_stream_replays_then_wakes_on_a_new_event(hall: Hall) -> None:
     store = hall.app.state.store
     stream = event_stream(store, last_id=3)
     try:
-        assert await anext(stream) == "retry: 3000\n\n"
-        replay = [f + "\n\n" for f in (await anext(stream)).split("\n\n") if f]
+        assert await anext(stream) == b"retry: 3000\n\n"
+        replay = [f + "\n\n" for f in (await anext(stream)).decode().split("\n\n") if f]
         assert replay[0].startswith("id: 4\nevent: queue.changed\ndata: {")
         assert replay[1].startswith("id: 5\nevent: window.changed\n")
         assert replay[1].endswith("}\n\n") and len(replay) == 2
@@ -157,7 +157,7 @@ async def test_stream_replays_then_wakes_on_a_new_event(hall: Hall) -> None:
         # only now, id 6). The write wakes it long before the 30 s database re-check.
         waiting = asyncio.ensure_future(anext(stream))
         await hall.post("/v1/tickets", "kiosk01", json={"queue": "B"})
-        chunk = await asyncio.wait_for(waiting, 10)
+        chunk = (await asyncio.wait_for(waiting, 10)).decode()
         assert chunk.startswith("id: 6\nevent: queue.changed\n") and '"queue":"B"' in chunk
     finally:
         await stream.aclose()
@@ -169,8 +169,8 @@ async def test_stream_without_last_id_starts_from_now_and_pings(hall: Hall) -> N
     store.settings.heartbeat_s = 0.05
     stream = event_stream(store, last_id=None)
     try:
-        assert await anext(stream) == "retry: 3000\n\n"
-        assert await asyncio.wait_for(anext(stream), 5) == ": ping\n\n"
+        assert await anext(stream) == b"retry: 3000\n\n"
+        assert await asyncio.wait_for(anext(stream), 5) == b": ping\n\n"
     finally:
         await stream.aclose()
 
@@ -201,7 +201,7 @@ async def test_stream_hears_events_written_by_another_process(hall: Hall, backen
 
         await anyio.to_thread.run_sync(other_process_writes)
         # Well inside the 30 s re-check: on PostgreSQL only the NOTIFY can have woken it.
-        chunk = await asyncio.wait_for(waiting, 10)
+        chunk = (await asyncio.wait_for(waiting, 10)).decode()
         assert chunk.startswith("id: 1\nevent: window.changed\n") and '"window_no":7' in chunk
     finally:
         await stream.aclose()
@@ -318,7 +318,7 @@ async def test_no_event_is_lost_when_an_earlier_writer_commits_last(hall: Hall) 
         await anyio.to_thread.run_sync(slow.join)
         body = ""
         while body.count("id: ") < 2:
-            body += await asyncio.wait_for(anext(stream), 5)
+            body += (await asyncio.wait_for(anext(stream), 5)).decode()
         frames = [f for f in body.split("\n\n") if f.startswith("id: ")]
         windows = [json.loads(f.split("data: ", 1)[1])["window_no"] for f in frames]
         ids = [int(f.split("\n")[0][4:]) for f in frames]

@@ -20,13 +20,13 @@ TicketId = Path(ge=1, lt=2**63, description="the ticket's id")
 
 
 @router.post("/tickets", response_model=Ticket, status_code=201, responses=_err(401, 403, 409, 422))
-def issue(body: IssueTicketRequest, act: Idempotent) -> Response:
+async def issue(body: IssueTicketRequest, act: Idempotent) -> Response:
     """Issue a ticket (kiosk, supervisor, admin). 409 when the queue's daily cap is reached."""
 
     def issue_one(conn: Connection, ctx: Ctx) -> Ticket:
         return engine.issue_ticket(conn, ctx, body.queue, body.kind, body.appointment_at)
 
-    return act(body, issue_one, status=201)
+    return await act.on_writer(body, issue_one, status=201)
 
 
 @router.get("/tickets/{ticket_id}", response_model=Ticket, responses=AUTHED_404)
@@ -36,13 +36,13 @@ def get_ticket(_actor: CurrentActor, store: StoreDep, ticket_id: int = TicketId)
 
 
 @router.post("/tickets/{ticket_id}/transfer", response_model=TicketAnswer, responses=ACTION)
-def transfer(body: TransferRequest, act: Idempotent, ticket_id: int = TicketId) -> Response:
+async def transfer(body: TransferRequest, act: Idempotent, ticket_id: int = TicketId) -> Response:
     """A called or serving ticket waits again: in another queue, or for one window only."""
 
     def move(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
         return engine.transfer(conn, ctx, ticket_id, body.queue, body.window_no)
 
-    return act(body, ticket_step(ticket_id, move))
+    return await act.on_writer(body, ticket_step(ticket_id, move))
 
 
 _DOCS = {
@@ -58,8 +58,8 @@ _DOCS = {
 
 
 def _action_route(name: str, step: Callable[[Connection, Ctx, int], Ticket]) -> None:
-    def endpoint(act: Idempotent, ticket_id: int = TicketId) -> Response:
-        return act(None, ticket_step(ticket_id, step))
+    async def endpoint(act: Idempotent, ticket_id: int = TicketId) -> Response:
+        return await act.on_writer(None, ticket_step(ticket_id, step))
 
     router.add_api_route(
         f"/tickets/{{ticket_id}}/{name}",

@@ -27,7 +27,7 @@ def get_window(_actor: CurrentActor, store: StoreDep, no: int = WindowNo) -> Win
         return window_model(conn, no, store.now())
 
 
-def _window_step(
+async def _window_step(
     act: IdempotentRun,
     no: int,
     body: PauseRequest | None,
@@ -39,13 +39,13 @@ def _window_step(
         step(conn, ctx)
         return window_model(conn, no, ctx.now)
 
-    return act(body, step_and_window)
+    return await act.on_writer(body, step_and_window)
 
 
 @router.post("/windows/{no}/pause", response_model=Window, responses=ACTION)
-def pause(body: PauseRequest, act: Idempotent, no: int = WindowNo) -> Response:
+async def pause(body: PauseRequest, act: Idempotent, no: int = WindowNo) -> Response:
     """Pause (暂停) with a reason; only when no ticket is called or in service at the window."""
-    return _window_step(
+    return await _window_step(
         act, no, body, lambda conn, ctx: window_steps.pause(conn, ctx, no, body.reason, body.note)
     )
 
@@ -63,8 +63,8 @@ _STEPS: dict[str, Callable[[Connection, Ctx, int], None]] = {
 
 
 def _step_route(name: str, step: Callable[[Connection, Ctx, int], None]) -> None:
-    def endpoint(act: Idempotent, no: int = WindowNo) -> Response:
-        return _window_step(act, no, None, lambda conn, ctx: step(conn, ctx, no))
+    async def endpoint(act: Idempotent, no: int = WindowNo) -> Response:
+        return await _window_step(act, no, None, lambda conn, ctx: step(conn, ctx, no))
 
     router.add_api_route(
         f"/windows/{{no}}/{name}",
@@ -87,8 +87,8 @@ for _name, _step in _STEPS.items():
     response_model=TicketAnswer,
     responses={**ACTION, 204: {"description": "nothing waits for this window"}},
 )
-def call_next(act: Idempotent, no: int = WindowNo) -> Response:
+async def call_next(act: Idempotent, no: int = WindowNo) -> Response:
     """Call the next ticket (叫号): green channel, due appointments, queue priority, arrival."""
     # Nothing waiting: call_next gives None, answered 204.
     step = answered_at(lambda conn, ctx: engine.call_next(conn, ctx, no), lambda _c, _t: no)
-    return act(None, step)
+    return await act.on_writer(None, step)
