@@ -185,7 +185,8 @@ def main() -> None:
             cluster.stop()
 
 
-def bench(args: argparse.Namespace) -> None:
+def bench(args: argparse.Namespace) -> dict[str, float]:
+    """One run as the arguments say (windows, tickets, pace, db_url, instances): its figures."""
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         seed = write_big_hall(workdir / "hall.toml", windows=args.windows)
@@ -202,7 +203,7 @@ def bench(args: argparse.Namespace) -> None:
                 procs.append(start_central(port, *where, *seeded))
                 urls.append(f"http://127.0.0.1:{port}")
             pids = [proc.pid for proc in procs]
-            asyncio.run(run(urls, args.windows, args.tickets, args.pace, db_url, pids))
+            return asyncio.run(run(urls, args.windows, args.tickets, args.pace, db_url, pids))
         finally:
             for proc in procs:
                 stop(proc)

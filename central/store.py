@@ -66,10 +66,12 @@ class Store:
         SQLite: one thread that owns the one write connection, so write transactions run back
         to back, in arrival order, instead of some forty pool threads taking turns at that
         connection (each hand-over a lock wake-up and a wait for the interpreter lock).
-        PostgreSQL: as many threads as pooled sessions; the database orders the writers."""
+        PostgreSQL: a few threads (a quarter of the pool, 2 to 8): more writers than cores
+        only queue on the same rows and on the event lock, and the readers keep the rest of
+        the pool."""
         if self._writers is None:
             one = self.writer is not None or self.engine.dialect.name == "sqlite"
-            workers = 1 if one else self.settings.db_pool_size
+            workers = 1 if one else max(2, min(8, self.settings.db_pool_size // 4))
             self._writers = ThreadPoolExecutor(workers, thread_name_prefix="counter-writer")
         call = functools.partial(contextvars.copy_context().run, work, *args)
         return await asyncio.get_running_loop().run_in_executor(self._writers, call)

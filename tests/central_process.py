@@ -35,7 +35,7 @@ def free_port(low: int = 18300, high: int = 18399) -> int:
 
 
 def start_serve(
-    port: int, *args: str, env: dict[str, str] | None = None, wait_s: float = 60
+    port: int, *args: str, env: dict[str, str] | None = None, wait_s: float = 300
 ) -> subprocess.Popen[bytes]:
     """`python -m counter serve --port PORT ARGS…` from this checkout, once it answers."""
     argv = [sys.executable, "-m", "counter", "serve", "--host", "127.0.0.1", "--port", str(port)]
