@@ -4,10 +4,12 @@
     def route(actor: Supervisor, ref: Reference) -> …           # 403 for other roles
     def route(body: X, act: Idempotent) -> Response:            # a POST that acts
         return act(body, lambda conn, ctx: engine.step(conn, ctx, …))
+    async def route(act: Idempotent) -> Response:               # … on the writer thread
+        return await act.on_writer(None, lambda conn, ctx: engine.step(conn, ctx, …))
 
 `Idempotent` gathers the request, the store, the acting staff member and the Idempotency-Key,
 and runs a step once per key (see central.idempotency). A route that also needs a role names
-the role's alias too; FastAPI resolves the actor once per request either way.
+the role's alias too (the actor is then looked up twice: a dictionary read once cached).
 
 The dependencies are `async def` on purpose: FastAPI runs a plain `def` dependency in the
 thread pool, one thread hop per dependency per request, which under load cost more than the
