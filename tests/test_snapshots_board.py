@@ -14,6 +14,7 @@ import pytest
 from central.alert_watch import check_now
 from client.rating_models import RatingRequest
 from screens.supervisor.board import HallBoardScreen
+from screens.widgets.status_line import StatusLine
 from tests.pilot import settle
 from tests.test_ratings_pilot import client_factory
 from tests.test_snapshots import build
@@ -64,6 +65,11 @@ def test_hall_board(
         loads = board.loads
         board.load()
         await settle(pilot, lambda: board.loads > loads)
-        app.clear_notifications()
+        # The stream's connection comes when it comes: wait for it, then draw the status line
+        # with the clock as it stands (its minute timer would redraw it any time otherwise).
+        await settle(pilot, lambda: app.session.connection == "live")
+        for line in app.screen.query(StatusLine):
+            line.redraw()
+        await settle(pilot, lambda: True)
 
     assert snap_compare(app, terminal_size=size, run_before=ready)
