@@ -22,6 +22,8 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, case, delete, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
 
 from central.schema import tickets, windows
 from central.schema_ratings import ratings
@@ -132,6 +134,29 @@ def daily_rows(
     return list(conn.execute(query).all())
 
 
+class _Unindexed(ColumnElement[Any]):
+    """A column SQLite must not reach through an index (`+column`); as is elsewhere. The
+    review-state index's statistics average over the NULLs of every unreviewed rating (about
+    390,000 rows per value on a year), so SQLite read the tickets of the whole period by day
+    instead of the ~100 upheld 差评 through that index (seconds per tally on a year)."""
+
+    inherit_cache = True
+
+    def __init__(self, column: Any) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(_Unindexed)
+def _as_is(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.column, **kw))
+
+
+@compiles(_Unindexed, "sqlite")
+def _no_index(element: _Unindexed, compiler: Any, **kw: Any) -> str:
+    return "+" + str(compiler.process(element.column, **kw))
+
+
 def overdue_rows(
     conn: Connection,
     start: date,
@@ -164,8 +189,8 @@ def overdue_rows(
         .where(
             ratings.c.review_state == "upheld",
             ratings.c.rectify_due < today,
-            tickets.c.service_day >= start,
-            tickets.c.service_day <= end,
+            _Unindexed(tickets.c.service_day) >= start,
+            _Unindexed(tickets.c.service_day) <= end,
         )
         .group_by(*columns)
     )
