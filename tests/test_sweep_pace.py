@@ -43,9 +43,10 @@ def test_the_paced_sweep_stores_each_default_once_and_resumes(tmp_path: Path) ->
             serve(store, WINDOWS[i % len(WINDOWS)])
         rate(store, 0, 4)
         clock.now += timedelta(days=1, minutes=1)  # every period has ended
-        # Stopped after two batches of the smallest size: what was committed stays.
-        assert sweep_pace.sweep(store, Pace(size=3, smallest=3), max_batches=2) == 6
-        assert sweep_pace.sweep(store, Pace(size=3, smallest=3)) == 2
+        # Stopped after two batches of three (held there, whatever they took): what was
+        # committed stays.
+        assert sweep_pace.sweep(store, Pace(size=3, smallest=3, largest=3), max_batches=2) == 6
+        assert sweep_pace.sweep(store, Pace(size=3, smallest=3, largest=3)) == 2
         assert sweep_pace.sweep(store) == 0
         assert housekeeping.run_once(store)["defaults"] == 0
         with store.read() as conn:
