@@ -114,7 +114,11 @@ def test_trainee_report(snap_compare: Any, central_app: Any, clock: Any, lang: s
     async def ready(pilot: Any) -> None:
         await settle(pilot, lambda: isinstance(app.screen, SignOnScreen))
         await pilot.press("enter")
-        await settle(pilot, lambda: isinstance(app.screen, CounterScreen))
+        # The status line behind the report names the connection: wait until it is live.
+        await settle(
+            pilot,
+            lambda: isinstance(app.screen, CounterScreen) and app.session.connection == "live",
+        )
         await pilot.press("ctrl+t")
         await settle(pilot, lambda: type(app.screen).__name__ == "TraineeReportScreen")
 
