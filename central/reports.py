@@ -202,9 +202,12 @@ def report(conn: Connection, kind: ReportKind, day: date, now: datetime) -> Repo
     ).scalar_one()
 
     cb = conn.execute(
-        select(callbacks.c.recorded_at, callbacks.c.reached, callbacks.c.satisfied).where(
-            callbacks.c.service_day >= first, callbacks.c.service_day <= last
-        )
+        select(
+            callbacks.c.recorded_at,
+            callbacks.c.reached,
+            callbacks.c.satisfied,
+            callbacks.c.review_state,
+        ).where(callbacks.c.service_day >= first, callbacks.c.service_day <= last)
     ).all()
     recorded = [c for c in cb if c.recorded_at is not None]
     finished = sum(q["served"] for q in per_queue.values())
@@ -257,6 +260,9 @@ def report(conn: Connection, kind: ReportKind, day: date, now: datetime) -> Repo
             satisfied=sum(1 for c in recorded if c.satisfied),
             dissatisfied=sum(1 for c in recorded if c.reached and c.satisfied is False),
             rate=len(recorded) / finished if finished else None,
+            to_review=sum(1 for c in recorded if c.review_state is not None),
+            upheld=sum(1 for c in recorded if c.review_state in ("upheld", "rectified")),
+            rectified=sum(1 for c in recorded if c.review_state == "rectified"),
         ),
         days=days,
     )  # fmt: skip

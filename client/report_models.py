@@ -73,6 +73,9 @@ class CallbackReport(Wire):
     satisfied: int
     dissatisfied: int
     rate: float | None
+    to_review: int = Field(default=0, description="dissatisfied callbacks sent to the 差评 queue")
+    upheld: int = Field(default=0, description="…of which verified 属实 (rectified included)")
+    rectified: int = 0
 
 
 class DayPoint(Wire):

@@ -58,7 +58,9 @@ async def test_day_and_month_match_what_happened(
     await serve(kiosk, clerk, 1, "13900000001")  # an 11th service, with a case and a phone
     waits.append(0.0)
     day = await boss.draw_callbacks()
-    await boss.record_callback(day.callbacks[0].id, CallbackRecord(reached=True, satisfied=False))
+    unhappy = CallbackRecord(reached=True, satisfied=False, open_rectification=True)
+    await boss.record_callback(day.callbacks[0].id, unhappy)
+    await boss.verify_callback(day.callbacks[0].id, "upheld", "属实")
     report = await boss.report("day")
     a = next(q for q in report.queues if q.prefix == "A")
     assert (a.issued, a.served, a.no_show) == (12, 11, 1)
@@ -76,6 +78,7 @@ async def test_day_and_month_match_what_happened(
     cb = report.callbacks
     # ⌈10 % of 11⌉ = 2 wanted, but only one citizen left a phone.
     assert (cb.finished, cb.drawn, cb.recorded, cb.dissatisfied) == (11, 1, 1, 1)
+    assert (cb.to_review, cb.upheld, cb.rectified) == (1, 1, 0)  # in the 差评 loop
     # The month holds this day and nothing else.
     month = await boss.report("month")
     assert month.first_day.day == 1 and month.queues == report.queues

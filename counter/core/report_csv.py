@@ -64,8 +64,9 @@ def sections(r: Report) -> Iterable[tuple[str, Sequence[str], list[list[object]]
     yield "escalations", ("opened", "closed", "overdue"), [[e.opened, e.closed, e.overdue]]
     c = r.callbacks
     yield "callbacks", ("finished", "drawn", "recorded", "reached", "cb_satisfied",
-                        "dissatisfied", "rate"), [
-        [c.finished, c.drawn, c.recorded, c.reached, c.satisfied, c.dissatisfied, percent(c.rate)]
+                        "dissatisfied", "rate", "cb_to_review", "upheld", "rectified"), [
+        [c.finished, c.drawn, c.recorded, c.reached, c.satisfied, c.dissatisfied, percent(c.rate),
+         c.to_review, c.upheld, c.rectified]
     ]  # fmt: skip
     yield (
         "days",

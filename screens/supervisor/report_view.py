@@ -65,6 +65,8 @@ def render(report: Report) -> RenderableType:
     summary.add_row(col("overdue"), str(e.overdue), col("rate"), percent(c.rate))
     summary.add_row(col("recorded"), f"{c.recorded}/{c.drawn}", col("dissatisfied"),
                     str(c.dissatisfied))  # fmt: skip
+    summary.add_row(col("cb_to_review"), str(c.to_review), col("upheld"),
+                    f"{c.upheld} ({col('rectified')} {c.rectified})")  # fmt: skip
     parts.append(summary)
     if len(report.days) > 1:
         served = [d.served for d in report.days]
