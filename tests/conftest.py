@@ -176,3 +176,25 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if SKIPPED:
         parts = "; ".join(f"{part} ({why})" for part, why in sorted(SKIPPED.items()))
         terminalreporter.write_line(f"skipped, missing on this machine: {parts}")
+
+
+SERVED_HEARTBEAT_S = 0.4  # the served central's heartbeat (test_live_heartbeat counts in it)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Any]]:
+    """A real `counter serve` child process on the demo hall; its address and the process."""
+    import signal
+
+    from tests.central_process import free_port, start_serve, stop
+
+    config = tmp_path / "central.toml"
+    config.write_text(f"heartbeat_s = {SERVED_HEARTBEAT_S}\nkdf_fast = true\n", encoding="utf-8")
+    port = free_port()
+    args = ["--db", str(tmp_path / "central.db"), "--seed", "demo", "--config", str(config)]
+    process = start_serve(port, *args, wait_s=90)  # a loaded box starts it slowly
+    try:
+        yield f"http://127.0.0.1:{port}", process
+    finally:
+        os.kill(process.pid, signal.SIGCONT)  # test_live_heartbeat freezes it with SIGSTOP
+        stop(process)

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Callable
 from typing import Any
 
+from rich.console import Console
+from textual.widgets import Static
+
 from client.api import CentralClient
+from client.asgi import StreamingASGITransport
 from counter.app import CounterApp, make_app
 from counter.core.config import Config
+from counter.core.demo_account import DemoAccount
 from screens.counter import CounterScreen
+from screens.escalation.hooks import open_escalations
+from screens.escalation.lists import LedgerScreen
+from screens.intake import IntakeScreen, open_intake
 from screens.login import LoginScreen
 from screens.sign_on import SignOnScreen
+from screens.supervisor.board import HallBoardScreen
+from tests.hall_data import MOBILE, SENIOR_ID
 
 SIZE = (80, 24)
+BOARD_SIZE = (100, 30)  # the supervisor's board tests
 
 
 async def issue(make_client: Any, *queues: str) -> list[str]:
@@ -22,10 +34,33 @@ async def issue(make_client: Any, *queues: str) -> list[str]:
     return [(await kiosk.issue_ticket(queue)).number for queue in queues]
 
 
-def build(client: CentralClient, clock: Any, **config: Any) -> CounterApp:
+def build(
+    client: CentralClient,
+    clock: Any,
+    *,
+    login_as: str | None = None,
+    demo: bool = False,
+    **config: Any,
+) -> CounterApp:
+    """THE terminal of the Pilot and snapshot tests, built by the CLI's own factory: on
+    `client` (the `terminal_client` fixture, or `in_process(central_app)`), in English at
+    window 5 unless `config` says otherwise (`window=None`: a supervisor's terminal).
+    `login_as`: a staff number that signs in with the demo password at start; `demo`: the demo's
+    accounts and badge without anything simulated moving (QuietDemo)."""
     options: dict[str, Any] = {"central_url": "http://central.test", "lang": "en", "window": 5}
     options.update(config)
-    return make_app(client=client, config=Config(**options), clock=clock)
+    return make_app(
+        client=client,
+        config=Config(**options),
+        demo=QuietDemo(client) if demo else None,  # type: ignore[arg-type]
+        clock=clock,
+        login_as=(login_as, "counter") if login_as else None,
+    )
+
+
+def in_process(central_app: Any) -> CentralClient:
+    """A terminal's own client on the central app in this process (snapshot tests)."""
+    return CentralClient("http://central.test", transport=StreamingASGITransport(central_app))
 
 
 # A wait, never a timing assertion: on a loaded box a step can take many seconds, and a passing
@@ -71,3 +106,117 @@ async def settle(pilot: Any, condition: Callable[[], bool]) -> None:
     await pilot.pause(0.1)
     pilot.app.clear_notifications()
     await pilot.pause(0.05)
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount(f"10{no:02d}", name, "clerk", "counter", no)
+    for no, name in enumerate(["王芳", "李娜", "张伟", "刘洋", "陈静", "杨帆"], start=1)
+] + [DemoAccount("2001", "周敏", "supervisor", "counter", None)]
+
+
+class QuietDemo:
+    """Stand-in for DemoHall in snapshots: its accounts, no simulated arrivals."""
+
+    def __init__(self, client: CentralClient) -> None:
+        self.client = client
+        self.accounts = DEMO_ACCOUNTS
+
+    async def start(self) -> None:
+        return None
+
+    async def free_window(self, no: int) -> None:
+        return None
+
+    async def aclose(self) -> None:
+        return None
+
+
+async def open_board(pilot: Any, app: CounterApp) -> HallBoardScreen:
+    await until(pilot, lambda: isinstance(app.screen, HallBoardScreen), "the hall board")
+    screen = app.screen
+    assert isinstance(screen, HallBoardScreen)
+    await until(pilot, lambda: screen.loads > 0, "the board's figures")
+    return screen
+
+
+async def serve_a_ticket(pilot: Any, app: CounterApp, make_client: Any) -> str:
+    kiosk = await make_client("kiosk01")
+    number = (await kiosk.issue_ticket("A")).number
+    await pilot.press("f2")
+    await until(pilot, lambda: app.session.current is not None, "the call")
+    await pilot.press("enter")
+    await until(pilot, lambda: app.session.can("finish"), "service to start")
+    return number
+
+
+async def open_the_intake(pilot: Any, app: CounterApp) -> IntakeScreen:
+    """F5 on the counter screen; until the integrator wires F5, the same hook directly."""
+    await pilot.press("f5")
+    await pilot.pause(0.1)
+    if not isinstance(app.screen, IntakeScreen):
+        open_intake(app)
+    await until(pilot, lambda: isinstance(app.screen, IntakeScreen), "the intake")
+    screen = app.screen
+    assert isinstance(screen, IntakeScreen)
+    await until(pilot, lambda: screen.loaded is not None, "the catalog")
+    return screen
+
+
+async def choose_item(pilot: Any, screen: IntakeScreen, query: str, code: str) -> None:
+    await pilot.press(*query)
+    await until(pilot, lambda: screen.query_one("ItemSearch").results != [], "results")  # type: ignore[attr-defined]
+    results = screen.query_one("ItemSearch").results  # type: ignore[attr-defined]
+    assert results[0].code == code, [r.code for r in results[:5]]
+    await pilot.press("enter")
+    await until(pilot, lambda: screen.state.step == "applicant", "the applicant step")
+
+
+async def fill_applicant(
+    pilot: Any, screen: IntakeScreen, name: str = "张三", number: str = SENIOR_ID
+) -> None:
+    # Focus starts in the name field: name, Tab (ID kind), Tab, ID number, Tab, mobile, Enter.
+    await pilot.press(*name, "tab", "tab", *number, "tab", *MOBILE, "enter")
+
+
+async def checklist_bdc002(pilot: Any, screen: IntakeScreen) -> None:
+    await choose_item(pilot, screen, "BDC-002", "BDC-002")
+    await fill_applicant(pilot, screen)
+    await until(pilot, lambda: screen.state.step == "checklist", "the checklist")
+
+
+def text_of(screen: Any, selector: str) -> str:
+    """What a Static shows, as plain text (Rich renderables rendered)."""
+    console = Console(width=120, file=io.StringIO(), color_system=None)
+    with console.capture() as captured:
+        console.print(screen.query_one(selector, Static).content)
+    return captured.get()
+
+
+async def open_ledger(pilot: Any, app: CounterApp) -> LedgerScreen:
+    await until(pilot, lambda: isinstance(app.screen, HallBoardScreen), "the hall board")
+    open_escalations(app)
+    await until(pilot, lambda: isinstance(app.screen, LedgerScreen), "the ledger")
+    ledger = app.screen
+    assert isinstance(ledger, LedgerScreen)
+    await until(pilot, lambda: ledger.loaded and bool(ledger.known_departments()), "the rows")
+    return ledger
+
+
+async def intake_for_a_ticket(pilot: Any, central_app: Any) -> IntakeScreen:
+    app = pilot.app
+    await settle(pilot, lambda: isinstance(app.screen, SignOnScreen))
+    await pilot.press("enter")
+    await settle(pilot, lambda: isinstance(app.screen, CounterScreen) and bool(app.session.queues))
+    kiosk = CentralClient("http://central.test", transport=StreamingASGITransport(central_app))
+    await kiosk.login("kiosk01", "counter")
+    await kiosk.issue_ticket("A")
+    await kiosk.aclose()
+    await pilot.press("f2")
+    await settle(pilot, lambda: app.session.current is not None)
+    await pilot.press("enter")
+    await settle(pilot, lambda: app.session.can("finish"))
+    open_intake(app)
+    await settle(pilot, lambda: isinstance(app.screen, IntakeScreen) and app.screen.loaded)
+    screen = app.screen
+    assert isinstance(screen, IntakeScreen)
+    return screen

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,38 +18,11 @@ from central.callback_numbers import numbers
 from central.hall_time import service_day
 from central.schema import audit
 from client import errors
-from client.api import CentralClient
 from client.device_api import book_appointment, check_in
 from client.device_models import AppointmentRequest, CheckInRequest
 from client.supervisor_models import CallbackRecord
-from client.validators import resident_id_check_char
 from tests.conftest import ClientFactory, FakeClock
-from tests.test_api_cases import bus_pass, senior
-
-
-def person(n: int) -> str:
-    """A valid ID number of a senior born in 1950, one per n."""
-    first17 = f"110105{date(1950, 1, 1) + timedelta(days=n):%Y%m%d}{n % 1000:03d}"
-    return first17 + resident_id_check_char(first17)
-
-
-async def serve(
-    kiosk: CentralClient, clerk: CentralClient, window: int, mobile: str | None,
-    applicant: str | None = None,
-) -> int:  # fmt: skip
-    """One service at `window`; a case is taken when `mobile` is not None ('' leaves none),
-    for `applicant` (an ID number; the tests' usual senior when None)."""
-    ticket = await kiosk.issue_ticket("A")
-    called = await clerk.call_next(window)
-    assert called is not None and called.id == ticket.id
-    await clerk.start(ticket.id)
-    if mobile is not None:
-        who = senior(mobile=mobile) if applicant is None else senior(applicant, mobile=mobile)
-        body = bus_pass(applicant=who, ticket_id=ticket.id)
-        r = await clerk.http.post("/v1/cases", json=body, headers=clerk.auth_headers())
-        assert r.status_code == 201, r.text
-    await clerk.finish(ticket.id)
-    return ticket.id
+from tests.hall_data import person, serve
 
 
 async def test_sample_is_a_reproducible_tenth_of_services_that_can_be_called(

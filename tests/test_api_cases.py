@@ -24,19 +24,21 @@ from client.api import CentralClient
 from client.asgi import StreamingASGITransport
 from client.case_models import Applicant, CaseRequest, ChecklistEntry
 from tests.conftest import HALL_TZ, ClientFactory, FakeClock
+from tests.hall_data import (
+    BUS_ID_CARD,
+    BUS_PASS,
+    BUS_PERMIT,
+    BUS_PHOTO,
+    SENIOR_ID,
+    bus_pass,
+    senior,
+)
 
 # Valid by GB 11643 / GB 32100 (checked in tests/test_validators.py); ages on 2026-11-17.
-SENIOR_ID = "11010519491231002X"  # 76
 YOUNG_ID = "110105199001011232"  # 36
 OTHER_SENIOR_ID = "440305196003072016"  # 66
 USCC = "91350100M000100Y43"
-MOBILE = "13800138000"
 
-# 老年人公交免费乘车卡办理: 承诺件 10 working days, min_age 65.
-BUS_PASS = "GJ-001"
-BUS_ID_CARD = "老年人居民身份证"  # required
-BUS_PHOTO = "近期一寸免冠彩色照片"  # required, 容缺-able
-BUS_PERMIT = "居住证"  # optional
 # 企业设立登记: 承诺件 1 working day.
 COMPANY = "SCJG-001"
 COMPANY_MATERIALS = [
@@ -54,38 +56,6 @@ COMPANY_APPLICANT = {"kind": "enterprise", "name": "某公司", "uscc": USCC}
 
 def agent(**extra: Any) -> dict[str, Any]:
     return {"name": "张三", "id_kind": "resident_id", "id_number": YOUNG_ID, **extra}
-
-
-def senior(id_number: str | None = SENIOR_ID, **extra: Any) -> dict[str, Any]:
-    return {
-        "kind": "person",
-        "name": "王秀英",
-        "id_kind": "resident_id",
-        "id_number": id_number,
-        "mobile": MOBILE,
-        **extra,
-    }
-
-
-def bus_pass(
-    decision: str = "accept",
-    card: str = "received",
-    photo: str = "received",
-    permit: str = "missing",
-    **extra: Any,
-) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "item_code": BUS_PASS,
-        "applicant": senior(),
-        "checklist": [
-            {"material": BUS_ID_CARD, "state": card},
-            {"material": BUS_PHOTO, "state": photo},
-            {"material": BUS_PERMIT, "state": permit},
-        ],
-        "decision": decision,
-    }
-    body.update(extra)
-    return body
 
 
 class Desk:

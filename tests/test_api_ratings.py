@@ -5,7 +5,6 @@ formulas on known data; the 差评 loop."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,25 +19,9 @@ from client import errors
 from client.api import CentralClient
 from client.asgi import StreamingASGITransport
 from client.rating_models import RatingRequest
+from tests.hall_data import serve_tickets
 
 TODAY = date(2026, 11, 17)  # the conftest clock's day (a Tuesday)
-
-
-async def serve(make_client: Any, clerk: str, window: int, count: int = 1) -> list[int]:
-    """`count` tickets issued, called, served and finished at `window` by `clerk`."""
-    kiosk = await make_client("kiosk01")
-    desk = await make_client(clerk)
-    queue = "A" if window <= 5 else {6: "B", 8: "C", 10: "D", 12: "E"}[window]
-    with contextlib.suppress(errors.Conflict):  # signed on by an earlier call
-        await desk.sign_on(window)
-    done: list[int] = []
-    for _ in range(count):
-        await kiosk.issue_ticket(queue)
-        ticket = await desk.call_next(window)
-        assert ticket is not None
-        await desk.start(ticket.id)
-        done.append((await desk.finish(ticket.id)).id)
-    return done
 
 
 async def rate(pad: CentralClient, ticket_id: int, level: int, comment: str = "") -> Any:
@@ -54,7 +37,7 @@ def rows(db_path: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
 
 
 async def test_pad_rates_a_finished_service_once(make_client: Any, db_path: Path) -> None:
-    (ticket_id,) = await serve(make_client, "1005", 5)
+    (ticket_id,) = await serve_tickets(make_client, "1005", 5)
     pad = await make_client("pad01")
     events_before = (await pad.poll_events(0)).last_id
     rating = await pad.post_rating(
@@ -84,7 +67,7 @@ async def test_pad_rates_a_finished_service_once(make_client: Any, db_path: Path
 async def test_concurrent_posts_for_one_service_give_one_rating(
     central_app: Any, make_client: Any, db_path: Path
 ) -> None:
-    (ticket_id,) = await serve(make_client, "1005", 5)
+    (ticket_id,) = await serve_tickets(make_client, "1005", 5)
     pads = [await make_client("pad01") for _ in range(8)]
     answers = await asyncio.gather(
         *(rate(pad, ticket_id, 1 + i % 5) for i, pad in enumerate(pads)),
@@ -100,7 +83,7 @@ async def test_concurrent_posts_for_one_service_give_one_rating(
 async def test_a_repeated_idempotency_key_gets_the_first_answer(
     central_app: Any, make_client: Any
 ) -> None:
-    (ticket_id,) = await serve(make_client, "1005", 5)
+    (ticket_id,) = await serve_tickets(make_client, "1005", 5)
     pad = await make_client("pad01")
     transport = StreamingASGITransport(central_app)
     async with httpx.AsyncClient(transport=transport, base_url="http://central.test") as http:
@@ -117,7 +100,7 @@ async def test_a_repeated_idempotency_key_gets_the_first_answer(
 
 
 async def test_only_a_pad_rates_and_only_a_finished_service(make_client: Any) -> None:
-    (done,) = await serve(make_client, "1005", 5)
+    (done,) = await serve_tickets(make_client, "1005", 5)
     kiosk = await make_client("kiosk01")
     waiting = await kiosk.issue_ticket("A")
     pad = await make_client("pad01")
@@ -136,7 +119,7 @@ async def test_only_a_pad_rates_and_only_a_finished_service(make_client: Any) ->
 
 async def test_level_and_reasons_are_checked(central_app: Any, make_client: Any) -> None:
     pad = await make_client("pad01")
-    (done,) = await serve(make_client, "1005", 5)
+    (done,) = await serve_tickets(make_client, "1005", 5)
     transport = StreamingASGITransport(central_app)
     async with httpx.AsyncClient(transport=transport, base_url="http://central.test") as http:
         for body in (
@@ -155,7 +138,7 @@ async def test_level_and_reasons_are_checked(central_app: Any, make_client: Any)
 async def test_rating_period_closes_and_defaults_are_counted_apart(
     make_client: Any, clock: Any, db_path: Path, central_app: Any
 ) -> None:
-    rated, left = await serve(make_client, "1005", 5, count=2)
+    rated, left = await serve_tickets(make_client, "1005", 5, count=2)
     pad = await make_client("pad01")
     await rate(pad, rated, 4)
     clerk = await make_client("1005")
@@ -214,7 +197,7 @@ async def test_no_default_when_the_locality_has_none(db_path: Path, clock: Any) 
         return client
 
     try:
-        (ticket_id,) = await serve(factory, "1005", 5)
+        (ticket_id,) = await serve_tickets(factory, "1005", 5)
         clock.advance(days=3)
         pad = await factory("pad01")
         with pytest.raises(errors.Conflict):
@@ -235,15 +218,17 @@ async def test_tally_formula_on_known_data(make_client: Any, clock: Any) -> None
     pad = await make_client("pad01")
     # Yesterday: four services rated 5, 4, 1, 1.
     clock.advance(days=-1)
-    for ticket_id, level in zip(await serve(make_client, "1005", 5, 4), (5, 4, 1, 1), strict=False):
+    for ticket_id, level in zip(
+        await serve_tickets(make_client, "1005", 5, 4), (5, 4, 1, 1), strict=False
+    ):
         await rate(pad, ticket_id, level)
     clock.advance(days=1)
     # Today: ten services; eight rated 5 5 5 5 4 3 2 1, two unrated.
-    today_ids = await serve(make_client, "1005", 5, 10)
+    today_ids = await serve_tickets(make_client, "1005", 5, 10)
     for ticket_id, level in zip(today_ids, (5, 5, 5, 5, 4, 3, 2, 1), strict=False):
         await rate(pad, ticket_id, level, comment="太慢" if level < 3 else "")
     # Someone else's service does not count in 1005's tally.
-    (other,) = await serve(make_client, "1001", 1)
+    (other,) = await serve_tickets(make_client, "1001", 1)
     await rate(pad, other, 1)
 
     clerk = await make_client("1005")
@@ -286,10 +271,10 @@ async def test_tally_formula_on_known_data(make_client: Any, clock: Any) -> None
 async def test_weeks_and_months_bucket_on_the_calendar(make_client: Any, clock: Any) -> None:
     pad = await make_client("pad01")
     clock.advance(days=-9)  # Sunday 2026-11-08: last day of the week before last
-    (early,) = await serve(make_client, "1005", 5)
+    (early,) = await serve_tickets(make_client, "1005", 5)
     await rate(pad, early, 2)
     clock.advance(days=9)
-    (now,) = await serve(make_client, "1005", 5)
+    (now,) = await serve_tickets(make_client, "1005", 5)
     await rate(pad, now, 5)
     clerk = await make_client("1005")
 
@@ -320,8 +305,8 @@ async def test_weeks_and_months_bucket_on_the_calendar(make_client: Any, clock: 
 
 async def test_a_clerk_reads_only_their_own(make_client: Any) -> None:
     pad = await make_client("pad01")
-    (mine,) = await serve(make_client, "1005", 5)
-    (theirs,) = await serve(make_client, "1001", 1)
+    (mine,) = await serve_tickets(make_client, "1005", 5)
+    (theirs,) = await serve_tickets(make_client, "1001", 1)
     my_rating = await rate(pad, mine, 1, "等太久")
     their_rating = await rate(pad, theirs, 2, "态度差")
     clerk = await make_client("1005")
@@ -360,7 +345,7 @@ async def test_a_clerk_reads_only_their_own(make_client: Any) -> None:
 
 async def test_bad_rating_state_machine(make_client: Any, clock: Any, db_path: Path) -> None:
     pad = await make_client("pad01")
-    first, second, good = await serve(make_client, "1005", 5, 3)
+    first, second, good = await serve_tickets(make_client, "1005", 5, 3)
     bad = await rate(pad, first, 1, "材料说了三次都不一样")
     other_bad = await rate(pad, second, 2)
     fine = await rate(pad, good, 5)
@@ -452,7 +437,7 @@ async def test_bad_rating_state_machine(make_client: Any, clock: Any, db_path: P
 
 async def test_verify_takes_the_supervisors_rectification_days(make_client: Any) -> None:
     pad = await make_client("pad01")
-    (ticket_id,) = await serve(make_client, "1005", 5)
+    (ticket_id,) = await serve_tickets(make_client, "1005", 5)
     bad = await rate(pad, ticket_id, 2)
     boss = await make_client("2001")
     verified = await boss.verify_rating(bad.id, "upheld", rectify_days=5)

@@ -18,9 +18,9 @@ from screens.ratings.review_queue import BadQueueScreen
 from screens.supervisor.board import HallBoardScreen
 from screens.supervisor.prompt import PromptScreen
 from tests.conftest import ClientFactory, FakeClock
-from tests.pilot import until
-from tests.test_api_callbacks import person, serve
-from tests.test_board_pilot import SIZE, board_app, open_board
+from tests.hall_data import person, serve
+from tests.pilot import BOARD_SIZE as SIZE
+from tests.pilot import build, open_board, until
 
 
 def stored(central_app: Any, callback_id: int) -> Any:
@@ -43,7 +43,7 @@ async def test_a_dissatisfied_callback_goes_through_the_bad_queue_by_keys(
     await clerk.sign_on(1)
     for n in range(10):
         await serve(kiosk, clerk, 1, f"1370000{n:04d}", person(300 + n))
-    app = board_app(terminal_client, clock)
+    app = build(terminal_client, clock, login_as="2001", window=None)
     async with app.run_test(size=SIZE) as pilot:
         board = await open_board(pilot, app)
         await pilot.press("6")
@@ -120,7 +120,7 @@ async def test_tab_6_shows_a_past_days_callbacks(
     await boss.record_callback(drawn.callbacks[0].id, CallbackRecord(reached=False))
     yesterday = drawn.service_day
     clock.advance(days=1)
-    app = board_app(terminal_client, clock)
+    app = build(terminal_client, clock, login_as="2001", window=None)
     async with app.run_test(size=SIZE) as pilot:
         board = await open_board(pilot, app)
         await pilot.press("6")

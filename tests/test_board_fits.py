@@ -15,8 +15,7 @@ from client.supervisor_models import BoardWindow
 from counter.core.i18n import current_language, set_language
 from screens.supervisor import board_text as bt
 from tests.conftest import ClientFactory, FakeClock
-from tests.pilot import until
-from tests.test_board_pilot import board_app, open_board
+from tests.pilot import build, open_board, until
 
 NOW = datetime(2026, 11, 17, 2, 0, tzinfo=UTC)
 
@@ -62,7 +61,7 @@ async def test_board_fits_80_by_24(
     await faulty.sign_on(8)
     await faulty.pause(8, "system_fault")
     clock.advance(minutes=65)
-    app = board_app(terminal_client, clock, lang=lang)
+    app = build(terminal_client, clock, login_as="2001", window=None, lang=lang)
     async with app.run_test(size=(80, 24)) as pilot:
         board = await open_board(pilot, app)
         windows = board.query_one("#windows", DataTable)

@@ -11,20 +11,14 @@ from textual.widgets import DataTable, Input
 from central.alert_watch import check_now
 from central.schema import audit, tickets
 from client.api import CentralClient
-from counter.app import CounterApp, make_app
-from counter.core.config import Config
+from counter.app import CounterApp
 from screens.counter import CounterScreen
 from screens.supervisor.board import HallBoardScreen
 from screens.supervisor.prompt import PromptScreen
 from tests.conftest import ClientFactory, FakeClock
-from tests.pilot import until
+from tests.pilot import build, open_board, until
 
 SIZE = (100, 30)
-
-
-def board_app(client: CentralClient, clock: Any, lang: str = "en") -> CounterApp:
-    config = Config(central_url="http://central.test", lang=lang)
-    return make_app(client=client, config=config, clock=clock, login_as=("2001", "counter"))
 
 
 def rows(app: CounterApp, table_id: str) -> list[str]:
@@ -49,18 +43,10 @@ def refusal(app: CounterApp) -> str:
     return screen.refusal if isinstance(screen, PromptScreen) else ""
 
 
-async def open_board(pilot: Any, app: CounterApp) -> HallBoardScreen:
-    await until(pilot, lambda: isinstance(app.screen, HallBoardScreen), "the hall board")
-    screen = app.screen
-    assert isinstance(screen, HallBoardScreen)
-    await until(pilot, lambda: screen.loads > 0, "the board's figures")
-    return screen
-
-
 async def test_board_opens_live_and_filters(
     make_client: ClientFactory, terminal_client: CentralClient, clock: FakeClock
 ) -> None:
-    app = board_app(terminal_client, clock)
+    app = build(terminal_client, clock, login_as="2001", window=None)
     async with app.run_test(size=SIZE) as pilot:
         board = await open_board(pilot, app)
         assert rows(app, "windows") == [str(n) for n in range(1, 17)]
@@ -99,7 +85,7 @@ async def test_interventions_from_the_board(
     kiosk, clerk = await make_client("kiosk01"), await make_client("1001")
     numbers = [(await kiosk.issue_ticket("A")).number for _ in range(3)]
     await clerk.sign_on(1)
-    app = board_app(terminal_client, clock)
+    app = build(terminal_client, clock, login_as="2001", window=None)
     async with app.run_test(size=SIZE) as pilot:
         board = await open_board(pilot, app)
         # g: call the third ticket to window 1 (cursor on window 1).
@@ -172,7 +158,7 @@ async def test_alerts_tab_acknowledge_and_jump(
     await clerk.pause(8, "training")
     clock.advance(minutes=40)
     check_now(central_app.state.store)  # raised before the supervisor connects
-    app = board_app(terminal_client, clock)
+    app = build(terminal_client, clock, login_as="2001", window=None)
     async with app.run_test(size=SIZE) as pilot:
         board = await open_board(pilot, app)
         assert board.board is not None and board.board.open_alerts == 1
@@ -197,7 +183,7 @@ async def test_reports_and_callbacks_tabs(
     monkeypatch: Any,
 ) -> None:
     from screens.supervisor import board_extras
-    from tests.test_api_callbacks import serve
+    from tests.hall_data import serve
 
     kiosk, clerk = await make_client("kiosk01"), await make_client("1001")
     await clerk.sign_on(1)
@@ -205,7 +191,7 @@ async def test_reports_and_callbacks_tabs(
         await serve(kiosk, clerk, 1, f"1390000{n:04d}")
     target = tmp_path / "day.csv"
     monkeypatch.setattr(board_extras, "report_path", lambda report, now: target)
-    app = board_app(terminal_client, clock)
+    app = build(terminal_client, clock, login_as="2001", window=None)
     async with app.run_test(size=SIZE) as pilot:
         board = await open_board(pilot, app)
         await pilot.press("5")
@@ -236,7 +222,7 @@ async def test_a_new_alert_reaches_a_board_already_open(
     clock: FakeClock,
     central_app: Any,
 ) -> None:
-    app = board_app(terminal_client, clock)
+    app = build(terminal_client, clock, login_as="2001", window=None)
     async with app.run_test(size=SIZE) as pilot:
         board = await open_board(pilot, app)
         await until(pilot, lambda: app.session.connection == "live", "the live stream")

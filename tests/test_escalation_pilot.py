@@ -5,32 +5,22 @@ fields, keys and CSV export behave as the hall needs."""
 from __future__ import annotations
 
 import csv
-import io
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
-from rich.console import Console
-from textual.widgets import DataTable, Input, Select, Static, TextArea
+from textual.widgets import DataTable, Input, Select, TextArea
 
 from client.api import CentralClient
-from client.asgi import StreamingASGITransport
-from client.escalation_models import (
-    AssignRequest,
-    CallbackRequest,
-    EscalationRequest,
-)
-from counter.app import CounterApp, make_app
-from counter.core.config import Config
 from screens.counter import CounterScreen
 from screens.escalation.detail import EscalationDetailScreen
 from screens.escalation.dialogs import EscalationDialog
 from screens.escalation.form import EscalationForm
 from screens.escalation.hooks import open_escalations, raise_from_counter
 from screens.escalation.lists import LedgerScreen, MyEscalationsScreen
-from screens.supervisor.board import HallBoardScreen
-from tests.pilot import SIZE, build, issue, sign_in, until
+from tests.hall_data import register
+from tests.pilot import SIZE, build, issue, open_ledger, sign_in, text_of, until
 
 
 @pytest.fixture(autouse=True)
@@ -38,19 +28,6 @@ def counter_hook(monkeypatch: pytest.MonkeyPatch) -> None:
     """F9 on the counter screen runs the hook REQUESTS.md "escalations" asks the integrator
     to wire; wired here the same way so the test drives exactly that code path."""
     monkeypatch.setattr(CounterScreen, "action_escalate", lambda self: raise_from_counter(self.app))
-
-
-def supervisor_app(client: CentralClient, clock: Any) -> CounterApp:
-    config = Config(central_url="http://central.test", lang="en")
-    return make_app(client=client, config=config, clock=clock, login_as=("2001", "counter"))
-
-
-def text_of(screen: Any, selector: str) -> str:
-    """What a Static shows, as plain text (Rich renderables rendered)."""
-    console = Console(width=120, file=io.StringIO(), color_system=None)
-    with console.capture() as captured:
-        console.print(screen.query_one(selector, Static).content)
-    return captured.get()
 
 
 def rows(db_path: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
@@ -125,46 +102,12 @@ async def test_a_clerk_raises_one_from_the_counter(
         assert "registered" in timeline and "1005" in timeline
 
 
-async def register(
-    central_app: Any, state: str, reporter: str = "李建华"
-) -> tuple[str, CentralClient, CentralClient]:
-    clerk = CentralClient("http://central.test", transport=StreamingASGITransport(central_app))
-    boss = CentralClient("http://central.test", transport=StreamingASGITransport(central_app))
-    await clerk.login("1001", "counter")
-    await boss.login("2001", "counter")
-    made = await clerk.create_escalation(
-        EscalationRequest.model_validate(
-            {
-                "reporter": {"name": reporter, "phone": "13900139000"},
-                "category": "complex",
-                "description": "不动产登记材料已交仍未受理",
-            }
-        )
-    )
-    if state in ("resolved", "called_back"):
-        await boss.assign_escalation(made.no, AssignRequest(department="zrzy", handler="周强"))
-        await boss.resolve_escalation(made.no, "已补办登记")
-    if state == "called_back":
-        await boss.escalation_callback(made.no, CallbackRequest(satisfaction="satisfied"))
-    return made.no, clerk, boss
-
-
-async def open_ledger(pilot: Any, app: CounterApp) -> LedgerScreen:
-    await until(pilot, lambda: isinstance(app.screen, HallBoardScreen), "the hall board")
-    open_escalations(app)
-    await until(pilot, lambda: isinstance(app.screen, LedgerScreen), "the ledger")
-    ledger = app.screen
-    assert isinstance(ledger, LedgerScreen)
-    await until(pilot, lambda: ledger.loaded and bool(ledger.known_departments()), "the rows")
-    return ledger
-
-
 async def test_a_supervisor_closes_one_from_the_ledger(
     central_app: Any, terminal_client: CentralClient, clock: Any, db_path: Path
 ) -> None:
     done, clerk, boss = await register(central_app, "called_back")
     fresh, _, _ = await register(central_app, "registered", reporter="某某物流有限公司")
-    app = supervisor_app(terminal_client, clock)
+    app = build(terminal_client, clock, login_as="2001", window=None)
     async with app.run_test(size=SIZE) as pilot:
         ledger = await open_ledger(pilot, app)
         assert [e.no for e in ledger.items] == [fresh, done]  # newest first
@@ -241,7 +184,7 @@ async def test_the_ledger_exports_csv_to_the_confirmed_path(
 ) -> None:
     first, clerk, boss = await register(central_app, "resolved")
     await register(central_app, "registered", reporter="=HYPERLINK()")
-    app = supervisor_app(terminal_client, clock)
+    app = build(terminal_client, clock, login_as="2001", window=None)
     target = tmp_path / "reports" / "台账-202611.csv"
     async with app.run_test(size=SIZE) as pilot:
         ledger = await open_ledger(pilot, app)
@@ -270,7 +213,7 @@ async def test_an_export_asks_before_replacing_a_file(
     _, clerk, boss = await register(central_app, "registered")
     target = tmp_path / "台账.csv"
     target.write_text("last month's ledger", encoding="utf-8")
-    app = supervisor_app(terminal_client, clock)
+    app = build(terminal_client, clock, login_as="2001", window=None)
     async with app.run_test(size=SIZE) as pilot:
         await open_ledger(pilot, app)
         await pilot.press("e")
@@ -321,7 +264,7 @@ async def test_a_long_handler_is_cut_at_the_field_and_the_assignment_goes_throug
     central_app: Any, terminal_client: CentralClient, clock: Any, db_path: Path
 ) -> None:
     no, clerk, boss = await register(central_app, "registered")
-    app = supervisor_app(terminal_client, clock)
+    app = build(terminal_client, clock, login_as="2001", window=None)
     async with app.run_test(size=SIZE) as pilot:
         ledger = await open_ledger(pilot, app)
         await pilot.press("a")
@@ -348,7 +291,7 @@ async def test_an_export_path_with_an_unknown_home_is_said_at_the_field(
     central_app: Any, terminal_client: CentralClient, clock: Any
 ) -> None:
     _, clerk, boss = await register(central_app, "registered")
-    app = supervisor_app(terminal_client, clock)
+    app = build(terminal_client, clock, login_as="2001", window=None)
     async with app.run_test(size=SIZE) as pilot:
         await open_ledger(pilot, app)
         await pilot.press("e")

@@ -16,8 +16,9 @@ from counter.core import intake_draft
 from screens.intake import IntakeScreen
 from screens.intake.dialogs import DiscardDraftScreen, DraftsScreen
 from screens.intake.state import ApplicantForm, IntakeState
-from tests.pilot import SIZE, build, sign_in, until
-from tests.test_intake_pilot import ID, MOBILE, serve_a_ticket
+from tests.hall_data import MOBILE
+from tests.hall_data import SENIOR_ID as ID
+from tests.pilot import SIZE, build, serve_a_ticket, sign_in, until
 
 DRAFT_ID = "0123456789abcdef0123456789abcdef"
 

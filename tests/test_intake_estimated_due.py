@@ -16,8 +16,16 @@ from textual.widgets import Static
 from central.hall_time import HALL_TZ
 from client.api import CentralClient
 from counter.core.i18n import current_language, set_language
-from tests.pilot import SIZE, build, sign_in, until
-from tests.test_intake_pilot import case_row, checklist_bdc002, open_the_intake, serve_a_ticket
+from tests.hall_data import case_row
+from tests.pilot import (
+    SIZE,
+    build,
+    checklist_bdc002,
+    open_the_intake,
+    serve_a_ticket,
+    sign_in,
+    until,
+)
 
 WHY = {
     "en": "official holiday calendar for 2027 is not installed",

@@ -15,60 +15,25 @@ from textual.widgets import Input, Static
 
 from client.api import CentralClient
 from client.asgi import StreamingASGITransport
-from counter.app import CounterApp
 from counter.core import intake_draft
 from screens.counter import CounterScreen
 from screens.intake import IntakeScreen, open_intake
 from screens.intake.dialogs import DocumentScreen, DraftsScreen, NoteScreen
-from tests.pilot import SIZE, build, sign_in, until
+from tests.hall_data import case_row
+from tests.pilot import (
+    SIZE,
+    build,
+    checklist_bdc002,
+    choose_item,
+    fill_applicant,
+    open_the_intake,
+    serve_a_ticket,
+    sign_in,
+    until,
+)
 
 ID = "11010519491231002X"  # valid (GB 11643), born 1949: old enough for every item
 MOBILE = "13800138000"
-
-
-async def serve_a_ticket(pilot: Any, app: CounterApp, make_client: Any) -> str:
-    kiosk = await make_client("kiosk01")
-    number = (await kiosk.issue_ticket("A")).number
-    await pilot.press("f2")
-    await until(pilot, lambda: app.session.current is not None, "the call")
-    await pilot.press("enter")
-    await until(pilot, lambda: app.session.can("finish"), "service to start")
-    return number
-
-
-async def open_the_intake(pilot: Any, app: CounterApp) -> IntakeScreen:
-    """F5 on the counter screen; until the integrator wires F5, the same hook directly."""
-    await pilot.press("f5")
-    await pilot.pause(0.1)
-    if not isinstance(app.screen, IntakeScreen):
-        open_intake(app)
-    await until(pilot, lambda: isinstance(app.screen, IntakeScreen), "the intake")
-    screen = app.screen
-    assert isinstance(screen, IntakeScreen)
-    await until(pilot, lambda: screen.loaded is not None, "the catalog")
-    return screen
-
-
-async def choose_item(pilot: Any, screen: IntakeScreen, query: str, code: str) -> None:
-    await pilot.press(*query)
-    await until(pilot, lambda: screen.query_one("ItemSearch").results != [], "results")  # type: ignore[attr-defined]
-    results = screen.query_one("ItemSearch").results  # type: ignore[attr-defined]
-    assert results[0].code == code, [r.code for r in results[:5]]
-    await pilot.press("enter")
-    await until(pilot, lambda: screen.state.step == "applicant", "the applicant step")
-
-
-async def person(pilot: Any, screen: IntakeScreen, name: str = "张三", number: str = ID) -> None:
-    # Focus starts in the name field: name, Tab (ID kind), Tab, ID number, Tab, mobile, Enter.
-    await pilot.press(*name, "tab", "tab", *number, "tab", *MOBILE, "enter")
-
-
-def case_row(db_path: Path, case_no: str) -> dict[str, Any]:
-    with sqlite3.connect(db_path) as db:
-        db.row_factory = sqlite3.Row
-        row = db.execute("SELECT * FROM cases WHERE case_no = ?", (case_no,)).fetchone()
-    assert row is not None, case_no
-    return dict(row)
 
 
 async def test_accept_stores_the_case_and_shows_the_receipt(
@@ -80,7 +45,7 @@ async def test_accept_stores_the_case_and_shows_the_receipt(
         number = await serve_a_ticket(pilot, app, make_client)
         screen = await open_the_intake(pilot, app)
         await choose_item(pilot, screen, "bdcdj cl", "BDC-002")
-        await person(pilot, screen)
+        await fill_applicant(pilot, screen)
         await until(pilot, lambda: screen.state.step == "checklist", "the checklist")
         await pilot.press("ctrl+a")  # every material received
         await pilot.press("enter")
@@ -105,12 +70,6 @@ async def test_accept_stores_the_case_and_shows_the_receipt(
         await until(pilot, lambda: not intake_draft.pending(), "the draft removed")
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, CounterScreen), "back at the counter")
-
-
-async def checklist_bdc002(pilot: Any, screen: IntakeScreen) -> None:
-    await choose_item(pilot, screen, "BDC-002", "BDC-002")
-    await person(pilot, screen)
-    await until(pilot, lambda: screen.state.step == "checklist", "the checklist")
 
 
 async def test_tolerate_needs_a_commitment_date_and_lists_what_to_bring(
@@ -245,7 +204,7 @@ async def test_an_invalid_id_number_is_said_at_the_field(
         screen = await open_the_intake(pilot, app)  # no ticket: allowed
         assert screen.state.ticket_id is None
         await choose_item(pilot, screen, "BDC-002", "BDC-002")
-        await person(pilot, screen, number="110105194912310021")  # wrong check digit
+        await fill_applicant(pilot, screen, number="110105194912310021")  # wrong check digit
         await pilot.pause(0.1)
         assert screen.state.step == "applicant"
         error = screen.query_one("#error-id_number", Static)

@@ -9,14 +9,17 @@ from typing import Any
 from textual.widgets import DataTable, Input, Static
 
 from client.api import CentralClient
-from tests.pilot import SIZE, build, sign_in, until
-from tests.test_intake_pilot import (
-    ID,
-    MOBILE,
+from tests.hall_data import MOBILE
+from tests.hall_data import SENIOR_ID as ID
+from tests.pilot import (
+    SIZE,
+    build,
     checklist_bdc002,
     choose_item,
     open_the_intake,
     serve_a_ticket,
+    sign_in,
+    until,
 )
 
 

@@ -19,8 +19,8 @@ from client.asgi import StreamingASGITransport
 from client.rating_models import RatingRequest
 from screens.escalation.form import EscalationForm
 from screens.escalation.hooks import raise_from_counter
+from tests.hall_data import serve_tickets
 from tests.pilot import SIZE, build, sign_in, until
-from tests.test_api_ratings import serve
 
 
 class LosingTransport(StreamingASGITransport):
@@ -103,7 +103,7 @@ async def test_a_bad_ratings_explanation_and_steps_after_lost_answers(
     central_app: Any, make_client: Any, db_path: Path
 ) -> None:
     pad = await make_client("pad01")
-    (done,) = await serve(make_client, "1005", 5)
+    (done,) = await serve_tickets(make_client, "1005", 5)
     bad = await pad.post_rating(RatingRequest(ticket_id=done, level=1, comment="材料说法不一"))
     transport = LosingTransport(central_app)
     clerk = CentralClient("http://central.test", transport=transport)

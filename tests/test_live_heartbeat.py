@@ -7,57 +7,15 @@ TCP connection stays open, nothing more arrives. Before, the status line kept "â
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import socket
 import subprocess
-import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from pathlib import Path
-
-import httpx
-import pytest
 
 from client.api import CentralClient
 from client.live import LiveEvents
-
-HEARTBEAT_S = 0.4
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    port = _free_port()
-    config = tmp_path / "central.toml"
-    config.write_text(f"heartbeat_s = {HEARTBEAT_S}\nkdf_fast = true\n", encoding="utf-8")
-    command = [sys.executable, "-m", "counter", "serve", "--port", str(port)]
-    command += ["--db", str(tmp_path / "central.db"), "--seed", "demo", "--config", str(config)]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{url}/openapi.json", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert process.poll() is None, process.stderr.read() if process.stderr else ""
-            assert time.monotonic() < deadline, "the central did not start"
-            time.sleep(0.1)
-        yield url, process
-    finally:
-        os.kill(process.pid, signal.SIGCONT)
-        process.terminate()
-        process.wait(timeout=10)
+from tests.conftest import SERVED_HEARTBEAT_S as HEARTBEAT_S
 
 
 async def _until(condition: Callable[[], bool], seconds: float) -> float:

@@ -4,22 +4,15 @@ the tally line, my ratings (periods, bars, chart, 差评 list, explanation), the
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
-from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from client import errors
 from client.api import CentralClient
-from client.asgi import StreamingASGITransport
 from client.rating_models import RatingRequest, TallyFigures
-from counter.app import CounterApp, make_app
-from counter.core.config import Config
 from counter.core.i18n import set_language
 from screens.counter import CounterScreen
 from screens.ratings.detail import RatingDetailScreen
@@ -30,72 +23,8 @@ from screens.ratings.range_dialog import RangeScreen, parse_range
 from screens.ratings.review_queue import BadQueueScreen
 from screens.ratings.staff_tally import StaffTallyScreen, sort_rows
 from screens.widgets.tally_line import TallyLine, tally_line_text
-from tests.pilot import until
-
-NewClient = Callable[[str], Awaitable[CentralClient]]
-
-# Days before the fixed "today" (Tue 2026-11-17) → the levels citizens gave at window 5 (1005).
-MONTH_PLAN: dict[int, list[int | None]] = {
-    15: [5, 5, 4],
-    14: [5, 4, 4, 3],
-    12: [5, 5, 5, None],
-    8: [5, 2],
-    7: [5, 5, 4, 5],
-    5: [4, 5, 3],
-    1: [5, 5, 5, 4, 1],
-    0: [5, 5, 4, 2, None],
-}
-COMMENTS = {1: "说要补材料，跑了三趟 [b]x[/b]", 2: "等候时间太长"}
-
-
-def build(client: CentralClient, clock: Any, staff_no: str | None = None) -> CounterApp:
-    config = Config(central_url="http://central.test", lang="en", window=5)
-    login = (staff_no, "counter") if staff_no else None
-    return make_app(client=client, config=config, clock=clock, login_as=login)
-
-
-def client_factory(central_app: Any) -> tuple[NewClient, list[CentralClient]]:
-    made: list[CentralClient] = []
-
-    async def new(staff_no: str) -> CentralClient:
-        client = CentralClient("http://central.test", transport=StreamingASGITransport(central_app))
-        made.append(client)
-        await client.login(staff_no, "counter")
-        return client
-
-    return new, made
-
-
-async def serve_and_rate(new: NewClient, clock: Any, plan: dict[int, list[int | None]]) -> None:
-    """Serve and rate tickets at window 5 (clerk 1005) on the days of `plan`, oldest first;
-    the clock ends where it started. One 差评 of day 0 is also at window 1 (clerk 1001)."""
-    start = clock.now
-    for days_ago in sorted(plan, reverse=True):
-        clock.now = start - timedelta(days=days_ago)
-        kiosk, desk, pad = await new("kiosk01"), await new("1005"), await new("pad01")
-        with contextlib.suppress(errors.Conflict):
-            await desk.sign_on(5)
-        for level in plan[days_ago]:
-            await kiosk.issue_ticket("A")
-            ticket = await desk.call_next(5)
-            assert ticket is not None
-            await desk.start(ticket.id)
-            await desk.finish(ticket.id)
-            clock.advance(minutes=6)
-            if level is not None:
-                comment = COMMENTS.get(level, "")
-                await pad.post_rating(
-                    RatingRequest(ticket_id=ticket.id, level=level, comment=comment)
-                )
-    clock.now = start
-    kiosk, other, pad = await new("kiosk01"), await new("1001"), await new("pad01")
-    await other.sign_on(1)
-    await kiosk.issue_ticket("A")
-    ticket = await other.call_next(1)
-    assert ticket is not None
-    await other.start(ticket.id)
-    await other.finish(ticket.id)
-    await pad.post_rating(RatingRequest(ticket_id=ticket.id, level=1, comment="态度差"))
+from tests.hall_data import MONTH_PLAN, client_factory, serve_and_rate
+from tests.pilot import build, until
 
 
 def db_row(db_path: Path, sql: str, *args: Any) -> tuple[Any, ...]:
@@ -158,7 +87,7 @@ async def test_tally_line_and_my_ratings(
 ) -> None:
     new, made = client_factory(central_app)
     await serve_and_rate(new, clock, MONTH_PLAN)
-    app = build(terminal_client, clock, "1005")
+    app = build(terminal_client, clock, login_as="1005")
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, CounterScreen), "the counter")
         counter = app.screen

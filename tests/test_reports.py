@@ -16,8 +16,7 @@ from client.rating_models import RatingRequest
 from client.supervisor_models import CallbackRecord
 from counter.core.report_csv import cell, report_csv
 from tests.conftest import ClientFactory, FakeClock
-from tests.test_api_callbacks import serve
-from tests.test_live_heartbeat import served  # noqa: F401  (the served-central fixture)
+from tests.hall_data import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,7 +102,7 @@ def test_cells_are_never_formulas() -> None:
 
 
 def test_counter_report_against_a_served_central(
-    served: tuple[str, Any],  # noqa: F811
+    served: tuple[str, Any],
     tmp_path: Path,
 ) -> None:
     url, _process = served

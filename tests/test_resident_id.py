@@ -46,8 +46,7 @@ async def test_the_applicant_field_shows_birthplace_and_age(
 ) -> None:
     from textual.widgets import Static
 
-    from tests.pilot import SIZE, build, sign_in, until
-    from tests.test_intake_pilot import choose_item, open_the_intake
+    from tests.pilot import SIZE, build, choose_item, open_the_intake, sign_in, until
 
     app = build(terminal_client, clock)
     async with app.run_test(size=SIZE) as pilot:

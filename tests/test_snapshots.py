@@ -13,46 +13,15 @@ import pytest
 
 from client.api import CentralClient
 from client.asgi import StreamingASGITransport
-from counter.app import CounterApp, make_app
-from counter.core.config import Config
-from counter.demo import DemoAccount
 from screens.counter import CounterScreen
 from screens.login import LoginScreen
 from screens.sign_on import SignOnScreen
-from tests.pilot import settle
-
-DEMO_ACCOUNTS = [
-    DemoAccount(f"10{no:02d}", name, "clerk", "counter", no)
-    for no, name in enumerate(["王芳", "李娜", "张伟", "刘洋", "陈静", "杨帆"], start=1)
-] + [DemoAccount("2001", "周敏", "supervisor", "counter", None)]
-
-
-class QuietDemo:
-    """Stand-in for DemoHall in snapshots: its accounts, no simulated arrivals."""
-
-    def __init__(self, client: CentralClient) -> None:
-        self.client = client
-        self.accounts = DEMO_ACCOUNTS
-
-    async def start(self) -> None:
-        return None
-
-    async def free_window(self, no: int) -> None:
-        return None
-
-    async def aclose(self) -> None:
-        return None
-
-
-def build(central_app: Any, clock: Any, lang: str, **extra: Any) -> CounterApp:
-    client = CentralClient("http://central.test", transport=StreamingASGITransport(central_app))
-    config = Config(central_url="http://central.test", lang=lang, window=5)  # type: ignore[arg-type]
-    return make_app(client=client, config=config, demo=QuietDemo(client), clock=clock, **extra)  # type: ignore[arg-type]
+from tests.pilot import build, in_process, settle
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_login_screen(snap_compare: Any, central_app: Any, clock: Any, lang: str) -> None:
-    app = build(central_app, clock, lang)
+    app = build(in_process(central_app), clock, lang=lang, demo=True)
 
     async def ready(pilot: Any) -> None:
         await settle(pilot, lambda: isinstance(app.screen, LoginScreen))
@@ -62,7 +31,7 @@ def test_login_screen(snap_compare: Any, central_app: Any, clock: Any, lang: str
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_counter_screen_serving(snap_compare: Any, central_app: Any, clock: Any, lang: str) -> None:
-    app = build(central_app, clock, lang, login_as=("1005", "counter"))
+    app = build(in_process(central_app), clock, lang=lang, login_as="1005", demo=True)
 
     async def serving(pilot: Any) -> None:
         kiosk = CentralClient("http://central.test", transport=StreamingASGITransport(central_app))

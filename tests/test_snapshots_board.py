@@ -15,9 +15,8 @@ from central.alert_watch import check_now
 from client.rating_models import RatingRequest
 from screens.supervisor.board import HallBoardScreen
 from screens.widgets.status_line import StatusLine
-from tests.pilot import settle
-from tests.test_ratings_pilot import client_factory
-from tests.test_snapshots import build
+from tests.hall_data import client_factory
+from tests.pilot import build, in_process, settle
 
 
 async def busy_hall(central_app: Any, clock: Any) -> None:
@@ -55,7 +54,7 @@ async def busy_hall(central_app: Any, clock: Any) -> None:
 def test_hall_board(
     snap_compare: Any, central_app: Any, clock: Any, lang: str, size: tuple[int, int]
 ) -> None:
-    app = build(central_app, clock, lang, login_as=("2001", "counter"))
+    app = build(in_process(central_app), clock, lang=lang, login_as="2001", demo=True)
 
     async def ready(pilot: Any) -> None:
         await settle(pilot, lambda: isinstance(app.screen, HallBoardScreen))

@@ -14,8 +14,6 @@ import pytest
 from client.api import CentralClient
 from client.asgi import StreamingASGITransport
 from client.escalation_models import AssignRequest, EscalationRequest
-from counter.app import CounterApp, make_app
-from counter.core.config import Config
 from screens.counter import CounterScreen
 from screens.escalation.common import EscalationPrefill
 from screens.escalation.form import EscalationForm
@@ -23,14 +21,7 @@ from screens.escalation.lists import LedgerScreen
 from screens.sign_on import SignOnScreen
 from screens.supervisor.board import HallBoardScreen
 from tests.conftest import HALL_TZ
-from tests.pilot import settle
-
-
-def build(central_app: Any, clock: Any, lang: str, login_as: tuple[str, str]) -> CounterApp:
-    """A terminal on the real API in-process; no demo (nothing simulated moves)."""
-    client = CentralClient("http://central.test", transport=StreamingASGITransport(central_app))
-    config = Config(central_url="http://central.test", lang=lang, window=5)  # type: ignore[arg-type]
-    return make_app(client=client, config=config, clock=clock, login_as=login_as)
+from tests.pilot import build, in_process, settle
 
 
 def escalation(name: str, category: str, description: str) -> EscalationRequest:
@@ -67,7 +58,7 @@ async def seed_ledger(central_app: Any, clock: Any) -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_escalation_form(snap_compare: Any, central_app: Any, clock: Any, lang: str) -> None:
-    app = build(central_app, clock, lang, login_as=("1005", "counter"))
+    app = build(in_process(central_app), clock, lang=lang, login_as="1005")
 
     async def filled(pilot: Any) -> None:
         await settle(pilot, lambda: isinstance(app.screen, SignOnScreen))
@@ -91,7 +82,7 @@ def test_escalation_form(snap_compare: Any, central_app: Any, clock: Any, lang: 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_escalation_ledger(snap_compare: Any, central_app: Any, clock: Any, lang: str) -> None:
-    app = build(central_app, clock, lang, login_as=("2001", "counter"))
+    app = build(in_process(central_app), clock, lang=lang, login_as="2001")
 
     async def ledger(pilot: Any) -> None:
         # Signed in first: seeding moves the shared clock back to last Friday for a moment.

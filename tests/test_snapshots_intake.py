@@ -12,43 +12,9 @@ from typing import Any
 
 import pytest
 
-from client.api import CentralClient
-from client.asgi import StreamingASGITransport
-from counter.app import CounterApp, make_app
-from counter.core.config import Config
-from screens.counter import CounterScreen
-from screens.intake import IntakeScreen, open_intake
+from screens.intake import IntakeScreen
 from screens.intake.dialogs import NoteScreen
-from screens.sign_on import SignOnScreen
-from tests.pilot import settle
-
-SIZE = (80, 24)
-
-
-def build(central_app: Any, clock: Any, lang: str, **extra: Any) -> CounterApp:
-    client = CentralClient("http://central.test", transport=StreamingASGITransport(central_app))
-    config = Config(central_url="http://central.test", lang=lang, window=5)  # type: ignore[arg-type]
-    return make_app(client=client, config=config, clock=clock, **extra)
-
-
-async def intake_for_a_ticket(pilot: Any, central_app: Any) -> IntakeScreen:
-    app = pilot.app
-    await settle(pilot, lambda: isinstance(app.screen, SignOnScreen))
-    await pilot.press("enter")
-    await settle(pilot, lambda: isinstance(app.screen, CounterScreen) and bool(app.session.queues))
-    kiosk = CentralClient("http://central.test", transport=StreamingASGITransport(central_app))
-    await kiosk.login("kiosk01", "counter")
-    await kiosk.issue_ticket("A")
-    await kiosk.aclose()
-    await pilot.press("f2")
-    await settle(pilot, lambda: app.session.current is not None)
-    await pilot.press("enter")
-    await settle(pilot, lambda: app.session.can("finish"))
-    open_intake(app)
-    await settle(pilot, lambda: isinstance(app.screen, IntakeScreen) and app.screen.loaded)
-    screen = app.screen
-    assert isinstance(screen, IntakeScreen)
-    return screen
+from tests.pilot import SIZE, build, in_process, intake_for_a_ticket, settle
 
 
 async def to_checklist(pilot: Any, screen: IntakeScreen) -> None:
@@ -61,7 +27,7 @@ async def to_checklist(pilot: Any, screen: IntakeScreen) -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_intake_search(snap_compare: Any, central_app: Any, clock: Any, lang: str) -> None:
-    app = build(central_app, clock, lang, login_as=("1005", "counter"))
+    app = build(in_process(central_app), clock, lang=lang, login_as="1005")
 
     async def ready(pilot: Any) -> None:
         screen = await intake_for_a_ticket(pilot, central_app)
@@ -73,7 +39,7 @@ def test_intake_search(snap_compare: Any, central_app: Any, clock: Any, lang: st
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_intake_checklist(snap_compare: Any, central_app: Any, clock: Any, lang: str) -> None:
-    app = build(central_app, clock, lang, login_as=("1005", "counter"))
+    app = build(in_process(central_app), clock, lang=lang, login_as="1005")
 
     async def ready(pilot: Any) -> None:
         screen = await intake_for_a_ticket(pilot, central_app)
@@ -90,7 +56,7 @@ def test_intake_checklist(snap_compare: Any, central_app: Any, clock: Any, lang:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_intake_receipt(snap_compare: Any, central_app: Any, clock: Any, lang: str) -> None:
-    app = build(central_app, clock, lang, login_as=("1005", "counter"))
+    app = build(in_process(central_app), clock, lang=lang, login_as="1005")
 
     async def ready(pilot: Any) -> None:
         screen = await intake_for_a_ticket(pilot, central_app)
@@ -106,7 +72,7 @@ def test_intake_receipt(snap_compare: Any, central_app: Any, clock: Any, lang: s
 async def test_the_focus_bar_never_hides_what_was_typed(central_app: Any, clock: Any) -> None:
     """The focus bar is drawn over a field's first column: a compact field keeps that column
     free, or the first character typed (the b of bdcdj) disappears under it."""
-    app = build(central_app, clock, "en", login_as=("1005", "counter"))
+    app = build(in_process(central_app), clock, lang="en", login_as="1005")
     async with app.run_test(size=SIZE) as pilot:
         screen = await intake_for_a_ticket(pilot, central_app)
         await pilot.press(*"bdcdj")

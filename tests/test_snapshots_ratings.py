@@ -15,16 +15,13 @@ from screens.ratings.my_ratings import MyRatingsScreen
 from screens.ratings.review_queue import BadQueueScreen
 from screens.ratings.staff_tally import StaffTallyScreen
 from screens.sign_on import SignOnScreen
-from tests.pilot import settle
-from tests.test_ratings_pilot import MONTH_PLAN, client_factory, serve_and_rate
-from tests.test_snapshots import build
-
-SIZE = (80, 24)
+from tests.hall_data import MONTH_PLAN, client_factory, serve_and_rate
+from tests.pilot import SIZE, build, in_process, settle
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_my_ratings_month(snap_compare: Any, central_app: Any, clock: Any, lang: str) -> None:
-    app = build(central_app, clock, lang, login_as=("1005", "counter"))
+    app = build(in_process(central_app), clock, lang=lang, login_as="1005", demo=True)
 
     async def ready(pilot: Any) -> None:
         # Signed in first (the seeding moves the shared clock back and forth), then the
@@ -43,7 +40,7 @@ def test_my_ratings_month(snap_compare: Any, central_app: Any, clock: Any, lang:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_bad_queue(snap_compare: Any, central_app: Any, clock: Any, lang: str) -> None:
-    app = build(central_app, clock, lang)
+    app = build(in_process(central_app), clock, lang=lang, demo=True)
 
     async def ready(pilot: Any) -> None:
         new, made = client_factory(central_app)
@@ -65,7 +62,7 @@ def test_bad_queue(snap_compare: Any, central_app: Any, clock: Any, lang: str) -
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_staff_tally(snap_compare: Any, central_app: Any, clock: Any, lang: str) -> None:
-    app = build(central_app, clock, lang)
+    app = build(in_process(central_app), clock, lang=lang, demo=True)
 
     async def ready(pilot: Any) -> None:
         new, made = client_factory(central_app)

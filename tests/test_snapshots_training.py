@@ -17,8 +17,7 @@ from counter.core.i18n import current_language
 from counter.core.trainee_report import CaseResult, TraineeReport
 from screens.counter import CounterScreen
 from screens.sign_on import SignOnScreen
-from tests.test_snapshots import QuietDemo, settle
-from tests.test_snapshots_intake import SIZE, build, intake_for_a_ticket
+from tests.pilot import SIZE, QuietDemo, build, in_process, intake_for_a_ticket, settle
 
 pytest.importorskip("central.app")
 
@@ -87,7 +86,7 @@ class TrainingDemo(QuietDemo):
 
 
 def training_app(central_app: Any, clock: Any, lang: str) -> Any:
-    app = build(central_app, clock, lang, login_as=("1005", "counter"))
+    app = build(in_process(central_app), clock, lang=lang, login_as="1005")
     app.demo = TrainingDemo(app.client)
     return app
 

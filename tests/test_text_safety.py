@@ -27,8 +27,8 @@ from screens.escalation.lists import ALL, LedgerScreen
 from screens.intake.search import ItemSearch
 from screens.text import clean, plain
 from screens.transfer import TransferScreen
-from tests.pilot import sign_in, until
-from tests.test_escalation_pilot import open_ledger, register, supervisor_app, text_of
+from tests.hall_data import register
+from tests.pilot import build, open_ledger, sign_in, text_of, until
 
 HOSTILE_NAME = "[b]x[/b]\x1b[31m红\x1b]0;pwned\x07\x9b2J\x00\t\u202e"
 
@@ -171,7 +171,7 @@ async def test_hostile_names_in_the_escalation_ledger_detail_and_assign_dialog(
         for (guard,) in guards:
             db.execute(f'DROP TRIGGER "{guard}"')
         db.execute("UPDATE escalations SET item_name = ? WHERE no = ?", (HOSTILE, done.no))
-    app = supervisor_app(terminal_client, clock)
+    app = build(terminal_client, clock, login_as="2001", window=None)
     async with app.run_test(size=(120, 40)) as pilot:
         ledger = await open_ledger(pilot, app)
         department = cast("Select[str]", ledger.query_one("#filter-department", Select))
