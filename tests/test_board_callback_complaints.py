@@ -80,6 +80,8 @@ async def test_a_dissatisfied_callback_goes_through_the_bad_queue_by_keys(
         table.move_cursor(row=[str(k.value) for k in table.rows].index(key))
         await pilot.press("v")
         await until(pilot, lambda: isinstance(app.screen, RatingDetailScreen), "verify dialog")
+        # Type only once the note field has the focus (a loaded box mounts it later).
+        await until(pilot, lambda: getattr(app.focused, "id", None) == "rating-text", "the note")
         await pilot.press(*"checked the recording")
         await pilot.press("enter")
         await until(pilot, lambda: app.screen is queue, "verified")

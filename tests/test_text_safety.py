@@ -187,6 +187,7 @@ async def test_hostile_names_in_the_escalation_ledger_detail_and_assign_dialog(
         detail = app.screen
         assert isinstance(detail, EscalationDetailScreen)
         await until(pilot, lambda: detail.escalation is not None, "the escalation")
+        await until(pilot, lambda: bool(detail.query("#detail-fields")), "the detail fields")
         fields = text_of(detail, "#detail-fields")
         assert SHOWN in fields  # the item name, in the "related" line
         assert "[i]called[/i]" in fields  # the call-back note
