@@ -100,6 +100,10 @@ class CatalogIndex:
     def __len__(self) -> int:
         return len(self._items)
 
+    @property
+    def items(self) -> tuple[CatalogItem, ...]:
+        return tuple(self._items)
+
     def search(self, query: str, limit: int = 20) -> list[CatalogItem]:
         """Items matching the query, best first; an empty query finds nothing."""
         q = search_key(query)

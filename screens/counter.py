@@ -13,21 +13,23 @@ from dataclasses import replace
 
 from textual import events, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from client.case_models import Case
 from client.models import PauseReason, Ticket, Window
 from counter.core.i18n import t
 from screens.context import host
 from screens.failures import reports_failure
+from screens.footer_room import greyed_that_fit
 from screens.keys import bindings, localized
 from screens.live import hear_session
 from screens.messages import ActionDone, ApiFailed
 from screens.pause_reason import PauseNoteScreen, PauseReasonScreen
 from screens.text import clean
 from screens.transfer import TransferScreen, TransferTarget
+from screens.widgets.fitted_footer import FittedFooter
 from screens.widgets.queue_panel import QueuePanel
 from screens.widgets.status_line import StatusLine, seconds_to_next_minute
 from screens.widgets.tally_line import TallyLine
@@ -46,9 +48,6 @@ STATEFUL = {
     "pause",
     "call_named",
 }
-
-# From this width on, the footer has room to show keys that do not apply, greyed out.
-WIDE_COLUMNS = 110
 
 Op = Callable[[], Awaitable[Ticket | Window | None]]
 
@@ -72,7 +71,7 @@ class CounterScreen(Screen[None]):
                 yield TallyLine()
             with Vertical(id="counter-right"):
                 yield QueuePanel()
-        yield Footer(compact=True, show_command_palette=False)
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         hear_session(self, self.redraw)
@@ -129,9 +128,19 @@ class CounterScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """True: applies now. None: greyed out. False: not shown at all.
 
-        Keys that do not apply are greyed out; below WIDE_COLUMNS there is no room in the
-        footer for all of them, so they are left out there (F1 help still lists them greyed).
+        Keys that do not apply are greyed out while the footer has room for them, in the key
+        table's order (screens.footer_room); the rest are left out (F1 help lists them all).
         """
+        applies = self.applies(action)
+        if applies is None and action not in greyed_that_fit(self, self._binding_applies):
+            return False
+        return applies
+
+    def _binding_applies(self, binding: Binding) -> bool | None:
+        return self.applies(binding.action)
+
+    def applies(self, action: str) -> bool | None:
+        """Whether a key applies now, whatever the room: True, None (greyed) or False."""
         session = host(self.app).session
         if action == "start":
             # Enter only shows while a called ticket waits to be started.
@@ -144,9 +153,7 @@ class CounterScreen(Screen[None]):
             applies = session.pause_or_resume() is not None
         else:
             applies = session.can(action)
-        if applies and not self.busy:
-            return True
-        return None if self.app.size.width >= WIDE_COLUMNS else False
+        return True if applies and not self.busy else None
 
     def on_resize(self) -> None:
         self.refresh_bindings()
@@ -163,7 +170,7 @@ class CounterScreen(Screen[None]):
         if self.busy:
             return
         for binding in self._bindings.key_to_bindings.get(event.key, []):
-            if binding.action in STATEFUL and self.check_action(binding.action, ()) is not True:
+            if binding.action in STATEFUL and self.applies(binding.action) is not True:
                 event.stop()
                 self.app.notify(self.why_not(binding.action), markup=False)
                 return

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from client.escalation_models import Escalation, EscalationStep
 from client.hall_time import HALL_TZ
@@ -31,6 +31,7 @@ from screens.failures import reports_failure
 from screens.keys import bindings, localized
 from screens.messages import ApiFailed
 from screens.text import clean, plain
+from screens.widgets.fitted_footer import FittedFooter
 
 HALL_TIME = "%m-%d %H:%M"
 
@@ -54,7 +55,7 @@ class EscalationDetailScreen(SupervisorSteps):
         with VerticalScroll(id="detail-body"):
             yield Static("", id="detail-fields")
             yield Static("", id="detail-timeline")
-        yield Footer(compact=True, show_command_palette=False)
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         hear_escalations(self)
@@ -111,9 +112,11 @@ class EscalationDetailScreen(SupervisorSteps):
 
 
 def fields_view(e: Escalation) -> RenderableType:
-    grid = Table.grid(padding=(0, 1))
+    grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(ratio=1)
+    # fold: Chinese text has no spaces, so to Rich a long description is one word it would
+    # cut with "…"; folded, it wraps and every character can be read.
+    grid.add_column(ratio=1, overflow="fold")
 
     def add(label: str, value: Text | None) -> None:
         # Only Text values: a str cell of a Rich table is read as markup.
@@ -187,7 +190,7 @@ def timeline_view(steps: list[EscalationStep]) -> RenderableType:
     )
     table.add_column(t("escalation.detail.when"), no_wrap=True)
     table.add_column(t("escalation.detail.who"), no_wrap=True)
-    table.add_column(t("escalation.detail.what"), ratio=1)
+    table.add_column(t("escalation.detail.what"), ratio=1, overflow="fold")
     for step in steps:
         what = Text(action_text(step.action), style="bold")
         detail = _step_detail(step)

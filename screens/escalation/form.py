@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from client.errors import Invalid
 from client.escalation_models import (
@@ -36,6 +36,7 @@ from screens.failures import reports_failure
 from screens.keys import bindings, localized
 from screens.messages import ApiFailed
 from screens.text import clean, plain
+from screens.widgets.fitted_footer import FittedFooter
 
 # Field ids in visiting order; the server's field names map onto them.
 FIELDS = ("kind", "name", "phone", "contact", "channel", "category", "description", "case", "item")
@@ -112,7 +113,7 @@ class EscalationForm(Screen[Escalation | None]):
             yield from self._row("case", self._input("case", clean(p.case_no or ""), 40))
             yield from self._row("item", self._input("item", clean(p.item_code or ""), 40))
         yield Static("", id="esc-result")
-        yield Footer(compact=True, show_command_palette=False)
+        yield FittedFooter()
 
     def _input(self, field: str, value: str, length: int) -> Input:
         return Input(

@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Select, Static
+from textual.widgets import DataTable, Select, Static
 
 from client.escalation_models import (
     ESCALATION_CATEGORIES,
@@ -51,6 +51,7 @@ from screens.failures import reports_failure
 from screens.keys import bindings, localized
 from screens.messages import ApiFailed
 from screens.text import clean, plain
+from screens.widgets.fitted_footer import FittedFooter
 
 # Live events come in bursts (a step, then the deadline check): one re-fetch per burst.
 REFRESH_DEBOUNCE_S = 0.3
@@ -193,7 +194,7 @@ class MyEscalationsScreen(EscalationsScreen):
         yield Static(t("escalation.mine.title"), id="mine-title")
         yield DataTable(id="mine-table")
         yield Static("", id="mine-status")
-        yield Footer(compact=True, show_command_palette=False)
+        yield FittedFooter()
 
     def columns(self) -> list[tuple[str, str]]:
         return [
@@ -248,7 +249,7 @@ class LedgerScreen(EscalationsScreen):
             )
         yield DataTable(id="ledger-table")
         yield Static("", id="ledger-status")
-        yield Footer(compact=True, show_command_palette=False)
+        yield FittedFooter()
 
     def _filter(self, name: str, options: Sequence[tuple[str | Text, str]]) -> Select[str]:
         everything: list[tuple[str | Text, str]] = [(t(f"escalation.ledger.all_{name}"), ALL)]

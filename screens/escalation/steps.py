@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 from textual import work
+from textual.binding import Binding
 from textual.screen import Screen
 
 from client.api import CentralClient
@@ -32,11 +33,9 @@ from screens.escalation.dialogs import (
 )
 from screens.escalation.messages import DepartmentsLoaded, EscalationSaved
 from screens.failures import reports_failure
+from screens.footer_room import greyed_that_fit
 
 # The step keys themselves: counter.core.keys.ESCALATION_STEPS (ledger and detail alike).
-# From this width on the footer has room for steps that do not apply, greyed out.
-WIDE_COLUMNS = 110
-
 STEP_ACTIONS = ("assign", "progress", "resolve", "callback", "close", "out_of_scope")
 
 Send = Callable[[CentralClient], Awaitable[Escalation]]
@@ -85,13 +84,25 @@ class SupervisorSteps(Screen[None]):
         raise NotImplementedError
 
     def step_applies(self, step: str) -> bool | None:
-        """True: applies; None: greyed (wrong state or a step in flight); False: not shown."""
+        """True: applies; None: greyed (wrong state or a step in flight); False: not shown.
+        As on the counter screen, greyed steps show only while the footer has room for them."""
+        applies = self.step_state(step)
+        if applies is None and f"step('{step}')" not in greyed_that_fit(self, self._state_of):
+            return False
+        return applies
+
+    def _state_of(self, binding: Binding) -> bool | None:
+        if binding.action.startswith("step('"):
+            return self.step_state(binding.action[len("step('") : -len("')")])
+        return True
+
+    def step_state(self, step: str) -> bool | None:
+        """Whether a step applies to the selected escalation, whatever the footer's room."""
         if not is_supervisor(self.app):
             return False
         escalation = self.selected()
         if escalation is None or self.stepping or not step_allowed(step, escalation.status):
-            # As on the counter screen: greyed where the footer has room, left out at 80.
-            return None if self.app.size.width >= WIDE_COLUMNS else False
+            return None
         return True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

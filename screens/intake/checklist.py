@@ -17,6 +17,7 @@ from screens.intake.state import Earlier, lacking
 from screens.intake.step_keys import StepKeys
 from screens.keys import bindings
 from screens.text import clean, plain
+from screens.widgets.fitted_table import Col, FittedTable
 
 STATE_STYLE: dict[str, str] = {
     "received": "bold",
@@ -36,6 +37,38 @@ def state_cell(material: Material, state: MaterialState | None, earlier: Earlier
     return Text(t("intake.state.open"), style="dim")
 
 
+FORMS = ("original", "copy", "original_and_copy", "electronic")
+STATES = ("received", "missing", "tolerated", "flawed", "open", "was_missing", "was_flawed")
+
+
+def material_columns() -> list[Col]:
+    """State, form and required sized to their longest word in this language; the material's
+    name and the clerk's note share what is left (the name in full is on the line below)."""
+    return [
+        Col("no", "#", fits=("99",)),
+        Col(
+            "state",
+            t("intake.checklist.col_state"),
+            fits=tuple(t("intake.state." + s) for s in STATES),
+        ),
+        Col("material", t("intake.checklist.col_material"), share=3, least=12),
+        Col(
+            "form", t("intake.checklist.col_form"), fits=tuple(t("intake.form." + f) for f in FORMS)
+        ),
+        Col(
+            "required",
+            t("intake.checklist.col_required"),
+            fits=(t("intake.checklist.required"), t("intake.checklist.optional")),
+        ),
+        Col(
+            "tolerable",
+            t("intake.checklist.col_tolerable"),
+            fits=(t("intake.checklist.tolerable"),),
+        ),
+        Col("note", t("intake.checklist.col_note"), share=1, least=6),
+    ]
+
+
 class ChecklistStep(StepKeys, Vertical):
     BINDINGS = bindings("intake.checklist")
 
@@ -44,6 +77,10 @@ class ChecklistStep(StepKeys, Vertical):
         self.own_keys()
         self.item: CatalogItem | None = None
         self.has_earlier = False  # the applicant has an earlier notice for this item (v)
+        # What show() was last given, to fill the rows again when the columns are laid out anew.
+        self.marks: dict[str, MaterialState] = {}
+        self.notes: dict[str, str] = {}
+        self.earlier: Earlier | None = None
 
     # --- keys: said as messages, the screen marks --------------------------------------------
 
@@ -82,21 +119,11 @@ class ChecklistStep(StepKeys, Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="earlier-banner")
-        table: DataTable[str | Text] = DataTable(
-            id="materials", cursor_type="row", zebra_stripes=False
-        )
-        yield table
+        yield FittedTable(self.fill, id="materials", cursor_type="row", zebra_stripes=False)
         yield Static("", id="material-detail")
 
     def on_mount(self) -> None:
-        table = self.query_one("#materials", DataTable)
-        table.add_column("#", key="no", width=2)
-        table.add_column(t("intake.checklist.col_state"), key="state", width=8)
-        table.add_column(t("intake.checklist.col_material"), key="material", width=30)
-        table.add_column(t("intake.checklist.col_form"), key="form", width=6)
-        table.add_column(t("intake.checklist.col_required"), key="required", width=4)
-        table.add_column(t("intake.checklist.col_tolerable"), key="tolerable", width=4)
-        table.add_column(t("intake.checklist.col_note"), key="note", width=8)
+        self.query_one("#materials", FittedTable).set_cols(material_columns())
 
     def show(
         self,
@@ -108,20 +135,8 @@ class ChecklistStep(StepKeys, Vertical):
         table = self.query_one("#materials", DataTable)
         row = table.cursor_row if self.item is not None and self.item.code == item.code else 0
         self.item = item
-        table.clear()
-        for no, material in enumerate(item.materials, start=1):
-            table.add_row(
-                str(no),
-                state_cell(material, marks.get(material.name), earlier),
-                plain(material.name),
-                t("intake.form." + material.form),
-                t("intake.checklist.required")
-                if material.required
-                else t("intake.checklist.optional"),
-                t("intake.checklist.tolerable") if material.tolerable else "",
-                plain(notes.get(material.name, "")),
-                key=str(no - 1),
-            )
+        self.marks, self.notes, self.earlier = marks, notes, earlier
+        self.fill()
         if item.materials:
             table.move_cursor(row=max(0, min(row, len(item.materials) - 1)))
         banner = self.query_one("#earlier-banner", Static)
@@ -143,6 +158,26 @@ class ChecklistStep(StepKeys, Vertical):
             banner.display = False
         self.show_detail(notes, earlier)
 
+    def fill(self) -> None:
+        """The materials as rows (again after the columns were laid out anew)."""
+        table = self.query_one("#materials", DataTable)
+        table.clear()
+        if self.item is None:
+            return
+        for no, material in enumerate(self.item.materials, start=1):
+            table.add_row(
+                str(no),
+                state_cell(material, self.marks.get(material.name), self.earlier),
+                plain(material.name),
+                t("intake.form." + material.form),
+                t("intake.checklist.required")
+                if material.required
+                else t("intake.checklist.optional"),
+                t("intake.checklist.tolerable") if material.tolerable else "",
+                plain(self.notes.get(material.name, "")),
+                key=str(no - 1),
+            )
+
     def current(self) -> Material | None:
         table = self.query_one("#materials", DataTable)
         if self.item is None or not self.item.materials:
@@ -157,8 +192,10 @@ class ChecklistStep(StepKeys, Vertical):
         if material is None:
             detail.update("")
             return
+        # The name in full first: the table's column may have cut it at 80 columns.
         parts: list[Text] = [
-            Text.assemble((t("intake.form." + material.form), "bold"), " ×", str(material.copies))
+            plain(material.name, "bold"),
+            Text.assemble(t("intake.form." + material.form), " ×", str(material.copies)),
         ]
         if material.notes:
             parts.append(plain(material.notes))

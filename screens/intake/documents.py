@@ -9,6 +9,7 @@ that came from the API is cleaned of control characters first (screens.text.clea
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from rich.cells import cell_len, get_character_cell_size
@@ -53,19 +54,37 @@ def pad(text: str, width: int) -> str:
     return "".join(out) + " " * (width - used)
 
 
+# What a line never breaks inside: a date written out (2026年11月30日), a number or a Latin
+# word (a case number, an ID, an address's house number); and closing punctuation stays
+# with what it closes, never starting a line.
+_WHOLE = r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}|[0-9A-Za-z][0-9A-Za-z.+\-/:]*|\S"
+_UNIT = re.compile(rf"(?:{_WHOLE})[，。、；：！？）」』》,.;:!?)]*|\s")
+
+
 def wrap(text: str, width: int) -> list[str]:
-    """Lines of at most `width` cells (CJK text has no spaces to break at: break anywhere)."""
+    """Lines of at most `width` cells. CJK text has no spaces: break between any two
+    characters, but never inside a date, a number or a word, nor before closing punctuation
+    (a unit longer than a whole line is cut where it must)."""
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         line, used = "", 0
-        for ch in paragraph:
-            size = get_character_cell_size(ch)
-            if used + size > width and line:
+        for unit in _UNIT.findall(paragraph):
+            size = cell_len(unit)
+            if used + size > width and line.strip():
                 lines.append(line.rstrip())
                 line, used = "", 0
-                if ch == " ":
+                if unit.isspace():
                     continue
-            line += ch
+            if size > width:  # longer than a line: cut it character by character
+                for ch in unit:
+                    step = get_character_cell_size(ch)
+                    if used + step > width and line:
+                        lines.append(line.rstrip())
+                        line, used = "", 0
+                    line += ch
+                    used += step
+                continue
+            line += unit
             used += size
         lines.append(line.rstrip())
     return lines

@@ -25,7 +25,6 @@ from textual.widgets import (
     Checkbox,
     ContentSwitcher,
     DataTable,
-    Footer,
     Input,
     OptionList,
     Select,
@@ -88,6 +87,7 @@ from screens.intake.step_keys import StepKeys
 from screens.keys import bindings, localized
 from screens.messages import ApiFailed
 from screens.text import clean, plain
+from screens.widgets.fitted_footer import FittedFooter
 
 # A lost answer: the case may or may not be stored; look before sending again.
 UNCERTAIN = (errors.Unreachable, errors.Timeout, errors.ServerError)
@@ -139,7 +139,7 @@ class IntakeScreen(Screen[Case | None]):
             yield DocumentStep()
         yield DeskPanel()  # training only: what the scripted citizen hands over
         yield Static("", id="intake-open")
-        yield Footer(compact=True, show_command_palette=False)
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         for field in self.query(Input):

@@ -17,6 +17,7 @@ from counter.core.i18n import t
 from screens.intake.step_keys import StepKeys
 from screens.keys import bindings
 from screens.text import plain
+from screens.widgets.fitted_table import Col, FittedTable
 
 LIMIT = 30
 
@@ -25,6 +26,17 @@ def item_time(item: CatalogItem) -> str:
     if item.kind == "instant":
         return t("intake.search.instant")
     return t("intake.search.days", days=item.promised_days or 0)
+
+
+def result_columns(codes: tuple[str, ...] = ()) -> list[Col]:
+    """Code and time limit as wide as their longest text in this language; the rest to names."""
+    limits = (t("intake.search.instant"), t("intake.search.days", days=99))
+    return [
+        Col("code", t("intake.search.col_code"), fits=codes or ("BDC-001",)),
+        Col("name", t("intake.search.col_name"), share=2, least=16),
+        Col("dept", t("intake.search.col_department"), share=1, least=8),
+        Col("time", t("intake.search.col_time"), fits=limits),
+    ]
 
 
 def guide_line(item: CatalogItem) -> Text:
@@ -67,26 +79,34 @@ class ItemSearch(StepKeys, Vertical):
         yield Input(
             placeholder=t("intake.search.placeholder"), id="item-query", max_length=64, compact=True
         )
-        table: DataTable[str | Text] = DataTable(
-            id="item-results", cursor_type="row", show_cursor=True, zebra_stripes=False
+        yield FittedTable(
+            self.fill,
+            id="item-results",
+            cursor_type="row",
+            show_cursor=True,
+            zebra_stripes=False,
         )
-        yield table
         yield Static("", id="item-guide")
 
     def on_mount(self) -> None:
-        table = self.query_one("#item-results", DataTable)
-        table.add_column(t("intake.search.col_code"), key="code", width=9)
-        table.add_column(t("intake.search.col_name"), key="name", width=34)
-        table.add_column(t("intake.search.col_department"), key="dept", width=14)
-        table.add_column(t("intake.search.col_time"), key="time", width=10)
+        self.query_one("#item-results", FittedTable).set_cols(result_columns())
 
     def set_index(self, index: CatalogIndex | None) -> None:
         self.index = index
+        # Only the longest code matters to the column; measured once, not per keystroke.
+        codes = [item.code for item in index.items] if index is not None else []
+        longest = (max(codes, key=len),) if codes else ()
+        self.query_one("#item-results", FittedTable).set_cols(result_columns(longest))
         self.search(self.query_one("#item-query", Input).value)
 
     def search(self, query: str) -> None:
-        table = self.query_one("#item-results", DataTable)
         self.results = self.index.search(query, limit=LIMIT) if self.index is not None else []
+        self.fill()
+        self.show_guide()
+
+    def fill(self) -> None:
+        """The results as rows (again after the columns were laid out anew)."""
+        table = self.query_one("#item-results", DataTable)
         table.clear()
         for item in self.results:
             table.add_row(
@@ -96,7 +116,6 @@ class ItemSearch(StepKeys, Vertical):
                 item_time(item),
                 key=item.code,
             )
-        self.show_guide()
 
     def show_guide(self) -> None:
         guide = self.query_one("#item-guide", Static)

@@ -14,7 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from client.hall_time import HALL_TZ
 from client.rating_models import Rating, RatingTally, TallyFigures
@@ -38,6 +38,7 @@ from screens.ratings.messages import MyRatingsLoaded
 from screens.ratings.range_dialog import RangeScreen
 from screens.ratings.table_text import bad_columns, bad_row
 from screens.text import plain
+from screens.widgets.fitted_footer import FittedFooter
 from screens.worker_errors import SaysWorkerErrors
 
 
@@ -101,7 +102,7 @@ class MyRatingsScreen(SaysWorkerErrors, Screen[None]):
             yield Static(id="ratings-chart")
         table: DataTable[Text] = DataTable(id="ratings-bad", cursor_type="row", zebra_stripes=False)
         yield table
-        yield Footer(compact=True, show_command_palette=False)
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.query_one("#ratings-bars", LevelBars).border_title = t("ratings.bars_title")
