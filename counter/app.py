@@ -38,6 +38,7 @@ from screens.context import Host
 from screens.counter import CounterScreen
 from screens.failures import reports_failure
 from screens.focus import FOCUS_CSS
+from screens.notices import NOTICES_CSS
 from screens.help import HelpScreen
 from screens.keys import bindings, localized
 from screens.login import LoginScreen
@@ -70,7 +71,7 @@ AFTER_START_S = 1.5
 
 class CounterApp(KeepsToken, Quitting, SaysFailures, TrainingHost, SaysWorkerErrors, App[None]):
     TITLE = "Counter"
-    CSS = FOCUS_CSS
+    CSS = FOCUS_CSS + NOTICES_CSS
     COMMANDS = App.COMMANDS | {ScreenActions}
     BINDINGS: ClassVar[list[BindingType]] = bindings("app")
 

@@ -14,6 +14,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from textual.widgets import DataTable, Static
 from textual.widgets._footer import FooterKey
+from textual.widgets._toast import Toast
 
 from client.api import CentralClient
 from client.asgi import StreamingASGITransport
@@ -26,6 +27,7 @@ from screens.escalation.hooks import open_escalations
 from screens.escalation.lists import LedgerScreen
 from screens.intake import IntakeScreen, open_intake
 from screens.intake.documents import wrap
+from screens.pause_reason import PauseReasonScreen
 from screens.supervisor.board import HallBoardScreen
 from screens.widgets.fitted_footer import FittedFooter
 from screens.widgets.fitted_table import Col, widths
@@ -221,3 +223,23 @@ async def test_the_whole_escalation_description_can_be_read(
         assert app.focused is body
         await pilot.press("end")
         await until(pilot, lambda: body.scroll_y > 0, "scrolled to the end")
+
+
+@pytest.mark.parametrize("size", [NARROW, WIDE])
+async def test_a_notice_never_hides_the_dialog(
+    terminal_client: CentralClient, clock: Any, size: tuple[int, int]
+) -> None:
+    app = build(terminal_client, clock, lang="zh")
+    async with app.run_test(size=size, notifications=True) as pilot:  # tests hide them else
+        await sign_in(pilot, app)
+        await pilot.press("f10")  # pause: the reason dialog
+        await until(pilot, lambda: isinstance(app.screen, PauseReasonScreen), "the dialog")
+        dialog = app.screen.query_one(".dialog")
+        app.notify("号票 A001 已转移到 B 队列等候，请告知群众留意叫号屏。" * 2, markup=False)
+        app.notify(t("why_not.paused", key="F10"), severity="warning", markup=False)
+        await until(pilot, lambda: len(app.screen.query(Toast)) >= 2, "the notices")
+        await until(pilot, lambda: all(toast.region for toast in app.screen.query(Toast)), "laid")
+        for toast in app.screen.query(Toast):
+            assert not toast.region.overlaps(dialog.region), (toast.region, dialog.region)
+        assert dialog.region.height >= 6  # the dialog is still whole: title, reasons, hint
+        assert app.screen.region.contains_region(dialog.region)
