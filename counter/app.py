@@ -38,7 +38,6 @@ from screens.context import Host
 from screens.counter import CounterScreen
 from screens.failures import reports_failure
 from screens.focus import FOCUS_CSS
-from screens.notices import NOTICES_CSS
 from screens.help import HelpScreen
 from screens.keys import bindings, localized
 from screens.login import LoginScreen
@@ -50,6 +49,7 @@ from screens.messages import (
     HallLoaded,
     SignedOn,
 )
+from screens.notices import NOTICES_CSS
 from screens.sign_on import SignOnScreen
 from screens.text import clean
 from screens.trainee_report import TrainingHost
