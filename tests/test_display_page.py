@@ -62,6 +62,15 @@ def _signed_in_cookies(url: str) -> list[Any]:
         return cookies
 
 
+def _idle_until(page: Any, condition: Any, what: str, seconds: float = 60) -> None:
+    """Wait without running script in the page (a timer in the driver, no user gesture)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the display page never asked for {what}")
+        page.wait_for_timeout(50)
+
+
 def _board(server: Any, browser: Any, hall: Hall, cookies: list[Any]) -> None:
     # The box restarts: a new browser with only the stored cookie, nobody has clicked yet.
     page = browser.new_page(viewport={"width": 1280, "height": 720})
@@ -71,12 +80,16 @@ def _board(server: Any, browser: Any, hall: Hall, cookies: list[Any]) -> None:
         "response",
         lambda r: audio.append(r.url) if r.headers.get("content-type") == "audio/wav" else None,
     )
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
     page.goto(f"{server.url}/display?lang=en")
-    # Playwright's waits run script with a user gesture, which would unlock sound: until the
-    # first call has tried to play, only wall-clock time passes here.
-    time.sleep(2.5)
+    # Playwright's script waits run with a user gesture, which would unlock sound: until the
+    # first call has tried to play, wait only on what the page asks the central for.
+    _idle_until(page, lambda: any(u.endswith("/v1/events") for u in asked), "the event stream")
+    page.wait_for_timeout(1000)  # the stream's subscription lands just after its request
     first = hall.post("1005", "/v1/windows/5/call-next").json()["number"]
-    time.sleep(1.5)
+    _idle_until(page, lambda: any("/v1/announcements?after=" in u for u in asked), "catch-up")
+    page.wait_for_timeout(1000)  # the call's play() is tried as soon as its catch-up answers
     assert page.query_selector("#device-sign-in") is None
     page.wait_for_selector(f"#latest-ticket:has-text('{first}')")
     assert page.text_content("#latest-window") == "Window 5"
