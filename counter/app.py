@@ -99,6 +99,8 @@ class CounterApp(KeepsToken, Quitting, SaysFailures, TrainingHost, SaysWorkerErr
         self._refresh_timer: Timer | None = None
         # What the next re-fetch reads: "window" (and its held tickets), "queues", or both.
         self._refresh_what: set[str] = set()
+        # The newest event a pending re-fetch is for; None when something else asked for it.
+        self._refresh_for: int | None = None
         # The last hall event an action's answer already reflected: its echoes need no fetch.
         self._answered_event_id = 0
         # Action answers applied so far: a re-fetch asked before the latest one read an older
@@ -269,17 +271,22 @@ class CounterApp(KeepsToken, Quitting, SaysFailures, TrainingHost, SaysWorkerErr
             return
         mine = {q.prefix for q in self.session.window_queues()}
         if event.type == "queue.changed" and (event.queue is None or event.queue in mine):
-            self.schedule_refresh(REFRESH_DEBOUNCE_S, "queues")
+            self.schedule_refresh(REFRESH_DEBOUNCE_S, "queues", for_event=event.id)
         elif event.type in ("window.changed", "ticket.called") and event.window_no in (
             None,
             self.session.window_no,
         ):
-            self.schedule_refresh(REFRESH_DEBOUNCE_S, "window")
+            self.schedule_refresh(REFRESH_DEBOUNCE_S, "window", for_event=event.id)
 
-    def schedule_refresh(self, delay: float, *what: str) -> None:
+    def schedule_refresh(self, delay: float, *what: str, for_event: int | None = None) -> None:
         """Re-fetch `what` ("window", "queues"; both when not said) after `delay` seconds;
         requests due within the delay are folded into one fetch."""
+        pending = self._refresh_timer is not None or bool(self._refresh_what)
         self._refresh_what.update(what or ("window", "queues"))
+        if for_event is None:
+            self._refresh_for = None
+        elif not pending or self._refresh_for is not None:
+            self._refresh_for = max(self._refresh_for or 0, for_event)
         if self._refresh_timer is not None:
             self._refresh_timer.stop()
         # (a zero-length Textual timer divides by zero when it is late)
@@ -288,6 +295,7 @@ class CounterApp(KeepsToken, Quitting, SaysFailures, TrainingHost, SaysWorkerErr
     def _refresh_now(self) -> None:
         self._refresh_timer = None
         what, self._refresh_what = self._refresh_what, set()
+        self._refresh_for = None
         no = self.session.window_no
         if no is not None and self.session.signed_in:
             held = [held.id for held in self.session.held] if "window" in what else []
@@ -356,7 +364,20 @@ class CounterApp(KeepsToken, Quitting, SaysFailures, TrainingHost, SaysWorkerErr
         self.session.apply_window(where.window)
         self.session.apply_queues(where.queues)
         self._answered_event_id = max(self._answered_event_id, where.event_id)
+        self._drop_answered_refresh()
         return True
+
+    def _drop_answered_refresh(self) -> None:
+        """The action's own events can arrive on the stream before its answer: a re-fetch
+        waiting only for those is answered already."""
+        waiting_for = self._refresh_for
+        if self._refresh_timer is None or waiting_for is None:
+            return
+        if waiting_for <= self._answered_event_id:
+            self._refresh_timer.stop()
+            self._refresh_timer = None
+            self._refresh_what = set()
+            self._refresh_for = None
 
     # --- view -------------------------------------------------------------------------------------
 
