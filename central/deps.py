@@ -125,9 +125,8 @@ class IdempotentRun:
         """`step` once per Idempotency-Key, answered with the model it returns (with `status`),
         or 204 with no body when it returns None (nothing to do)."""
         ctx = make_ctx(self.request, self.store, self.actor)
-        return idempotency.perform(
-            self.store, ctx, self.key, self.request.url.path, body, step, status=status
-        )
+        work = idempotency.post(ctx, self.key, self.request.url.path, body, step, status=status)
+        return idempotency.perform(self.store, work)
 
     async def on_writer(
         self, body: BaseModel | None, step: idempotency.Step, *, status: int = 200
@@ -135,9 +134,8 @@ class IdempotentRun:
         """The same from an `async def` route: the step runs on the store's writer
         (the counter's hot path: call-next and the ticket steps)."""
         ctx = make_ctx(self.request, self.store, self.actor)
-        return await idempotency.perform_on_writer(
-            self.store, ctx, self.key, self.request.url.path, body, step, status=status
-        )
+        work = idempotency.post(ctx, self.key, self.request.url.path, body, step, status=status)
+        return await idempotency.perform_on_writer(self.store, work)
 
 
 async def idempotent(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -140,56 +141,55 @@ def run(
     return answer(store, outcome, finish)
 
 
-def _action(ctx: Ctx, step: Step, status: int) -> Action:
+@dataclass(frozen=True)
+class Post:
+    """A POST's work, ready to run by `perform` or `perform_on_writer`: its actor, key and
+    request print, the action over one transaction, and the step's `finish` if it has one."""
+
+    actor: Actor
+    key: str | None
+    request_print: str
+    action: Action
+    finish: Finish | None
+
+
+def post(
+    ctx: Ctx,
+    key: str | None,
+    path: str,
+    body: BaseModel | None,
+    step: Step,
+    *,
+    status: int = 200,
+) -> Post:
+    """`step` once per Idempotency-Key, answered with the model it returns (with `status`),
+    or 204 with no body when it returns None (nothing to do). A step with a `finish`
+    (central.counter_answer) completes its answer after the commit."""
+    if key is not None:
+        require_text("Idempotency-Key", key)
+
     def action(conn: Connection) -> tuple[int, BaseModel | None]:
         model = step(conn, ctx)
         return (status, model) if model is not None else (204, None)
 
-    return action
-
-
-def perform(
-    store: Store,
-    ctx: Ctx,
-    key: str | None,
-    path: str,
-    body: BaseModel | None,
-    step: Step,
-    *,
-    status: int = 200,
-) -> Response:
-    """A POST's work: `step` once per Idempotency-Key, answered with the model it returns
-    (with `status`), or 204 with no body when it returns None (nothing to do). A step with a
-    `finish` (central.counter_answer) completes its answer after the commit."""
     request_print = fingerprint("POST", path, body)
-    finish = getattr(step, "finish", None)
-    return run(store, ctx.actor, key, request_print, _action(ctx, step, status), finish)
+    return Post(ctx.actor, key, request_print, action, getattr(step, "finish", None))
 
 
-async def perform_on_writer(
-    store: Store,
-    ctx: Ctx,
-    key: str | None,
-    path: str,
-    body: BaseModel | None,
-    step: Step,
-    *,
-    status: int = 200,
-) -> Response:
+def perform(store: Store, work: Post) -> Response:
+    """A POST's work in one write transaction on the calling thread."""
+    return run(store, work.actor, work.key, work.request_print, work.action, work.finish)
+
+
+async def perform_on_writer(store: Store, work: Post) -> Response:
     """`perform` for an `async` route: the write transaction runs on the store's writer
     (central.store.Store.on_writer), the reads around it in the thread pool, so the event
     loop never waits and the writer only writes."""
-    if key is not None:
-        require_text("Idempotency-Key", key)
-    request_print = fingerprint("POST", path, body)
-    action = _action(ctx, step, status)
-    finish = getattr(step, "finish", None)
+    actor, key, request_print, finish = work.actor, work.key, work.request_print, work.finish
     try:
-        outcome = await store.on_writer(write, store, ctx.actor, key, request_print, action)
+        outcome = await store.on_writer(write, store, actor, key, request_print, work.action)
     except Exception:
-        replayed = await anyio.to_thread.run_sync(
-            replay, store, ctx.actor, key, request_print, finish
-        )
+        replayed = await anyio.to_thread.run_sync(replay, store, actor, key, request_print, finish)
         if replayed is None:
             raise
         return replayed

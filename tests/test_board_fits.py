@@ -83,3 +83,35 @@ async def test_board_fits_80_by_24(
         await until(pilot, lambda: board.window_columns == bt.WINDOW_COLUMNS, "every column")
         names = [str(windows.get_cell(str(n), "name")) for n in (1, 15)]
         assert names[0] == "综合窗口 1" and names[1] == "出件领证（邮寄）"
+
+
+async def test_the_filter_matches_a_name_cut_or_left_out_on_screen(
+    make_client: ClientFactory, terminal_client: CentralClient, clock: FakeClock
+) -> None:
+    """`/` matches what the central sent, not what the narrow screen draws: at 80 columns
+    window 15's name shows as "出件领证（…", and at 70 not at all, yet "邮寄" finds it."""
+    faulty = await make_client("1008")
+    await faulty.sign_on(8)
+    await faulty.pause(8, "system_fault")
+    clock.advance(minutes=65)  # a long paused state: the name has to give way
+    app = build(terminal_client, clock, login_as="2001", window=None, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        board = await open_board(pilot, app)
+        windows = board.query_one("#windows", DataTable)
+        await until(pilot, lambda: windows.row_count == 16, "the windows")
+        await until(
+            pilot,
+            lambda: (
+                "name" in board.window_columns and str(windows.get_cell("15", "name")).endswith("…")
+            ),
+            "window 15's name cut",
+        )
+        assert "邮寄" not in str(windows.get_cell("15", "name"))
+        await pilot.press("slash", *"邮寄")
+        await until(pilot, lambda: [str(k.value) for k in windows.rows] == ["15"], "window 15")
+        await pilot.press("enter")
+        await pilot.resize_terminal(70, 24)  # narrower: the name column is left out
+        await until(pilot, lambda: "name" not in board.window_columns, "the name left out")
+        await until(pilot, lambda: [str(k.value) for k in windows.rows] == ["15"], "still 15")
+        await pilot.press("escape")
+        await until(pilot, lambda: windows.row_count == 16, "every window again")

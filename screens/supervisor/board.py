@@ -192,8 +192,11 @@ class HallBoardScreen(SaysWorkerErrors, BoardActions, BoardExtras, Screen[None])
         if board is None:
             return
         now = host(self.app).now()
-        shown = self.fit_columns([bt.window_row(w, now) for w in board.windows])
+        full = [bt.window_row(w, now) for w in board.windows]
+        shown = self.fit_columns(full)
         windows = [(str(w.no), row) for w, row in zip(board.windows, shown, strict=True)]
+        # `/` matches a window's whole name even where the screen cuts it or leaves it out.
+        searched = {"windows": {str(w.no): row for w, row in zip(board.windows, full, strict=True)}}
         queues = [(q.prefix, bt.queue_row(q)) for q in board.queues]
         alerts = [
             (str(a.id), bt.alert_row(a, a.raised_at.astimezone(now.tzinfo))) for a in self.alerts
@@ -205,7 +208,7 @@ class HallBoardScreen(SaysWorkerErrors, BoardActions, BoardExtras, Screen[None])
         ):
             table = self.query_one(f"#{table_id}", DataTable)
             needle = self.filters.get(table_id, "")
-            sync(table, rows, needle)
+            sync(table, rows, needle, searched.get(table_id))
             subtitle = f"/{needle}" if needle else ""
             # Setting a border title repaints the whole table, even to the same text.
             if table.border_title != title:

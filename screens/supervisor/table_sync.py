@@ -3,12 +3,14 @@
 The board is refreshed on every burst of hall events and once a minute; rebuilding whole
 tables each time would redraw every row over a slow SSH link. When the rows are the same keys
 in the same order, only cells whose text changed are updated; otherwise the table is rebuilt.
-A filter (the `/` box) keeps rows whose text contains it, case-insensitively.
+A filter (the `/` box) keeps rows whose text contains it, case-insensitively: the whole text
+the central sent (`searched`), not the cells as drawn, where a narrow screen may have cut a
+window's name or left it out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.text import Text
 from textual.widgets import DataTable
@@ -28,8 +30,15 @@ def matches(cells: Sequence[Cell], needle: str) -> bool:
     return any(needle in _plain(c).casefold() for c in cells)
 
 
-def sync(table: DataTable[Cell], rows: Sequence[Row], needle: str = "") -> None:
-    shown = [(key, cells) for key, cells in rows if matches(cells, needle)]
+def sync(
+    table: DataTable[Cell],
+    rows: Sequence[Row],
+    needle: str = "",
+    searched: Mapping[str, Sequence[Cell]] | None = None,
+) -> None:
+    """`searched`: per row key, the full cells the filter matches (default: the row's own)."""
+    full = searched or {}
+    shown = [(key, cells) for key, cells in rows if matches(full.get(key, cells), needle)]
     keys = [key for key, _ in shown]
     current = [str(row_key.value) for row_key in table.rows]
     if keys == current:
