@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, delete, func, literal, select
+from sqlalchemy import Connection, and_, case, delete, func, literal, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
@@ -108,13 +108,17 @@ def daily_rows(
     window_no: int | None = None,
     department: str | None = None,
     group: str | None = None,
+    per_day: bool = True,
 ) -> list[Any]:
     """Summed counts per day (and per `group`: staff / window / department) in [start, end].
-    Rows have `day`, `key` (with a group) and one attribute per name in COUNTS."""
-    columns: list[Any] = [tally_daily.c.day]
+    Rows have `day`, `key` (with a group) and one attribute per name in COUNTS. `per_day`
+    False: one row per group over the whole range (`day` None): a year's table is then ~55
+    rows to Python instead of ~14,000."""
+    keys: list[Any] = [tally_daily.c.day] if per_day else []
     grouped = group_column(group)
     if grouped is not None:
-        columns.insert(0, grouped.label("key"))
+        keys.insert(0, grouped.label("key"))
+    columns = keys if per_day else [*keys, literal_column("NULL").label("day")]
     sums = [func.sum(tally_daily.c[c]).label(c) for c in COUNTS]
     source: Any = tally_daily
     if department is not None or group == "department":
@@ -123,7 +127,7 @@ def daily_rows(
         select(*columns, *sums)
         .select_from(source)
         .where(tally_daily.c.day >= start, tally_daily.c.day <= end)
-        .group_by(*columns)
+        .group_by(*keys)
     )
     if staff_no is not None:
         query = query.where(tally_daily.c.staff_no == staff_no)
@@ -167,8 +171,10 @@ def overdue_rows(
     window_no: int | None = None,
     department: str | None = None,
     group: str | None = None,
+    per_day: bool = True,
 ) -> list[Any]:
-    """Upheld 差评 not rectified by their date, per day (and group): rows `day`, `key`, `n`.
+    """Upheld 差评 not rectified by their date, per day (and group): rows `day`, `key`, `n`
+    (`per_day` False: per group, `day` None).
     Read from the ratings table through its review-state index: only open ones are read."""
     grouped = {
         None: None,
@@ -176,9 +182,10 @@ def overdue_rows(
         "window": func.coalesce(ratings.c.window_no, 0),
         "department": windows.c.department_code,
     }[group]
-    columns: list[Any] = [tickets.c.service_day.label("day")]
+    keys: list[Any] = [tickets.c.service_day.label("day")] if per_day else []
     if grouped is not None:
-        columns.insert(0, grouped.label("key"))
+        keys.insert(0, grouped.label("key"))
+    columns = keys if per_day else [*keys, literal_column("NULL").label("day")]
     query = (
         select(*columns, func.count().label("n"))
         .select_from(
@@ -192,7 +199,7 @@ def overdue_rows(
             _Unindexed(tickets.c.service_day) >= start,
             _Unindexed(tickets.c.service_day) <= end,
         )
-        .group_by(*columns)
+        .group_by(*keys)
     )
     if staff_no is not None:
         query = query.where(ratings.c.staff_no == staff_no)

@@ -151,16 +151,24 @@ def buckets(start: date, end: date, by: TallyBy) -> list[tuple[date, date, date]
 
 
 def _accs(
-    conn: Connection, scope: Scope, start: date, end: date, today: date, group: str | None = None
-) -> dict[tuple[str, date], Acc]:
-    """Counts per (group key, day) from the daily roll-ups, plus the overdue 差评 of today."""
+    conn: Connection,
+    scope: Scope,
+    start: date,
+    end: date,
+    today: date,
+    group: str | None = None,
+    per_day: bool = True,
+) -> dict[tuple[str, date | None], Acc]:
+    """Counts per (group key, day) from the daily roll-ups, plus the overdue 差评 of today;
+    `per_day` False: per group key over the whole range (day None), summed by the database."""
     filters: dict[str, Any] = {
         "staff_no": scope.staff_no,
         "window_no": scope.window_no,
         "department": scope.department,
         "group": group,
+        "per_day": per_day,
     }
-    found: dict[tuple[str, date], Acc] = defaultdict(Acc)
+    found: dict[tuple[str, date | None], Acc] = defaultdict(Acc)
     for row in rollups.daily_rows(conn, start, end, **filters):
         acc = found[(_key(row, group), row.day)]
         acc.served += int(row.served)
@@ -198,7 +206,7 @@ def tally(
     length = (end - start).days + 1
     lo = min(first_previous, start - timedelta(days=length))
     days: dict[date, Acc] = {
-        day: acc for (_, day), acc in _accs(conn, scope, lo, end, today).items()
+        day: acc for (_, day), acc in _accs(conn, scope, lo, end, today).items() if day
     }
 
     def period(first: date, last: date, before: tuple[date, date]) -> TallyPeriod:
@@ -232,7 +240,8 @@ def tally(
 def table(conn: Connection, group: TableGroup, start: date, end: date, today: date) -> RatingTable:
     """One row per clerk, window or department that served in the range."""
     rows: dict[str, Acc] = defaultdict(Acc)
-    for (key, _day), acc in _accs(conn, Scope(), start, end, today, group=group).items():
+    found = _accs(conn, Scope(), start, end, today, group=group, per_day=False)
+    for (key, _day), acc in found.items():
         rows[key].add(acc)
     labels = _labels(conn, group)
     usual = _usual_windows(conn) if group == "staff" else {}

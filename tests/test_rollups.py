@@ -27,6 +27,7 @@ from central.errors import Conflict
 from central.hall_seed import apply_hall, load_hall
 from central.migrate import upgrade
 from central.schema_ratings import ratings
+from central.schema_rollups import COUNTS
 from central.settings import Settings
 from central.store import Store, make_hasher
 from client.rating_models import RatingRequest, RectifyRequest, VerifyRequest
@@ -142,6 +143,18 @@ action = st.one_of(
 def check(store: Store) -> None:
     with store.read() as conn:
         assert rollups.stored(conn, *EVER) == rollups.recount(conn, *EVER)
+        # A table's rows (summed by the database over the range) equal its days added up.
+        for group in ("staff", "window", "department"):
+            whole = {
+                r.key: tuple(r)[2:]
+                for r in rollups.daily_rows(conn, *EVER, group=group, per_day=False)
+            }
+            added: dict[Any, list[int]] = {}
+            for r in rollups.daily_rows(conn, *EVER, group=group):
+                sums = added.setdefault(r.key, [0] * len(COUNTS))
+                for i, name in enumerate(COUNTS):
+                    sums[i] += int(getattr(r, name))
+            assert whole == {k: tuple(v) for k, v in added.items()}
 
 
 @settings(
