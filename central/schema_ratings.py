@@ -21,9 +21,15 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 from central.schema_types import BigId, UTCDateTime, metadata
+
+# Partial indexes' conditions, written out: a query uses such an index only when its WHERE
+# holds the same terms (SQLite compares them as written, with no bound parameters).
+REVIEWED = "review_state IS NOT NULL"
+BAD = "level <= 2 AND is_default = false"
 
 ratings = Table(
     "ratings",
@@ -60,10 +66,20 @@ ratings = Table(
     Column("rectified_by", String(32), nullable=True),
     CheckConstraint("level BETWEEN 1 AND 5", name="ck_ratings_level"),
     Index("ix_ratings_staff_day", "staff_no", "service_day"),
-    Index("ix_ratings_review_state", "review_state"),
-    # The lists, newest first: the hall's and one clerk's (migration 0010).
+    # The 差评 under review only (migration 0012): the NULLs of every other rating (99 % of a
+    # year's) made SQLite judge one review state to match ~390,000 rows.
+    Index(
+        "ix_ratings_reviewed",
+        "review_state",
+        sqlite_where=text(REVIEWED),
+        postgresql_where=text(REVIEWED),
+    ),
+    # The lists, newest first: the hall's and one clerk's (migration 0010), a range of days
+    # (its page's ids read from this index alone, 0012), the citizens' 差评 (0012).
     Index("ix_ratings_rated", "rated_at", "id"),
     Index("ix_ratings_staff_rated", "staff_no", "rated_at"),
+    Index("ix_ratings_day_rated", "service_day", "rated_at", "id"),
+    Index("ix_ratings_bad", "rated_at", sqlite_where=text(BAD), postgresql_where=text(BAD)),
 )
 
 # How far the default-rating sweep has gone: every service finished at or before `swept_until`
