@@ -180,17 +180,15 @@ async def test_reports_and_callbacks_tabs(
     clock: FakeClock,
     central_app: Any,
     tmp_path: Any,
-    monkeypatch: Any,
 ) -> None:
-    from screens.supervisor import board_extras
     from tests.hall_data import serve
 
     kiosk, clerk = await make_client("kiosk01"), await make_client("1001")
     await clerk.sign_on(1)
     for n in range(12):
         await serve(kiosk, clerk, 1, f"1390000{n:04d}")
-    target = tmp_path / "day.csv"
-    monkeypatch.setattr(board_extras, "report_path", lambda report, now: target)
+    target = tmp_path / "month.csv"
+    target.write_text("kept", encoding="utf-8")  # a file of the same name is there already
     app = build(terminal_client, clock, login_as="2001", window=None)
     async with app.run_test(size=SIZE) as pilot:
         board = await open_board(pilot, app)
@@ -201,7 +199,15 @@ async def test_reports_and_callbacks_tabs(
         await until(pilot, lambda: board.report is not None and board.report.kind == "month",
                     "the month report")  # fmt: skip
         await pilot.press("e")
-        await until(pilot, target.exists, "the exported CSV")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "the CSV's path")
+        box = app.screen.query_one("#f-path", Input)
+        assert box.value.endswith(f"report-month-{board.report.first_day:%Y%m}.csv")  # dated
+        box.value = str(target)
+        await pilot.press("enter")  # it exists: said, nothing written
+        await until(pilot, lambda: "exists already" in refusal(app), "the question")
+        assert isinstance(app.screen, PromptScreen) and target.read_text() == "kept"
+        await pilot.press("enter")  # again: the yes
+        await until(pilot, lambda: isinstance(app.screen, HallBoardScreen), "the board")
         assert target.read_bytes().startswith(b"\xef\xbb\xbf")
         await pilot.press("6")
         await until(pilot, lambda: board.callback_day is not None, "the callback sample")

@@ -3,6 +3,7 @@ sample and record what a call found (c)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,12 +15,22 @@ from client.hall_time import hall_date
 from client.report_models import Report, ReportKind
 from client.supervisor_models import Callback, CallbackDay, CallbackRecord
 from counter.core.i18n import t
-from counter.core.report_csv import write_report
+from counter.core.report_csv import report_csv
 from screens.context import host
+from screens.export_file import AskBeforeReplacing, open_mode
 from screens.failures import reports_failure
 from screens.supervisor import board_text as bt
 from screens.supervisor.prompt import Field, PromptScreen
 from screens.supervisor.table_sync import sync
+from screens.text import clean
+
+
+def save_report(path: Path, report: Report, replace: bool) -> None:
+    """The report's CSV at `path`; an existing file only when `replace` (the supervisor said
+    yes), so a file that appeared meanwhile is not replaced either. Raises OSError."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open(open_mode(replace), encoding="utf-8-sig", newline="") as handle:
+        handle.write(report_csv(report))
 
 
 def report_path(report: Report, now: datetime) -> Path:
@@ -64,15 +75,30 @@ class BoardExtras:
             self.refresh_bindings()
 
     def action_export_report(self) -> None:
-        if self.report is None:
+        """e: the CSV's path, the dated name offered; an existing file is replaced only
+        when the supervisor presses Enter again on the sentence that says it exists."""
+        report = self.report
+        if report is None:
             return
-        path = report_path(self.report, host(self.app).now())
-        try:
-            write_report(path, self.report)
-        except OSError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
-        self.notify(t("board.report_saved", path=path), markup=False)
+        guard = AskBeforeReplacing("board.export_exists", "board.export_bad_path")
+
+        async def send(values: dict[str, str | bool]) -> str | None:
+            text = str(values["path"])
+            said = guard(text) if text else t("board.export_need_path")
+            if said:
+                return said
+            path = Path(text).expanduser()
+            try:
+                await asyncio.to_thread(save_report, path, report, guard.replaces(path))
+            except OSError as error:
+                return t("board.export_failed", detail=clean(str(error.strerror or error)))
+            self.notify(t("board.report_saved", path=clean(str(path))), markup=False)
+            return None
+
+        default = str(report_path(report, host(self.app).now()))
+        field = Field("path", t("board.f.path"), t("board.f.path_hint"), default, max_length=400)
+        title = t(f"board.export_title_{report.kind}")
+        self.app.push_screen(PromptScreen(title, [field], send))
 
     # --- callbacks --------------------------------------------------------------------------
 
