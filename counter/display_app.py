@@ -210,6 +210,7 @@ class DisplayApp(App[None]):
         self.cursor = page.last_id
         if changed and self.view is not None:
             self.view.redraw()
+            self.view.flash()
 
     def _queues_soon(self) -> None:
         if self._queues_timer is not None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import itertools
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from counter.display_app import DisplayApp
 from screens.display.board import DisplayBoard
 from screens.display.sign_in import DeviceSignIn
 from tests.conftest import ClientFactory
+from tests.pilot import until
 
 RECORDER = """
 import json, sys, time
@@ -39,14 +39,6 @@ def _app(central_app: Any, clock: Any, lang: str = "en", **config: Any) -> Displ
     options: dict[str, Any] = {"central_url": "http://central.test", "lang": lang}
     options.update(config)
     return DisplayApp(client=client, config=Config(**options), clock=clock, voice=voice)
-
-
-async def _until(pilot: Any, condition: Callable[[], bool], what: str) -> None:
-    for _ in range(300):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _shown(app: DisplayApp) -> str | None:
@@ -72,13 +64,13 @@ async def test_voice_in_call_order_with_chime_and_recall(
     await clerk5.sign_on(5)
     await clerk4.sign_on(4)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _until(pilot, lambda: isinstance(app.screen, DisplayBoard), "the board")
-        await _until(pilot, lambda: app.view is not None and app.view.connection == "live", "live")
+        await until(pilot, lambda: isinstance(app.screen, DisplayBoard), "the board")
+        await until(pilot, lambda: app.view is not None and app.view.connection == "live", "live")
         first = await clerk5.call_next(5)
         second = await clerk4.call_next(4)
         assert first and second
         await clerk5.recall(first.id)
-        await _until(pilot, lambda: len(voice.spoken) == 3, "three announcements spoken")
+        await until(pilot, lambda: len(voice.spoken) == 3, "three announcements spoken")
         assert _shown(app) == first.number  # the recall is on top again
         assert [c.ticket for c in app.board.recent] == [second.number]
     lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
@@ -105,20 +97,20 @@ async def test_without_espeak_the_board_says_voice_off_and_chimes(
     clerk = await make_client("1005")
     await clerk.sign_on(5)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _until(pilot, lambda: app.view is not None and app.view.connection == "live", "live")
+        await until(pilot, lambda: app.view is not None and app.view.connection == "live", "live")
         assert app.view is not None
         assert app.view.voice_note == "voice off: no-such-speech-engine not found"
         await clerk.call_next(5)
-        await _until(pilot, lambda: len(voice.spoken) == 1, "the call handled by the voice")
+        await until(pilot, lambda: len(voice.spoken) == 1, "the call handled by the voice")
         assert bells == [1]
 
 
 async def test_a_person_cannot_sign_in_the_board(central_app: Any, clock: Any) -> None:
     app = _app(central_app, clock, display_account="1005")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _until(pilot, lambda: isinstance(app.screen, DeviceSignIn), "the sign-in")
+        await until(pilot, lambda: isinstance(app.screen, DeviceSignIn), "the sign-in")
         await pilot.press(*"counter", "enter")
-        await _until(
+        await until(
             pilot,
             lambda: "person" in str(app.screen.query_one("#device-error").render()),
             "the refusal",
@@ -127,7 +119,7 @@ async def test_a_person_cannot_sign_in_the_board(central_app: Any, clock: Any) -
         for _ in range(4):
             await pilot.press("backspace")
         await pilot.press(*"display01", "enter", *"counter", "enter")
-        await _until(pilot, lambda: isinstance(app.screen, DisplayBoard), "the board")
+        await until(pilot, lambda: isinstance(app.screen, DisplayBoard), "the board")
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])
@@ -147,17 +139,19 @@ def test_board_snapshot(
             await people["kiosk01"].issue_ticket(queue)
         await people["1005"].sign_on(5)
         await people["1004"].sign_on(4)
-        await _until(pilot, lambda: app.view is not None and app.view.connection == "live", "live")
+        await until(pilot, lambda: app.view is not None and app.view.connection == "live", "live")
         first = await people["1005"].call_next(5)
         await people["1004"].call_next(4)
         assert first is not None
         await people["1005"].recall(first.id)
-        await _until(
+        await until(
             pilot, lambda: _shown(app) == first.number and len(app.board.calls) == 2, "calls"
         )
-        await _until(pilot, lambda: sum(q.waiting for q in app.board.waiting) == 3, "waiting")
+        await until(pilot, lambda: sum(q.waiting for q in app.board.waiting) == 3, "waiting")
         for client in people.values():
             await client.aclose()
+        # The recall flashed the big panel's frame: the picture is taken once it is over.
+        await until(pilot, lambda: app.view is not None and not app.view.flashing, "no flash")
         await pilot.pause(0.5)
 
     assert snap_compare(app, terminal_size=size, run_before=calls)
@@ -187,33 +181,25 @@ async def test_board_over_http_says_connection_lost_and_recovers(tmp_path: Path)
         )  # fmt: skip
         app = DisplayApp(client=client, config=config, voice=None)
         async with app.run_test(size=(80, 24)) as pilot:
-            await _until(
+            await until(
                 pilot, lambda: app.view is not None and app.view.connection == "live", "live"
             )
             first = await staff["1005"].call_next(5)
             assert first is not None
-            await _until(pilot, lambda: _shown(app) == first.number, "the first call")
+            await until(pilot, lambda: _shown(app) == first.number, "the first call")
             server.stop()
-            await _until_long(pilot, lambda: app.view.connection == "lost", "connection lost")  # type: ignore[union-attr]
+            await until(pilot, lambda: app.view.connection == "lost", "connection lost")  # type: ignore[union-attr]
             assert "CONNECTION LOST" in str(app.screen.query_one("#display-lost").render())
             server.start()
-            await _until_long(pilot, lambda: app.view.connection == "live", "recovered")  # type: ignore[union-attr]
+            await until(pilot, lambda: app.view.connection == "live", "recovered")  # type: ignore[union-attr]
             await staff["1005"].no_show(first.id)
             second = await staff["1005"].call_next(5)
             assert second is not None
-            await _until(pilot, lambda: _shown(app) == second.number, "a call after recovering")
+            await until(pilot, lambda: _shown(app) == second.number, "a call after recovering")
         for c in (*staff.values(), client):
             await c.aclose()
     finally:
         server.stop()
-
-
-async def _until_long(pilot: Any, condition: Callable[[], bool], what: str) -> None:
-    for _ in range(400):  # 20 s: reconnecting backs off for a few seconds
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def test_asked_once_kept_across_restarts_and_asked_again_when_revoked(
@@ -230,14 +216,14 @@ async def test_asked_once_kept_across_restarts_and_asked_again_when_revoked(
 
     first = board()
     async with first.run_test(size=(80, 24)) as pilot:
-        await _until(pilot, lambda: isinstance(first.screen, DeviceSignIn), "the sign-in")
+        await until(pilot, lambda: isinstance(first.screen, DeviceSignIn), "the sign-in")
         await pilot.pause(0.1)
         await pilot.press(*"counter", "enter")
-        await _until(pilot, lambda: isinstance(first.screen, DisplayBoard), "the board")
+        await until(pilot, lambda: isinstance(first.screen, DisplayBoard), "the board")
     again = board()
     asked: list[bool] = []
     async with again.run_test(size=(80, 24)) as pilot:
-        await _until(
+        await until(
             pilot, lambda: again.view is not None and again.view.connection == "live", "live"
         )
         asked.append(isinstance(again.screen, DeviceSignIn))
@@ -252,9 +238,9 @@ async def test_asked_once_kept_across_restarts_and_asked_again_when_revoked(
         await kiosk.issue_ticket("A")
         await clerk.sign_on(5)
         await clerk.call_next(5)
-        await _until(pilot, lambda: isinstance(again.screen, DeviceSignIn), "asked again")
+        await until(pilot, lambda: isinstance(again.screen, DeviceSignIn), "asked again")
         await pilot.pause(0.1)
         await pilot.press(*"counter", "enter")
-        await _until(pilot, lambda: isinstance(again.screen, DisplayBoard), "back on the board")
-        await _until(pilot, lambda: again.board.latest is not None, "the call shown")
+        await until(pilot, lambda: isinstance(again.screen, DisplayBoard), "back on the board")
+        await until(pilot, lambda: again.board.latest is not None, "the call shown")
     assert asked == [False]

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Static
 
 from client.hall_time import HALL_TZ
@@ -16,6 +17,11 @@ from counter.core.display_board import Board
 from counter.core.i18n import t
 from screens.display.digits import ScaledNumber
 from screens.text import plain
+
+# A new or repeated call flashes the big panel's frame three times (0.7 s each, as the web
+# page does): the eye catches it across the room, and the digits stay readable throughout.
+FLASHES = 3
+FLASH_PERIOD_S = 0.7
 
 
 class DisplayBoard(Screen[None]):
@@ -26,6 +32,7 @@ class DisplayBoard(Screen[None]):
     DisplayBoard.lost #display-lost { display: block; }
     #display-main { height: 1fr; }
     #display-latest { width: 2fr; border: round $accent; padding: 0 1; }
+    DisplayBoard.flash #display-latest { border: heavy $warning; background: $accent 30%; }
     #display-label { height: 1; }
     #display-ticket { height: 1fr; min-height: 3; }
     #display-window { height: 1; text-style: bold; content-align: center middle; }
@@ -43,6 +50,10 @@ class DisplayBoard(Screen[None]):
         self.now = now
         self.connection = "connecting"
         self.voice_note: str | None = None
+        self.flashing = False
+        self.flashes_seen = 0  # how many flashes began (tests read it; a flash is brief)
+        self._flash_timer: Timer | None = None
+        self._flash_steps = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="display-head")
@@ -75,6 +86,27 @@ class DisplayBoard(Screen[None]):
         self._recent()
         self._waiting()
         self._status()
+
+    def flash(self) -> None:
+        """Flash the latest call's panel (a call just came in, or was called again): the frame
+        turns on and off FLASHES times; a call during a flash starts it over."""
+        if self._flash_timer is not None:
+            self._flash_timer.stop()
+        self.flashing = True
+        self.flashes_seen += 1
+        self._flash_steps = 2 * FLASHES
+        self.add_class("flash")
+        self._flash_timer = self.set_interval(FLASH_PERIOD_S / 2, self._flash_step)
+
+    def _flash_step(self) -> None:
+        self._flash_steps -= 1
+        self.set_class(self._flash_steps % 2 == 0 and self._flash_steps > 0, "flash")
+        if self._flash_steps <= 0:
+            self.remove_class("flash")
+            self.flashing = False
+            if self._flash_timer is not None:
+                self._flash_timer.stop()
+                self._flash_timer = None
 
     def set_clock(self, now: datetime) -> None:
         self.now = now
