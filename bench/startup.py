@@ -90,7 +90,8 @@ def bench_env(work: Path, url: str) -> dict[str, str]:
     return {
         "COUNTER_CONFIG": str(work / "config.toml"),
         "BENCH_KEYRING_FILE": str(work / "keyring.json"),
-        "PYTHONPATH": os.pathsep.join([str(HERE), str(keyring_plugin(work))]),
+        # This checkout first: the installed `counter` script may point at another one.
+        "PYTHONPATH": os.pathsep.join([str(HERE.parent), str(HERE), str(keyring_plugin(work))]),
         "XDG_CONFIG_HOME": str(work / "xdg"),  # no keyringrc.cfg choosing for it
         "LANG": "en_US.UTF-8",
     }

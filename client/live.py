@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import httpx
 from httpx_sse import SSEError, aconnect_sse
-from pydantic import ValidationError
 
 from client import errors
-from client.api import CentralClient, error_from_response
-from client.models import Event
+from client.central_http import error_from_response, parse_text, wire_module
+
+if TYPE_CHECKING:
+    from client import models as wire
+    from client.api import CentralClient
+else:
+    wire = wire_module("client.models")
 
 ConnectionState = Literal["connecting", "live", "polling", "offline"]
 
@@ -56,7 +60,7 @@ class LiveEvents:
             if self.on_state is not None:
                 self.on_state(state)
 
-    async def __aiter__(self) -> AsyncIterator[Event]:
+    async def __aiter__(self) -> AsyncIterator[wire.Event]:
         failures = 0
         polls = 0
         while True:
@@ -66,7 +70,7 @@ class LiveEvents:
                         failures = 0
                         yield event
                     failures += 1  # the server closed the stream: reopen it
-                except (httpx.HTTPError, SSEError, errors.CentralError, ValidationError) as exc:
+                except (httpx.HTTPError, SSEError, errors.CentralError) as exc:
                     failures += 1
                     self.last_error = _as_central_error(exc)
                     lost = isinstance(self.last_error, (errors.Timeout, errors.Unreachable))
@@ -85,7 +89,7 @@ class LiveEvents:
                 failures = self.max_stream_failures - 1  # one more try at the stream
             await asyncio.sleep(self.poll_interval)
 
-    async def _stream(self) -> AsyncIterator[Event]:
+    async def _stream(self) -> AsyncIterator[wire.Event]:
         headers = {**self.client.auth_headers(), "Accept": "text/event-stream"}
         if self.last_event_id is not None:
             headers["Last-Event-ID"] = str(self.last_event_id)
@@ -103,7 +107,7 @@ class LiveEvents:
             async for sse in source.aiter_sse():
                 if not sse.data:
                     continue
-                event = Event.model_validate_json(sse.data)
+                event = parse_text(wire.Event, sse.data)
                 self.last_event_id = event.id
                 yield event
 
@@ -116,7 +120,7 @@ class LiveEvents:
         if value is not None and 0 < value <= 300:
             self.heartbeat_s = value
 
-    async def _poll_once(self) -> AsyncIterator[Event]:
+    async def _poll_once(self) -> AsyncIterator[wire.Event]:
         try:
             page = await self.client.poll_events(after=self.last_event_id or 0)
         except errors.CentralError as exc:

@@ -8,26 +8,15 @@ Keep this module light: it is on the terminal's start-up path (pydantic only).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Role = Literal["clerk", "supervisor", "device", "admin"]
-TicketKind = Literal["walk_in", "appointment", "green"]
-# waiting ─call→ called ─start→ serving ─finish→ done; see DESIGN.md §2 for the whole machine.
-TicketStatus = Literal["waiting", "called", "serving", "held", "done", "missed", "cancelled"]
-WindowStatus = Literal["signed_off", "idle", "calling", "serving", "paused"]
-PauseReason = Literal["break", "training", "system_fault", "other"]
-EventType = Literal[
-    "queue.changed",
-    "ticket.called",
-    "window.changed",
-    "rating.received",
-    "escalation.changed",
-    "alert.raised",
-    "alert.changed",
-    "callback.changed",
-]
+from client.wire_words import EventType as EventType
+from client.wire_words import PauseReason as PauseReason
+from client.wire_words import Role as Role
+from client.wire_words import TicketKind as TicketKind
+from client.wire_words import TicketStatus as TicketStatus
+from client.wire_words import WindowStatus as WindowStatus
 
 
 class Wire(BaseModel):

@@ -15,10 +15,9 @@ from pydantic import Field
 
 from client.models import Wire
 from client.transitions import Transition
-
-LEVELS: tuple[int, ...] = (5, 4, 3, 2, 1)
-BAD_LEVELS: tuple[int, ...] = (2, 1)
-SATISFIED_LEVELS: tuple[int, ...] = (5, 4, 3)
+from client.wire_words import BAD_LEVELS as BAD_LEVELS
+from client.wire_words import LEVELS as LEVELS
+from client.wire_words import SATISFIED_LEVELS as SATISFIED_LEVELS
 
 # Reason codes the rating pad offers (the pad shows the good ones for 5–3, the bad ones for 2–1).
 RatingReason = Literal[

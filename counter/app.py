@@ -26,7 +26,6 @@ from textual.timer import Timer
 
 from client.hall_time import hall_now
 from client.live import ConnectionState, LiveEvents
-from client.models import Event, Ticket, TicketAnswer, Window
 from counter.core.config import Config
 from counter.core.i18n import detect_language, set_language, t
 from counter.core.session import Session
@@ -57,6 +56,7 @@ from screens.worker_errors import SaysWorkerErrors
 
 if TYPE_CHECKING:
     from client.api import CentralClient
+    from client.models import Event, Ticket
     from counter.core.credentials import TokenStore
     from counter.core.demo_account import DemoAccount, DemoControl
     from screens.intake import IntakeEscalation
@@ -187,7 +187,9 @@ class CounterApp(KeepsToken, Quitting, SaysFailures, TrainingHost, SaysWorkerErr
             # Already signed on here (a restart, a cached token): straight back to work.
             if window.staff_no == me and window.status != "signed_off":
                 session.apply_window(window)
-                self.open_counter()
+                if message.queues is not None:
+                    session.apply_queues(message.queues)
+                self.open_counter(queues_read=message.queues is not None)
                 return
         if session.staff is not None and session.staff.role in ("supervisor", "admin"):
             self.open_board()
@@ -215,14 +217,15 @@ class CounterApp(KeepsToken, Quitting, SaysFailures, TrainingHost, SaysWorkerErr
         self.session.apply_window(message.window)
         self.open_counter()
 
-    def open_counter(self) -> None:
+    def open_counter(self, *, queues_read: bool = False) -> None:
+        """`queues_read`: the queue figures came with the hall just now (a restart)."""
         self.switch_screen(CounterScreen())
         if not self._counter_opened:
             self._counter_opened = True
             # After the counter has its figures: the catalog is not needed to call a ticket.
             self.set_timer(AFTER_START_S, self.after_first_counter)
         self.start_live()
-        self.schedule_refresh(0)
+        self.schedule_refresh(0, *(("window",) if queues_read else ()))
 
     def after_first_counter(self) -> None:
         """Once per run, off the start-up path: nudge about unfinished intakes (a crash, a
@@ -331,6 +334,10 @@ class CounterApp(KeepsToken, Quitting, SaysFailures, TrainingHost, SaysWorkerErr
     # --- answers to the counter's actions -------------------------------------------------------
 
     def on_action_done(self, message: ActionDone) -> None:
+        # Here, not at the top: the wire models (pydantic) stay off the start-up path, and an
+        # action's answer has loaded them already.
+        from client.models import Ticket, Window
+
         self.central_answered()
         self._answers += 1
         result = message.result
@@ -358,6 +365,8 @@ class CounterApp(KeepsToken, Quitting, SaysFailures, TrainingHost, SaysWorkerErr
 
     def _apply_answer(self, ticket: Ticket) -> bool:
         """The window and queue figures the action's answer carried; True when it did."""
+        from client.models import TicketAnswer
+
         where = ticket.at_window if isinstance(ticket, TicketAnswer) else None
         if where is None or where.window.no != self.session.window_no:
             return False

@@ -15,15 +15,16 @@ import shlex
 import subprocess
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from client.api import CentralClient
-from client.device_api import new_slips
-from client.device_models import TicketSlip
 from client.hall_time import HALL_TZ
 from client.live import LiveEvents
 from counter.core import i18n
 from counter.core.i18n import t
+
+if TYPE_CHECKING:  # `counter --help` and the workbench build this command's parser only
+    from client.device_models import TicketSlip
 
 
 def slip_text(slip: TicketSlip) -> str:
@@ -62,6 +63,8 @@ async def follow(
     stop: asyncio.Event | None = None,
 ) -> None:
     """Print every slip this kiosk issues from now on, until `stop` is set."""
+    from client.device_api import new_slips
+
     printed = max((s.ticket_id for s in await new_slips(client, 0)), default=0)
     say(t("kiosk.following", after=printed))
 

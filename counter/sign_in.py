@@ -69,16 +69,20 @@ class KeepsToken(App[None]):
     @work(exclusive=True, group="login")
     async def verify_token(self, token: str) -> None:
         with reports_failure(self, "restore", quiet=True):
-            # One round trip instead of two: the hall is needed next anyway.
-            staff, hall = await asyncio.gather(self.client.me(), self.client.hall())
-            self.post_message(TokenRestored(staff, token, hall))
+            # One round trip instead of three: the hall is needed next anyway, and the queue
+            # figures too when the clerk is still signed on (a restart): the counter screen
+            # then paints complete, not empty first.
+            staff, hall, queues = await asyncio.gather(
+                self.client.me(), self.client.hall(), self.client.queues()
+            )
+            self.post_message(TokenRestored(staff, token, hall, queues))
 
     def on_token_restored(self, message: TokenRestored) -> None:
         if self.session.signed_in:
             return
         self.session.signed_in_as(message.staff, message.token)
         if message.hall is not None and not self._relogin:
-            self.post_message(HallLoaded(message.hall))
+            self.post_message(HallLoaded(message.hall, message.queues))
             return
         self.after_sign_in()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import ComposeResult
@@ -17,8 +18,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
-from client.case_models import Case
-from client.models import PauseReason, Ticket, Window
 from counter.core.i18n import t
 from screens.context import host
 from screens.failures import reports_failure
@@ -36,6 +35,10 @@ from screens.widgets.tally_line import TallyLine
 from screens.widgets.ticket_panel import TicketPanel
 from screens.widgets.today_panel import TodayPanel
 
+if TYPE_CHECKING:  # the wire models (pydantic) load with the first answer, not at start
+    from client.case_models import Case
+    from client.models import PauseReason, Ticket, Window
+
 # Actions that change the window or its ticket (greyed while one is in flight).
 STATEFUL = {
     "call_next",
@@ -49,7 +52,7 @@ STATEFUL = {
     "call_named",
 }
 
-Op = Callable[[], Awaitable[Ticket | Window | None]]
+Op = Callable[[], Awaitable["Ticket | Window | None"]]
 
 
 class CounterScreen(Screen[None]):
@@ -355,6 +358,8 @@ class CounterScreen(Screen[None]):
     def on_action_done(self, message: ActionDone) -> None:
         # The App applies the answer to the session and re-fetches; here the busy flag, and
         # a line for what leaves no trace on this screen (the ticket goes away).
+        from client.models import Ticket  # loaded by the answer; kept off the start-up path
+
         self.busy = False
         result = message.result
         if not isinstance(result, Ticket):

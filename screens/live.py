@@ -18,11 +18,14 @@ cares about and re-fetches what it shows (DESIGN.md §3 "Live updates").
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.dom import DOMNode
 
-from client.models import Event
 from screens.context import host
+
+if TYPE_CHECKING:  # the wire models (pydantic) load with the first answer, not at start
+    from client.models import Event
 
 
 def hear_hall(node: DOMNode, callback: Callable[[Event], object]) -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from client.errors import CentralError
-from client.models import Event, Hall, LoginResponse, QueuesResponse, Staff, Ticket, Window
 from counter.core.credentials import CachedToken
+
+if TYPE_CHECKING:  # the wire models (pydantic) load with the first answer, not at start
+    from client.models import Event, Hall, LoginResponse, QueuesResponse, Staff, Ticket, Window
 
 
 @dataclass
@@ -32,11 +35,13 @@ class TokenRestored(Message):
     staff: Staff
     token: str
     hall: Hall | None = None
+    queues: QueuesResponse | None = None  # read with them: a restart paints its figures at once
 
 
 @dataclass
 class HallLoaded(Message):
     hall: Hall
+    queues: QueuesResponse | None = None
 
 
 @dataclass

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from client.models import PauseReason
+from client.wire_words import PauseReason
 from counter.core.i18n import t
 from screens.keys import bindings, localized
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,7 +13,6 @@ from textual.timer import Timer
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from client.models import Event, Hall, Window
 from counter.core.i18n import t
 from screens.context import host
 from screens.errors import describe
@@ -21,6 +22,9 @@ from screens.live import hear_hall, hear_session
 from screens.messages import ApiFailed, HallLoaded, SignedOn
 from screens.text import plain
 from screens.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:  # the wire models (pydantic) load with the first answer, not at start
+    from client.models import Event, Hall, Window
 
 
 def window_label(window: Window, me: str | None) -> Text:

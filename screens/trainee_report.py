@@ -5,7 +5,7 @@ it; the grading itself is the demo's (counter.demo.grading), reached through Tra
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events, work
@@ -16,13 +16,14 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
 from client.errors import CentralError
-from client.models import Hall
-from client.training_api import my_place
-from counter.core.classroom import ClassroomTraining
 from counter.core.desk import Desk, TrainingControl
 from counter.core.i18n import current_language, t
 from counter.core.trainee_report import TraineeReport, render_text
 from screens.keys import bindings, localized
+
+if TYPE_CHECKING:  # the wire models (pydantic) load with the first answer, not at start
+    from client.models import Hall
+    from counter.core.classroom import ClassroomTraining
 
 
 class TraineeReportScreen(ModalScreen[None]):
@@ -132,6 +133,10 @@ class TrainingHost:
 
     @work(exclusive=True, group="classroom", exit_on_error=False)
     async def ask_classroom(self) -> None:
+        # Only a demo hall's central asks: the classroom's calls and models load here, not at start.
+        from client.training_api import my_place
+        from counter.core.classroom import ClassroomTraining
+
         app: Any = self
         try:
             place = await my_place(app.client)

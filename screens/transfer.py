@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,10 +12,12 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from client.models import QueueInfo, Window
 from counter.core.i18n import t
 from screens.keys import bindings, localized
 from screens.text import plain
+
+if TYPE_CHECKING:  # the wire models (pydantic) load with the first answer, not at start
+    from client.models import QueueInfo, Window
 
 
 @dataclass(frozen=True)

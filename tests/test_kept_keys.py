@@ -13,7 +13,7 @@ import httpx
 import pytest
 from textual.widgets import Input, Select, Static, TextArea
 
-from client import api, errors
+from client import central_http, errors
 from client.api import CentralClient
 from client.asgi import StreamingASGITransport
 from client.rating_models import RatingRequest
@@ -40,7 +40,7 @@ class LosingTransport(StreamingASGITransport):
 
 @pytest.fixture(autouse=True)
 def no_retry_wait(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(api, "RETRY_DELAY_S", 0.0)
+    monkeypatch.setattr(central_http, "RETRY_DELAY_S", 0.0)
 
 
 def count(db_path: Path, sql: str) -> int:

@@ -7,6 +7,7 @@ and must not make the terminal fetch again. A counting transport sees every requ
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -92,4 +93,44 @@ async def test_call_start_finish_cost_one_request_each(
             pilot, lambda: app.session.queues[0].waiting == waiting_before, "the new ticket"
         )
         assert transport.seen == ["GET /v1/queues"]
+    await client.aclose()
+
+
+async def test_a_restart_paints_the_counter_with_its_figures_from_one_round_trip(
+    central_app: Any, make_client: Any, clock: Any
+) -> None:
+    """Clerk 1005 still signed on at window 5, the token kept: the terminal reads who, the hall
+    and the queue figures together, so the counter screen has its figures when it first shows
+    (not empty until a second round trip)."""
+    from counter.app import make_app
+    from counter.core.config import Config
+    from counter.core.credentials import CachedToken, TokenStore
+    from screens.counter import CounterScreen
+
+    await issue(make_client, "A")
+    clerk = await make_client("1005")
+    await clerk.sign_on(5)
+    assert clerk.token is not None
+    store = TokenStore(use_keyring=False)
+    store.save(
+        "http://central.test", CachedToken("1005", clerk.token, clock() + timedelta(hours=8))
+    )
+
+    transport = CountingTransport(central_app)
+    client = CentralClient("http://central.test", transport=transport)
+    config = Config(central_url="http://central.test", lang="en", window=5)
+    app = make_app(client=client, config=config, token_store=store, clock=clock)
+    figures_when_shown: list[bool] = []
+
+    def shown(screen: Any) -> None:
+        if isinstance(screen, CounterScreen) and not figures_when_shown:
+            figures_when_shown.append(bool(app.session.queues))
+
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen_change_signal.subscribe(app, shown)
+        await until(pilot, lambda: bool(figures_when_shown), "the counter screen")
+        assert figures_when_shown == [True]
+        # Who, the hall and the figures in one round trip; then the window's held tickets.
+        assert set(transport.seen[:3]) == {"GET /v1/me", "GET /v1/hall", "GET /v1/queues"}
+        await until(pilot, lambda: "GET /v1/windows/5" in transport.seen, "the window's read")
     await client.aclose()

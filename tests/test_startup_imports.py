@@ -48,3 +48,69 @@ def test_the_startup_path_imports_no_server_parts(tmp_path: Path) -> None:
     assert "textual" in loaded and "counter.app" in loaded  # the probe really ran
     heavy = sorted(name for name in loaded if name.split(".")[0] in HEAVY)
     assert heavy == []
+
+
+# Off the path to the first paint: the wire models' pydantic (loaded with the first answer the
+# terminal reads), httpx's command-line tool (click, pygments) and the keyring (read in a
+# thread once the App runs). Each was a tenth or more of the start (README, start-up figures).
+NOT_BEFORE_FIRST_PAINT = ("pydantic", "pydantic_core", "annotated_types", "click", "pygments")
+NOT_BEFORE_RUN = (*NOT_BEFORE_FIRST_PAINT, "keyring")
+
+FIRST_PAINT_PROBE = """
+import asyncio, json, sys
+import counter.cli
+URL = "http://127.0.0.1:9"
+counter.cli.build_parser().parse_args(["--url", URL])
+# What counter.cli._workbench builds before the App runs.
+from counter.core.config import load_config
+from counter.app import make_app
+from client.api import CentralClient
+from counter.core.credentials import TokenStore
+config = load_config(overrides={"central_url": URL})
+client = CentralClient(URL)
+app = make_app(client=client, config=config, token_store=TokenStore())
+before_run = sorted(sys.modules)
+
+async def first_paint():
+    from screens.login import LoginScreen
+    async with app.run_test(size=(80, 24)) as pilot:
+        while not (isinstance(app.screen, LoginScreen) and app.screen.is_mounted):
+            await pilot.pause()
+        await pilot.pause()
+        painted = sorted(sys.modules)
+    await client.aclose()
+    return painted
+
+painted = asyncio.run(first_paint())
+print(json.dumps({"before_run": before_run, "painted": painted}))
+"""
+
+
+def test_no_pydantic_click_or_keyring_before_the_first_paint(tmp_path: Path) -> None:
+    """Run-time, in a fresh process: the CLI's imports and the App up to the login screen's
+    first paint (no central answers; the keyring is not reached before the App runs)."""
+    env = {
+        "COUNTER_CONFIG": str(tmp_path / "absent.toml"),
+        "LANG": "en_US.UTF-8",
+        "XDG_CONFIG_HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_PAINT_PROBE],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert "counter.app" in loaded["before_run"] and "screens.login" in loaded["painted"]
+
+    def heavy(names: list[str], tops: tuple[str, ...]) -> list[str]:
+        return sorted({name.split(".")[0] for name in names if name.split(".")[0] in tops})
+
+    assert heavy(loaded["before_run"], NOT_BEFORE_RUN) == []
+    assert heavy(loaded["painted"], NOT_BEFORE_FIRST_PAINT) == []

@@ -9,19 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
-from client.case_models import Case
-from client.models import (
-    Hall,
-    QueuesResponse,
-    QueueStats,
-    Staff,
-    Ticket,
-    Window,
-    WindowQueue,
-    WindowStatus,
-)
+from client.wire_words import WindowStatus
+
+if TYPE_CHECKING:  # the wire models (pydantic) load with the first answer, not at start
+    from client.case_models import Case
+    from client.models import Hall, QueuesResponse, QueueStats, Staff, Ticket, Window, WindowQueue
 
 ConnectionState = Literal["connecting", "live", "polling", "offline"]
 

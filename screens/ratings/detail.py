@@ -133,7 +133,7 @@ def can_explain(rating: BadItem, staff_no: str | None) -> bool:
     )
 
 
-class RatingDetailScreen(SaysWorkerErrors, ModalScreen[BadItem | None]):
+class RatingDetailScreen(SaysWorkerErrors, ModalScreen[Rating | Callback | None]):
     CSS_PATH = "ratings_modal.tcss"
     BINDINGS = bindings("rating_step")
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rich.cells import cell_len
 from rich.text import Text
 
-from client.rating_models import LEVELS, TallyBy, TallyChange, TallyFigures, TallyPeriod
+from client.wire_words import LEVELS
 from counter.core.i18n import t
+
+if TYPE_CHECKING:  # the wire models (pydantic) load with the first answer, not at start
+    from client.rating_models import TallyBy, TallyChange, TallyFigures, TallyPeriod
 
 PeriodKind = Literal["today", "week", "month", "range"]
 PERIOD_KINDS: tuple[PeriodKind, ...] = ("today", "week", "month", "range")

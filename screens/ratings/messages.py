@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 from textual.message import Message
 
-from client.rating_models import Rating, RatingTable, RatingTally
-from client.supervisor_models import Callback
+if TYPE_CHECKING:  # the wire models (pydantic) load with the first answer, not at start
+    from client.rating_models import Rating, RatingTable, RatingTally
+    from client.supervisor_models import Callback
+
 
 # An item of the 差评 queue: a citizen's 差评, or a dissatisfied 回访 callback put there.
-BadItem = Rating | Callback
+BadItem: TypeAlias = "Rating | Callback"
 
 
 @dataclass

@@ -7,13 +7,13 @@ for this window arrives. Nothing polls.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import work
 from textual.widgets import Static
 
 from client.hall_time import HALL_TZ
-from client.models import Event
-from client.rating_models import TallyFigures
 from counter.core.i18n import t
 from screens.context import host
 from screens.failures import reports_failure
@@ -21,6 +21,10 @@ from screens.live import hear_hall
 from screens.ratings.figures import percent
 from screens.ratings.messages import TallyLoaded
 from screens.worker_errors import SaysWorkerErrors
+
+if TYPE_CHECKING:  # the wire models (pydantic) load with the first answer, not at start
+    from client.models import Event
+    from client.rating_models import TallyFigures
 
 
 def tally_line_text(figures: TallyFigures | None, width: int | None = None) -> Text:

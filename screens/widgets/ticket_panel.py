@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
-from client.models import Ticket
 from counter.core.i18n import t
 from counter.core.session import Session
 from screens.text import clean, plain
 from screens.widgets.big_number import BigNumber
 from screens.widgets.steady import SteadyStatic
+
+if TYPE_CHECKING:  # the wire models (pydantic) load with the first answer, not at start
+    from client.models import Ticket
 
 
 def ticket_lines(session: Session, ticket: Ticket | None, now: datetime, hint: str) -> Text:
