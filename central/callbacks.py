@@ -31,6 +31,7 @@ from central.schema import staff, tickets
 from central.schema_supervision import callbacks
 from client.rating_models import BadReview, VerifyRequest
 from client.supervisor_models import Callback, CallbackDay, CallbackRecord, NotCallable
+from client.validators import is_blank
 
 SHARE = 0.10  # the seeds: 每天回访办事群众不低于总数的10%
 
@@ -296,8 +297,13 @@ def rectify(conn: Connection, ctx: Ctx, callback_id: int, note: str) -> Callback
             reason="callback_no_open_rectification",
             params={"callback_id": callback_id},
         )
+    note = require_text("note", note.strip())
+    if is_blank(note):  # blank, zero-width or control characters alone print as nothing
+        raise Invalid(
+            "Say what was rectified.", fields={"note": "empty"}, reason="say_what_rectified"
+        )
     values = {
-        "review_state": "rectified", "rectification": require_text("note", note.strip()),
+        "review_state": "rectified", "rectification": note,
         "rectified_at": ctx.now,
         "rectified_by": ctx.actor.staff_no,
     }  # fmt: skip

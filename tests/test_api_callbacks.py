@@ -151,6 +151,10 @@ async def test_record_outcomes_and_a_rectification(
     assert upheld.rectify_due is not None and upheld.review.rectify_days == 5
     with pytest.raises(errors.Conflict):  # verified once
         await boss.verify_callback(first.id, "mistaken")
+    for blank in ("   ", "\u200b\u200d\ufeff", "\x07\x1b"):  # would print as nothing
+        with pytest.raises(errors.Invalid) as said:
+            await boss.rectify_callback(first.id, blank)
+        assert "note" in said.value.fields
     fixed = await boss.rectify_callback(first.id, "增开窗口，已回电说明")
     assert fixed.rectified_at is not None and fixed.review is not None
     assert fixed.review.state == "rectified"
