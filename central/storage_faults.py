@@ -8,6 +8,8 @@ cause is gone: nothing is kept in a failed state. At start the same causes are o
 from __future__ import annotations
 
 import errno
+import os
+from pathlib import Path
 from typing import Any
 
 # SQLite's primary result codes (the low byte of the extended code).
@@ -50,10 +52,25 @@ def start_line(where: str, error: BaseException) -> StartupError:
     found = cause(error)
     if found is None and isinstance(error, OSError):
         found = _ERRNO.get(error.errno or 0)
+    if found in (None, "cannot_open") and _on_read_only_file_system(where):
+        found = "read_only"  # SQLite says only that it cannot open a file it must write
     if found is None:
         detail = str(getattr(error, "orig", None) or error).splitlines()[0]
         return StartupError(f"The central cannot use its database {where}: {detail}")
     return StartupError(f"The central cannot write its database {where}: {START_SENTENCES[found]}.")
+
+
+def _on_read_only_file_system(where: str) -> bool:
+    """Whether the database's file (or the nearest folder of its path that exists) lies on a
+    file system mounted read-only."""
+    path = Path(where.removeprefix("file:").split("?")[0])
+    for place in (path, *path.parents):
+        if place.exists():
+            try:
+                return bool(os.statvfs(place).f_flag & os.ST_RDONLY)
+            except OSError:
+                return False
+    return False
 
 
 def cause(error: BaseException) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from central.settings import Settings
 from central.storage_faults import StartupError
 from client import errors
 from tests.conftest import ClientFactory
+from tests.system_parts import require
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -157,3 +159,50 @@ def test_a_read_only_database_at_start_is_one_line(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "is read-only" in lines[0], done.stderr
+
+
+# Run inside a private mount namespace on a fresh tmpfs: make a hall's database, remount the
+# file system read-only, then start the central on it and on a path not made yet.
+_ON_A_READ_ONLY_FILE_SYSTEM = """
+import subprocess, sys
+from central.app import create_app
+from central.settings import Settings
+from central.storage_faults import StartupError
+mount = sys.argv[1]
+made = create_app(Settings(db_path=f"{mount}/hall/central.db", seed="demo", kdf_fast=True))
+made.state.store.dispose()
+subprocess.run(["mount", "-o", "remount,ro", mount], check=True)
+for path in (f"{mount}/hall/central.db", f"{mount}/new/central.db"):
+    try:
+        create_app(Settings(db_path=path, seed="demo", kdf_fast=True))
+    except StartupError as said:
+        print(said)
+"""
+
+
+def test_a_read_only_file_system_at_start_is_one_line(tmp_path: Path) -> None:
+    """A hall's database on a file system mounted read-only (SQLite says only that it cannot
+    open it), and a new one there: each one line naming the cause. The mount is private to the
+    test (unshare), nothing is mounted outside it."""
+    unshare = shutil.which("unshare")
+    probe = unshare and subprocess.run([unshare, "-rm", "true"], capture_output=True, check=False)
+    require("unshare -rm", bool(probe and probe.returncode == 0),
+            "mounts a read-only file system for the central, in a private namespace")  # fmt: skip
+    assert unshare is not None
+    mount = tmp_path / "mnt"
+    mount.mkdir()
+    script = f'mount -t tmpfs -o size=16m tmpfs {mount} && exec "$0" -c "$1" {mount}'
+    done = subprocess.run(
+        [unshare, "-rm", "sh", "-c", script, sys.executable, _ON_A_READ_ONLY_FILE_SYSTEM],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        env={k: v for k, v in os.environ.items() if not k.startswith("COUNTER_")},
+    )
+    assert done.returncode == 0, done.stderr
+    said = "the file system (or the database file) is read-only."
+    assert done.stdout.splitlines() == [
+        f"The central cannot write its database {mount}/hall/central.db: {said}",
+        f"The central cannot write its database {mount}/new/central.db: {said}",
+    ]
