@@ -9,12 +9,14 @@ file system does (SQLITE_READONLY).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -206,3 +208,71 @@ def test_a_read_only_file_system_at_start_is_one_line(tmp_path: Path) -> None:
         f"The central cannot write its database {mount}/hall/central.db: {said}",
         f"The central cannot write its database {mount}/new/central.db: {said}",
     ]
+
+
+def test_a_full_disk_under_a_real_server_keeps_the_connection_and_writes_resume(
+    tmp_path: Path,
+) -> None:
+    """A real full disk under `counter serve`: the central's database on a 3 MB tmpfs (in a
+    private mount namespace), filled to the last block by another file. A write is answered
+    503 naming the cause; the same keep-alive connection then reads (no reset) and is refused
+    again in the same words; once the file is gone the next write works."""
+    import httpx
+
+    from tests.central_process import free_port, stop
+
+    unshare = shutil.which("unshare")
+    probe = unshare and subprocess.run([unshare, "-rm", "true"], capture_output=True, check=False)
+    require("unshare -rm", bool(probe and probe.returncode == 0),
+            "mounts a small file system for the central, in a private namespace")  # fmt: skip
+    assert unshare is not None
+    mount, port = tmp_path / "mnt", free_port()
+    mount.mkdir()
+    config = tmp_path / "central.toml"
+    config.write_text("kdf_fast = true\n", encoding="utf-8")
+    script = f'mount -t tmpfs -o size=3m tmpfs {mount} && exec "$@"'
+    serve = [sys.executable, "-m", "counter", "serve", "--port", str(port), "--config",
+             str(config), "--db", f"{mount}/central.db", "--seed", "demo"]  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COUNTER_")}
+    server = subprocess.Popen(
+        [unshare, "-rm", "sh", "-c", script, "sh", *serve],
+        cwd=ROOT,
+        env={**env, "COUNTER_LOG_LEVEL": "error"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    inside = Path(f"/proc/{server.pid}/root{mount}")  # the server's mount, seen from here
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+            for _ in range(900):
+                assert server.poll() is None, "counter serve exited"
+                with contextlib.suppress(httpx.HTTPError):
+                    if http.get("/openapi.json").status_code == 200:
+                        break
+                time.sleep(0.1)
+            body = {"staff_no": "kiosk01", "password": "counter"}
+            token = http.post("/v1/auth/login", json=body).json()["token"]
+            headers = {"Authorization": f"Bearer {token}"}
+            first = http.post("/v1/tickets", json={"queue": "A"}, headers=headers)
+            assert first.status_code == 201, first.text
+            with (inside / "filler").open("wb", buffering=0) as filler:
+                with contextlib.suppress(OSError):  # ENOSPC: the disk is full now
+                    while True:
+                        filler.write(b"\1" * 65536)
+                with contextlib.suppress(OSError):
+                    while True:
+                        filler.write(b"\1" * 512)
+            full = http.post("/v1/tickets", json={"queue": "A"}, headers=headers)
+            assert full.status_code == 503, full.text
+            assert full.json()["error"]["reason"] == "storage_disk_full"
+            assert full.json()["error"]["message"].startswith("The central's disk is full")
+            read = http.get(f"/v1/tickets/{first.json()['id']}", headers=headers)
+            assert read.status_code == 200 and read.json()["number"] == "A001"  # not reset
+            again = http.post("/v1/tickets", json={"queue": "A"}, headers=headers)
+            assert again.status_code == 503 and again.json() == full.json()
+            (inside / "filler").unlink()  # space is back
+            after = http.post("/v1/tickets", json={"queue": "A"}, headers=headers)
+            assert after.status_code == 201, after.text
+            assert after.json()["number"] == "A002"
+    finally:
+        stop(server)
