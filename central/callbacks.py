@@ -31,7 +31,7 @@ from central.schema import staff, tickets
 from central.schema_supervision import callbacks
 from client.rating_models import BadReview, VerifyRequest
 from client.supervisor_models import Callback, CallbackDay, CallbackRecord, NotCallable
-from client.validators import is_blank
+from client.validators import is_blank, mask_phone
 
 SHARE = 0.10  # the seeds: 每天回访办事群众不低于总数的10%
 
@@ -223,9 +223,11 @@ def record(
     conn.execute(update(callbacks).where(callbacks.c.id == callback_id).values(**values))
     fresh = _row(conn, callback_id)
     after = _model(fresh, service_day(ctx.now), _names(conn, [fresh]))
+    logged = after.model_dump(mode="json")
+    logged["phone"] = mask_phone(after.phone)  # the audit keeps phones masked, as everywhere
     audit.record(
         conn, ctx, "callback.record", "callback", callback_id,
-        before=None, after=after.model_dump(mode="json"), window_no=row.window_no,
+        before=None, after=logged, window_no=row.window_no,
     )  # fmt: skip
     events.emit(conn, ctx, "callback.changed", object_id=str(callback_id))
     return after

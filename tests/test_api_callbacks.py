@@ -168,4 +168,8 @@ async def test_record_outcomes_and_a_rectification(
     with central_app.state.store.engine.connect() as conn:
         actions = [r.action for r in conn.execute(select(audit.c.action)).all()]
     assert actions.count("callback.record") == 2 and actions.count("callback.rectify") == 1
+    with central_app.state.store.engine.connect() as conn:  # phones masked in the audit
+        trail = [str(r.after) for r in conn.execute(select(audit.c.after)).all()]
+    assert not [row for row in trail if first.phone in row or second.phone in row]
+    assert any(first.phone[:3] + "****" + first.phone[-4:] in row for row in trail)
     assert actions.count("callback.verify") == 1
