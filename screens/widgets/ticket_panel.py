@@ -41,6 +41,9 @@ def ticket_lines(session: Session, ticket: Ticket | None, now: datetime, hint: s
         lines.append(" · " + t("ticket.recalled", count=ticket.recall_count))
     if ticket.transferred_from:
         lines.append(" · " + t("ticket.transferred", queue=clean(ticket.transferred_from)))
+    if ticket.kind == "green":  # chosen by the citizen at the kiosk: the clerk confirms it
+        lines.append("\n")
+        lines.append(t("ticket.green_check"), "bold")
     lines.append("\n")
     lines.append(hint)
     return lines
