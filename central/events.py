@@ -12,7 +12,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, text
 
 from central.context import Happening
 from central.schema import events
-from central.store import EVENTS_WRITTEN, Store
+from central.store import BEFORE_COMMIT, EVENTS_WRITTEN, Store
 from client.models import Event
 
 PAGE = 500
@@ -39,15 +39,44 @@ def _row(ctx: Happening, type_: str, fields: dict[str, Any]) -> dict[str, Any]:
 # visible in id order. It also queues NOTIFY for the readers of every server process.
 _EVENTS_LOCK = text("SELECT pg_advisory_xact_lock(7031066), pg_notify('counter_events', '')")
 _LOCKED = "counter_events_locked"
+_PENDING = "counter_events_pending"
 
 
 def _in_order(conn: Connection) -> None:
-    if conn.dialect.name != "postgresql":
-        return  # SQLite: one writer at a time already commits in id order
     tx = conn.get_transaction()
     if conn.info.get(_LOCKED) is not tx:
         conn.execute(_EVENTS_LOCK)
         conn.info[_LOCKED] = tx
+
+
+def _store(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert the rows now (SQLite: one writer at a time already commits in id order), or, on
+    PostgreSQL inside `Store.write`, as the transaction's last step: the lock above is then held
+    only for that insert and the commit, not for the rest of the request's work — which, with
+    every writer of every instance queued on it, was the whole hall's write rate."""
+    if conn.dialect.name != "postgresql":
+        conn.execute(_INSERT, rows)
+        return
+    last = conn.info.get(BEFORE_COMMIT)
+    if last is None:  # a write outside Store.write: take the lock and the ids now
+        _in_order(conn)
+        conn.execute(_INSERT, rows)
+        return
+    pending = conn.info.get(_PENDING)
+    if pending is None or pending[0] is not last:
+        pending = (last, [])
+        conn.info[_PENDING] = pending
+        last.append(store_pending)
+    pending[1].extend(rows)
+
+
+def store_pending(conn: Connection) -> None:
+    """Store this transaction's deferred events now (they take their ids and the order lock)."""
+    pending = conn.info.pop(_PENDING, None)
+    if pending is None or pending[0] is not conn.info.get(BEFORE_COMMIT) or not pending[1]:
+        return
+    _in_order(conn)
+    conn.execute(_INSERT, pending[1])
 
 
 def emit(
@@ -62,16 +91,14 @@ def emit(
 ) -> None:
     """Store one event in the caller's transaction; streams wake when it commits."""
     fields = {"queue": queue, "ticket_id": ticket_id, "window_no": window_no}
-    _in_order(conn)
-    conn.execute(_INSERT, _row(ctx, type_, {**fields, "object_id": object_id}))
+    _store(conn, [_row(ctx, type_, {**fields, "object_id": object_id})])
     conn.info[EVENTS_WRITTEN] = True
 
 
 def emit_many(conn: Connection, ctx: Happening, batch: list[tuple[str, dict[str, Any]]]) -> None:
     """Several events (type, fields as for emit) in one statement, stored in this order."""
     if batch:
-        _in_order(conn)
-        conn.execute(_INSERT, [_row(ctx, type_, fields) for type_, fields in batch])
+        _store(conn, [_row(ctx, type_, fields) for type_, fields in batch])
         conn.info[EVENTS_WRITTEN] = True
 
 

@@ -20,6 +20,8 @@ from central.notifier import Notifier
 from central.settings import Settings
 
 EVENTS_WRITTEN = "counter_events_written"
+# Steps a write transaction runs last, just before its commit (a list in `conn.info`).
+BEFORE_COMMIT = "counter_before_commit"
 T = TypeVar("T")
 
 
@@ -55,8 +57,15 @@ class Store:
         with (self.writer or self.engine).connect() as conn:
             conn.execution_options(counter_write=True)
             conn.info.pop(EVENTS_WRITTEN, None)
-            with conn.begin():
-                yield conn
+            last: list[Callable[[Connection], None]] = []
+            conn.info[BEFORE_COMMIT] = last
+            try:
+                with conn.begin():
+                    yield conn
+                    while last:
+                        last.pop(0)(conn)
+            finally:
+                conn.info.pop(BEFORE_COMMIT, None)
             if conn.info.pop(EVENTS_WRITTEN, False):
                 self.notifier.notify()
 

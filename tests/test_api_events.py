@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 
 from central.app import create_app
 from central.context import Ctx
-from central.events import emit, event_stream
+from central.events import emit, event_stream, store_pending
 from central.settings import Settings
 
 
@@ -290,6 +290,7 @@ async def test_no_event_is_lost_when_an_earlier_writer_commits_last(hall: Hall) 
     def slow_writer() -> None:
         with store.write() as conn:
             emit(conn, ctx, "window.changed", window_no=41)
+            store_pending(conn)  # its id now (PostgreSQL otherwise takes it just before commit)
             holding.set()
             release.wait(10)
 
