@@ -62,7 +62,7 @@ def _store(conn: Connection, rows: list[dict[str, Any]]) -> None:
         _in_order(conn)
         conn.execute(_INSERT, rows)
         return
-    pending = conn.info.get(_PENDING)
+    pending: tuple[Any, list[dict[str, Any]]] | None = conn.info.get(_PENDING)
     if pending is None or pending[0] is not last:
         pending = (last, [])
         conn.info[_PENDING] = pending
