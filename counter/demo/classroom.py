@@ -151,9 +151,12 @@ class Classroom:
             clock=self.app.state.settings.clock,
         )
         self._judge = _Judge(self.new_client, self.simulator, self.accounts)
+        colleagues = self.simulator.colleague_windows
         self.raters = RatingSimulator(
-            self.new_client, seed=self.seed, speed=self.speed, judge=self._judge
-        )
+            self.new_client, seed=self.seed, speed=self.speed, judge=self._judge,
+            time=self.simulator.time, skip_window=lambda no: no in colleagues(),
+        )  # fmt: skip
+        self.simulator.on_finished = self.raters.rate_later
 
     def assign_now(self, staff_no: str, scenario: Scenario) -> Trainee:
         """Give a trainee a scenario (before start(); its citizens take tickets at start)."""

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from counter.core.trainee_report import TraineeReport
     from counter.demo.rating_simulator import RatingSimulator
     from counter.demo.scenario import Scenario
+    from counter.demo.sim_time import SimTime
     from counter.demo.simulator import HallSimulator
     from counter.demo.training import Training
 
@@ -287,6 +288,7 @@ def build_demo(
     *,
     speed: float = 1.0,
     exclude_windows: Iterable[int] = (),
+    time: SimTime | None = None,
 ) -> DemoHall:
     """Build a demo hall (not yet started: `await hall.start()` inside the app's event loop).
 
@@ -329,11 +331,17 @@ def build_demo(
             speed=speed,
             exclude_windows={TRAINEE_WINDOW, *exclude_windows},
             clock=clock,
+            time=time,
         )
         # Citizens rate finished services on the pad a little later (pad01); one whose matter
         # was decided against the rules gives a 差评 more often.
         judge = _Judge(new_client, simulator, accounts)
-        raters = RatingSimulator(new_client, seed=seed, speed=speed, judge=judge)
+        colleagues = simulator.colleague_windows
+        raters = RatingSimulator(
+            new_client, seed=seed, speed=speed, judge=judge, time=simulator.time,
+            skip_window=lambda no: no in colleagues(),
+        )  # fmt: skip
+        simulator.on_finished = raters.rate_later
     return DemoHall(
         app=app,
         transport=transport,

@@ -24,6 +24,7 @@ from client import errors
 from client.api import CentralClient
 from client.live import LiveEvents
 from client.rating_models import RatingReason, RatingRequest
+from counter.demo.sim_time import SimTime
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -104,11 +105,18 @@ class RatingSimulator:
         speed: float = 1.0,
         pad: tuple[str, str] = ("pad01", "counter"),
         judge: Callable[[int], Awaitable[bool]] | None = None,
+        time: SimTime | None = None,
+        skip_window: Callable[[int], bool] = lambda _no: False,
     ) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
         self.client = new_client()
         self.rng = random.Random(f"{seed}:ratings")
+        # Citizens served by a trainee draw from their own stream: the trainee's pace does not
+        # change what the colleagues' citizens give (counter.demo.sim_time).
+        self.trainee_rng = random.Random(f"{seed}:ratings:trainees")
+        self.time = time
+        self.skip_window = skip_window  # a simulated colleague's: rated through rate_later
         self.speed = speed
         self.pad = pad
         self.stats = RaterStats()
@@ -150,7 +158,28 @@ class RatingSimulator:
                 log.warning("simulated rating pad failed; restarting", exc_info=True)
             await asyncio.sleep(max(MIN_SLEEP_S, 3.0 / self.speed))
 
+    def rate_later(self, ticket_id: int) -> None:
+        """A simulated colleague finished this ticket: the citizen steps to the pad, in the
+        hall's simulated time (called while the colleague runs, so time waits for both)."""
+        if self.time is None or ticket_id in self._seen:
+            return
+        self._seen.add(ticket_id)
+        self.time.enter()
+        task = asyncio.create_task(self._rate_in_time(ticket_id))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _rate_in_time(self, ticket_id: int) -> None:
+        assert self.time is not None
+        try:
+            await self.time.sleep(self.rng.uniform(*RATE_AFTER_S))
+            await self._rated(ticket_id, self.rng)
+        finally:
+            self.time.leave()
+
     async def _window_changed(self, no: int) -> None:
+        if self.skip_window(no):
+            return
         try:
             window = await self.client.window(no)
         except errors.CentralError as exc:
@@ -172,7 +201,11 @@ class RatingSimulator:
         task.add_done_callback(self._pending.discard)
 
     async def _rate(self, ticket_id: int) -> None:
-        await asyncio.sleep(max(MIN_SLEEP_S, self.rng.uniform(*RATE_AFTER_S) / self.speed))
+        rng = self.trainee_rng
+        await asyncio.sleep(max(MIN_SLEEP_S, rng.uniform(*RATE_AFTER_S) / self.speed))
+        await self._rated(ticket_id, rng)
+
+    async def _rated(self, ticket_id: int, rng: random.Random) -> None:
         try:
             ticket = await self.client.ticket(ticket_id)
         except errors.CentralError:
@@ -183,7 +216,7 @@ class RatingSimulator:
         if self.judge is not None:
             with contextlib.suppress(errors.CentralError):
                 wronged = await self.judge(ticket_id)
-        request = citizen_rating(ticket_id, self.rng, wronged)
+        request = citizen_rating(ticket_id, rng, wronged)
         if request is None:
             self.stats.skipped += 1
             return

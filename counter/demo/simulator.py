@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import logging
 import random
-import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from counter.demo.desk_work import (
     next_visit,
 )
 from counter.demo.handling import handling_seconds
+from counter.demo.sim_time import SimTime
 
 if TYPE_CHECKING:
     from counter.core.demo_account import DemoAccount
@@ -130,14 +130,9 @@ class _Actor:
         self.stop = asyncio.Event()
 
     async def sleep(self, seconds: float) -> None:
-        """Simulated seconds; returns early when this actor is told to stop."""
-        delay = max(MIN_SLEEP_S, seconds / self.sim.speed)
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self.stop.wait(), delay)
-        # The trainer paused the hall: nobody arrives or moves until it resumes.
-        while not self.sim.resumed.is_set() and not self.stop.is_set():
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self.sim.resumed.wait(), 0.5)
+        """Simulated seconds (counter.demo.sim_time); none once this actor is told to stop."""
+        if not self.stop.is_set():
+            await self.sim.time.sleep(seconds, self)
 
     async def login(self) -> None:
         await self.client.login(self.account.staff_no, self.account.password)
@@ -160,6 +155,13 @@ class _Actor:
         return None
 
     async def run(self) -> None:
+        """The actor's life; it counts as running (time waits for it) except while it sleeps."""
+        try:
+            await self._run()
+        finally:
+            self.sim.time.leave()
+
+    async def _run(self) -> None:
         while not self.stop.is_set():
             try:
                 await self.login()
@@ -208,7 +210,7 @@ class _Kiosk(_Actor):
             if waiting > SOFT_WAITING_CAP:
                 gap *= (waiting / SOFT_WAITING_CAP) ** 2
             # The day's curve (morning peak, lunch dip), never slower than half the mean.
-            hour = self.sim.clock().astimezone(HALL_TZ)
+            hour = self.sim.now().astimezone(HALL_TZ)
             gap /= min(1.7, max(0.5, day_factor(hour.hour + hour.minute / 60)))
             await self.sleep(gap)
             if self.stop.is_set():
@@ -247,7 +249,7 @@ class _Kiosk(_Actor):
         choices = items_for(ticket.queue, getattr(self, "items", []))
         if choices:
             item = self.sim.bag_rng.choice(choices)
-            today = self.sim.clock().astimezone(HALL_TZ).date()
+            today = self.sim.now().astimezone(HALL_TZ).date()
             self.sim.bags[ticket.id] = (ticket.number, bag_for(item, self.sim.bag_rng, today))
 
     async def waiting(self, previous: int) -> int:
@@ -315,6 +317,8 @@ class _Colleague(_Actor):
             await self.sim.desk_work(self, ticket, found[1])
         if await self.call(lambda: self.client.finish(ticket.id)) is not None:
             stats.finished += 1
+            if self.sim.on_finished is not None:
+                self.sim.on_finished(ticket.id)  # the citizen steps to the rating pad
 
     async def take_break(self) -> None:
         if await self.call(lambda: self.client.pause(self.window, "break")) is None:
@@ -337,6 +341,7 @@ class HallSimulator:
         exclude_windows: Iterable[int] = (1,),
         clock: Callable[[], datetime] | None = None,
         kiosk: str = "kiosk01",
+        time: SimTime | None = None,
     ) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
@@ -358,10 +363,12 @@ class HallSimulator:
         self.notices: Counter[tuple[str, str]] = Counter()  # (ID, item) → notices given
         self.return_rng = random.Random(f"{seed}:returns")
         self._returns: list[tuple[float, int, str, Bag]] = []  # (due, order, queue, bag)
-        self._opened = time.monotonic()
-        # Set while the hall runs; cleared by the trainer's pause (counter demo, Ctrl+G).
-        self.resumed = asyncio.Event()
-        self.resumed.set()
+        self._opened_at = self.clock()
+        # The hall's simulated time; its `resumed` is cleared by the trainer's pause (Ctrl+G).
+        self.time = time or SimTime(speed)
+        self.resumed = self.time.resumed
+        self.on_finished: Callable[[int], None] | None = None  # the rating pad's hook
+        self._clock_task: asyncio.Task[None] | None = None
         self._actors: list[_Actor] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._colleagues: dict[int, _Colleague] = {}
@@ -373,7 +380,7 @@ class HallSimulator:
         found = self.bags.get(ticket.id)
         bag = found[1] if found is not None else None
         item = self.items.get(bag.item_code) if bag is not None else None
-        local = self.clock().astimezone(HALL_TZ)
+        local = self.now().astimezone(HALL_TZ)
         hour = local.hour + local.minute / 60
         flawed = bag is not None and bag.flaw is not None
         return handling_seconds(ticket.queue, rng, item=item, flawed=flawed, hour=hour)
@@ -382,7 +389,11 @@ class HallSimulator:
 
     def elapsed_s(self) -> float:
         """Simulated seconds since the hall opened."""
-        return (time.monotonic() - self._opened) * self.speed
+        return self.time.elapsed
+
+    def now(self) -> datetime:
+        """The hall's simulated hour (the day curve runs `speed` times faster than the wall)."""
+        return self._opened_at + timedelta(seconds=self.time.elapsed)
 
     async def desk_work(self, colleague: _Colleague, ticket: Ticket, bag: Bag) -> None:
         """A colleague decides the citizen's matter through the API (a case, or an escalation
@@ -424,6 +435,10 @@ class HallSimulator:
         self._returns = [entry for entry in self._returns if entry[0] > now]
         return due
 
+    def colleague_windows(self) -> set[int]:
+        """The windows a simulated colleague works at now."""
+        return set(self._colleagues)
+
     @property
     def running(self) -> bool:
         return bool(self._tasks)
@@ -432,7 +447,7 @@ class HallSimulator:
         """Start the kiosk and one colleague per clerk whose window is not excluded."""
         if self._tasks:
             return
-        self._opened = time.monotonic()
+        self._opened_at = self.clock()
         kiosk = next((a for a in self.accounts if a.staff_no == self.kiosk_staff_no), None)
         if kiosk is not None:
             self._actors.append(_Kiosk(self, kiosk, "kiosk"))
@@ -443,8 +458,10 @@ class HallSimulator:
             colleague = _Colleague(self, account, window)
             self._colleagues[window] = colleague
             self._actors.append(colleague)
+        self._clock_task = asyncio.create_task(self.time.run(), name="simulated time")
         for actor in self._actors:
             name = f"simulated {actor.account.staff_no}"
+            self.time.enter()
             task = asyncio.create_task(actor.run(), name=name)
             self._tasks.append(task)
             self._task_of[id(actor)] = task
@@ -457,6 +474,7 @@ class HallSimulator:
         if colleague is None:
             return
         colleague.stop.set()
+        self.time.wake(colleague)
         task = self._task_of.get(id(colleague))
         if task is not None:
             with contextlib.suppress(asyncio.TimeoutError, Exception):
@@ -465,12 +483,17 @@ class HallSimulator:
     async def aclose(self) -> None:
         """Stop every actor and close their clients; safe to call twice."""
         self.closing = True
+        self.time.close()
         for actor in self._actors:
             actor.stop.set()
         for task in self._tasks:
             task.cancel()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._clock_task is not None:
+            self._clock_task.cancel()
+            await asyncio.gather(self._clock_task, return_exceptions=True)
+            self._clock_task = None
         for actor in self._actors:
             with contextlib.suppress(Exception):
                 await actor.client.aclose()
