@@ -43,11 +43,12 @@ async def test_turned_away_twice_the_citizen_comes_a_third_time_for_an_escalatio
         sim.items = {i.code: i for i in catalog.items}
         # Two one-time notices for the same matter (the return draw made certain: seed 2).
         bag = bag_for(item, random.Random(5), TODAY)
-        sim.return_rng = _Always()
-        sim.turned_away("A", bag)
-        sim.turned_away("A", bag)
-        sim._returns = [(0.0, i, q, b) for i, (_, _, q, b) in enumerate(sim._returns)]
-        back = [b for _, b in sim.due_returns()]
+        desk = sim.desk
+        desk.return_rng = _Always()
+        desk.turned_away("A", bag)
+        desk.turned_away("A", bag)
+        desk._returns = [(0.0, i, q, b) for i, (_, _, q, b) in enumerate(desk._returns)]
+        back = [b for _, b in desk.due_returns()]
         assert [b.visits for b in back] == [2, THIRD_VISIT]
         third = back[-1]
         assert "第三趟" in third.says and decision_for(third, random.Random(0)) == "escalate"
@@ -63,14 +64,14 @@ async def test_turned_away_twice_the_citizen_comes_a_third_time_for_an_escalatio
         called = await colleague.client.call_next(2)
         assert isinstance(called, TicketAnswer) and called.id == ticket.id
         await colleague.client.start(ticket.id)
-        await sim.desk_work(colleague, called, third)
+        await desk.decide(colleague, called, third)
         ledger = await colleague.client.escalations(limit=10)
         assert [e.ticket_id for e in ledger.items] == [ticket.id]
         assert "第三次" in ledger.items[0].description
         assert sim.stats.decisions["escalate"] == 1
         # The trainee's desk shows what they say at the window.
-        desk = hall.desk(ticket.id)
-        assert desk is not None and "第三趟" in desk.says
+        shown = hall.desk(ticket.id)
+        assert shown is not None and "第三趟" in shown.says
         await kiosk.aclose()
         await colleague.client.aclose()
     finally:

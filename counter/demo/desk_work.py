@@ -2,22 +2,31 @@
 case (受理 / 容缺受理 / 一次性告知 / 不予受理) the rules require for the citizen's papers, now and
 then a mistake, and for a citizen on their third trip for the same matter a "办不成事"
 escalation instead of another notice. A citizen turned away goes home for the missing papers
-and may come back (counter.demo.simulator schedules the return).
+and may come back: DeskWork keeps the notices given and schedules the returns in the hall's
+simulated time (the kiosk lets them in again).
 
-Pure choices from a seeded Random; the request bodies are built here, sent by the colleague.
+The choices are pure, from a seeded Random; the request bodies are built here, sent by the
+colleague's own client.
 """
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from client.case_models import Applicant, CaseRequest, ChecklistEntry, Decision
 from client.catalog_models import CatalogItem
 from client.escalation_models import EscalationRequest, Reporter
+from client.hall_time import HALL_TZ
+from client.models import Ticket
 from client.validators import resident_id_check_char
 from counter.demo.citizens import Bag, complete_documents
+
+if TYPE_CHECKING:
+    from counter.demo.simulator import HallSimulator, _Colleague
 
 # A colleague errs now and then (the trainee's report is not the only place mistakes happen).
 MISTAKE_P = 0.06
@@ -140,3 +149,57 @@ def next_visit(bag: Bag, item: CatalogItem, rng: random.Random, notices: int) ->
             id_number=id_number,
         )  # fmt: skip
     return replace(bag, visits=visits, says=SECOND_SAYS)
+
+
+class DeskWork:
+    """The matters the simulated colleagues decide, and the citizens who come back."""
+
+    def __init__(self, sim: HallSimulator) -> None:
+        self.sim = sim
+        # Decided by a colleague (the rest, at a trainee's window, the judge looks up).
+        self.decided: set[int] = set()
+        self.notices: Counter[tuple[str, str]] = Counter()  # (ID, item) → notices given
+        self.return_rng = random.Random(f"{sim.seed}:returns")
+        self._returns: list[tuple[float, int, str, Bag]] = []  # (due, order, queue, bag)
+
+    async def decide(self, colleague: _Colleague, ticket: Ticket, bag: Bag) -> None:
+        """A colleague decides the citizen's matter through the API (a case, or an escalation
+        for a third visit); a notice sends the citizen home, maybe to come back."""
+        sim = self.sim
+        item = sim.items.get(bag.item_code)
+        if item is None:
+            return
+        decision = decision_for(bag, colleague.rng)
+        client = colleague.client
+        self.decided.add(ticket.id)
+        if decision == "escalate":
+            request = escalation_for(bag, item, ticket.id)
+            if await colleague.call(lambda: client.create_escalation(request)) is not None:
+                sim.stats.decisions[decision] += 1
+            return
+        today = sim.clock().astimezone(HALL_TZ).date()
+        body = case_for(item, bag, decision, ticket.id, colleague.window, today)  # type: ignore[arg-type]
+        if await colleague.call(lambda: client.create_case(body)) is None:
+            return
+        sim.stats.decisions[decision] += 1
+        if decision == "notice":
+            self.turned_away(ticket.queue, bag)
+
+    def turned_away(self, queue: str, bag: Bag) -> None:
+        """A one-time notice for this citizen's matter: they may come back with the papers."""
+        key = (corrected_id(bag.id_number), bag.item_code)
+        self.notices[key] += 1
+        item = self.sim.items.get(bag.item_code)
+        if item is None or self.return_rng.random() >= RETURN_P:
+            return
+        after = self.return_rng.uniform(*RETURN_AFTER_MIN) * 60
+        back = next_visit(bag, item, self.return_rng, self.notices[key])
+        self._returns.append((self.sim.elapsed_s() + after, len(self._returns), queue, back))
+        self._returns.sort()
+
+    def due_returns(self) -> list[tuple[str, Bag]]:
+        """The citizens whose time to come back has come (queue, bag), in order."""
+        now = self.sim.elapsed_s()
+        due = [(queue, bag) for when, _, queue, bag in self._returns if when <= now]
+        self._returns = [entry for entry in self._returns if entry[0] > now]
+        return due

@@ -263,9 +263,9 @@ class _Judge:
         cases = await self.client.cases_for_applicant(corrected_id(bag.id_number))
         found_cases = [c for c in cases if c.ticket_id == ticket_id]
         decisions = [c.decision for c in found_cases]
-        if ticket_id not in self.simulator.decided and "notice" in decisions:
+        if ticket_id not in self.simulator.desk.decided and "notice" in decisions:
             # Turned away at a trainee's window: this citizen may come back too.
-            self.simulator.turned_away(found[0][:1], bag)
+            self.simulator.desk.turned_away(found[0][:1], bag)
         return bool(decisions) and decisions[0] not in fitting(bag.flaw)
 
 

@@ -28,15 +28,7 @@ from client.catalog_models import CatalogItem
 from client.hall_time import HALL_TZ
 from client.models import QueueInfo, Ticket, TicketKind
 from counter.demo.citizens import Bag, bag_for, day_factor, items_for
-from counter.demo.desk_work import (
-    RETURN_AFTER_MIN,
-    RETURN_P,
-    case_for,
-    corrected_id,
-    decision_for,
-    escalation_for,
-    next_visit,
-)
+from counter.demo.desk_work import DeskWork
 from counter.demo.handling import handling_seconds
 from counter.demo.sim_time import SimTime
 
@@ -215,7 +207,7 @@ class _Kiosk(_Actor):
             await self.sleep(gap)
             if self.stop.is_set():
                 return
-            for queue_back, bag in self.sim.due_returns():
+            for queue_back, bag in self.sim.desk.due_returns():
                 await self.come_back(queue_back, bag)
             queue = self.rng.choices(prefixes, shares)[0]
             await self.issue(queue, names.get(queue, ""))
@@ -314,7 +306,7 @@ class _Colleague(_Actor):
         await self.sleep(self.sim.handling(ticket, self.rng))
         found = self.sim.bags.get(ticket.id)
         if found is not None:
-            await self.sim.desk_work(self, ticket, found[1])
+            await self.sim.desk.decide(self, ticket, found[1])
         if await self.call(lambda: self.client.finish(ticket.id)) is not None:
             stats.finished += 1
             if self.sim.on_finished is not None:
@@ -358,11 +350,8 @@ class HallSimulator:
         self.bags: dict[int, tuple[str, Bag]] = {}
         self.bag_rng = random.Random(f"{seed}:bags")
         self.items: dict[str, CatalogItem] = {}  # the catalog, by code (the kiosk reads it)
-        # Decided by a colleague (the rest, at a trainee's window, the judge looks up).
-        self.decided: set[int] = set()
-        self.notices: Counter[tuple[str, str]] = Counter()  # (ID, item) → notices given
-        self.return_rng = random.Random(f"{seed}:returns")
-        self._returns: list[tuple[float, int, str, Bag]] = []  # (due, order, queue, bag)
+        # Colleagues' decisions and the citizens who come back (counter.demo.desk_work).
+        self.desk = DeskWork(self)
         self._opened_at = self.clock()
         # The hall's simulated time; its `resumed` is cleared by the trainer's pause (Ctrl+G).
         self.time = time or SimTime(speed)
@@ -385,7 +374,7 @@ class HallSimulator:
         flawed = bag is not None and bag.flaw is not None
         return handling_seconds(ticket.queue, rng, item=item, flawed=flawed, hour=hour)
 
-    # --- decisions and returning citizens (counter.demo.desk_work) -----------------------------
+    # --- the hall's simulated time ---------------------------------------------------------------
 
     def elapsed_s(self) -> float:
         """Simulated seconds since the hall opened."""
@@ -394,46 +383,6 @@ class HallSimulator:
     def now(self) -> datetime:
         """The hall's simulated hour (the day curve runs `speed` times faster than the wall)."""
         return self._opened_at + timedelta(seconds=self.time.elapsed)
-
-    async def desk_work(self, colleague: _Colleague, ticket: Ticket, bag: Bag) -> None:
-        """A colleague decides the citizen's matter through the API (a case, or an escalation
-        for a third visit); a notice sends the citizen home, maybe to come back."""
-        item = self.items.get(bag.item_code)
-        if item is None:
-            return
-        decision = decision_for(bag, colleague.rng)
-        client = colleague.client
-        self.decided.add(ticket.id)
-        if decision == "escalate":
-            request = escalation_for(bag, item, ticket.id)
-            if await colleague.call(lambda: client.create_escalation(request)) is not None:
-                self.stats.decisions[decision] += 1
-            return
-        today = self.clock().astimezone(HALL_TZ).date()
-        body = case_for(item, bag, decision, ticket.id, colleague.window, today)  # type: ignore[arg-type]
-        if await colleague.call(lambda: client.create_case(body)) is None:
-            return
-        self.stats.decisions[decision] += 1
-        if decision == "notice":
-            self.turned_away(ticket.queue, bag)
-
-    def turned_away(self, queue: str, bag: Bag) -> None:
-        """A one-time notice for this citizen's matter: they may come back with the papers."""
-        key = (corrected_id(bag.id_number), bag.item_code)
-        self.notices[key] += 1
-        item = self.items.get(bag.item_code)
-        if item is None or self.return_rng.random() >= RETURN_P:
-            return
-        after = self.return_rng.uniform(*RETURN_AFTER_MIN) * 60
-        back = next_visit(bag, item, self.return_rng, self.notices[key])
-        self._returns.append((self.elapsed_s() + after, len(self._returns), queue, back))
-        self._returns.sort()
-
-    def due_returns(self) -> list[tuple[str, Bag]]:
-        now = self.elapsed_s()
-        due = [(queue, bag) for when, _, queue, bag in self._returns if when <= now]
-        self._returns = [entry for entry in self._returns if entry[0] > now]
-        return due
 
     def colleague_windows(self) -> set[int]:
         """The windows a simulated colleague works at now."""
