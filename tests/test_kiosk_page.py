@@ -1,16 +1,29 @@
 """The /kiosk page in a real headless Chromium against the central over real HTTP: a tap issues
 a ticket a clerk's call-next then calls, a double tap gives one ticket, a queue at its daily cap
 says so and the API refuses it, the green channel is flagged, appointments check in by code and
-by phone (and too early is refused in a sentence); screenshots in zh and en, both orientations."""
+by phone (and too early is refused in a sentence), the slip prints alone on one ticket-sized
+page; screenshots in zh and en, both orientations."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 from central.app import create_app
 from central.settings import Settings
-from tests.browser import Hall, chromium, device_hall, live_server, shoot, sign_in_device
+from client.hall_time import HALL_TZ
+from tests.browser import (
+    Hall,
+    artifacts_dir,
+    chromium,
+    device_hall,
+    keep_artifact,
+    live_server,
+    shoot,
+    sign_in_device,
+)
 
 
 def _issued(hall: Hall, prefix: str) -> int:
@@ -28,6 +41,34 @@ def _book(hall: Hall, queue: str, phone: str, start_in: timedelta) -> str:
         "name": "李四",
     }
     return str(hall.post("2001", "/v1/appointments", json=body).json()["code"])
+
+
+def _soon_today() -> timedelta:
+    """A slot 10 minutes from now, unless that is past the hall's midnight (a phone number finds
+    only the day's appointments): then one that began a minute ago."""
+    now = datetime.now(HALL_TZ)
+    soon = timedelta(minutes=10)
+    return soon if (now + soon).date() == now.date() else timedelta(minutes=-1)
+
+
+def _prints_the_slip_alone_ticket_sized(page: Any) -> None:
+    """What the kiosk's browser prints: one 80 × 120 mm page (the receipt roll's @page) with the
+    slip alone, its Done button left off."""
+    page.emulate_media(media="print")
+    try:
+        assert page.is_hidden("#queues") and page.is_hidden("#green")
+        assert page.is_visible("#slip-number") and page.is_visible("#slip-bring")
+        assert page.is_hidden("#slip-done")
+        pdf = page.pdf(prefer_css_page_size=True)
+    finally:
+        page.emulate_media(media="screen")
+    pages = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert len(pages) == 1, f"the slip took {len(pages)} pages"
+    width, height = (float(n) * 25.4 / 72 for n in pages[0])  # points → mm
+    assert abs(width - 80) < 1 and abs(height - 120) < 1, (width, height)
+    shot = artifacts_dir() / "kiosk-slip-print.pdf"
+    shot.write_bytes(pdf)
+    keep_artifact(shot)
 
 
 def _type(page: object, digits: str) -> None:
@@ -54,6 +95,7 @@ def test_kiosk_page_in_chromium(tmp_path: Path) -> None:
         assert page.text_content("#slip-ahead") == "您前面还有 0 人"
         assert "身份证" in (page.text_content("#slip-bring") or "")
         shoot(page, "kiosk-slip-zh-1280x800")
+        _prints_the_slip_alone_ticket_sized(page)
         page.tap("#slip-done")
         assert _issued(hall, "A") == 1
 
@@ -90,7 +132,7 @@ def test_kiosk_page_in_chromium(tmp_path: Path) -> None:
         assert tickets["name"]
         # Appointments: by booking code, by phone, and too early is refused in a sentence.
         code = _book(hall, "B", "13800138000", timedelta(minutes=-5))
-        _book(hall, "E", "13900139000", timedelta(minutes=10))
+        _book(hall, "E", "13900139000", _soon_today())
         later = _book(hall, "B", "13700137000", timedelta(hours=5))
         page.click("#appointment")
         _type(page, later)

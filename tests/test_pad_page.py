@@ -1,7 +1,8 @@
 """The /pad page in a real headless Chromium against the central over real HTTP: two pads at
 windows 1 and 2; the clerk at window 1 finishes a service and only that window's pad shows the
 five levels; a 差评 asks for a reason, is stored with it and lands in the 差评 queue; the clerk's
-own tally counts it; the other window's pad never showed it. Screenshots in zh and en."""
+own tally counts it; the other window's pad never showed it; a citizen who walks away leaves
+the service unrated. Screenshots in zh and en."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def _serve(hall: Hall, clerk: str, window: int) -> int:
 
 
 def _showing(page: Any, part: str) -> None:
-    page.wait_for_function("(p) => document.body.dataset.showing === p", arg=part, timeout=10000)
+    page.wait_for_function("(p) => document.body.dataset.showing === p", arg=part, timeout=30000)
 
 
 def test_pad_page_in_chromium(tmp_path: Path) -> None:
@@ -107,3 +108,12 @@ def test_pad_page_in_chromium(tmp_path: Path) -> None:
         assert levels == [2, 5]
         _showing(two, "idle")
         shoot(two, "pad-idle-zh-1280x800-window2")
+
+        # A citizen walks away from window 1's pad: the clerk calls the next one, the pad goes
+        # back to idle and that service stays unrated.
+        hall.post("kiosk01", "/v1/tickets", json={"queue": "A"})
+        left = _serve(hall, "1001", 1)
+        _showing(one, "rate")
+        hall.post("1001", "/v1/windows/1/call-next")
+        _showing(one, "idle")
+        assert left not in [r["ticket_id"] for r in hall.get("2001", "/v1/ratings").json()]
