@@ -32,6 +32,9 @@ HEARTBEAT_S = 15.0
 HEARTBEATS_BEFORE_LOST = 2
 # While polling, try the stream again after this many polls.
 POLLS_BEFORE_STREAM_RETRY = 4
+# A central that cannot be reached is looked for again after 0.5 s, then 1, 2, 4 … s, up to
+# the poll interval: a restarted central is found within seconds, a gone one is not hammered.
+OFFLINE_RETRY_S = 0.5
 
 
 class LiveEvents:
@@ -63,6 +66,7 @@ class LiveEvents:
     async def __aiter__(self) -> AsyncIterator[wire.Event]:
         failures = 0
         polls = 0
+        offline_polls = 0  # polls in a row that found the central gone
         while True:
             if failures < self.max_stream_failures:
                 try:
@@ -82,12 +86,23 @@ class LiveEvents:
                         await asyncio.sleep(min(0.5 * 2**failures, 8.0))
                 polls = 0
                 continue
+            was_offline = self.state == "offline"
             async for event in self._poll_once():
                 yield event
             polls += 1
-            if polls >= POLLS_BEFORE_STREAM_RETRY:
+            back = was_offline and self.state == "polling"
+            if polls >= POLLS_BEFORE_STREAM_RETRY or back:
                 failures = self.max_stream_failures - 1  # one more try at the stream
-            await asyncio.sleep(self.poll_interval)
+            if back:  # the central answers again: the stream at once, not after the pause
+                polls = offline_polls = 0
+                continue
+            pause = self.poll_interval
+            if self.state == "offline":  # gone: look again soon, then less and less often
+                pause = min(pause, OFFLINE_RETRY_S * 2**offline_polls)
+                offline_polls = min(offline_polls + 1, 8)
+            else:
+                offline_polls = 0
+            await asyncio.sleep(pause)
 
     async def _stream(self) -> AsyncIterator[wire.Event]:
         headers = {**self.client.auth_headers(), "Accept": "text/event-stream"}
