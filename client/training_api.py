@@ -25,8 +25,12 @@ async def desk(client: CentralClient, ticket_id: int) -> DeskOut:
     return await client._get(f"/v1/training/desk/{ticket_id}", DeskOut)
 
 
-async def send_keys(client: CentralClient, keys: KeyTimes) -> TraineePlace:
-    return await client._post("/v1/training/keys", TraineePlace, keys)
+async def send_keys(client: CentralClient, keys: KeyTimes, idempotency_key: str) -> TraineePlace:
+    """One batch of keys under its own Idempotency-Key: a batch sent again after a lost answer
+    (with the same key) is counted once."""
+    return await client._post(
+        "/v1/training/keys", TraineePlace, keys, idempotency_key=idempotency_key
+    )
 
 
 async def my_report(client: CentralClient) -> TraineeReportOut:
@@ -34,16 +38,17 @@ async def my_report(client: CentralClient) -> TraineeReportOut:
 
 
 async def restart(client: CentralClient, staff_no: str) -> TraineePlace:
-    """The trainee's scenario from the start (the trainee themself, or the trainer)."""
-    return await client._post(f"/v1/training/trainees/{quote(staff_no)}/restart", TraineePlace)
+    """The trainee's scenario from the start (the trainee themself, or the trainer). Pressed
+    again after a lost answer, the same key goes: the scenario restarts once."""
+    path = f"/v1/training/trainees/{quote(staff_no)}/restart"
+    return await client._post(path, TraineePlace, kept=True)
 
 
 async def assign(client: CentralClient, staff_no: str, scenario: str) -> TraineePlace:
     """Trainer: give this trainee this scenario (their scripted citizens take tickets now)."""
     body = ScenarioChoice(scenario=scenario)
-    return await client._post(
-        f"/v1/training/trainees/{quote(staff_no)}/scenario", TraineePlace, body
-    )
+    path = f"/v1/training/trainees/{quote(staff_no)}/scenario"
+    return await client._post(path, TraineePlace, body, kept=True)
 
 
 async def classroom(client: CentralClient) -> ClassroomReports:

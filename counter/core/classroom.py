@@ -14,6 +14,7 @@ import contextlib
 import csv
 import io
 import sys
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,6 +35,7 @@ from counter.core.trainee_report import (
     CSV_FIELDS,
     CaseResult,
     TraineeReport,
+    as_is,
     render_csv,
     render_text,
 )
@@ -65,16 +67,9 @@ def report_from(wire: TraineeReportOut) -> TraineeReport:
         trainee=wire.trainee,
         cases=[
             CaseResult(
-                index=case.index,
-                citizen=case.citizen,
-                ticket_number=case.ticket_number,
-                item=case.item,
-                expected=case.expected,
-                taken=case.taken,
+                **as_is(case),
                 missed=[t(miss.key, **miss.params) for miss in case.missed],
                 points=list(case.points),
-                seconds=case.seconds,
-                keys=case.keys,
             )
             for case in wire.cases
         ],
@@ -96,6 +91,9 @@ class ClassroomTraining:
         self._desks: dict[int, Desk | None] = {}
         self._asked: set[int] = set()
         self._keys: list[datetime] = []
+        # A batch sent but not answered, with its Idempotency-Key: sent again as it was, under
+        # the same key, so a batch that did arrive is not counted twice.
+        self._unanswered: tuple[str, list[datetime]] | None = None
         self._sender: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -147,13 +145,21 @@ class ClassroomTraining:
         await self.send_keys()
 
     async def send_keys(self) -> None:
-        keys, self._keys = self._keys, []
-        if not keys:
-            return
-        try:
-            await api.send_keys(self.client, KeyTimes(times=keys))
-        except errors.CentralError:
-            self._keys[:0] = keys  # sent with the next batch
+        if self._unanswered is None and self._keys:
+            self._unanswered = (uuid.uuid4().hex, self._keys)
+            self._keys = []
+        while self._unanswered is not None:
+            key, keys = self._unanswered
+            try:
+                await api.send_keys(self.client, KeyTimes(times=keys), key)
+            except (errors.Unreachable, errors.Timeout, errors.ServerError):
+                return  # maybe counted, maybe not: the next send repeats it under its key
+            except errors.CentralError:
+                pass  # refused: it was not counted, and would not be another time
+            self._unanswered = None
+            if self._keys:  # pressed meanwhile: the next batch
+                self._unanswered = (uuid.uuid4().hex, self._keys)
+                self._keys = []
 
     async def report(self, trainee: str = "") -> TraineeReport:
         await self.send_keys()

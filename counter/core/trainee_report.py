@@ -11,6 +11,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from counter.core.i18n import t
 
@@ -35,7 +36,8 @@ MISS_COST = 25
 
 @dataclass
 class CaseResult:
-    """One citizen of a scenario as the trainee handled them."""
+    """One citizen of a scenario as the trainee handled them (on the wire: CaseResultOut, the
+    same fields but `missed` as catalog keys; `as_is` carries the rest across)."""
 
     index: int
     citizen: str
@@ -78,6 +80,16 @@ def _seconds(value: float | None) -> str:
         return "—"
     minutes, seconds = divmod(round(value), 60)
     return f"{minutes}:{seconds:02d}"
+
+
+# The fields a case has alike on the screen and on the wire (counter.core.classroom,
+# counter.demo.classroom); `missed` and `points` are converted by each side.
+AS_IS = ("index", "citizen", "ticket_number", "item", "expected", "taken", "seconds", "keys")
+
+
+def as_is(case: object) -> dict[str, Any]:
+    """A case's fields that cross between CaseResult and the wire's CaseResultOut unchanged."""
+    return {name: getattr(case, name) for name in AS_IS}
 
 
 def render_text(report: TraineeReport) -> str:

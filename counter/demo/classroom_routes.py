@@ -7,14 +7,23 @@ GET  /v1/training/report                     the trainee's own report
 POST /v1/training/trainees/{no}/restart      the scenario again (the trainee, or the trainer)
 POST /v1/training/trainees/{no}/scenario     trainer: give a trainee a scenario now
 GET  /v1/training/trainees                   trainer: every trainee and every report
+
+Every POST honours its Idempotency-Key as the central's own do: a repeat (a retry after a lost
+answer) gets the first answer, and the step is not taken again — a restart restarts once, a
+batch of keys counts once.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from collections.abc import Awaitable, Callable
 
-from central.deps import HallStaff, Supervisor
-from central.errors import ACTION, Conflict, Forbidden, NotFound
+import anyio.to_thread
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel
+
+from central import idempotency
+from central.deps import HallStaff, Idempotent, IdempotentRun, Supervisor
+from central.errors import ACTION, Conflict, Forbidden, NotFound, require_text
 from client.training_models import (
     ClassroomReports,
     DeskOut,
@@ -45,6 +54,36 @@ def _trainee(classroom: Classroom, staff_no: str) -> Trainee:
     return trainee
 
 
+async def _once(
+    request: Request,
+    run: IdempotentRun,
+    body: BaseModel | None,
+    step: Callable[[], Awaitable[BaseModel]],
+) -> Response:
+    """`step` once per Idempotency-Key. A classroom step changes the simulated hall (tickets
+    issued through its clients, a scenario's state), not one transaction, so the first answer
+    is kept under the key after the step, in the hall's idempotency table like every POST's; the
+    classroom's one lock holds a repeat that arrives while the first still runs."""
+    store, actor, key = run.store, run.actor, run.key
+    if key is None:
+        model = await step()
+        return Response(model.model_dump_json(), media_type="application/json")
+    require_text("Idempotency-Key", key)
+    printed = idempotency.fingerprint("POST", request.url.path, body)
+    async with _classroom(request).keys_lock:
+        replay = idempotency.replay
+        replayed = await anyio.to_thread.run_sync(replay, store, actor, key, printed, None)
+        if replayed is not None:
+            return replayed
+        model = await step()
+
+        def keep(_conn: object) -> tuple[int, BaseModel]:
+            return 200, model
+
+        outcome = await store.on_writer(idempotency.write, store, actor, key, printed, keep)
+    return idempotency.answer(store, outcome, None)
+
+
 @router.get("/me", response_model=TraineePlace, responses=ACTION)
 def my_place(request: Request, actor: HallStaff) -> TraineePlace:
     return _trainee(_classroom(request), actor.staff_no).place()
@@ -63,11 +102,15 @@ def desk(request: Request, ticket_id: int, actor: HallStaff) -> DeskOut:
 
 
 @router.post("/keys", response_model=TraineePlace, responses=ACTION)
-def keys(request: Request, body: KeyTimes, actor: HallStaff) -> TraineePlace:
+async def keys(request: Request, body: KeyTimes, actor: HallStaff, run: Idempotent) -> Response:
     trainee = _trainee(_classroom(request), actor.staff_no)
-    if trainee.training is not None:
-        trainee.training.key_times.extend(body.times)
-    return trainee.place()
+
+    async def count() -> TraineePlace:
+        if trainee.training is not None:
+            trainee.training.key_times.extend(body.times)
+        return trainee.place()
+
+    return await _once(request, run, body, count)
 
 
 @router.get("/report", response_model=TraineeReportOut, responses=ACTION)
@@ -82,7 +125,7 @@ async def my_report(request: Request, actor: HallStaff) -> TraineeReportOut | Re
 
 
 @router.post("/trainees/{staff_no}/restart", response_model=TraineePlace, responses=ACTION)
-async def restart(request: Request, staff_no: str, actor: HallStaff) -> TraineePlace:
+async def restart(request: Request, staff_no: str, actor: HallStaff, run: Idempotent) -> Response:
     if actor.staff_no != staff_no and not actor.is_supervisor:
         raise Forbidden(
             "Only the trainer restarts another trainee's scenario.", reason="trainer_only"
@@ -91,13 +134,17 @@ async def restart(request: Request, staff_no: str, actor: HallStaff) -> TraineeP
     trainee = _trainee(classroom, staff_no)
     if trainee.training is None:
         raise Conflict("No scenario is assigned to this trainee.", reason="no_scenario")
-    return (await classroom.restart(staff_no)).place()
+
+    async def again() -> TraineePlace:
+        return (await classroom.restart(staff_no)).place()
+
+    return await _once(request, run, None, again)
 
 
 @router.post("/trainees/{staff_no}/scenario", response_model=TraineePlace, responses=ACTION)
 async def assign(
-    request: Request, staff_no: str, body: ScenarioChoice, actor: Supervisor
-) -> TraineePlace:
+    request: Request, staff_no: str, body: ScenarioChoice, actor: Supervisor, run: Idempotent
+) -> Response:
     classroom = _classroom(request)
     _trainee(classroom, staff_no)
     if body.scenario not in shipped():  # a file on the server's disk is not the trainer's to name
@@ -110,7 +157,11 @@ async def assign(
         scenario = load(body.scenario)
     except ScenarioError as exc:
         raise Conflict(str(exc), reason="bad_scenario", params={"reason": str(exc)}) from exc
-    return (await classroom.assign(staff_no, scenario)).place()
+
+    async def give() -> TraineePlace:
+        return (await classroom.assign(staff_no, scenario)).place()
+
+    return await _once(request, run, body, give)
 
 
 @router.get("/trainees", response_model=ClassroomReports, responses=ACTION)
