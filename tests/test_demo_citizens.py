@@ -80,6 +80,8 @@ async def test_a_living_demo_packs_the_same_bags_for_the_same_seed(tmp_path: Pat
             bags.append(ordered)
             desk = hall.desk(sorted(sim.bags)[0])
             assert desk is not None and desk.documents == ordered[0][1].documents
+            # The citizen asks for the matter by its name (the trainee searches for it).
+            assert desk.item == sim.items[ordered[0][1].item_code].name
         finally:
             await hall.aclose()
     assert bags[0] == bags[1]

@@ -17,7 +17,7 @@ from tests.pilot import build, sign_in, until
 
 FLAG = {
     "en": "Check their papers: over 65, disabled or pregnant.",
-    "zh": "请核验证件：65 岁以上、残疾人或孕妇。",
+    "zh": "请核验证件：65岁以上、残疾人或孕妇。",
 }
 
 

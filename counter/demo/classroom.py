@@ -29,7 +29,7 @@ from client.training_models import (
     TraineeReportOut,
 )
 from counter.core.demo_account import DemoAccount
-from counter.core.trainee_report import Missed, TraineeReport
+from counter.core.trainee_report import Missed, TraineeReport, as_is
 from counter.demo.hall import DEMO_LOGINS, DEMO_URL, _account, _Judge
 from counter.demo.scenario import Scenario
 from counter.demo.training import Training
@@ -80,18 +80,7 @@ def report_out(trainee: Trainee, report: TraineeReport, scenario: Scenario) -> T
         title=scenario.title,
         title_en=scenario.title_en,
         cases=[
-            CaseResultOut(
-                index=case.index,
-                citizen=case.citizen,
-                ticket_number=case.ticket_number,
-                item=case.item,
-                expected=case.expected,
-                taken=case.taken,
-                missed=[miss(m) for m in case.missed],
-                points=case.points,
-                seconds=case.seconds,
-                keys=case.keys,
-            )
+            CaseResultOut(**as_is(case), missed=[miss(m) for m in case.missed], points=case.points)
             for case in report.cases
         ],
     )
@@ -133,6 +122,8 @@ class Classroom:
         if simulate:
             self._simulate()
         self._lock = asyncio.Lock()
+        # Held while a POST with an Idempotency-Key runs (counter.demo.classroom_routes).
+        self.keys_lock = asyncio.Lock()
 
     def new_client(self) -> CentralClient:
         return CentralClient(DEMO_URL, transport=self.transport)
@@ -238,7 +229,7 @@ class Classroom:
             says=bag.says,
             documents=[DeskDocumentOut(**vars(d)) for d in bag.documents],
             id_number=bag.id_number,
-            item=bag.item_code,
+            item=self.simulator.item_said(bag),
         )
 
     async def report(self, trainee: Trainee) -> TraineeReportOut | None:

@@ -177,7 +177,7 @@ class DemoHall:
             documents=bag.documents,
             id_label=t("training.desk.id_card"),
             id_number=bag.id_number,
-            item=bag.item_code,
+            item=self.simulator.item_said(bag),
         )
 
     # --- the trainer's keys -------------------------------------------------------------------

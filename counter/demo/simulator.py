@@ -384,6 +384,12 @@ class HallSimulator:
         """The hall's simulated hour (the day curve runs `speed` times faster than the wall)."""
         return self._opened_at + timedelta(seconds=self.time.elapsed)
 
+    def item_said(self, bag: Bag) -> str:
+        """What the citizen asks for at the desk: the matter's name as the catalog has it (the
+        trainee finds it by name or pinyin, as with a real citizen), its code if unknown."""
+        item = self.items.get(bag.item_code)
+        return item.name if item is not None else bag.item_code
+
     def colleague_windows(self) -> set[int]:
         """The windows a simulated colleague works at now."""
         return set(self._colleagues)
