@@ -8,6 +8,8 @@ Every `Settings.housekeeping_s` (and once at start) the running app, in a worker
 - prunes live events older than `Settings.events_keep_days` (a terminal resumes a stream
   after minutes, not days) and idempotency records older than `Settings.idempotency_keep_h`
   (a retry comes within seconds), both in small batches;
+- rolls up each closed day's tickets for the reports (central.report_rollups), one short
+  write transaction per day, and rolls up again a closed day whose tickets changed since;
 - on SQLite runs `PRAGMA optimize` (ANALYZE where the statistics are missing or stale), so
   the planner picks the day-range indexes over a status index.
 
@@ -26,7 +28,7 @@ from pathlib import Path
 import anyio
 from sqlalchemy import delete, func, select
 
-from central import sweep_pace
+from central import report_rollups, sweep_pace
 from central.db import is_sqlite
 from central.schema import audit, events, idempotency_keys, tickets
 from central.store import Store
@@ -113,6 +115,7 @@ def run_once(store: Store) -> dict[str, int]:
         "defaults": sweep_pace.sweep(store),
         "events_pruned": prune_events(store),
         "idempotency_pruned": prune_idempotency(store),
+        "report_days": report_rollups.catch_up(store),
     }
     optimize(store)
     return done

@@ -1,23 +1,25 @@
 """Day and month reports: tickets, waits and handling per queue and clerk, cases by decision,
 ratings and their 差评 handling, escalations, callbacks.
 
-Ratings come from the daily roll-ups (tally_daily, kept by central.rollups). Tickets, cases,
-escalations and callbacks are read from their own tables, one pass over the period: p90 waits
-need the individual times, which no roll-up keeps.
+Ratings come from the daily roll-ups (tally_daily, kept by central.rollups); tickets, waits and
+handling from the reports' daily roll-ups of closed days (report_daily, central.report_rollups:
+whole-second histograms, so the p90 stays exact) and today's tickets. Cases, escalations and
+callbacks are read from their own tables.
 """
 
 from __future__ import annotations
 
 import calendar as months
+import math
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Connection, Text, and_, func, select, type_coerce
+from sqlalchemy import Connection, and_, func, select
 
+from central import report_rollups
 from central.hall_time import day_bounds, service_day
-from central.schema import cases, queues, staff, tickets
+from central.report_rollups import Figures
+from central.schema import cases, queues, staff
 from central.schema_escalations import escalation_steps, escalations
 from central.schema_rollups import tally_daily
 from central.schema_supervision import callbacks
@@ -46,95 +48,44 @@ def period(kind: ReportKind, day: date) -> tuple[date, date]:
 
 
 def p90(values: list[float]) -> int | None:
-    """The 90th percentile, nearest-rank (the value at ⌈0.9·n⌉ in order)."""
+    """The 90th percentile of seconds, nearest-rank (the value at ⌈0.9·n⌉ in order), in whole
+    seconds rounded half up — what the report gives (central.report_rollups.Times.p90)."""
     if not values:
         return None
     ordered = sorted(values)
     index = max(0, -(-9 * len(ordered) // 10) - 1)
-    return round(ordered[index])
+    return math.floor(ordered[index] + 0.5)
 
 
 def mean(values: list[float]) -> int | None:
-    return round(sum(values) / len(values)) if values else None
+    """The average of seconds in whole seconds, half up."""
+    return math.floor(sum(values) / len(values) + 0.5) if values else None
 
 
-def _times(waits: list[float], handles: list[float]) -> dict[str, int | None]:
+def _times(figures: Figures) -> dict[str, int | None]:
     return {
-        "wait_avg_s": mean(waits),
-        "wait_p90_s": p90(waits),
-        "handle_avg_s": mean(handles),
-        "handle_p90_s": p90(handles),
+        "wait_avg_s": figures.waits.mean(),
+        "wait_p90_s": figures.waits.p90(),
+        "handle_avg_s": figures.handles.mean(),
+        "handle_p90_s": figures.handles.p90(),
     }
-
-
-def _instant(value: Any) -> datetime | None:
-    """A stored instant as read without SQLAlchemy's per-value processing: SQLite gives the
-    text it stores ('YYYY-MM-DD HH:MM:SS.ffffff', UTC), PostgreSQL a datetime."""
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(value)
-
-
-def _ticket_times(
-    conn: Connection, first: date, last: date
-) -> Iterator[tuple[str, str, date, str | None, float | None, float | None]]:
-    """Each ticket of the period: queue, status, day, clerk, wait and handling seconds. A
-    month is some 200,000 tickets: the instants are read raw (type_coerce to text: no
-    per-value conversion, which was most of a month report's time) and parsed by
-    datetime.fromisoformat; differences are the same exact microseconds as before."""
-    raw = [type_coerce(c, Text()) for c in (tickets.c.service_day, tickets.c.issued_at,
-           tickets.c.called_at, tickets.c.started_at, tickets.c.finished_at)]  # fmt: skip
-    query = select(tickets.c.issued_queue, tickets.c.status, tickets.c.staff_no, *raw).where(
-        tickets.c.service_day >= first, tickets.c.service_day <= last
-    )
-    days: dict[Any, date] = {}
-    rows = conn.execute(query).all()  # one fetch: row by row cost psycopg a call per ticket
-    for queue, status, staff_no, on, issued, called, started, finished in rows:
-        day = days.get(on)
-        if day is None:
-            day = days[on] = on if isinstance(on, date) else date.fromisoformat(on)
-        wait = None
-        if called is not None:
-            wait = (_instant(called) - _instant(issued)).total_seconds()  # type: ignore[operator]
-        handle = None
-        if status == "done" and started is not None and finished is not None:
-            handle = (_instant(finished) - _instant(started)).total_seconds()  # type: ignore[operator]
-        yield queue, status, day, staff_no, wait, handle
 
 
 def report(conn: Connection, kind: ReportKind, day: date, now: datetime) -> Report:
     first, last = period(kind, day)
     queue_names = {r.prefix: r.name for r in conn.execute(select(queues.c.prefix, queues.c.name))}
     staff_names = {r.staff_no: r.name for r in conn.execute(select(staff.c.staff_no, staff.c.name))}
-    per_queue: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {"issued": 0, "served": 0, "no_show": 0, "waits": [], "handles": []}
-    )
-    per_clerk: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {"served": 0, "waits": [], "handles": []}
-    )
+    per_queue: dict[str, Figures] = defaultdict(Figures)
+    per_clerk: dict[str, Figures] = defaultdict(Figures)
     per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
-    for queue, status, on, staff_no, wait, handle in _ticket_times(conn, first, last):
-        q = per_queue[queue]
-        q["issued"] += 1
-        day_count = per_day[on]
-        day_count[0] += 1
-        if wait is not None:
-            q["waits"].append(wait)
-        if status == "missed":
-            q["no_show"] += 1
-        if status != "done":
-            continue
-        q["served"] += 1
-        day_count[1] += 1
-        if handle is not None:
-            q["handles"].append(handle)
-        if staff_no:
-            c = per_clerk[staff_no]
-            c["served"] += 1
-            if wait is not None:
-                c["waits"].append(wait)
-            if handle is not None:
-                c["handles"].append(handle)
+    for on, day_figures in report_rollups.figures(conn, first, last).items():
+        for (part, key), f in day_figures.items():
+            if part == "queue":
+                per_queue[key].merge(f)
+                per_day[on][0] += f.issued
+                per_day[on][1] += f.served
+            else:
+                per_clerk[key].merge(f)
 
     # Ratings: the daily roll-ups, per clerk.
     rated_by: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # rated, satisfied, bad
@@ -210,7 +161,7 @@ def report(conn: Connection, kind: ReportKind, day: date, now: datetime) -> Repo
         ).where(callbacks.c.service_day >= first, callbacks.c.service_day <= last)
     ).all()
     recorded = [c for c in cb if c.recorded_at is not None]
-    finished = sum(q["served"] for q in per_queue.values())
+    finished = sum(q.served for q in per_queue.values())
 
     days = []
     current = first
@@ -229,17 +180,17 @@ def report(conn: Connection, kind: ReportKind, day: date, now: datetime) -> Repo
         last_day=last,
         queues=[
             QueueReport(
-                prefix=prefix, name=queue_names.get(prefix, prefix), issued=q["issued"],
-                served=q["served"], no_show=q["no_show"], **_times(q["waits"], q["handles"]),
+                prefix=prefix, name=queue_names.get(prefix, prefix), issued=q.issued,
+                served=q.served, no_show=q.no_show, **_times(q),
             )
             for prefix, q in sorted(per_queue.items())
         ],
         clerks=[
             ClerkReport(
-                staff_no=no, name=staff_names.get(no, no), served=c["served"],
+                staff_no=no, name=staff_names.get(no, no), served=c.served,
                 rated=rated_by[no][0],
                 satisfaction=(rated_by[no][1] / rated_by[no][0]) if rated_by[no][0] else None,
-                bad=rated_by[no][2], **_times(c["waits"], c["handles"]),
+                bad=rated_by[no][2], **_times(c),
             )
             for no, c in sorted(per_clerk.items())
         ],

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from central.hall_time import service_day
-from central.reports import _ticket_times, mean, p90, report
+from central.report_rollups import ticket_times
+from central.reports import mean, p90, report
 from central.schema import tickets
 
 pytestmark = pytest.mark.backends("sqlite", "postgresql")
@@ -51,14 +52,13 @@ def test_waits_and_handling_are_the_exact_seconds(central_app: Any) -> None:
     with store.write() as conn:
         conn.execute(tickets.insert(), rows)
     with store.read() as conn:
-        read = {(r[0], r[3], r[4], r[5]) for r in _ticket_times(conn, DAY, DAY)}
+        read = {(r[0], r[3], r[4], r[5]) for r in ticket_times(conn, DAY, DAY)}
         made = report(conn, "day", DAY, datetime(2026, 11, 28, tzinfo=timezone.utc))
     expected = set()
+    micro = timedelta(microseconds=1)
     for r in rows:
-        wait = (r["called_at"] - r["issued_at"]).total_seconds() if r["called_at"] else None
-        handle = (
-            (r["finished_at"] - r["started_at"]).total_seconds() if r["status"] == "done" else None
-        )
+        wait = (r["called_at"] - r["issued_at"]) // micro if r["called_at"] else None
+        handle = (r["finished_at"] - r["started_at"]) // micro if r["status"] == "done" else None
         expected.add(("A", r["staff_no"], wait, handle))
     assert read == expected
     waits = [(r["called_at"] - r["issued_at"]).total_seconds() for r in rows if r["called_at"]]
