@@ -23,7 +23,7 @@ import os
 import random
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -227,11 +227,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--measure", action="store_true", help="time every read over HTTP")
     parser.add_argument("--url", default="http://127.0.0.1:8080", help="for --measure")
     parser.add_argument("--repeat", type=int, default=5, help="for --measure: runs per query")
+    parser.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        help="for --measure: the day taken as today (default: the hall's today), e.g. the "
+        "year's last day when measuring after midnight",
+    )
     args = parser.parse_args(argv)
     if args.measure:
         from bench.year_measure import measure
 
-        return measure(args.url, args.repeat)
+        return measure(args.url, args.repeat, args.today)
     if (args.db is None) == (args.db_url is None):
         parser.error("give --db PATH or --db-url URL (or --measure)")
     build(args.db, args.db_url, args.days, args.seed, datetime.now(timezone.utc), args.workers)

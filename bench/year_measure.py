@@ -103,11 +103,11 @@ def reads(today: date, ticket_id: int | None) -> list[tuple[str, str, str]]:
     return found
 
 
-def measure(url: str, repeat: int) -> int:
+def measure(url: str, repeat: int, today: date | None = None) -> int:
     over = 0
     with httpx.Client(base_url=url, timeout=120) as http:
         heads = {"clerk": _login(http, "1001"), "boss": _login(http, "2001")}
-        today = service_day(datetime.now(timezone.utc))
+        today = today or service_day(datetime.now(timezone.utc))
         rated = http.get("/v1/ratings?limit=1", headers=heads["boss"]).json()
         items = rated["items"] if isinstance(rated, dict) else rated
         ticket_id = items[0]["ticket_id"] if items else None

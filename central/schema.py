@@ -267,6 +267,16 @@ cases = Table(
     Column("ticket_number", String(16), nullable=True),
     UniqueConstraint("service_day", "seq", name="uq_cases_daily_number"),
     Index("ix_cases_applicant_key", "applicant_key", "created_at"),
+    # A report's cases by item and decision, read from this index alone (migration 0013):
+    # reading a month's ~52,000 case rows for four columns took a quarter of a month report.
+    Index(
+        "ix_cases_report",
+        "service_day",
+        "department_name",
+        "item_code",
+        "item_name",
+        "decision",
+    ),
 )
 
 # The last case number issued per hall-local day.

@@ -11,7 +11,7 @@ An unknown clerk or window is stored as '' / 0 (a key column cannot be NULL).
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Column, Date, Index, Integer, String, Table
+from sqlalchemy import BigInteger, Column, Date, Index, Integer, LargeBinary, String, Table
 
 from central.schema_types import metadata
 
@@ -42,9 +42,10 @@ tally_daily = Table(
 # --- the reports' ticket figures (migration 0013, central.report_rollups) ---------------------
 # One row per closed service day and queue (kind 'queue': issued, served, no-shows, the waits of
 # every called ticket, the handling of the served) or clerk (kind 'clerk': served, their waits
-# and handling). Times are whole-second histograms ([second, count, second, count, …], the
-# second rounded half up) beside exact microsecond sums: a p90 taken from them is the p90 of the
-# tickets themselves, the average is exact. A month report then reads ~30 rows per queue.
+# and handling). Times are whole-second histograms (one 64-bit int per second: second·2²⁰ +
+# count, the second rounded half up) beside their count and exact microsecond sums: a p90
+# taken from them is the p90 of the tickets themselves, the average is exact. A month report
+# reads ~30 rows per queue.
 report_daily = Table(
     "report_daily",
     metadata,
@@ -54,10 +55,12 @@ report_daily = Table(
     Column("issued", Integer, nullable=False, default=0),
     Column("served", Integer, nullable=False, default=0),
     Column("no_show", Integer, nullable=False, default=0),
+    Column("wait_n", Integer, nullable=False, default=0),
     Column("wait_us", BigInteger, nullable=False, default=0),
-    Column("waits", JSON, nullable=False),
+    Column("waits", LargeBinary, nullable=False),
+    Column("handle_n", Integer, nullable=False, default=0),
     Column("handle_us", BigInteger, nullable=False, default=0),
-    Column("handles", JSON, nullable=False),
+    Column("handles", LargeBinary, nullable=False),
 )
 
 # The days rolled up into report_daily (a day without tickets has a mark and no rows).

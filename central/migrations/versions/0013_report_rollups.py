@@ -1,6 +1,7 @@
 """the reports' daily roll-ups (report_daily, report_days, report_rollup_state): filled by the
 server's periodic job, day by day (central.report_rollups.catch_up), not here — a year of
-tickets is counted in short steps while the hall works
+tickets is counted in short steps while the hall works; the reports' cases by item and
+decision from an index alone (ix_cases_report)
 
 Revision ID: 0013
 Revises: 0012
@@ -29,10 +30,12 @@ def upgrade() -> None:
         sa.Column("issued", sa.Integer(), nullable=False),
         sa.Column("served", sa.Integer(), nullable=False),
         sa.Column("no_show", sa.Integer(), nullable=False),
+        sa.Column("wait_n", sa.Integer(), nullable=False),
         sa.Column("wait_us", sa.BigInteger(), nullable=False),
-        sa.Column("waits", sa.JSON(), nullable=False),
+        sa.Column("waits", sa.LargeBinary(), nullable=False),
+        sa.Column("handle_n", sa.Integer(), nullable=False),
         sa.Column("handle_us", sa.BigInteger(), nullable=False),
-        sa.Column("handles", sa.JSON(), nullable=False),
+        sa.Column("handles", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("day", "kind", "key", name=op.f("pk_report_daily")),
     )
     op.create_table(
@@ -46,9 +49,17 @@ def upgrade() -> None:
         sa.Column("audit_seen", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_rollup_state")),
     )
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_cases_report",
+            ["service_day", "department_name", "item_code", "item_name", "decision"],
+            unique=False,
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_index("ix_cases_report")
     op.drop_table("report_rollup_state")
     op.drop_table("report_days")
     op.drop_table("report_daily")
