@@ -3,11 +3,13 @@ supervisors: filters by state, category, department and overdue; the steps; CSV 
 
 Rows show the ledger number, state, category, due date (overdue in reverse video and words)
 and who/what; Enter opens one with its timeline. Live `escalation.changed` events re-fetch.
+The columns fit the language's words and the numbers and dates listed; the names and the
+description take the rest of the width, and are cut only where that width ends.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, cast
@@ -52,6 +54,20 @@ from screens.keys import bindings, localized
 from screens.messages import ApiFailed
 from screens.text import clean, plain
 from screens.widgets.fitted_footer import FittedFooter
+from screens.widgets.fitted_table import Col, FittedTable
+
+
+def _what(e: Escalation) -> str:
+    return e.item_name or e.description
+
+
+def _department(e: Escalation) -> str:
+    return e.department_name or "—"
+
+
+def _reporter(e: Escalation) -> str:
+    return e.reporter.name
+
 
 # Live events come in bursts (a step, then the deadline check): one re-fetch per burst.
 REFRESH_DEBOUNCE_S = 0.3
@@ -71,9 +87,11 @@ class EscalationsScreen(SupervisorSteps):
         self.loaded = False
         self._refresh_timer: Timer | None = None
 
-    def table(self) -> DataTable[Any]:
-        table: DataTable[Any] = self.query_one(f"#{self.TABLE_ID}", DataTable)
-        return table
+    def table(self) -> FittedTable:
+        return self.query_one(f"#{self.TABLE_ID}", FittedTable)
+
+    def make_table(self) -> FittedTable:
+        return FittedTable(self.fill, id=self.TABLE_ID, cursor_type="row", zebra_stripes=False)
 
     def selected(self) -> Escalation | None:
         if not self.items:
@@ -84,19 +102,51 @@ class EscalationsScreen(SupervisorSteps):
     def on_mount(self) -> None:
         hear_escalations(self)
         table = self.table()
-        table.cursor_type = "row"
-        table.zebra_stripes = False
-        for key, label in self.columns():
-            table.add_column(label, key=key)
+        table.set_cols(self.columns())
         table.focus()
         self.show_status()
         self.reload()
 
-    def columns(self) -> list[tuple[str, str]]:
+    def columns(self) -> list[Col]:
         raise NotImplementedError
 
-    def cells(self, e: Escalation) -> list[Text | str]:
+    def cells(self, e: Escalation, width: dict[str, int]) -> list[Text | str]:
+        """One row; `width`: each column's cells, to cut the free text to."""
         raise NotImplementedError
+
+    def shared_columns(self) -> list[Col]:
+        """Ledger number, state and category: as wide as their widest text in this language."""
+        return [
+            Col("no", t("escalation.col.no"), fits=tuple(plain(e.no).plain for e in self.items)),
+            # The states listed, not every state: "不属于受理范围" is rare, and its width
+            # is better spent on the names (the columns are laid out again on each load).
+            Col("status", t("escalation.col.status"), fits=tuple(self.states_listed())),
+            Col(
+                "category",
+                t("escalation.col.category"),
+                fits=tuple(map(category_text, ESCALATION_CATEGORIES)),
+            ),
+        ]
+
+    def states_listed(self) -> list[str]:
+        listed = {e.status for e in self.items}
+        return [status_text(status) for status in ESCALATION_STATUSES if status in listed]
+
+    def texts(self, of: Callable[[Escalation], str]) -> tuple[str, ...]:
+        """A free-text column's texts as its cells show them (one line, uncut)."""
+        return tuple(short(of(e), 10_000) for e in self.items)
+
+    def due_column(self) -> Col:
+        fits = tuple(due_cell(e, self.today).plain for e in self.items)
+        return Col("due", t("escalation.col.due"), fits=fits)
+
+    def fill(self) -> None:
+        """The rows (again after the columns were laid out anew for a new width)."""
+        table = self.table()
+        width = {str(key.value): column.width for key, column in table.columns.items()}
+        table.clear()
+        for escalation in self.items:
+            table.add_row(*self.cells(escalation, width), key=escalation.no)
 
     async def fetch(self) -> EscalationList:
         raise NotImplementedError
@@ -113,14 +163,13 @@ class EscalationsScreen(SupervisorSteps):
         self.items = list(message.answer.items)
         self.today = message.answer.today
         self.loaded = True
-        table = self.table()
-        table.clear()
-        for escalation in self.items:
-            table.add_row(*self.cells(escalation), key=escalation.no)
+        # The numbers and dates listed may need other widths; the rows are added either way.
+        if not self.table().set_cols(self.columns()):
+            self.fill()
         if keep is not None:
             for index, escalation in enumerate(self.items):
                 if escalation.no == keep.no:
-                    table.move_cursor(row=index)
+                    self.table().move_cursor(row=index)
         self.show_status()
         self.refresh_bindings()
 
@@ -192,26 +241,24 @@ class MyEscalationsScreen(EscalationsScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(t("escalation.mine.title"), id="mine-title")
-        yield DataTable(id="mine-table")
+        yield self.make_table()
         yield Static("", id="mine-status")
         yield FittedFooter()
 
-    def columns(self) -> list[tuple[str, str]]:
+    def columns(self) -> list[Col]:
         return [
-            ("no", t("escalation.col.no")),
-            ("status", t("escalation.col.status")),
-            ("category", t("escalation.col.category")),
-            ("due", t("escalation.col.due")),
-            ("what", t("escalation.col.what")),
+            *self.shared_columns(),
+            self.due_column(),
+            Col("what", t("escalation.col.what"), fits=self.texts(_what), share=1, least=10),
         ]
 
-    def cells(self, e: Escalation) -> list[Text | str]:
+    def cells(self, e: Escalation, width: dict[str, int]) -> list[Text | str]:
         return [
             plain(e.no),
             status_text(e.status),
             category_text(e.category),
             due_cell(e, self.today),
-            plain(short(e.item_name or e.description, 22)),
+            plain(short(_what(e), width.get("what", 22))),
         ]
 
     async def fetch(self) -> EscalationList:
@@ -247,7 +294,7 @@ class LedgerScreen(EscalationsScreen):
                     (t("escalation.ledger.on_time"), "no"),
                 ],
             )
-        yield DataTable(id="ledger-table")
+        yield self.make_table()
         yield Static("", id="ledger-status")
         yield FittedFooter()
 
@@ -285,24 +332,34 @@ class LedgerScreen(EscalationsScreen):
         if self.loaded:
             self.reload()
 
-    def columns(self) -> list[tuple[str, str]]:
+    def columns(self) -> list[Col]:
         return [
-            ("no", t("escalation.col.no")),
-            ("status", t("escalation.col.status")),
-            ("category", t("escalation.col.category")),
-            ("department", t("escalation.col.department")),
-            ("due", t("escalation.col.due")),
-            ("reporter", t("escalation.col.reporter")),
+            *self.shared_columns(),
+            Col(
+                "department",
+                t("escalation.col.department"),
+                fits=self.texts(_department),
+                share=3,
+                least=6,
+            ),
+            self.due_column(),
+            Col(
+                "reporter",
+                t("escalation.col.reporter"),
+                fits=self.texts(_reporter),
+                share=2,
+                least=6,
+            ),
         ]
 
-    def cells(self, e: Escalation) -> list[Text | str]:
+    def cells(self, e: Escalation, width: dict[str, int]) -> list[Text | str]:
         return [
             plain(e.no),
             status_text(e.status),
             category_text(e.category),
-            plain(short(e.department_name or "—", 10)),
+            plain(short(_department(e), width.get("department", 10))),
             due_cell(e, self.today),
-            plain(short(e.reporter.name, 8)),
+            plain(short(_reporter(e), width.get("reporter", 8))),
         ]
 
     async def fetch(self) -> EscalationList:
