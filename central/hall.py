@@ -67,7 +67,12 @@ def _window_queries(one: bool) -> tuple[Any, Any, Any, Any]:
         .select_from(windows.outerjoin(staff, staff.c.staff_no == windows.c.staff_no))
         .order_by(windows.c.no)
     )
-    tquery = select(tickets).where(tickets.c.status.in_(ACTIVE), tickets.c.window_no.is_not(None))
+    # The current ticket and the held ones in one read (the window's answer stays one query).
+    tquery = (
+        select(tickets)
+        .where(tickets.c.status.in_((*ACTIVE, "held")), tickets.c.window_no.is_not(None))
+        .order_by(tickets.c.id)
+    )
     served = select(tickets.c.window_no, func.count()).where(
         tickets.c.status == "done",
         tickets.c.finished_at >= bindparam("b_start"),
@@ -93,7 +98,13 @@ def window_models(conn: Connection, now: datetime, only: int | None = None) -> l
     wquery, tquery, served, qquery = _ALL_WINDOWS if only is None else _ONE_WINDOW
     start, end = day_bounds(service_day(now))
     params = {"b_start": start, "b_end": end, "b_only": only}
-    current = {r.window_no: ticket_model(r) for r in conn.execute(tquery, params).all()}
+    current: dict[int, Ticket] = {}
+    held: dict[int, list[Ticket]] = defaultdict(list)
+    for r in conn.execute(tquery, params).all():
+        if r.status == "held":
+            held[r.window_no].append(ticket_model(r))
+        else:
+            current[r.window_no] = ticket_model(r)
     counts = {r[0]: r[1] for r in conn.execute(served, params).all()}
     wqs: dict[int, list[WindowQueue]] = defaultdict(list)
     for r in conn.execute(qquery, params).all():
@@ -121,6 +132,7 @@ def window_models(conn: Connection, now: datetime, only: int | None = None) -> l
                 pause_reason=w.pause_reason,
                 current_ticket=ticket,
                 served_today=counts.get(w.no, 0),
+                held=held.get(w.no, []),
             )
         )
     return result

@@ -105,6 +105,11 @@ class Window(Wire):
     pause_reason: PauseReason | None = None
     current_ticket: Ticket | None = None
     served_today: int = 0
+    held: list[Ticket] | None = Field(
+        default=None,
+        description="tickets held (挂起) at this window, oldest first; a terminal started "
+        "again lists them from here",
+    )
 
 
 class Hall(Wire):

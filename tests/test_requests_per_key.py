@@ -99,17 +99,25 @@ async def test_call_start_finish_cost_one_request_each(
 async def test_a_restart_paints_the_counter_with_its_figures_from_one_round_trip(
     central_app: Any, make_client: Any, clock: Any
 ) -> None:
-    """Clerk 1005 still signed on at window 5, the token kept: the terminal reads who, the hall
-    and the queue figures together, so the counter screen has its figures when it first shows
-    (not empty until a second round trip)."""
+    """Clerk 1005 still signed on at window 5, a ticket called and one held, the token kept:
+    the terminal reads who, the hall and the queue figures together, so the counter screen has
+    its figures when it first shows (not empty until a second round trip), and lists the held
+    ticket again (it was forgotten by a restart: F7 had nothing to call back)."""
     from counter.app import make_app
     from counter.core.config import Config
     from counter.core.credentials import CachedToken, TokenStore
     from screens.counter import CounterScreen
+    from screens.widgets.today_panel import TodayPanel
 
-    await issue(make_client, "A")
+    await issue(make_client, "A", "A")
     clerk = await make_client("1005")
     await clerk.sign_on(5)
+    held = await clerk.call_next(5)  # one ticket held (挂起), the next one called
+    assert held is not None
+    await clerk.start(held.id)
+    await clerk.hold(held.id)
+    called = await clerk.call_next(5)
+    assert called is not None
     assert clerk.token is not None
     store = TokenStore(use_keyring=False)
     store.save(
@@ -133,4 +141,9 @@ async def test_a_restart_paints_the_counter_with_its_figures_from_one_round_trip
         # Who, the hall and the figures in one round trip; then the window's held tickets.
         assert set(transport.seen[:3]) == {"GET /v1/me", "GET /v1/hall", "GET /v1/queues"}
         await until(pilot, lambda: "GET /v1/windows/5" in transport.seen, "the window's read")
+        # What the clerk left at the window is there again: the ticket called, the one held.
+        assert app.session.current is not None and app.session.current.number == called.number
+        panel = app.screen.query_one(TodayPanel)
+        await until(pilot, lambda: held.number in str(panel.render()), "the held ticket listed")
+        assert [ticket.number for ticket in app.session.held] == [held.number]
     await client.aclose()

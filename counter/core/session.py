@@ -158,6 +158,8 @@ class Session:
     def apply_window(self, window: Window) -> None:
         self.window = window
         self.window_no = window.no
+        if window.held is not None:  # the central lists them: after a restart too
+            self.held = list(window.held)
 
     def apply_queues(self, response: QueuesResponse) -> None:
         """Keep this window's queues only, in the window's priority order."""
