@@ -182,6 +182,13 @@ def _new_code(taken: set[str]) -> str:
 
 def check_in(conn: Connection, ctx: Ctx, body: CheckInRequest) -> TicketSlip:
     """Turn an appointment whose slot has come into an appointment ticket (at the kiosk)."""
+    actor = ctx.actor
+    # Before any lookup: whether a phone number has a booking, and when, is not for everyone.
+    if not (actor.is_supervisor or (actor.role == "device" and actor.device_kind == "kiosk")):
+        raise Forbidden(
+            "Only a ticket kiosk or a supervisor can issue tickets.",
+            reason="ticket_kiosk_supervisor_can_issue",
+        )
     row = _find(conn, ctx, body)
     if row.ticket_id is not None:
         number = _number(conn, row.ticket_id)
