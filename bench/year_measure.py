@@ -13,6 +13,7 @@ import httpx
 from central.hall_time import service_day
 
 BUDGET_MS = 200.0
+MONTH_REPORT_MS = 1000.0  # issue 13: a month's report of a 55-window hall within 1 s
 
 
 def _login(http: httpx.Client, staff_no: str) -> dict[str, str]:
@@ -125,7 +126,8 @@ def measure(url: str, repeat: int, today: date | None = None) -> int:
                 size = len(answer.content)
             else:
                 med = statistics.median(times)
-                mark = "  over budget" if med > BUDGET_MS else ""
-                over += med > BUDGET_MS
+                budget = MONTH_REPORT_MS if label.startswith("report month") else BUDGET_MS
+                mark = "  over budget" if med > budget else ""
+                over += med > budget
                 print(f"{label:40} {med:8.1f} {max(times):8.1f} {size:9,}{mark}", flush=True)
     return 1 if over else 0
