@@ -188,3 +188,39 @@ def device_hall(folder: Path) -> Path:
     path = folder / "hall.toml"
     path.write_text(capped, encoding="utf-8")
     return path
+
+
+# What on a page is cut off: a shown element outside the screen, text wider than its box, or
+# a box outside an ancestor that clips it (overflow hidden).
+CUT_OFF = """(selectors) => {
+  const cut = [];
+  for (const sel of selectors) for (const el of document.querySelectorAll(sel)) {
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height || el.closest('[hidden]')) continue;
+    const name = `${sel} "${el.textContent.trim().slice(0, 30)}"`;
+    if (r.left < -1 || r.top < -1 || r.right > innerWidth + 1 || r.bottom > innerHeight + 1) {
+      cut.push(`${name} is off the screen`);
+    } else if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0) {
+      cut.push(`${name} is wider than its box`);
+    }
+    for (let up = el.parentElement; up; up = up.parentElement) {
+      const style = getComputedStyle(up);
+      if (style.overflow === 'visible' || up === document.body) continue;
+      if (up === document.documentElement) break;
+      const box = up.getBoundingClientRect();
+      if (r.bottom > box.bottom + 1 || r.right > box.right + 1) cut.push(`${name} is clipped`);
+      break;
+    }
+  }
+  return cut;
+}"""
+
+
+def assert_whole(page: Any, *selectors: str) -> None:
+    """Every shown element the selectors name is whole on the screen (waits for a re-layout)."""
+    try:
+        page.wait_for_function(
+            f"(s) => ({CUT_OFF})(s).length === 0", arg=list(selectors), timeout=5000
+        )
+    except Exception:
+        raise AssertionError(page.evaluate(CUT_OFF, list(selectors))) from None

@@ -1,6 +1,7 @@
 """The /display page in a real headless Chromium against the central over real HTTP: device
 sign-in (a person's account refused), a call through the API shows within 1 s and its audio
-plays, a recall flashes, the connection drops and comes back by itself, screenshots kept."""
+plays, a recall flashes, the connection drops and comes back by itself; a busy board whole on
+a landscape and a portrait screen in zh and en; screenshots kept."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ from typing import Any
 
 from central.app import create_app
 from central.settings import Settings
-from tests.browser import Hall, artifacts_dir, chromium, keep_artifact, live_server
+from tests.browser import (
+    Hall,
+    artifacts_dir,
+    assert_whole,
+    chromium,
+    keep_artifact,
+    live_server,
+    shoot,
+)
 
 # Records when each number first appears as the latest call (the page's own clock).
 WATCH = """() => {
@@ -42,6 +51,7 @@ def test_display_page_in_chromium(tmp_path: Path) -> None:
         cookies = _signed_in_cookies(server.url)
         with chromium() as browser:
             _board(server, browser, hall_setup, cookies)
+            _whole_on_both_screens(server, browser, hall_setup, cookies)
 
 
 def _signed_in_cookies(url: str) -> list[Any]:
@@ -160,3 +170,31 @@ def _current(hall: Hall, clerk: str, window: int) -> int:
         f"/v1/windows/{window}", headers={"Authorization": f"Bearer {hall.tokens[clerk]}"}
     )
     return int(answer.json()["current_ticket"]["id"])
+
+
+BOARD_PARTS = ("header span", ".latest", ".latest div", ".recent", "#recent li", "footer li")
+
+
+def _whole_on_both_screens(server: Any, browser: Any, hall: Hall, cookies: list[Any]) -> None:
+    """A busy hall on a landscape and a portrait screen, zh and en: more recent calls than the
+    panel holds (the oldest left off, none cut in half), nothing off the screen or clipped."""
+    for _ in range(12):
+        hall.post("kiosk01", "/v1/tickets", json={"queue": "A"})
+    hall.post("1001", "/v1/windows/1/sign-on")
+    for _ in range(10):
+        ticket = hall.post("1001", "/v1/windows/1/call-next").json()
+        hall.post("1001", f"/v1/tickets/{ticket['id']}/no-show")
+    for lang in ("zh", "en"):
+        box = browser.new_context(viewport={"width": 1280, "height": 800})
+        box.add_cookies(cookies)
+        page = box.new_page()
+        page.goto(f"{server.url}/display?lang={lang}&voice=0&n=20")
+        page.wait_for_selector("#recent li")
+        page.wait_for_selector("#waiting li")
+        for width, height in ((1280, 800), (800, 1280)):
+            page.set_viewport_size({"width": width, "height": height})
+            assert_whole(page, *BOARD_PARTS)
+            shown = page.locator("#recent li:not([hidden])").count()
+            assert 3 <= shown < page.locator("#recent li").count(), shown
+            shoot(page, f"display-page-{lang}-{width}x{height}")
+        box.close()

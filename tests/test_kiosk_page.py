@@ -17,6 +17,7 @@ from client.hall_time import HALL_TZ
 from tests.browser import (
     Hall,
     artifacts_dir,
+    assert_whole,
     chromium,
     device_hall,
     keep_artifact,
@@ -41,6 +42,18 @@ def _book(hall: Hall, queue: str, phone: str, start_in: timedelta) -> str:
         "name": "李四",
     }
     return str(hall.post("2001", "/v1/appointments", json=body).json()["code"])
+
+
+KIOSK_PARTS = (
+    "header > *", ".prompt", ".queue", ".queue span", "#green", "#appointment", ".note",
+    ".slip > *", ".panel > *", ".key", ".said",
+)  # fmt: skip
+
+
+def _look(page: Any, name: str) -> None:
+    """Nothing on the kiosk's screen cut off or off the screen; a screenshot kept."""
+    assert_whole(page, *KIOSK_PARTS)
+    shoot(page, name)
 
 
 def _soon_today() -> timedelta:
@@ -86,7 +99,7 @@ def test_kiosk_page_in_chromium(tmp_path: Path) -> None:
         page = browser.new_page(viewport={"width": 1280, "height": 800}, has_touch=True)
         sign_in_device(page, f"{server.url}/kiosk?print=0", "kiosk01")
         page.wait_for_selector("#queues button[data-queue=A]:has-text('等候 0 人')")
-        shoot(page, "kiosk-zh-1280x800")
+        _look(page, "kiosk-zh-1280x800")
 
         # A double tap is one ticket: the second tap lands while the first is out.
         page.dblclick("#queues button[data-queue=A]")
@@ -94,7 +107,7 @@ def test_kiosk_page_in_chromium(tmp_path: Path) -> None:
         assert page.text_content("#slip-number") == "A001"
         assert page.text_content("#slip-ahead") == "您前面还有 0 人"
         assert "身份证" in (page.text_content("#slip-bring") or "")
-        shoot(page, "kiosk-slip-zh-1280x800")
+        _look(page, "kiosk-slip-zh-1280x800")
         _prints_the_slip_alone_ticket_sized(page)
         page.tap("#slip-done")
         assert _issued(hall, "A") == 1
@@ -138,7 +151,7 @@ def test_kiosk_page_in_chromium(tmp_path: Path) -> None:
         _type(page, later)
         page.click("#check-in-ok")
         page.wait_for_selector("#check-in-said:has-text('预约时段')")
-        shoot(page, "kiosk-check-in-zh-1280x800")
+        _look(page, "kiosk-check-in-zh-1280x800")
         page.click("#keypad button[data-key=del]")
         for _ in range(6):
             page.click("#keypad button[data-key=del]")
@@ -158,11 +171,29 @@ def test_kiosk_page_in_chromium(tmp_path: Path) -> None:
         # English, switched on screen; then both orientations.
         page.click("#lang")
         page.wait_for_selector("#queues button[data-queue=D]:has-text('No more tickets today')")
-        shoot(page, "kiosk-en-1280x800")
+        _look(page, "kiosk-en-1280x800")
         page.set_viewport_size({"width": 800, "height": 1280})
-        shoot(page, "kiosk-en-800x1280")
+        _look(page, "kiosk-en-800x1280")
         page.click("#queues button[data-queue=F]")
         page.wait_for_selector("#slip-ahead:has-text('0 ahead of you')")
-        shoot(page, "kiosk-slip-en-800x1280")
+        _look(page, "kiosk-slip-en-800x1280")
         page.click("#slip-done")
-        shoot(page, "kiosk-zh-800x1280")
+        page.wait_for_selector("#prompt:has-text('请选择')")
+        _look(page, "kiosk-zh-800x1280")
+        page.click("#appointment")
+        _type(page, "123456")
+        page.click("#check-in-ok")
+        page.wait_for_selector("#check-in-said:has-text('预约码')")
+        _look(page, "kiosk-check-in-zh-800x1280")
+        page.click("#check-in-cancel")
+        page.click("#lang")
+        page.click("#appointment")
+        page.wait_for_selector("#check-in-ok:has-text('Check in')")
+        _type(page, "123456")
+        page.click("#check-in-ok")
+        page.wait_for_selector("#check-in-said:has-text('code')")
+        _look(page, "kiosk-check-in-en-800x1280")
+        page.set_viewport_size({"width": 1280, "height": 800})
+        _look(page, "kiosk-check-in-en-1280x800")
+        page.click("#check-in-cancel")
+        _look(page, "kiosk-en-1280x800-after")

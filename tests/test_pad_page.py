@@ -11,7 +11,15 @@ from typing import Any
 
 from central.app import create_app
 from central.settings import Settings
-from tests.browser import Hall, chromium, device_hall, live_server, shoot, sign_in_device
+from tests.browser import (
+    Hall,
+    assert_whole,
+    chromium,
+    device_hall,
+    live_server,
+    shoot,
+    sign_in_device,
+)
 
 # Records every screen the pad showed (its body's data-showing), in order.
 WATCH = """() => {
@@ -19,6 +27,18 @@ WATCH = """() => {
   new MutationObserver(() => window.__seen.push(document.body.dataset.showing))
     .observe(document.body, {attributes: true, attributeFilter: ['data-showing']});
 }"""
+
+
+PAD_PARTS = (
+    "header > *", ".window-no", ".photo", ".clerk", ".ask", ".level", ".reason", "#comment",
+    ".submit", ".thanks",
+)  # fmt: skip
+
+
+def _look(page: Any, name: str) -> None:
+    """Nothing on the pad's screen cut off or off the screen; a screenshot kept."""
+    assert_whole(page, *PAD_PARTS)
+    shoot(page, name)
 
 
 def _serve(hall: Hall, clerk: str, window: int) -> int:
@@ -52,7 +72,7 @@ def test_pad_page_in_chromium(tmp_path: Path) -> None:
         one.wait_for_selector("#clerk:has-text('工作人员：王芳')")
         assert one.text_content("#window-no") == "1 号窗口"
         assert one.text_content("#idle-ask") == "请对本次服务进行评价"
-        shoot(one, "pad-idle-zh-1280x800")
+        _look(one, "pad-idle-zh-1280x800")
         two.evaluate(WATCH)
 
         # The clerk at window 1 finishes a service: pad 1 shows the five levels.
@@ -61,7 +81,7 @@ def test_pad_page_in_chromium(tmp_path: Path) -> None:
         assert one.locator(".level").all_text_contents() == [
             "非常满意", "满意", "基本满意", "不满意", "非常不满意",
         ]  # fmt: skip
-        shoot(one, "pad-levels-zh-1280x800")
+        _look(one, "pad-levels-zh-1280x800")
 
         # 不满意 asks for a reason first; then it is stored with it.
         one.tap(".level[data-level='2']")
@@ -70,7 +90,7 @@ def test_pad_page_in_chromium(tmp_path: Path) -> None:
         one.wait_for_selector("#said:has-text('请至少选择一个原因。')")
         one.tap(".reason[data-reason='slow']")
         one.fill("#comment", "等了四十分钟")
-        shoot(one, "pad-reasons-zh-1280x800")
+        _look(one, "pad-reasons-zh-1280x800")
         one.tap("#why-send")
         one.wait_for_selector("#thanks:has-text('谢谢！')")
         bad = hall.get("2001", "/v1/ratings", params={"bad": "true"}).json()
@@ -91,15 +111,15 @@ def test_pad_page_in_chromium(tmp_path: Path) -> None:
         assert set(two.evaluate("() => window.__seen")) == {"idle"}
         _serve(hall, "1002", 2)
         _showing(two, "rate")
-        shoot(two, "pad-levels-zh-800x1280")
+        _look(two, "pad-levels-zh-800x1280")
         two.click("#lang")
         two.wait_for_selector(".level[data-level='5']:has-text('Very satisfied')")
-        shoot(two, "pad-levels-en-800x1280")
+        _look(two, "pad-levels-en-800x1280")
         two.set_viewport_size({"width": 1280, "height": 800})
-        shoot(two, "pad-levels-en-1280x800")
+        _look(two, "pad-levels-en-1280x800")
         two.click(".level[data-level='1']")
         _showing(two, "why")
-        shoot(two, "pad-reasons-en-1280x800")
+        _look(two, "pad-reasons-en-1280x800")
         two.click("#why-back")
         two.click(".level[data-level='5']")
         two.wait_for_selector("#thanks:has-text('Thank you!')")
@@ -107,7 +127,7 @@ def test_pad_page_in_chromium(tmp_path: Path) -> None:
         levels = sorted(r["level"] for r in hall.get("2001", "/v1/ratings").json())
         assert levels == [2, 5]
         _showing(two, "idle")
-        shoot(two, "pad-idle-zh-1280x800-window2")
+        _look(two, "pad-idle-zh-1280x800-window2")
 
         # A citizen walks away from window 1's pad: the clerk calls the next one, the pad goes
         # back to idle and that service stays unrated.

@@ -76,7 +76,21 @@
       if (a.ticket === flashTicket) restartFlash(item);
       list.append(item);
     }
+    fitRecent();
   }
+
+  // Whole lines only: a call the panel's edge would cut is left off, and the older ones after it.
+  function fitRecent() {
+    const panel = $("recent").parentElement;
+    const limit = panel.getBoundingClientRect().bottom - parseFloat(getComputedStyle(panel).paddingBottom);
+    let full = false;
+    for (const item of $("recent").children) {
+      item.hidden = false;
+      full = full || item.getBoundingClientRect().bottom > limit + 1;
+      item.hidden = full;
+    }
+  }
+  window.addEventListener("resize", fitRecent);
 
   function take(a, live) {
     if (!inZone(a)) return;
@@ -119,6 +133,7 @@
         item.append(el("span", "", `${q.prefix} ${queueNames[q.prefix] || q.name} `), el("b", "", TEXT.waitingN(q.waiting)));
         list.append(item);
       }
+      fitRecent(); // the waiting line may take one more row or one less
     } catch (_) { /* shown again on the next change */ }
   }
 
