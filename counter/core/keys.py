@@ -172,6 +172,12 @@ KEY_TABLE: dict[str, tuple[KeyBinding, ...]] = {
         K("bad_queue", "f11,s", "bad_queue", "keys.bad_queue"),
         K("escalations", "f12,l", "escalations", "keys.escalations"),
     ),
+    "classroom": (
+        K("classroom_report", "enter", "open_report", "keys.classroom_report"),
+        K("classroom_restart", "r", "restart", "keys.classroom_restart"),
+        K("classroom_refresh", "f5", "reload", "keys.board_refresh"),
+        K("classroom_back", "escape", "back", "keys.classroom_back"),
+    ),
     "hall_board": (
         K("board_tab_board", "1", "tab('board')", "keys.board_tab_board", show=False),
         K("board_tab_alerts", "2", "tab('alerts')", "keys.board_tab_alerts", show=False),
@@ -179,6 +185,7 @@ KEY_TABLE: dict[str, tuple[KeyBinding, ...]] = {
         K("board_tab_bad", "4", "tab('bad')", "keys.board_tab_bad", show=False),
         K("board_tab_reports", "5", "tab('reports')", "keys.board_tab_reports", show=False),
         K("board_tab_callbacks", "6", "tab('callbacks')", "keys.board_tab_callbacks", show=False),
+        K("board_tab_classroom", "7", "tab('classroom')", "keys.board_tab_classroom", show=False),
         K("board_filter", "slash", "filter", "keys.board_filter"),
         K("board_call_ticket", "g", "call_ticket", "keys.board_call_ticket"),
         K("board_move", "m", "move", "keys.board_move"),

@@ -7,12 +7,19 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from client.supervisor_models import Alert, Board
+from client.training_models import ClassroomReports
 
 
 @dataclass
 class BoardLoaded(Message):
     board: Board
     alerts: list[Alert]
+
+
+@dataclass
+class ClassroomLoaded(Message):
+    view: ClassroomReports
+    board: Board
 
 
 @dataclass
