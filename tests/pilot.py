@@ -220,3 +220,21 @@ async def intake_for_a_ticket(pilot: Any, central_app: Any) -> IntakeScreen:
     screen = app.screen
     assert isinstance(screen, IntakeScreen)
     return screen
+
+
+async def open_verify_dialog(pilot: Any, app: CounterApp, row: int = 0) -> int:
+    """On the 差评 queue: `v` on the row-th 差评 until its verify dialog is open; its id."""
+    from textual.widgets import DataTable
+
+    from screens.ratings.detail import RatingDetailScreen
+    from screens.ratings.review_queue import BadQueueScreen
+
+    queue = app.screen
+    assert isinstance(queue, BadQueueScreen)
+    table = queue.query_one("#queue-table", DataTable)
+    table.focus()
+    table.move_cursor(row=row)
+    target = queue.ratings[row].id
+    await pilot.press("v")
+    await until(pilot, lambda: isinstance(app.screen, RatingDetailScreen), "verify dialog")
+    return target

@@ -24,7 +24,7 @@ from screens.ratings.review_queue import BadQueueScreen
 from screens.ratings.staff_tally import StaffTallyScreen, sort_rows
 from screens.widgets.tally_line import TallyLine, tally_line_text
 from tests.hall_data import MONTH_PLAN, client_factory, serve_and_rate
-from tests.pilot import build, until
+from tests.pilot import build, open_verify_dialog, until
 
 
 def db_row(db_path: Path, sql: str, *args: Any) -> tuple[Any, ...]:
@@ -195,12 +195,8 @@ async def test_supervisor_verifies_rectifies_and_exports(
         await until(pilot, lambda: len(queue.ratings) == 4, "four open 差评")
         assert [r.review.state for r in queue.ratings if r.review] == ["pending"] * 4
 
+        target = await open_verify_dialog(pilot, app)
         table = queue.query_one("#queue-table", DataTable)
-        table.focus()
-        table.move_cursor(row=0)
-        target = queue.ratings[0].id
-        await pilot.press("v")
-        await until(pilot, lambda: isinstance(app.screen, RatingDetailScreen), "verify dialog")
         await pilot.press(*"核实属实")
         await pilot.press("enter")
         await until(pilot, lambda: app.screen is queue, "verified")

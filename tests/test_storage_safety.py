@@ -32,6 +32,26 @@ from tests.system_parts import require
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("COUNTER_")}
+
+
+def _run(argv: list[str]) -> subprocess.CompletedProcess[str]:
+    """A command from the checkout, without the session's COUNTER_ settings."""
+    return subprocess.run(
+        argv, cwd=ROOT, capture_output=True, text=True, timeout=90, env=_clean_env()
+    )
+
+
+def _unshare(why: str) -> str:
+    """`unshare`, where a private mount namespace can be made (else fail in CI, skip here)."""
+    unshare = shutil.which("unshare")
+    probe = unshare and subprocess.run([unshare, "-rm", "true"], capture_output=True, check=False)
+    require("unshare -rm", bool(probe and probe.returncode == 0), why)
+    assert unshare is not None
+    return unshare
+
+
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
@@ -150,14 +170,7 @@ def test_a_read_only_database_at_start_is_one_line(tmp_path: Path) -> None:
         "the file system (or the database file) is read-only."
     )
     # `counter serve` prints that line alone and exits 2: no traceback.
-    done = subprocess.run(
-        [sys.executable, "-m", "counter", "serve", "--db-url", url, "--port", "18201"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={k: v for k, v in os.environ.items() if not k.startswith("COUNTER_")},
-    )
+    done = _run([sys.executable, "-m", "counter", "serve", "--db-url", url, "--port", "18201"])
     assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "is read-only" in lines[0], done.stderr
@@ -186,22 +199,11 @@ def test_a_read_only_file_system_at_start_is_one_line(tmp_path: Path) -> None:
     """A hall's database on a file system mounted read-only (SQLite says only that it cannot
     open it), and a new one there: each one line naming the cause. The mount is private to the
     test (unshare), nothing is mounted outside it."""
-    unshare = shutil.which("unshare")
-    probe = unshare and subprocess.run([unshare, "-rm", "true"], capture_output=True, check=False)
-    require("unshare -rm", bool(probe and probe.returncode == 0),
-            "mounts a read-only file system for the central, in a private namespace")  # fmt: skip
-    assert unshare is not None
+    unshare = _unshare("mounts a read-only file system for the central, in a private namespace")
     mount = tmp_path / "mnt"
     mount.mkdir()
     script = f'mount -t tmpfs -o size=16m tmpfs {mount} && exec "$0" -c "$1" {mount}'
-    done = subprocess.run(
-        [unshare, "-rm", "sh", "-c", script, sys.executable, _ON_A_READ_ONLY_FILE_SYSTEM],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=90,
-        env={k: v for k, v in os.environ.items() if not k.startswith("COUNTER_")},
-    )
+    done = _run([unshare, "-rm", "sh", "-c", script, sys.executable, _ON_A_READ_ONLY_FILE_SYSTEM])
     assert done.returncode == 0, done.stderr
     said = "the file system (or the database file) is read-only."
     assert done.stdout.splitlines() == [
@@ -221,11 +223,7 @@ def test_a_full_disk_under_a_real_server_keeps_the_connection_and_writes_resume(
 
     from tests.central_process import free_port, stop
 
-    unshare = shutil.which("unshare")
-    probe = unshare and subprocess.run([unshare, "-rm", "true"], capture_output=True, check=False)
-    require("unshare -rm", bool(probe and probe.returncode == 0),
-            "mounts a small file system for the central, in a private namespace")  # fmt: skip
-    assert unshare is not None
+    unshare = _unshare("mounts a small file system for the central, in a private namespace")
     mount, port = tmp_path / "mnt", free_port()
     mount.mkdir()
     config = tmp_path / "central.toml"
@@ -233,7 +231,7 @@ def test_a_full_disk_under_a_real_server_keeps_the_connection_and_writes_resume(
     script = f'mount -t tmpfs -o size=3m tmpfs {mount} && exec "$@"'
     serve = [sys.executable, "-m", "counter", "serve", "--port", str(port), "--config",
              str(config), "--db", f"{mount}/central.db", "--seed", "demo"]  # fmt: skip
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COUNTER_")}
+    env = _clean_env()
     server = subprocess.Popen(
         [unshare, "-rm", "sh", "-c", script, "sh", *serve],
         cwd=ROOT,

@@ -8,15 +8,14 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import Select, Static
 
 from client.api import CentralClient
 from client.escalation_models import CloseRequest, OutOfScope
 from screens.escalation.dialogs import EscalationDialog
-from screens.ratings.detail import RatingDetailScreen
 from screens.ratings.review_queue import BadQueueScreen
 from tests.hall_data import MONTH_PLAN, client_factory, register, serve_and_rate
-from tests.pilot import build, open_ledger, until
+from tests.pilot import build, open_ledger, open_verify_dialog, until
 
 
 def rows(db_path: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
@@ -38,12 +37,7 @@ async def test_a_poor_rating_verified_by_a_colleague_meanwhile(
         queue = app.screen
         assert isinstance(queue, BadQueueScreen)
         await until(pilot, lambda: len(queue.ratings) == 4, "four open 差评")
-        table = queue.query_one("#queue-table", DataTable)
-        table.focus()
-        table.move_cursor(row=0)
-        target = queue.ratings[0].id
-        await pilot.press("v")
-        await until(pilot, lambda: isinstance(app.screen, RatingDetailScreen), "verify dialog")
+        target = await open_verify_dialog(pilot, app)
         dialog = app.screen
 
         await colleague.verify_rating(target, "mistaken", "误评，已与群众核实")  # first
