@@ -1,6 +1,7 @@
 """What the API and Pilot tests put into the hall before they look: the tests' usual senior
 and her bus-pass case, services finished (and rated) at a window, an escalation at a given
-step. Plain client calls on the in-process central; no Textual here."""
+step. Plain client calls on the in-process central (and, for store-level tests, a seeded
+database file and its Store); no Textual here."""
 
 from __future__ import annotations
 
@@ -199,3 +200,35 @@ def case_row(db_path: Path, case_no: str) -> dict[str, Any]:
         row = db.execute("SELECT * FROM cases WHERE case_no = ?", (case_no,)).fetchone()
     assert row is not None, case_no
     return dict(row)
+
+
+# --- store-level tests (the central's own functions, no HTTP) ------------------------------------
+
+
+def demo_hall_file(path: Path, seeded_at: Any) -> Path:
+    """A SQLite file with the newest schema and the demo hall, for a store-level test to open
+    (or to copy once per example: migrating and seeding is the slow part)."""
+    from central.db import make_engine, write_tx
+    from central.hall_seed import apply_hall, load_hall
+    from central.migrate import upgrade
+    from central.settings import Settings
+
+    engine = make_engine(Settings(db_path=str(path)))
+    upgrade(engine)
+    with write_tx(engine) as conn:
+        apply_hall(conn, load_hall("demo"), lambda _pw: "x", seeded_at)
+    engine.dispose()
+    return path
+
+
+def open_store(path: Path, clock: Callable[[], Any]) -> Any:
+    """The central's Store on a test database, on `clock`, without the periodic job."""
+    from central.db import make_engine
+    from central.settings import Settings
+    from central.store import Store, make_hasher
+
+    cfg = Settings(db_path=str(path), kdf_fast=True, clock=clock, housekeeping_s=0)
+    return Store(
+        engine=make_engine(cfg), settings=cfg, hall="demo", hasher=make_hasher(True),
+        writer=make_engine(cfg, writer=True),
+    )  # fmt: skip

@@ -21,12 +21,9 @@ from sqlalchemy import update
 
 from central import audit, housekeeping, report_rollups, reports
 from central.context import SystemCtx
-from central.db import make_engine, write_tx
-from central.hall_seed import apply_hall, load_hall
-from central.migrate import upgrade
 from central.schema import tickets
-from central.settings import Settings
-from central.store import Store, make_hasher
+from central.store import Store
+from tests.hall_data import demo_hall_file, open_store
 
 FIRST = date(2026, 11, 2)  # a Monday; the hall's day starts 00:00 UTC+8
 DAYS = 4
@@ -48,22 +45,13 @@ class Clock:
 def empty_hall(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo hall, migrated and seeded once; each example starts from a copy."""
     path = tmp_path_factory.mktemp("hall") / "hall.db"
-    db = make_engine(Settings(db_path=str(path)))
-    upgrade(db)
-    with write_tx(db) as conn:
-        apply_hall(conn, load_hall("demo"), lambda _pw: "x", NOW - timedelta(days=30))
-    db.dispose()
-    return path
+    return demo_hall_file(path, NOW - timedelta(days=30))
 
 
 @contextmanager
 def hall_store(template: Path, path: Path) -> Iterator[Store]:
     shutil.copyfile(template, path)
-    cfg = Settings(db_path=str(path), kdf_fast=True, clock=Clock(), housekeeping_s=0)
-    store = Store(
-        engine=make_engine(cfg), settings=cfg, hall="demo", hasher=make_hasher(True),
-        writer=make_engine(cfg, writer=True),
-    )  # fmt: skip
+    store = open_store(path, Clock())
     try:
         yield store
     finally:

@@ -13,12 +13,9 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from central import housekeeping
-from central.db import make_engine, write_tx
-from central.hall_seed import apply_hall, load_hall
-from central.migrate import upgrade
+from central.db import write_tx
 from central.schema import tickets
-from central.settings import Settings
-from central.store import Store, make_hasher
+from tests.hall_data import demo_hall_file, open_store
 
 DAY = date(2026, 11, 30)
 MORNING = datetime(2026, 11, 30, 2, 0, tzinfo=timezone.utc)  # 10:00 in the hall
@@ -68,16 +65,11 @@ def analyze(engine: Engine, limit: int) -> None:
 
 def test_statistics_are_whole_and_gathered_again_only_at_night(tmp_path: Path) -> None:
     clock = Clock(MORNING)
-    cfg = Settings(db_path=str(tmp_path / "s.db"), kdf_fast=True, clock=clock, housekeeping_s=0)
-    engine = make_engine(cfg)
-    upgrade(engine)
-    store = Store(
-        engine=engine, settings=cfg, hall="demo", hasher=make_hasher(True),
-        writer=make_engine(cfg, writer=True),
-    )  # fmt: skip
+    path = demo_hall_file(tmp_path / "s.db", MORNING - timedelta(days=1))
+    store = open_store(path, clock)
+    engine = store.engine
     try:
         with store.write() as conn:
-            apply_hall(conn, load_hall("demo"), lambda _pw: "x", MORNING - timedelta(days=1))
             conn.execute(tickets.insert(), busy_day())
         # No statistics yet: gathered at once, in the morning too, and whole.
         assert housekeeping.optimize(store) == "ANALYZE"
