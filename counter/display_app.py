@@ -33,6 +33,7 @@ from screens.display.sign_in import DeviceSignIn
 from screens.errors import describe
 
 QUEUES_DEBOUNCE_S = 0.3
+REFUSED_CHECK_S = 2.0
 
 
 class DisplayApp(App[None]):
@@ -61,6 +62,8 @@ class DisplayApp(App[None]):
         self.view: DisplayBoard | None = None
         self._queues_timer: Timer | None = None
         self._was_live = False
+        self._live: LiveEvents | None = None
+        self._renewing = False
         self.title = t("display.title")
 
     # --- sign-in ---------------------------------------------------------------------------------
@@ -115,6 +118,9 @@ class DisplayApp(App[None]):
                 self.push_screen(DeviceSignIn(account))
             return
         self.credentials = (account, password)
+        self._renewing = False
+        if self._live is not None:
+            self._live.last_error = None
         if self.token_store is not None:
             kept = CachedToken(answer.staff.staff_no, answer.token, answer.expires_at)
             await asyncio.to_thread(self.token_store.save, self.token_key, kept)
@@ -146,6 +152,16 @@ class DisplayApp(App[None]):
         if self.voice is not None:
             self.run_worker(self.voice.run(), group="voice", exclusive=True)
         self.follow()
+        self.set_interval(REFUSED_CHECK_S, self._check_refused)
+
+    def _check_refused(self) -> None:
+        """The central answers but refuses the session (signed out, expired, or a new database
+        while the link was down): the link keeps retrying the same token, so sign in again and
+        the next reconnect gets through."""
+        refused = self._live is not None and isinstance(self._live.last_error, AuthExpired)
+        if refused and not self._renewing:
+            self._renewing = True
+            self.run_worker(self._renew(), group="renew")
 
     def _voice_note(self) -> str | None:
         if self.voice is None:
@@ -172,6 +188,7 @@ class DisplayApp(App[None]):
     @work(exclusive=True, group="live")
     async def follow(self) -> None:
         live = LiveEvents(self.client, poll_interval=5.0, on_state=self._on_state)
+        self._live = live
         async for event in live:
             if event.type == "ticket.called":
                 await self.catch_up()
@@ -229,17 +246,27 @@ class DisplayApp(App[None]):
     async def _renew(self) -> None:
         """The token ended (expired or a supervisor signed the display out): sign in again
         with the password given this run, else ask for it."""
-        if self.credentials is not None:
+        account, password = self.config.display_account, self.config.display_password
+        credentials = self.credentials or ((account, password) if account and password else None)
+        if credentials is not None:
             try:
-                await self.client.login(*self.credentials)
+                answer = await self.client.login(*credentials)
+                if self._live is not None:
+                    self._live.last_error = None
+                if self.token_store is not None:
+                    kept = CachedToken(answer.staff.staff_no, answer.token, answer.expires_at)
+                    await asyncio.to_thread(self.token_store.save, self.token_key, kept)
                 return
             except CentralError:
                 await asyncio.sleep(3)
                 return
+            finally:
+                self._renewing = False
         if self.token_store is not None:
             await asyncio.to_thread(self.token_store.delete, self.token_key)
         if not isinstance(self.screen, DeviceSignIn):
             await self.push_screen(DeviceSignIn(self.config.display_account))
+        # Asked on screen: the check stays off until someone signs the board in again.
 
 
 def make_display_app(client: CentralClient, config: Config, **kw: Any) -> DisplayApp:

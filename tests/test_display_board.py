@@ -202,6 +202,61 @@ async def test_board_over_http_says_connection_lost_and_recovers(tmp_path: Path)
         server.stop()
 
 
+async def test_signed_out_while_the_link_was_down_the_board_signs_in_again_by_itself(
+    tmp_path: Path,
+) -> None:
+    """The central refuses the board's session when the link comes back (here a supervisor
+    had signed it out): the board signs in again with its configured password and
+    leaves "connection lost" by itself, instead of retrying the refused session forever."""
+    from central.app import create_app
+    from central.settings import Settings
+    from tests.browser import LiveServer
+
+    server = LiveServer(
+        create_app(Settings(db_path=str(tmp_path / "c.db"), seed="demo", kdf_fast=True))
+    )
+    server.start()
+    try:
+        staff = {}
+        for who in ("kiosk01", "1005", "2001"):
+            staff[who] = CentralClient(server.url)
+            await staff[who].login(who, "counter")
+        await staff["kiosk01"].issue_ticket("A")
+        await staff["1005"].sign_on(5)
+        client = CentralClient(server.url)
+        config = Config(
+            central_url=server.url, lang="en", display_account="display01",
+            display_password="counter",
+        )  # fmt: skip
+        app = DisplayApp(client=client, config=config, voice=None)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(
+                pilot, lambda: app.view is not None and app.view.connection == "live", "live"
+            )
+            view = app.view
+            assert view is not None
+            first_token = client.token
+            # Signed out while its stream stays open (nothing asks the board); then the link
+            # drops and comes back: the reconnect is refused until the board signs in again.
+            signed_out = await staff["2001"].http.post(
+                "/v1/devices/display01/sign-out",
+                headers={**staff["2001"].auth_headers(), "Idempotency-Key": "away"},
+            )
+            assert signed_out.status_code == 204
+            server.stop()
+            await until(pilot, lambda: view.connection == "lost", "connection lost")
+            server.start()
+            await until(pilot, lambda: view.connection == "live", "back by itself")
+            assert client.token != first_token
+            called = await staff["1005"].call_next(5)
+            assert called is not None
+            await until(pilot, lambda: _shown(app) == called.number, "the next call shown")
+        for c in (*staff.values(), client):
+            await c.aclose()
+    finally:
+        server.stop()
+
+
 async def test_asked_once_kept_across_restarts_and_asked_again_when_revoked(
     central_app: Any, clock: Any, make_client: ClientFactory
 ) -> None:
