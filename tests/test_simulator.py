@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 
 from client.models import QueueInfo
-from counter.demo.handling import handling_seconds
-from counter.demo.simulator import (
+from counter.demo.arrivals import (
     APPOINTMENT_P,
     GREEN_P,
     appointment_slot,
     choose_kind,
     queue_weights,
 )
+from counter.demo.handling import handling_seconds
 
 HALL_TZ = timezone(timedelta(hours=8))
 

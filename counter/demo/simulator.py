@@ -1,13 +1,16 @@
 """A living demo hall: citizens take tickets and colleagues serve them, through the real API.
 
-The simulator is a client like any other: a kiosk (kiosk01) issues tickets and simulated
-clerks sign on at their windows and call, start and finish tickets, each with its own
-CentralClient on the demo's in-process transport. Nothing here reaches into the server.
+The simulator is a client like any other: a kiosk (kiosk01, counter.demo.arrivals) issues
+tickets and simulated clerks sign on at their windows and call, start and finish tickets, each
+an Actor (counter.demo.actor) with its own CentralClient on the demo's in-process transport;
+their decisions and the returning citizens are counter.demo.desk_work. Nothing here reaches
+into the server.
 
 Every random choice comes from a Random seeded from `seed` (one stream per actor, so the actors'
-interleaving does not change each one's choices). All waits are asyncio sleeps divided by
-`speed`; an idle colleague re-checks its queues every few (simulated) seconds, never in a
-busy loop. A CentralError is logged and the actor carries on: the demo must not crash the app.
+interleaving does not change each one's choices). All waits are in the hall's simulated
+time (counter.demo.sim_time), paced by `speed`; an idle colleague re-checks its queues every
+few simulated seconds, never in a busy loop. A CentralError is logged and the actor carries
+on: the demo must not crash the app.
 """
 
 from __future__ import annotations
@@ -17,17 +20,19 @@ import contextlib
 import logging
 import random
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from client import errors
 from client.api import CentralClient
 from client.catalog_models import CatalogItem
 from client.hall_time import HALL_TZ
-from client.models import QueueInfo, Ticket, TicketKind
-from counter.demo.citizens import Bag, bag_for, day_factor, items_for
+from client.models import Ticket
+from counter.demo.actor import Actor
+from counter.demo.arrivals import Kiosk
+from counter.demo.citizens import Bag
 from counter.demo.desk_work import DeskWork
 from counter.demo.handling import handling_seconds
 from counter.demo.sim_time import SimTime
@@ -39,20 +44,6 @@ log = logging.getLogger(__name__)
 # The app owns the terminal: never let Python's last-resort handler print over the screen.
 log.addHandler(logging.NullHandler())
 
-T = TypeVar("T")
-
-# A demo hall: about one citizen every few seconds overall, in small bursts now and then.
-MEAN_ARRIVAL_GAP_S = 4.0
-BURST_P = 0.12
-BURST_SIZE = (2, 4)
-BURST_GAP_S = (0.5, 2.0)
-# Above this many waiting tickets the kiosk slows down, as a full hall does (and the demo
-# database stays small however long the class runs).
-SOFT_WAITING_CAP = 40
-# The doors opened a while ago: a demo starts with citizens already waiting in line.
-MORNING_BACKLOG = 18
-GREEN_P = 0.08
-APPOINTMENT_P = 0.15
 # Per-colleague behaviour.
 NO_SHOW_P = 0.06
 RECALL_P = 0.10
@@ -61,9 +52,6 @@ IDLE_RECHECK_S = (6.0, 12.0)
 WALK_TO_WINDOW_S = (8.0, 40.0)
 RECALL_AFTER_S = (20.0, 40.0)
 BREAK_S = (120.0, 480.0)
-# Never sleep less than this, whatever the speed: keeps a fast demo from hogging the loop.
-MIN_SLEEP_S = 0.005
-RETRY_S = 3.0
 
 
 @dataclass
@@ -83,175 +71,11 @@ class SimulatorStats:
     returns: int = 0  # citizens back after a notice
 
 
-def queue_weights(queues: Sequence[QueueInfo], rng: random.Random) -> dict[str, float]:
-    """How often citizens pick each queue: the general intake (综合受理) is the busiest."""
-    weights: dict[str, float] = {}
-    for index, queue in enumerate(queues):
-        busiest = "综合" in queue.name or (index == 0 and not any("综合" in q.name for q in queues))
-        weights[queue.prefix] = (3.5 if busiest else 1.0) * rng.uniform(0.8, 1.2)
-    return weights
-
-
-def choose_kind(rng: random.Random) -> TicketKind:
-    draw = rng.random()
-    if draw < GREEN_P:
-        return "green"
-    if draw < GREEN_P + APPOINTMENT_P:
-        return "appointment"
-    return "walk_in"
-
-
-def appointment_slot(now: datetime, rng: random.Random) -> datetime:
-    """A quarter-hour slot around now: some already due, most coming within the hour."""
-    quarter = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
-    return quarter + timedelta(minutes=15 * rng.choice([-1, 0, 0, 1, 1, 2, 3]))
-
-
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class _Actor:
-    """Shared plumbing: a logged-in client, scaled sleeps, errors logged and survived."""
-
-    def __init__(self, sim: HallSimulator, account: DemoAccount, name: str) -> None:
-        self.sim = sim
-        self.account = account
-        self.rng = random.Random(f"{sim.seed}:{name}")
-        self.client = sim.new_client()
-        self.stop = asyncio.Event()
-
-    async def sleep(self, seconds: float) -> None:
-        """Simulated seconds (counter.demo.sim_time); none once this actor is told to stop."""
-        if not self.stop.is_set():
-            await self.sim.time.sleep(seconds, self)
-
-    async def login(self) -> None:
-        await self.client.login(self.account.staff_no, self.account.password)
-
-    async def call(self, what: Callable[[], Awaitable[T]]) -> T | None:
-        """One API call; a CentralError is logged and answers None (a lost token: log in again)."""
-        for _ in range(2):
-            try:
-                return await what()
-            except errors.AuthExpired:
-                with contextlib.suppress(errors.CentralError):
-                    await self.login()
-                    continue
-                break
-            except errors.CentralError as exc:
-                self.sim.stats.errors += 1
-                log.info("%s: %s (%s)", self.account.staff_no, exc.message, exc.code)
-                return None
-        self.sim.stats.errors += 1
-        return None
-
-    async def run(self) -> None:
-        """The actor's life; it counts as running (time waits for it) except while it sleeps."""
-        try:
-            await self._run()
-        finally:
-            self.sim.time.leave()
-
-    async def _run(self) -> None:
-        while not self.stop.is_set():
-            try:
-                await self.login()
-                await self.live()
-                return
-            except asyncio.CancelledError:
-                raise
-            except errors.CentralError as exc:
-                self.sim.stats.errors += 1
-                log.info("%s: %s", self.account.staff_no, exc.message)
-            except Exception:  # a demo actor must never take the app down
-                self.sim.stats.errors += 1
-                log.warning("simulated %s failed; restarting", self.account.staff_no, exc_info=True)
-            # Half a real second at least: a broken server must not be hammered at high speed.
-            await self.sleep(max(RETRY_S, 0.5 * self.sim.speed))
-
-    async def live(self) -> None:
-        raise NotImplementedError
-
-
-class _Kiosk(_Actor):
-    """Citizens arriving and taking tickets."""
-
-    async def live(self) -> None:
-        hall = await self.client.hall()
-        names = {queue.prefix: queue.name for queue in hall.queues}
-        catalog = await self.call(self.client.catalog)
-        self.items = list(catalog.items) if catalog is not None else []
-        self.sim.items = {item.code: item for item in self.items}
-        weights = queue_weights(hall.queues, self.rng)
-        prefixes, shares = list(weights), list(weights.values())
-        for _ in range(MORNING_BACKLOG):
-            queue = self.rng.choices(prefixes, shares)[0]
-            await self.issue(queue, names.get(queue, ""))
-        waiting = MORNING_BACKLOG
-        burst = 0
-        issued = 0
-        while not self.stop.is_set():
-            if burst > 0:
-                burst -= 1
-                gap = self.rng.uniform(*BURST_GAP_S)
-            else:
-                gap = self.rng.expovariate(1.0 / MEAN_ARRIVAL_GAP_S)
-                if self.rng.random() < BURST_P:
-                    burst = self.rng.randint(*BURST_SIZE) - 1
-            if waiting > SOFT_WAITING_CAP:
-                gap *= (waiting / SOFT_WAITING_CAP) ** 2
-            # The day's curve (morning peak, lunch dip), never slower than half the mean.
-            hour = self.sim.now().astimezone(HALL_TZ)
-            gap /= min(1.7, max(0.5, day_factor(hour.hour + hour.minute / 60)))
-            await self.sleep(gap)
-            if self.stop.is_set():
-                return
-            for queue_back, bag in self.sim.desk.due_returns():
-                await self.come_back(queue_back, bag)
-            queue = self.rng.choices(prefixes, shares)[0]
-            await self.issue(queue, names.get(queue, ""))
-            issued += 1
-            if issued % 10 == 1:
-                waiting = await self.waiting(waiting)
-
-    async def issue(self, queue: str, name: str) -> None:
-        kind = choose_kind(self.rng)
-        slot = appointment_slot(self.sim.clock(), self.rng) if kind == "appointment" else None
-        ticket = await self.call(lambda: self.client.issue_ticket(queue, kind, slot))
-        if ticket is None and kind != "walk_in":
-            # A server that refuses the slot (or the kind) still gets the citizen in line.
-            kind = "walk_in"
-            ticket = await self.call(lambda: self.client.issue_ticket(queue, kind))
-        if ticket is not None:
-            self.sim.stats.issued[ticket.queue] += 1
-            self.sim.stats.kinds[kind] += 1
-            self.pack_bag(ticket)
-
-    async def come_back(self, queue: str, bag: Bag) -> None:
-        """A citizen turned away earlier takes a ticket again, with the papers they now have."""
-        ticket = await self.call(lambda: self.client.issue_ticket(queue, "walk_in"))
-        if ticket is not None:
-            self.sim.stats.issued[ticket.queue] += 1
-            self.sim.stats.returns += 1
-            self.sim.bags[ticket.id] = (ticket.number, bag)
-
-    def pack_bag(self, ticket: Ticket) -> None:
-        """The papers this citizen brings (their own seeded stream: arrivals stay the same)."""
-        choices = items_for(ticket.queue, getattr(self, "items", []))
-        if choices:
-            item = self.sim.bag_rng.choice(choices)
-            today = self.sim.now().astimezone(HALL_TZ).date()
-            self.sim.bags[ticket.id] = (ticket.number, bag_for(item, self.sim.bag_rng, today))
-
-    async def waiting(self, previous: int) -> int:
-        answer = await self.call(self.client.queues)
-        if answer is None:
-            return previous
-        return sum(queue.waiting for queue in answer.queues)
-
-
-class _Colleague(_Actor):
+class _Colleague(Actor):
     """A clerk at another window: sign on, then call → start → finish, with the odd no-show."""
 
     def __init__(self, sim: HallSimulator, account: DemoAccount, window: int) -> None:
@@ -358,7 +182,7 @@ class HallSimulator:
         self.resumed = self.time.resumed
         self.on_finished: Callable[[int], None] | None = None  # the rating pad's hook
         self._clock_task: asyncio.Task[None] | None = None
-        self._actors: list[_Actor] = []
+        self._actors: list[Actor] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._colleagues: dict[int, _Colleague] = {}
         self._task_of: dict[int, asyncio.Task[None]] = {}  # id(actor) → its task
@@ -405,7 +229,7 @@ class HallSimulator:
         self._opened_at = self.clock()
         kiosk = next((a for a in self.accounts if a.staff_no == self.kiosk_staff_no), None)
         if kiosk is not None:
-            self._actors.append(_Kiosk(self, kiosk, "kiosk"))
+            self._actors.append(Kiosk(self, kiosk, "kiosk"))
         for account in self.accounts:
             window = account.window
             if account.role != "clerk" or window is None or window in self.exclude_windows:
