@@ -29,7 +29,7 @@ from counter.core.i18n import t
 from screens.context import host
 from screens.failures import reports_failure
 from screens.keys import bindings, localized
-from screens.live import hear_hall
+from screens.live import hear_hall, hear_session
 from screens.supervisor import board_text as bt
 from screens.supervisor.board_actions import BoardActions
 from screens.supervisor.board_extras import BoardExtras
@@ -67,6 +67,7 @@ class HallBoardScreen(SaysWorkerErrors, BoardActions, BoardExtras, Screen[None])
         self.filter_target = "windows"
         self._pending: Timer | None = None
         self._stale = False
+        self._lost = False  # the stream was lost since the last load (reload when it is back)
         self.loads = 0  # completed loads (tests wait on it)
         self.report_kind: ReportKind = "day"
         self.report: Report | None = None
@@ -93,6 +94,7 @@ class HallBoardScreen(SaysWorkerErrors, BoardActions, BoardExtras, Screen[None])
 
     def on_mount(self) -> None:
         hear_hall(self, self.hall_event)  # the App's live fan-out (screens/live.py)
+        hear_session(self, self.session_changed)  # the connection's state, said at once
         for table_id, names in (
             ("queues", bt.QUEUE_COLUMNS),
             ("alerts-view", bt.ALERT_COLUMNS),
@@ -131,6 +133,22 @@ class HallBoardScreen(SaysWorkerErrors, BoardActions, BoardExtras, Screen[None])
         self.repaint()
 
     # --- live -------------------------------------------------------------------------------
+
+    def session_changed(self) -> None:
+        """The status line says a lost central at once, not at the next minute; once the
+        stream is back after a loss, the board is fetched again (whatever changed meanwhile)."""
+        lines = self.query(StatusLine)
+        if not lines:  # the screen is going away
+            return
+        lines.first().redraw()
+        state = host(self.app).session.connection
+        if state in ("offline", "polling"):
+            self._lost = True
+        elif state == "live" and self._lost:
+            self._lost = False
+            self.load()
+            if self.tab == "callbacks":
+                self.load_callbacks()
 
     def hall_event(self, event: Event) -> None:
         """Called by the App for each live event; coalesced into one re-fetch per REPAINT_S."""
