@@ -152,6 +152,47 @@ async def test_without_a_speech_engine_the_audio_is_the_chime(tmp_path: Path, cl
         assert abs(_seconds(audio.content) - chime().seconds) < 0.01
 
 
+async def test_the_halls_own_template_with_the_digits_one_by_one(
+    tmp_path: Path, clock: Any
+) -> None:
+    settings = Settings(
+        db_path=str(tmp_path / "c.db"), seed="demo", clock=clock, kdf_fast=True,
+        voice_template="{ticket}号，请到{window}号窗口",
+        voice_template_en="Number {ticket}, window {window} please.",
+    )  # fmt: skip
+    app = create_app(settings)
+    async with httpx.AsyncClient(
+        transport=StreamingASGITransport(app), base_url="http://central.test"
+    ) as http:
+
+        async def login(who: str) -> dict[str, str]:
+            r = await http.post("/v1/auth/login", json={"staff_no": who, "password": "counter"})
+            return {"Authorization": f"Bearer {r.json()['token']}"}
+
+        kiosk, clerk, board = await login("kiosk01"), await login("1005"), await login("display01")
+        for n in range(12):
+            await http.post(
+                "/v1/tickets", json={"queue": "A"}, headers={**kiosk, "Idempotency-Key": f"k{n}"}
+            )
+        await http.post("/v1/windows/5/sign-on", headers={**clerk, "Idempotency-Key": "s"})
+        for n in range(12):  # the twelfth call is A012 (the earlier ones the citizens missed)
+            called = await http.post(
+                "/v1/windows/5/call-next", headers={**clerk, "Idempotency-Key": f"c{n}"}
+            )
+            assert called.status_code == 200, called.text
+            if n < 11:
+                ticket = called.json()["id"]
+                await http.post(
+                    f"/v1/tickets/{ticket}/no-show", headers={**clerk, "Idempotency-Key": f"m{n}"}
+                )
+        last = (await http.get("/v1/announcements", headers=board)).json()["announcements"][-1]
+        assert (last["ticket"], last["window_no"]) == ("A012", 5)
+        assert last["text"] == "A012号，请到5号窗口"
+        assert last["spoken"] == "A 零 一 二 号，请到 五 号窗口"
+        assert last["pinyin"].startswith("A ling2 yi1 er4 hao4")
+        assert last["text_en"] == "Number A 0 1 2, window 5 please."  # one by one too
+
+
 def test_a_bad_template_stops_start_up(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"only \{ticket\} and \{window\}"):
         create_app(
