@@ -17,25 +17,13 @@ from textual.widgets import DataTable
 from client.api import CentralClient
 from client.case_models import Applicant, CaseRequest, ChecklistEntry
 from screens.supervisor.board import HallBoardScreen
+from screens.supervisor.classroom import ClassroomScreen
 from screens.trainee_report import TraineeReportScreen
 from screens.widgets.status_line import StatusLine
 from tests.pilot import build, in_process, settle, until
+from tests.training_pilot import classroom_on
 
 pytest.importorskip("central.app")
-
-
-def classroom_of(central_app: Any) -> Any:
-    from counter.demo.classroom import make_classroom
-    from counter.demo.scenario import load
-
-    return make_classroom(
-        central_app,
-        seed=1,
-        speed=1.0,
-        trainees=["1001", "1002"],
-        assignments={"1001": load("green-channel")},
-        simulate=False,
-    )
 
 
 async def a_trainee_decides_one(central_app: Any, room: Any) -> None:
@@ -74,15 +62,16 @@ def rows(table: DataTable[Any]) -> dict[str, list[str]]:
 async def test_the_trainer_sees_every_trainee_opens_a_report_and_restarts(
     central_app: Any, clock: Any
 ) -> None:
-    room = classroom_of(central_app)
+    room = classroom_on(central_app)
     app = build(in_process(central_app), clock, lang="en", login_as="2001", demo=True)
     try:
         async with app.run_test(size=(100, 30)) as pilot:
             await until(pilot, lambda: isinstance(app.screen, HallBoardScreen), "the board")
             await a_trainee_decides_one(central_app, room)
             await pilot.press("7")
-            await until(pilot, lambda: type(app.screen).__name__ == "ClassroomScreen", "class")
+            await until(pilot, lambda: isinstance(app.screen, ClassroomScreen), "the classroom")
             screen = app.screen
+            assert isinstance(screen, ClassroomScreen)
             table = screen.query_one("#classroom", DataTable)
             await until(pilot, lambda: screen.loads > 0 and table.row_count == 2, "trainees")
             shown = rows(table)
@@ -140,14 +129,14 @@ async def test_a_central_that_is_no_classroom_says_so(central_app: Any, clock: A
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_classroom_snapshot(snap_compare: Any, central_app: Any, clock: Any, lang: str) -> None:
-    room = classroom_of(central_app)
+    room = classroom_on(central_app)
     app = build(in_process(central_app), clock, lang=lang, login_as="2001", demo=True)
 
     async def ready(pilot: Any) -> None:
         await settle(pilot, lambda: isinstance(app.screen, HallBoardScreen))
         await a_trainee_decides_one(central_app, room)
         await pilot.press("7")
-        await settle(pilot, lambda: type(app.screen).__name__ == "ClassroomScreen")
+        await settle(pilot, lambda: isinstance(app.screen, ClassroomScreen))
         screen = app.screen
         await settle(pilot, lambda: getattr(screen, "loads", 0) > 0)
         await settle(pilot, lambda: app.session.connection == "live")

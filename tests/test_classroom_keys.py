@@ -22,6 +22,7 @@ from client.api import CentralClient
 from client.asgi import StreamingASGITransport
 from client.training_models import ScenarioChoice
 from counter.core.classroom import ClassroomTraining
+from tests.training_pilot import classroom_on
 
 pytest.importorskip("central.app")
 
@@ -54,18 +55,9 @@ async def served(tmp_path: Path) -> AsyncIterator[tuple[Any, LosesAnswers]]:
     """The classroom with its lifespan (entered and left in the test's own task)."""
     from central.app import create_app
     from central.settings import Settings
-    from counter.demo.classroom import make_classroom
-    from counter.demo.scenario import load
 
     app = create_app(Settings(db_path=str(tmp_path / "class.db"), seed="demo", kdf_fast=True))
-    room = make_classroom(
-        app,
-        seed=1,
-        speed=1.0,
-        trainees=["1001", "1002"],
-        assignments={"1001": load("green-channel")},
-        simulate=False,
-    )
+    room = classroom_on(app)
     async with app.router.lifespan_context(app):
         yield room, LosesAnswers(StreamingASGITransport(app))
 
@@ -74,11 +66,6 @@ async def _signed_in(transport: httpx.AsyncBaseTransport, staff_no: str) -> Cent
     client = CentralClient(URL, transport=transport)
     await client.login(staff_no, "counter")
     return client
-
-
-async def test_a_batch_of_keys_sent_again_counts_once(tmp_path: Path) -> None:
-    async with served(tmp_path) as (room, transport):
-        await _keys_sent_again(room, transport)
 
 
 async def _keys_sent_again(room: Any, transport: LosesAnswers) -> None:
@@ -111,11 +98,6 @@ async def _keys_sent_again(room: Any, transport: LosesAnswers) -> None:
     await client.aclose()
 
 
-async def test_a_restart_sent_again_restarts_once(tmp_path: Path) -> None:
-    async with served(tmp_path) as (room, transport):
-        await _restart_sent_again(room, transport)
-
-
 async def _restart_sent_again(room: Any, transport: LosesAnswers) -> None:
     training = room.trainees["1001"].training
     client = await _signed_in(transport, "1001")
@@ -144,11 +126,6 @@ async def _restart_sent_again(room: Any, transport: LosesAnswers) -> None:
     await client.aclose()
 
 
-async def test_a_scenario_given_again_is_given_once(tmp_path: Path) -> None:
-    async with served(tmp_path) as (room, transport):
-        await _scenario_given_again(room, transport)
-
-
 async def _scenario_given_again(room: Any, transport: LosesAnswers) -> None:
     trainer = await _signed_in(transport, "2001")
     transport.ending, transport.lose = "/scenario", 1
@@ -172,3 +149,13 @@ async def _scenario_given_again(room: Any, transport: LosesAnswers) -> None:
             idempotency_key=transport.keys_seen[0],
         )
     await trainer.aclose()
+
+
+@pytest.mark.parametrize(
+    "case",
+    [_keys_sent_again, _restart_sent_again, _scenario_given_again],
+    ids=["keys count once", "a restart restarts once", "a scenario is given once"],
+)
+async def test_a_post_sent_again_acts_once(tmp_path: Path, case: Any) -> None:
+    async with served(tmp_path) as (room, transport):
+        await case(room, transport)

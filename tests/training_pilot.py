@@ -28,6 +28,21 @@ async def scenario_hall(tmp_path: Path, name: str) -> AsyncIterator[DemoHall]:
         await hall.aclose()
 
 
+def classroom_on(app: Any) -> Any:
+    """The classroom `counter serve --demo --quiet --trainees 1001,1002 --assign
+    1001=green-channel` makes of this central app (its routes, its lifespan)."""
+    from counter.demo.classroom import make_classroom
+
+    return make_classroom(
+        app,
+        seed=1,
+        speed=1.0,
+        trainees=["1001", "1002"],
+        assignments={"1001": load("green-channel")},
+        simulate=False,
+    )
+
+
 def trainee_app(hall: DemoHall, lang: str = "zh") -> CounterApp:
     return make_app(client=hall.client, config=Config(lang=lang, window=1), demo=hall)
 
