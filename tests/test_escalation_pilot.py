@@ -305,3 +305,41 @@ async def test_an_export_path_with_an_unknown_home_is_said_at_the_field(
         assert "Not a usable file path" in text_of(dialog, "#derror-path")
     await clerk.aclose()
     await boss.aclose()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_esc_on_a_typed_form_asks_before_dropping_it(
+    terminal_client: CentralClient, clock: Any, db_path: Path, lang: str
+) -> None:
+    """Found trying the clerk's loop by hand: Esc on a form with a name and a description typed
+    closed it and the text was gone. It asks now; n keeps everything, y leaves."""
+    from screens.escalation.leave_form import LeaveFormScreen
+
+    app = build(terminal_client, clock, lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, app)
+        await pilot.press("f9")
+        await until(pilot, lambda: isinstance(app.screen, EscalationForm), "the form")
+        form = app.screen
+        assert isinstance(form, EscalationForm)
+        await until(pilot, lambda: form.focused is form.query_one("#f-name"), "the name field")
+        await pilot.press(*"王秀英")
+        await until(pilot, lambda: form.value("name") == "王秀英", "the name typed")
+
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, LeaveFormScreen), "the question")
+        await pilot.press("n")
+        await until(pilot, lambda: app.screen is form, "back in the form")
+        assert form.value("name") == "王秀英"  # nothing lost
+
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, LeaveFormScreen), "asked again")
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, CounterScreen), "left the form")
+        assert rows(db_path, "SELECT count(*) FROM escalations") == [(0,)]
+
+        # An untouched form closes at once: nothing to lose, nothing asked.
+        await pilot.press("f9")
+        await until(pilot, lambda: isinstance(app.screen, EscalationForm), "a fresh form")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, CounterScreen), "closed at once")

@@ -311,4 +311,13 @@ class EscalationForm(Screen[Escalation | None]):
         self.refresh_bindings()
 
     def action_back(self) -> None:
-        self.dismiss(self.done)
+        if not self.unsaved():
+            self.dismiss(self.done)
+            return
+        from screens.escalation.leave_form import LeaveFormScreen
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.dismiss(self.done)
+
+        self.app.push_screen(LeaveFormScreen(), answered)
