@@ -70,7 +70,11 @@ async def _morning(tmp_path: Path, seed: int) -> dict[str, list[tuple[object, ..
         # What each citizen brought to the desk (a returning one: what they bring back).
         bags = sorted(hall.simulator.bags.values(), key=lambda found: found[0])
         outcomes["documents"] = [(number, repr(bag)) for number, bag in bags]
-        outcomes["returns"] = [(hall.simulator.stats.returns,)]
+        # Citizens turned away: when each comes back, to which queue, with which papers.
+        desk = hall.simulator.desk
+        outcomes["returns"] = [(hall.simulator.stats.returns, sorted(desk.notices.items()))] + [
+            (round(when, 6), queue, repr(bag)) for when, _, queue, bag in desk._returns
+        ]
         return outcomes
     finally:
         await hall.aclose()
@@ -83,6 +87,7 @@ async def test_the_same_seed_gives_the_same_morning_another_seed_another(
     second = await _morning(tmp_path / "two", 4)
     assert len(first["tickets"]) > 30 and len(first["calls"]) > 10
     assert first["decisions"] and first["ratings"] and first["documents"]
+    assert len(first["returns"]) > 1  # citizens turned away, their comeback scheduled
     for what in first:
         assert first[what] == second[what], what
     other = await _morning(tmp_path / "three", 5)
