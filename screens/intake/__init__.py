@@ -1,6 +1,8 @@
 """The general window's intake (无差别综合受理), one module per step or concern:
 
-    screen.py     IntakeScreen: the steps, the workers, the draft
+    screen.py     IntakeScreen: composes the steps and mixes in its parts:
+                  catalog_loading.py, drafts.py, navigation.py, item_applicant.py,
+                  marking.py, submitting.py (base.py: what they share)
     state.py      the intake as data and its rules (no Textual)
     search.py     1 item search          applicant.py  2 applicant (+ agent)
     checklist.py  3 material checklist   decision.py   4 decision
