@@ -134,6 +134,53 @@ async def test_the_checklist_says_full_words_and_widens(
         assert table.row_count > 0  # the rows were laid out again, not lost
 
 
+def footer_keys(app: CounterApp) -> list[tuple[str, str, bool]]:
+    """The footer's keys: key, description, and whether it applies (not greyed)."""
+    keys = app.screen.query_one(FittedFooter).query(FooterKey)
+    return [(k.key, k.description, not k.has_class("-disabled")) for k in keys]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_checklist_footer_keeps_the_keys_the_work_needs(
+    terminal_client: CentralClient, make_client: Any, clock: Any, lang: str
+) -> None:
+    # At 80 columns more checklist keys apply than fit: Enter on, Esc back, the four marks
+    # (容缺 where the guide allows it), F9 and F1 stay; n, ctrl+a and v give way (F1 lists them).
+    app = build(terminal_client, clock, lang=lang)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await intake_at_checklist(pilot, app, make_client)
+        table = screen.query_one("#materials", DataTable)
+        await until(pilot, lambda: table.row_count > 0, "the materials")
+        needed = [
+            ("enter", "keys.intake_next"),
+            ("escape", "keys.intake_back"),
+            ("r", "keys.intake_received"),
+            ("m", "keys.intake_missing"),
+            ("f", "keys.intake_flawed"),
+            ("f9", "keys.escalate"),
+            ("f1", "keys.help"),
+        ]
+        shown = [(key, t(description), True) for key, description in needed]
+        # The first material may not be 容缺: c is greyed or left out, never shown as applying.
+        tolerated = ("c", t("keys.intake_tolerated"), True)
+        await until(
+            pilot,
+            lambda: set(shown) <= set(footer_keys(app)) and tolerated not in footer_keys(app),
+            "the checklist's keys for its first material",
+        )
+        assert footer_line(app)[1] <= 80, footer_line(app)[0]
+
+        # 婚姻状况证明 (the sixth) may be missing at acceptance: c applies, and still all fit.
+        await pilot.press(*["down"] * 5)
+        await until(pilot, lambda: tolerated in footer_keys(app), "c on a 容缺 material")
+        assert set(shown) <= set(footer_keys(app)), footer_line(app)[0]
+        assert footer_line(app)[1] <= 80, footer_line(app)[0]
+
+        # Enter, shown as the step's, still goes on to the decision.
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.state.step == "decision", "the decision step")
+
+
 def test_english_intake_words_are_not_shortened() -> None:
     from counter.core.i18n import set_language
 

@@ -27,6 +27,9 @@ class KeyBinding:
     show: bool = True  # listed in the footer
     priority: bool = False  # before any focused widget sees the key
     rebindable: bool = True  # may be moved in the config's [keys]
+    # One of the keys the work on its screen needs (the checklist's marks, Enter on): a narrow
+    # footer keeps it before the screen's other keys that apply (screens/widgets/fitted_footer).
+    main: bool = False
 
 
 K = KeyBinding
@@ -116,15 +119,19 @@ KEY_TABLE: dict[str, tuple[KeyBinding, ...]] = {
     ),
     # The intake screen keeps F9; each step widget owns its own keys (and Enter / Esc), so a
     # step's keys work only on that step. For [keys] they count as one screen ("intake").
-    "intake": (K("intake_escalate", "f9", "escalate", "keys.escalate"),),
+    "intake": (K("intake_escalate", "f9", "escalate", "keys.escalate", main=True),),
     "intake.item": STEP_MOVES,
     "intake.applicant": STEP_MOVES,
+    # Enter goes on before the material table sees it (the table's own Enter, hidden, would
+    # also go on, but would hide the key from the footer). r is the key the footer shows: at 80
+    # columns "space Received" left no room for F9 once 容缺 applies.
     "intake.checklist": (
-        *STEP_MOVES,
-        K("intake_received", "space,r", "mark('received')", "keys.intake_received"),
-        K("intake_missing", "m", "mark('missing')", "keys.intake_missing"),
-        K("intake_tolerated", "c", "mark('tolerated')", "keys.intake_tolerated"),
-        K("intake_flawed", "f", "mark('flawed')", "keys.intake_flawed"),
+        K("intake_next", "enter", "next", "keys.intake_next", priority=True, main=True),
+        K("intake_back", "escape", "back", "keys.intake_back", main=True),
+        K("intake_received", "r,space", "mark('received')", "keys.intake_received", main=True),
+        K("intake_missing", "m", "mark('missing')", "keys.intake_missing", main=True),
+        K("intake_tolerated", "c", "mark('tolerated')", "keys.intake_tolerated", main=True),
+        K("intake_flawed", "f", "mark('flawed')", "keys.intake_flawed", main=True),
         K("intake_all", "ctrl+a", "mark_all", "keys.intake_all"),
         K("intake_note", "n", "note", "keys.intake_note"),
         K("intake_earlier", "v", "view_earlier", "keys.intake_earlier"),
@@ -235,6 +242,10 @@ for _name, _keys in KEY_TABLE.items():
     for _key in _keys:
         if _key.rebindable:
             KEY_GROUPS.setdefault(screen_of(_name), {})[_key.id] = _key.keys
+# The ids of the keys a narrow footer keeps first (KeyBinding.main).
+MAIN_KEYS: frozenset[str] = frozenset(
+    key.id for keys in KEY_TABLE.values() for key in keys if key.main
+)
 DEFAULT_KEYS: dict[str, str] = {
     key_id: keys for ids in KEY_GROUPS.values() for key_id, keys in ids.items()
 }

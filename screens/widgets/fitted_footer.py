@@ -1,9 +1,10 @@
 """A one-line footer that never runs off the right edge.
 
 Textual's footer lays every key in a row and cuts the last one mid-word ("F12 L") when they
-do not fit. This one keeps the app's own keys (F1 Help) and then the screen's keys that
-apply, in the key table's order, while they fit, then greyed ones while room is left. A key
-left out still works; F1 lists them all.
+do not fit. This one keeps the app's own keys (F1 Help), then the screen's main keys that
+apply (KeyBinding.main: the intake checklist's Enter, Esc and marks, F9), then its other keys
+that apply, in the key table's order, while they fit, then greyed ones while room is left. A
+key left out still works; F1 lists them all.
 """
 
 from __future__ import annotations
@@ -15,15 +16,21 @@ from textual.binding import Binding
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
+from counter.core.keys import MAIN_KEYS
 from screens.footer_room import key_cells
 
 Shown = tuple[Binding, bool, str]
 
 
 def rank(key: Shown, own: set[str]) -> int:
-    """Who gets the room first: the app's own keys, then keys that apply, then greyed ones."""
+    """Who gets the room first: the app's own keys, the main keys that apply, the other keys
+    that apply, then greyed ones."""
     binding, enabled, _tip = key
-    return 0 if binding.action in own else 1 if enabled else 2
+    if binding.action in own:
+        return 0
+    if not enabled:
+        return 3
+    return 1 if binding.id in MAIN_KEYS else 2
 
 
 def fitting(
@@ -31,7 +38,7 @@ def fitting(
 ) -> list[Shown]:
     """The keys that fit in `room` cells, by rank; shown in their original order."""
     kept: set[str] = set()
-    for level in (0, 1, 2):
+    for level in (0, 1, 2, 3):
         for key in keys:
             if rank(key, own) == level and cells(key[0]) <= room:
                 kept.add(key[0].action)
