@@ -1,0 +1,227 @@
+"""Call-next's claim: which waiting tickets a window may call, in call order, and the
+compare-and-set that takes one of them (DESIGN.md §2; the rules around it are in
+central.tickets).
+
+Two windows never get the same ticket: the candidates are read in call order and one is claimed
+with `UPDATE tickets SET status='called' … WHERE id=:id AND status='waiting'`; a claim that
+touches no row lost a race and the next candidate is tried. On PostgreSQL the candidates are
+read `FOR UPDATE SKIP LOCKED`; on SQLite the IMMEDIATE transaction already serialises writers.
+There is no in-process lock: several server processes may share one database. The statements
+are built once, at import (SQLAlchemy then reuses their compiled form).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Integer,
+    String,
+    and_,
+    any_,
+    bindparam,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects import postgresql
+
+from central.errors import Conflict
+from central.schema import tickets, window_queues
+
+CANDIDATES = 8  # call-next claims from this many candidates before reading again
+
+_TICKET = select(tickets).where(tickets.c.id == bindparam("b_id"))
+# Constants written into the SQL, not bound: a partial index (… WHERE status = 'waiting') is only
+# usable when the query's own condition is that same literal.
+_WAITING = literal_column("'waiting'", String())
+_GREEN = literal_column("'green'", String())
+_APPOINTMENT = literal_column("'appointment'", String())
+
+
+def _candidates_stmt() -> Any:
+    """call-next's candidates for window :b_window at :b_now, in call order (see call_rank).
+    One query over every waiting ticket: PostgreSQL runs it FOR UPDATE SKIP LOCKED, which must
+    see all of them (a LIMIT applied before skipping locked rows could find none)."""
+    t, wq = tickets, window_queues
+    window_no = bindparam("b_window", type_=t.c.window_no.type)
+    due = and_(t.c.kind == "appointment", t.c.appointment_at <= bindparam("b_now"))
+    # A ticket transferred to this window ranks before the window's own queues.
+    priority = case((t.c.target_window == window_no, 0), else_=wq.c.priority)
+    return (
+        select(t.c.id)
+        .select_from(
+            t.outerjoin(
+                wq, and_(wq.c.queue_prefix == t.c.queue_prefix, wq.c.window_no == window_no)
+            )
+        )
+        .where(
+            t.c.status == "waiting",
+            or_(
+                t.c.target_window == window_no,
+                and_(t.c.target_window.is_(None), wq.c.window_no.is_not(None)),
+            ),
+        )
+        .order_by(
+            case((t.c.kind == "green", 0), else_=1),
+            case((due, 0), else_=1),
+            priority,
+            t.c.issued_at,
+            t.c.id,
+        )
+        .limit(CANDIDATES)
+    )
+
+
+def _tiered_candidates_stmt() -> Any:
+    """The same candidates in the same order, without sorting every waiting ticket (SQLite
+    holds its write lock meanwhile). Call order has four disjoint tiers, each read through a
+    partial index and cut to CANDIDATES before the small final sort by the full rank:
+    green; appointments whose slot has come; transferred to this window; the window's queues,
+    CANDIDATES per queue (one queue has one priority at a window, so its best are by arrival)."""
+    t, wq = tickets, window_queues
+    window_no = bindparam("b_window", type_=t.c.window_no.type)
+    now = bindparam("b_now", type_=t.c.appointment_at.type)
+
+    def later(x: Any) -> Any:  # neither green nor a due appointment (NULL slot: not due)
+        slot_not_come = or_(x.c.appointment_at.is_(None), x.c.appointment_at > now)
+        return and_(x.c.kind != _GREEN, or_(x.c.kind != _APPOINTMENT, slot_not_come))
+
+    def first(tier: Any) -> Any:
+        part = tier.order_by("p", t.c.issued_at, t.c.id).limit(CANDIDATES).subquery()
+        return select(*part.c)
+
+    rank = case((t.c.target_window == window_no, 0), else_=wq.c.priority).label("p")
+    for_window = or_(
+        t.c.target_window == window_no,
+        and_(t.c.target_window.is_(None), wq.c.window_no.is_not(None)),
+    )
+    ranked = (
+        select(t.c.id, t.c.issued_at, rank)
+        .select_from(
+            t.outerjoin(
+                wq, and_(wq.c.queue_prefix == t.c.queue_prefix, wq.c.window_no == window_no)
+            )
+        )
+        .where(t.c.status == _WAITING, for_window)
+    )
+    one, zero = literal_column("1", Integer()), literal_column("0", Integer())
+    green = ranked.add_columns(zero.label("g"), one.label("d")).where(t.c.kind == _GREEN)
+    due = ranked.add_columns(one.label("g"), zero.label("d")).where(
+        t.c.kind == _APPOINTMENT, t.c.appointment_at <= now
+    )
+    transferred = select(
+        t.c.id, t.c.issued_at, zero.label("p"), one.label("g"), one.label("d")
+    ).where(t.c.status == _WAITING, t.c.target_window == window_no, later(t))
+    # Per queue of the window: its first waiting tickets (a correlated subquery, since SQLite
+    # has no LATERAL join).
+    q = tickets.alias("q")
+    firsts = (
+        select(q.c.id)
+        .where(
+            q.c.status == _WAITING,
+            q.c.target_window.is_(None),
+            q.c.queue_prefix == wq.c.queue_prefix,
+            later(q),
+        )
+        .order_by(q.c.issued_at, q.c.id)
+        .limit(CANDIDATES)
+        .correlate(wq)
+    )
+    own_queues = (
+        select(t.c.id, t.c.issued_at, wq.c.priority.label("p"), one.label("g"), one.label("d"))
+        .select_from(wq.join(t, t.c.id.in_(firsts)))
+        .where(wq.c.window_no == window_no)
+    )
+    tiers = union_all(first(green), first(due), first(transferred), own_queues).subquery("c")
+    c = tiers.c
+    return select(c.id).order_by(c.g, c.d, c.p, c.issued_at, c.id).limit(CANDIDATES)
+
+
+_CANDIDATES = _tiered_candidates_stmt()
+# Claim one candidate: the compare-and-set that makes two windows never share a ticket.
+_CLAIM = update(tickets).where(tickets.c.id == bindparam("b_id"), tickets.c.status == "waiting")
+_CLAIM_RETURNING = _CLAIM.returning(*tickets.c)
+
+
+def _pg_claim_stmt(pick: Any) -> Any:
+    """PostgreSQL: claim the ticket `pick` selects (FOR UPDATE SKIP LOCKED: a row another
+    window is claiming right now is passed over, not waited for) in one statement."""
+    where = (tickets.c.id == pick.scalar_subquery(), tickets.c.status == _WAITING)
+    return update(tickets).where(*where).returning(*tickets.c)
+
+
+_B_IDS = bindparam("b_ids", type_=postgresql.ARRAY(Integer()))
+# First the bounded candidates (read like SQLite's, without sorting every waiting ticket)…
+_PG_CLAIM_BOUNDED = _pg_claim_stmt(
+    select(tickets.c.id)
+    .where(tickets.c.id == any_(_B_IDS), tickets.c.status == _WAITING)
+    .order_by(func.array_position(_B_IDS, tickets.c.id))
+    .limit(1)
+    .with_for_update(skip_locked=True)
+)
+# …and only when every one of them is being claimed by other windows, the full call order.
+_PG_CLAIM_ANY = _pg_claim_stmt(
+    _candidates_stmt().limit(1).with_for_update(skip_locked=True, of=tickets)
+)
+_ANY_WAITING = _candidates_stmt().limit(1)
+
+
+def claim_next(conn: Connection, window_no: int, claim: dict[str, Any]) -> Any:
+    """Claim the first waiting ticket in window `window_no`'s call order, setting `claim` (its
+    columns: status, window, staff, called_at … and `b_now`, the time call order is read at);
+    the claimed row, or None when nothing waits for the window."""
+    if conn.dialect.name == "postgresql":
+        return _pg_claim_next(conn, window_no, claim)
+    returning = conn.dialect.update_returning
+    now = claim["b_now"]
+    values = {k: v for k, v in claim.items() if k != "b_now"}
+    for _attempt in range(10):
+        ids = list(conn.execute(_CANDIDATES, {"b_window": window_no, "b_now": now}).scalars())
+        if not ids:
+            return None
+        for ticket_id in ids:
+            params = {"b_id": ticket_id, **values}
+            if returning:
+                row = conn.execute(_CLAIM_RETURNING, params).first()
+            elif conn.execute(_CLAIM, params).rowcount == 1:
+                row = conn.execute(_TICKET, {"b_id": ticket_id}).first()
+            else:
+                row = None
+            if row is not None:
+                return row
+    raise _too_busy(window_no)
+
+
+def _pg_claim_next(conn: Connection, window_no: int, claim: dict[str, Any]) -> Any:
+    """PostgreSQL (READ COMMITTED: each statement sees every commit before it).
+
+    "Nothing waits" is said only when no candidate is waiting at all: a candidate that other
+    windows are claiming at this moment (locked, not yet committed) means "look again".
+    """
+    params = {"b_window": window_no, **claim}
+    for attempt in range(200):
+        ids = list(conn.execute(_CANDIDATES, params).scalars())
+        row = conn.execute(_PG_CLAIM_BOUNDED, {**params, "b_ids": ids}).first() if ids else None
+        if row is None and ids:
+            row = conn.execute(_PG_CLAIM_ANY, params).first()
+        if row is not None:
+            return row
+        if conn.execute(_ANY_WAITING, params).first() is None:
+            return None
+        time.sleep(0.001 * min(attempt + 1, 10))  # their claims commit in a moment
+    raise _too_busy(window_no)
+
+
+def _too_busy(window_no: int) -> Conflict:
+    return Conflict(
+        f"Window {window_no} could not claim a ticket (too busy); call again.",
+        reason="window_could_not_claim_ticket",
+        params={"window_no": window_no},
+    )
