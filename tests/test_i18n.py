@@ -147,7 +147,7 @@ def test_the_id_document_choices_follow_the_language() -> None:
 
 
 def test_the_no_printer_notice_names_the_setting_the_config_reads() -> None:
-    from counter.core.config import _schema
+    from counter.core.config_reading import _schema
 
     assert _schema(None)["print"]["command"][0] == "print_command"
     for lang in LANGS:
