@@ -90,6 +90,27 @@ async def serve(
     return ticket.id
 
 
+async def window_1(make_client: Any) -> tuple[CentralClient, CentralClient, CentralClient]:
+    """The ticket kiosk, clerk 1001 signed on at window 1, and supervisor 2001."""
+    kiosk, clerk, boss = (
+        await make_client("kiosk01"),
+        await make_client("1001"),
+        await make_client("2001"),
+    )
+    await clerk.sign_on(1)
+    return kiosk, clerk, boss
+
+
+async def serve_with_phones(
+    kiosk: CentralClient, clerk: CentralClient, count: int, prefix: str, first: int | None = None
+) -> None:
+    """`count` services at window 1, each with a case and a mobile of `prefix` then n (eleven
+    digits); the applicant person(first + n), or the tests' usual senior when `first` is None."""
+    for n in range(count):
+        mobile = f"{prefix}{n:0{11 - len(prefix)}d}"
+        await serve(kiosk, clerk, 1, mobile, None if first is None else person(first + n))
+
+
 async def serve_tickets(make_client: Any, clerk: str, window: int, count: int = 1) -> list[int]:
     """`count` tickets issued, called, served and finished at `window` by `clerk`."""
     kiosk = await make_client("kiosk01")

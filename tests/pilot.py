@@ -162,6 +162,13 @@ async def open_the_intake(pilot: Any, app: CounterApp) -> IntakeScreen:
     return screen
 
 
+async def intake_for_a_served_ticket(pilot: Any, app: CounterApp, make_client: Any) -> IntakeScreen:
+    """Signed on at the window, a ticket called and served, the intake open on it."""
+    await sign_in(pilot, app)
+    await serve_a_ticket(pilot, app, make_client)
+    return await open_the_intake(pilot, app)
+
+
 async def choose_item(pilot: Any, screen: IntakeScreen, query: str, code: str) -> None:
     await pilot.press(*query)
     await until(pilot, lambda: screen.query_one("ItemSearch").results != [], "results")  # type: ignore[attr-defined]

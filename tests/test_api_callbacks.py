@@ -22,18 +22,13 @@ from client.device_api import book_appointment, check_in
 from client.device_models import AppointmentRequest, CheckInRequest
 from client.supervisor_models import CallbackRecord
 from tests.conftest import ClientFactory, FakeClock
-from tests.hall_data import person, serve
+from tests.hall_data import person, serve, serve_with_phones, window_1
 
 
 async def test_sample_is_a_reproducible_tenth_of_services_that_can_be_called(
     make_client: ClientFactory, central_app: Any, clock: FakeClock
 ) -> None:
-    kiosk, clerk, boss = (
-        await make_client("kiosk01"),
-        await make_client("1001"),
-        await make_client("2001"),
-    )
-    await clerk.sign_on(1)
+    kiosk, clerk, boss = await window_1(make_client)
     callable_ids, sources = [], {}
     for n in range(30):
         group = n % 6
@@ -70,8 +65,7 @@ async def test_sample_is_a_reproducible_tenth_of_services_that_can_be_called(
         known, why = numbers(conn, [*callable_ids])
     assert {tid: (k.source, k.phone) for tid, k in known.items()} == sources and not why
     # More services later in the day: the sample grows to stay ≥ 10 %, keeping the first ones.
-    for n in range(10):
-        await serve(kiosk, clerk, 1, f"138{n:08d}", person(100 + n))
+    await serve_with_phones(kiosk, clerk, 10, "138", first=100)
     check_now(central_app.state.store)  # the periodic job draws too
     later = await boss.callbacks()
     assert later.finished == 40 and later.drawn == 4
@@ -81,12 +75,7 @@ async def test_sample_is_a_reproducible_tenth_of_services_that_can_be_called(
 async def test_a_day_with_too_few_numbers_draws_all_it_can_and_says_why(
     make_client: ClientFactory, clock: FakeClock
 ) -> None:
-    kiosk, clerk, boss = (
-        await make_client("kiosk01"),
-        await make_client("1001"),
-        await make_client("2001"),
-    )
-    await clerk.sign_on(1)
+    kiosk, clerk, boss = await window_1(make_client)
     # A booked citizen: the booking's phone is on record though no case is taken.
     start = clock.now - timedelta(minutes=10)
     booking = AppointmentRequest(queue="A", slot_start=start,
@@ -112,14 +101,8 @@ async def test_a_day_with_too_few_numbers_draws_all_it_can_and_says_why(
 async def test_record_outcomes_and_a_rectification(
     make_client: ClientFactory, central_app: Any
 ) -> None:
-    kiosk, clerk, boss = (
-        await make_client("kiosk01"),
-        await make_client("1001"),
-        await make_client("2001"),
-    )
-    await clerk.sign_on(1)
-    for n in range(20):
-        await serve(kiosk, clerk, 1, f"137{n:08d}")
+    kiosk, clerk, boss = await window_1(make_client)
+    await serve_with_phones(kiosk, clerk, 20, "137")
     day = await boss.draw_callbacks()
     first, second = day.callbacks
     with pytest.raises(errors.Forbidden):

@@ -18,7 +18,7 @@ from screens.ratings.review_queue import BadQueueScreen
 from screens.supervisor.board import HallBoardScreen
 from screens.supervisor.prompt import PromptScreen
 from tests.conftest import ClientFactory, FakeClock
-from tests.hall_data import person, serve
+from tests.hall_data import serve_with_phones, window_1
 from tests.pilot import BOARD_SIZE as SIZE
 from tests.pilot import build, open_board, until
 
@@ -39,10 +39,8 @@ async def test_a_dissatisfied_callback_goes_through_the_bad_queue_by_keys(
     clock: FakeClock,
     central_app: Any,
 ) -> None:
-    kiosk, clerk = await make_client("kiosk01"), await make_client("1001")
-    await clerk.sign_on(1)
-    for n in range(10):
-        await serve(kiosk, clerk, 1, f"1370000{n:04d}", person(300 + n))
+    kiosk, clerk, _boss = await window_1(make_client)
+    await serve_with_phones(kiosk, clerk, 10, "1370000", first=300)
     app = build(terminal_client, clock, login_as="2001", window=None)
     async with app.run_test(size=SIZE) as pilot:
         board = await open_board(pilot, app)
@@ -110,14 +108,8 @@ async def test_a_dissatisfied_callback_goes_through_the_bad_queue_by_keys(
 async def test_tab_6_shows_a_past_days_callbacks(
     make_client: ClientFactory, terminal_client: CentralClient, clock: FakeClock
 ) -> None:
-    kiosk, clerk, boss = (
-        await make_client("kiosk01"),
-        await make_client("1001"),
-        await make_client("2001"),
-    )
-    await clerk.sign_on(1)
-    for n in range(12):
-        await serve(kiosk, clerk, 1, f"1360000{n:04d}", person(400 + n))
+    kiosk, clerk, boss = await window_1(make_client)
+    await serve_with_phones(kiosk, clerk, 12, "1360000", first=400)
     drawn = await boss.draw_callbacks()
     await boss.record_callback(drawn.callbacks[0].id, CallbackRecord(reached=False))
     yesterday = drawn.service_day

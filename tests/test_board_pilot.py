@@ -181,12 +181,10 @@ async def test_reports_and_callbacks_tabs(
     central_app: Any,
     tmp_path: Any,
 ) -> None:
-    from tests.hall_data import serve
+    from tests.hall_data import serve_with_phones, window_1
 
-    kiosk, clerk = await make_client("kiosk01"), await make_client("1001")
-    await clerk.sign_on(1)
-    for n in range(12):
-        await serve(kiosk, clerk, 1, f"1390000{n:04d}")
+    kiosk, clerk, _boss = await window_1(make_client)
+    await serve_with_phones(kiosk, clerk, 12, "1390000")
     target = tmp_path / "month.csv"
     target.write_text("kept", encoding="utf-8")  # a file of the same name is there already
     app = build(terminal_client, clock, login_as="2001", window=None)

@@ -21,9 +21,7 @@ from tests.pilot import (
     SIZE,
     build,
     checklist_bdc002,
-    open_the_intake,
-    serve_a_ticket,
-    sign_in,
+    intake_for_a_served_ticket,
     until,
 )
 
@@ -57,9 +55,7 @@ async def _take_the_case(
 ) -> None:
     app = build(terminal_client, clock, lang=lang)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, app)
-        await serve_a_ticket(pilot, app, make_client)
-        screen = await open_the_intake(pilot, app)
+        screen = await intake_for_a_served_ticket(pilot, app, make_client)
         await checklist_bdc002(pilot, screen)
         await pilot.press("ctrl+a")  # every material received
         await pilot.press("enter")

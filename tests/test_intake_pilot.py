@@ -26,6 +26,7 @@ from tests.pilot import (
     checklist_bdc002,
     choose_item,
     fill_applicant,
+    intake_for_a_served_ticket,
     open_the_intake,
     serve_a_ticket,
     sign_in,
@@ -77,9 +78,7 @@ async def test_tolerate_needs_a_commitment_date_and_lists_what_to_bring(
 ) -> None:
     app = build(terminal_client, clock)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, app)
-        await serve_a_ticket(pilot, app, make_client)
-        screen = await open_the_intake(pilot, app)
+        screen = await intake_for_a_served_ticket(pilot, app, make_client)
         await checklist_bdc002(pilot, screen)
         # 1-5 received, 6 婚姻状况证明 容缺, 7 授权委托书 (optional) missing.
         await pilot.press("r", "r", "r", "r", "r", "c", "m")
@@ -90,15 +89,15 @@ async def test_tolerate_needs_a_commitment_date_and_lists_what_to_bring(
         await until(pilot, lambda: screen.due is not None, "the due date preview")
         assert screen.due is not None and screen.due.due.isoformat() == "2026-11-20"
         await pilot.press("enter")  # no commitment date yet: said at the field, focus there
-        await pilot.pause(0.1)
-        error = str(screen.query_one("#error-commitment", Static).content)
-        assert "Brings the rest by" in error and "required" in error
+
+        def commitment_error() -> str:
+            return str(screen.query_one("#error-commitment", Static).content)
+
+        await until(pilot, lambda: "required" in commitment_error(), "the date asked for")
+        assert "Brings the rest by" in commitment_error()
         assert screen.case is None
         await pilot.press(*"2026-11-30", "enter")  # after the due date: refused at the field
-        await pilot.pause(0.1)
-        assert "later than the due date" in str(
-            screen.query_one("#error-commitment", Static).content
-        )
+        await until(pilot, lambda: "later than the due date" in commitment_error(), "refused")
         await pilot.press("ctrl+u", *"2026-11-19", "enter")
         await until(pilot, lambda: screen.case is not None, "the case")
         case = await terminal_client.case(screen.case.case_no)  # type: ignore[union-attr]
@@ -116,9 +115,7 @@ async def test_notice_lists_every_gap_with_its_reason_and_the_applicant_returns(
 ) -> None:
     app = build(terminal_client, clock)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, app)
-        await serve_a_ticket(pilot, app, make_client)
-        screen = await open_the_intake(pilot, app)
+        screen = await intake_for_a_served_ticket(pilot, app, make_client)
         await checklist_bdc002(pilot, screen)
         # 3 flawed (with a note), 5 missing, 6 missing (容缺-able but 3 and 5 are not).
         await pilot.press("r", "r", "f")  # flawed asks what is wrong at once
@@ -176,16 +173,15 @@ async def test_refuse_with_a_reason_and_where_to_go(
 ) -> None:
     app = build(terminal_client, clock, lang="zh")
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, app)
-        await serve_a_ticket(pilot, app, make_client)
-        screen = await open_the_intake(pilot, app)
+        screen = await intake_for_a_served_ticket(pilot, app, make_client)
         await checklist_bdc002(pilot, screen)
         await pilot.press("enter")  # nothing checked: only a refusal is possible
         await until(pilot, lambda: screen.state.step == "decision", "the decision")
         assert screen.query_one("DecisionStep").possible == ["refuse"]  # type: ignore[attr-defined]
         await pilot.press("enter")
-        await pilot.pause(0.1)
-        assert screen.case is None and screen.focused is screen.query_one("#f-refuse_reason")
+        reason = screen.query_one("#f-refuse_reason")
+        await until(pilot, lambda: screen.focused is reason, "the reason asked for")
+        assert screen.case is None
         await pilot.press(*"属于法院执行事项", "tab", *"市中级人民法院", "enter")
         await until(pilot, lambda: screen.case is not None, "the case")
         case = await terminal_client.case(screen.case.case_no)  # type: ignore[union-attr]
@@ -205,10 +201,9 @@ async def test_an_invalid_id_number_is_said_at_the_field(
         assert screen.state.ticket_id is None
         await choose_item(pilot, screen, "BDC-002", "BDC-002")
         await fill_applicant(pilot, screen, number="110105194912310021")  # wrong check digit
-        await pilot.pause(0.1)
-        assert screen.state.step == "applicant"
         error = screen.query_one("#error-id_number", Static)
-        assert error.display
+        await until(pilot, lambda: error.display, "the ID number's error")
+        assert screen.state.step == "applicant"
         assert str(error.content) == (
             "ID number: the check character does not match: a character was mistyped."
         )
@@ -310,9 +305,7 @@ async def test_a_dropped_network_keeps_the_draft_and_a_retry_stores_one_case(
     client = CentralClient("http://central.test", transport=transport)
     app = build(client, clock)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, app)
-        await serve_a_ticket(pilot, app, make_client)
-        screen = await open_the_intake(pilot, app)
+        screen = await intake_for_a_served_ticket(pilot, app, make_client)
         await checklist_bdc002(pilot, screen)
         await pilot.press("ctrl+a", "enter")
         await until(pilot, lambda: screen.state.step == "decision", "the decision")

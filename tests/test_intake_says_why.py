@@ -16,9 +16,7 @@ from tests.pilot import (
     build,
     checklist_bdc002,
     choose_item,
-    open_the_intake,
-    serve_a_ticket,
-    sign_in,
+    intake_for_a_served_ticket,
     until,
 )
 
@@ -28,15 +26,14 @@ async def test_c_on_a_material_that_may_not_be_missing_says_why(
 ) -> None:
     app = build(terminal_client, clock)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, app)
-        await serve_a_ticket(pilot, app, make_client)
-        screen = await open_the_intake(pilot, app)
+        screen = await intake_for_a_served_ticket(pilot, app, make_client)
         await checklist_bdc002(pilot, screen)
         assert screen.item is not None
         row = next(i for i, m in enumerate(screen.item.materials) if not m.tolerable)
         material = screen.item.materials[row]
-        screen.query_one("#materials", DataTable).move_cursor(row=row)
-        await pilot.pause(0.05)
+        table = screen.query_one("#materials", DataTable)
+        table.move_cursor(row=row)
+        await until(pilot, lambda: table.cursor_row == row, "the material highlighted")
         await pilot.press("c")
         said = "容缺 is not allowed for this material (see the item's guide)."
         await until(pilot, lambda: any(n.message == said for n in app._notifications), "the answer")
@@ -48,9 +45,7 @@ async def test_a_lowercase_x_is_shown_uppercase_and_shift_tab_keeps_the_id(
 ) -> None:
     app = build(terminal_client, clock)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, app)
-        await serve_a_ticket(pilot, app, make_client)
-        screen = await open_the_intake(pilot, app)
+        screen = await intake_for_a_served_ticket(pilot, app, make_client)
         await choose_item(pilot, screen, "BDC-002", "BDC-002")
         typed = ID[:-1] + "x"
         await pilot.press(*"张三", "tab", "tab", *typed, "tab")
