@@ -110,16 +110,7 @@ def call_ticket(
         after={**model.model_dump(mode="json"), "reason": why},
         window_no=window_no,
     )
-    queue = row.queue_prefix
-    emit_many(
-        conn,
-        ctx,
-        [
-            ("ticket.called", {"ticket_id": row.id, "window_no": window_no, "queue": queue}),
-            ("queue.changed", {"queue": queue}),
-            ("window.changed", {"window_no": window_no}),
-        ],
-    )
+    engine.announce_call(conn, ctx, row, window_no)
     return model
 
 

@@ -256,6 +256,12 @@ def _after_call(conn: Connection, ctx: Ctx, row: Any, window_no: int) -> Ticket:
         after=after,
         window_no=window_no,
     )
+    announce_call(conn, ctx, row, window_no)
+    return model
+
+
+def announce_call(conn: Connection, ctx: Ctx, row: Any, window_no: int) -> None:
+    """A ticket called to a window (next in order or by name): what the hall's screens hear."""
     queue = row.queue_prefix
     emit_many(
         conn,
@@ -266,7 +272,6 @@ def _after_call(conn: Connection, ctx: Ctx, row: Any, window_no: int) -> Ticket:
             ("window.changed", {"window_no": window_no}),
         ],
     )
-    return model
 
 
 # --- ticket transitions -------------------------------------------------------------------------
