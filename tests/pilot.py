@@ -169,6 +169,24 @@ async def intake_for_a_served_ticket(pilot: Any, app: CounterApp, make_client: A
     return await open_the_intake(pilot, app)
 
 
+async def checklist_for_a_served_ticket(
+    pilot: Any, app: CounterApp, make_client: Any
+) -> IntakeScreen:
+    """The intake on a served ticket at the checklist of BDC-002 (the usual applicant)."""
+    screen = await intake_for_a_served_ticket(pilot, app, make_client)
+    await checklist_bdc002(pilot, screen)
+    return screen
+
+
+async def accept_everything(pilot: Any, screen: IntakeScreen) -> None:
+    """From the checklist: every material received (ctrl+a), Enter to the decision, Enter to
+    store the case; until it is stored."""
+    await pilot.press("ctrl+a", "enter")
+    await until(pilot, lambda: screen.state.step == "decision", "the decision")
+    await pilot.press("enter")
+    await until(pilot, lambda: screen.case is not None, "the case")
+
+
 async def choose_item(pilot: Any, screen: IntakeScreen, query: str, code: str) -> None:
     await pilot.press(*query)
     await until(pilot, lambda: screen.query_one("ItemSearch").results != [], "results")  # type: ignore[attr-defined]

@@ -92,6 +92,8 @@ async def intake_at_checklist(pilot: Any, app: CounterApp, make_client: Any) -> 
     await pilot.press(*"张三", "tab", "tab", *"11010519491231002X", "tab", *"13800138000")
     await pilot.press("enter")
     await until(pilot, lambda: screen.state.step == "checklist", "the checklist")
+    table = screen.query_one("#materials", DataTable)
+    await until(pilot, lambda: table.row_count > 0, "the materials")
     return screen
 
 
@@ -107,7 +109,6 @@ async def test_the_checklist_says_full_words_and_widens(
     async with app.run_test(size=NARROW) as pilot:
         screen = await intake_at_checklist(pilot, app, make_client)
         table = screen.query_one("#materials", DataTable)
-        await until(pilot, lambda: table.row_count > 0, "the materials")
         narrow = column_widths(table)
         words = {
             "form": [t(f"intake.form.{f}") for f in ("original", "copy", "original_and_copy")],
@@ -149,8 +150,6 @@ async def test_the_checklist_footer_keeps_the_keys_the_work_needs(
     app = build(terminal_client, clock, lang=lang)
     async with app.run_test(size=NARROW) as pilot:
         screen = await intake_at_checklist(pilot, app, make_client)
-        table = screen.query_one("#materials", DataTable)
-        await until(pilot, lambda: table.row_count > 0, "the materials")
         needed = [
             ("enter", "keys.intake_next"),
             ("escape", "keys.intake_back"),

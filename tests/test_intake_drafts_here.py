@@ -18,7 +18,7 @@ from screens.intake.dialogs import DiscardDraftScreen, DraftsScreen
 from screens.intake.state import ApplicantForm, IntakeState
 from tests.hall_data import MOBILE
 from tests.hall_data import SENIOR_ID as ID
-from tests.pilot import SIZE, build, serve_a_ticket, sign_in, until
+from tests.pilot import SIZE, accept_everything, build, serve_a_ticket, sign_in, until
 
 DRAFT_ID = "0123456789abcdef0123456789abcdef"
 
@@ -80,10 +80,7 @@ async def test_a_draft_of_another_ticket_moves_to_the_ticket_at_the_window(
         await until(pilot, lambda: screen.state.step == "applicant", "the applicant step")
         await pilot.press("tab", "tab", "tab", *MOBILE, "enter")
         await until(pilot, lambda: screen.state.step == "checklist", "the checklist")
-        await pilot.press("ctrl+a", "enter")
-        await until(pilot, lambda: screen.state.step == "decision", "the decision")
-        await pilot.press("enter")
-        await until(pilot, lambda: screen.case is not None, "the case")
+        await accept_everything(pilot, screen)
     with sqlite3.connect(db_path) as db:
         stored = db.execute("SELECT ticket_number FROM cases").fetchall()
     assert stored == [(here.number,)]  # against the ticket at the window, once

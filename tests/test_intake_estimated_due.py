@@ -20,8 +20,7 @@ from tests.hall_data import case_row
 from tests.pilot import (
     SIZE,
     build,
-    checklist_bdc002,
-    intake_for_a_served_ticket,
+    checklist_for_a_served_ticket,
     until,
 )
 
@@ -55,8 +54,7 @@ async def _take_the_case(
 ) -> None:
     app = build(terminal_client, clock, lang=lang)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await intake_for_a_served_ticket(pilot, app, make_client)
-        await checklist_bdc002(pilot, screen)
+        screen = await checklist_for_a_served_ticket(pilot, app, make_client)
         await pilot.press("ctrl+a")  # every material received
         await pilot.press("enter")
         await until(pilot, lambda: screen.state.step == "decision", "the decision")

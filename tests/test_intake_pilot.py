@@ -22,11 +22,12 @@ from screens.intake.dialogs import DocumentScreen, DraftsScreen, NoteScreen
 from tests.hall_data import case_row
 from tests.pilot import (
     SIZE,
+    accept_everything,
     build,
     checklist_bdc002,
+    checklist_for_a_served_ticket,
     choose_item,
     fill_applicant,
-    intake_for_a_served_ticket,
     open_the_intake,
     serve_a_ticket,
     sign_in,
@@ -78,8 +79,7 @@ async def test_tolerate_needs_a_commitment_date_and_lists_what_to_bring(
 ) -> None:
     app = build(terminal_client, clock)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await intake_for_a_served_ticket(pilot, app, make_client)
-        await checklist_bdc002(pilot, screen)
+        screen = await checklist_for_a_served_ticket(pilot, app, make_client)
         # 1-5 received, 6 婚姻状况证明 容缺, 7 授权委托书 (optional) missing.
         await pilot.press("r", "r", "r", "r", "r", "c", "m")
         assert screen.state.marks["婚姻状况证明"] == "tolerated"
@@ -115,8 +115,7 @@ async def test_notice_lists_every_gap_with_its_reason_and_the_applicant_returns(
 ) -> None:
     app = build(terminal_client, clock)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await intake_for_a_served_ticket(pilot, app, make_client)
-        await checklist_bdc002(pilot, screen)
+        screen = await checklist_for_a_served_ticket(pilot, app, make_client)
         # 3 flawed (with a note), 5 missing, 6 missing (容缺-able but 3 and 5 are not).
         await pilot.press("r", "r", "f")  # flawed asks what is wrong at once
         await until(pilot, lambda: isinstance(app.screen, NoteScreen), "the note")
@@ -173,8 +172,7 @@ async def test_refuse_with_a_reason_and_where_to_go(
 ) -> None:
     app = build(terminal_client, clock, lang="zh")
     async with app.run_test(size=SIZE) as pilot:
-        screen = await intake_for_a_served_ticket(pilot, app, make_client)
-        await checklist_bdc002(pilot, screen)
+        screen = await checklist_for_a_served_ticket(pilot, app, make_client)
         await pilot.press("enter")  # nothing checked: only a refusal is possible
         await until(pilot, lambda: screen.state.step == "decision", "the decision")
         assert screen.query_one("DecisionStep").possible == ["refuse"]  # type: ignore[attr-defined]
@@ -266,10 +264,7 @@ async def test_a_draft_is_kept_private_offered_after_restart_and_removed_after_s
         assert screen.query_one("#f-id_number", Input).value == ID
         await pilot.press("tab", "tab", "tab", *MOBILE, "enter")
         await until(pilot, lambda: screen.state.step == "checklist", "the checklist")
-        await pilot.press("ctrl+a", "enter")
-        await until(pilot, lambda: screen.state.step == "decision", "the decision")
-        await pilot.press("enter")
-        await until(pilot, lambda: screen.case is not None, "the case")
+        await accept_everything(pilot, screen)
         await until(pilot, lambda: not path.exists(), "the draft removed")
         assert intake_draft.pending() == []
     await client.aclose()
@@ -305,8 +300,7 @@ async def test_a_dropped_network_keeps_the_draft_and_a_retry_stores_one_case(
     client = CentralClient("http://central.test", transport=transport)
     app = build(client, clock)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await intake_for_a_served_ticket(pilot, app, make_client)
-        await checklist_bdc002(pilot, screen)
+        screen = await checklist_for_a_served_ticket(pilot, app, make_client)
         await pilot.press("ctrl+a", "enter")
         await until(pilot, lambda: screen.state.step == "decision", "the decision")
         transport.down = lost == "request"

@@ -13,8 +13,9 @@ from tests.hall_data import MOBILE
 from tests.hall_data import SENIOR_ID as ID
 from tests.pilot import (
     SIZE,
+    accept_everything,
     build,
-    checklist_bdc002,
+    checklist_for_a_served_ticket,
     choose_item,
     intake_for_a_served_ticket,
     until,
@@ -26,8 +27,7 @@ async def test_c_on_a_material_that_may_not_be_missing_says_why(
 ) -> None:
     app = build(terminal_client, clock)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await intake_for_a_served_ticket(pilot, app, make_client)
-        await checklist_bdc002(pilot, screen)
+        screen = await checklist_for_a_served_ticket(pilot, app, make_client)
         assert screen.item is not None
         row = next(i for i, m in enumerate(screen.item.materials) if not m.tolerable)
         material = screen.item.materials[row]
@@ -57,8 +57,5 @@ async def test_a_lowercase_x_is_shown_uppercase_and_shift_tab_keeps_the_id(
         await until(pilot, lambda: screen.state.step == "checklist", "the checklist")
         head = str(screen.query_one("#intake-head", Static).render())
         assert ID[-4:] in head and "x" not in head.split("·")[-1]
-        await pilot.press("ctrl+a", "enter")
-        await until(pilot, lambda: screen.state.step == "decision", "the decision")
-        await pilot.press("enter")
-        await until(pilot, lambda: screen.case is not None, "the case")
+        await accept_everything(pilot, screen)
         assert ID[-4:] in screen.document and ID[-4:].lower() not in screen.document
