@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import AsyncGenerator, Iterable
 
 import anyio.to_thread
 
@@ -230,3 +230,23 @@ def hub_of(store: Store) -> EventHub:
         store.hub = EventHub(store)
     hub: EventHub = store.hub
     return hub
+
+
+async def event_stream(store: Store, last_id: int | None) -> AsyncGenerator[bytes, None]:
+    """The SSE body: what was missed after `last_id` (None: only new events), then live ones.
+
+    Events come from the process's one reader (the hub above) as bytes rendered once for
+    every stream, never from a database read of this stream's own; its heartbeat sends
+    `: ping` every `heartbeat_s` so proxies do not close the stream. Ends when the client goes
+    away (the response is cancelled) or the server shuts down.
+    """
+    hub = hub_of(store)
+    listener, missed = await hub.subscribe(last_id)
+    try:
+        yield b"retry: 3000\n\n"
+        if missed:
+            yield missed
+        while chunk := await listener.take():
+            yield chunk
+    finally:
+        hub.unsubscribe(listener)

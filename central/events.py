@@ -5,14 +5,13 @@ Events carry ids only; clients re-fetch what they show.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, text
 
 from central.context import Happening
 from central.schema import events
-from central.store import BEFORE_COMMIT, EVENTS_WRITTEN, Store
+from central.store import BEFORE_COMMIT, EVENTS_WRITTEN
 from client.models import Event
 
 PAGE = 500
@@ -134,25 +133,3 @@ def last_event_id(conn: Connection) -> int:
 
 def format_sse(event: Event) -> str:
     return f"id: {event.id}\nevent: {event.type}\ndata: {event.model_dump_json()}\n\n"
-
-
-async def event_stream(store: Store, last_id: int | None) -> AsyncGenerator[bytes, None]:
-    """The SSE body: what was missed after `last_id` (None: only new events), then live ones.
-
-    Events come from the process's one reader (central.event_hub) as bytes rendered once for
-    every stream, never from a database read of this stream's own; its heartbeat sends
-    `: ping` every `heartbeat_s` so proxies do not close the stream. Ends when the client goes
-    away (the response is cancelled) or the server shuts down.
-    """
-    from central.event_hub import hub_of
-
-    hub = hub_of(store)
-    listener, missed = await hub.subscribe(last_id)
-    try:
-        yield b"retry: 3000\n\n"
-        if missed:
-            yield missed
-        while chunk := await listener.take():
-            yield chunk
-    finally:
-        hub.unsubscribe(listener)

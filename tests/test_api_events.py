@@ -18,7 +18,8 @@ from sqlalchemy import create_engine, text
 
 from central.app import create_app
 from central.context import Ctx
-from central.events import emit, event_stream, store_pending
+from central.event_hub import event_stream
+from central.events import emit, store_pending
 from central.settings import Settings
 
 

@@ -8,7 +8,8 @@ from fastapi.responses import StreamingResponse
 
 from central.deps import CurrentActor, StoreDep
 from central.errors import AUTHED
-from central.events import PAGE, event_stream, events_after, last_event_id
+from central.event_hub import event_stream
+from central.events import PAGE, events_after, last_event_id
 from client.models import EventsPage
 
 router = APIRouter(prefix="/v1", tags=["live"])
