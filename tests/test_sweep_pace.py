@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from central import housekeeping, rollups, sweep_pace
 from central.schema_ratings import ratings
 from central.sweep_pace import Pace
-from tests.test_rollups import EVER, WINDOWS, Clock, check, hall_store, rate, serve
+from tests.rollup_hall import EVER, WINDOWS, Clock, check, hall_store, rate, serve
 
 
 def test_the_batch_follows_the_time_it_held_the_writer() -> None:
