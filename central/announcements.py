@@ -21,7 +21,7 @@ from client.display_models import Announcement
 
 # How far back (in event ids) "the last calls" looks: bounded work however old the table is.
 SCAN_EVENTS = 5000
-RECALL = "recall"  # object_id of a recall's ticket.called event (central.tickets.recall)
+RECALL = "recall"  # object_id of a recall's ticket.called event (central.ticket_steps.recall)
 
 _COLUMNS = (
     events.c.id,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, and_, bindparam, select
 
 from central import audit
+from central import ticket_steps as steps
 from central import tickets as engine
 from central import windows as window_steps
 from central.context import Ctx
@@ -99,7 +100,7 @@ def call_ticket(
         "recall_count": 0,
     }
     # Compare-and-set on the status read above: a window that called it meanwhile wins.
-    model = ticket_model(engine._set(conn, row, **claim))
+    model = ticket_model(steps._set(conn, row, **claim))
     audit.record(
         conn,
         ctx,
@@ -163,7 +164,7 @@ def move_waiting(
                 params={"number": row.number, "window_no": window_no},
             )
         target = window_no
-    new = engine._set(
+    new = steps._set(
         conn,
         row,
         queue_prefix=new_queue,

@@ -3,7 +3,7 @@
 Writers call `bump` in the write transaction of the change, so a roll-up never disagrees with
 the raw rows it counts:
 
-    finish of a ticket            served +1                      (central.tickets.finish)
+    finish of a ticket            served +1                      (central.ticket_steps.finish)
     a citizen's rating            level_N +1, pending +1 if 差评  (ratings.post_rating)
     defaults of the sweep         defaults +n                    (rating_defaults.sweep_defaults)
     核实 of a pending 差评         pending -1, upheld +1 if 属实   (ratings.verify)

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, text
 
+from central import ticket_steps as steps
 from central import tickets as engine
 from central import windows as window_steps
 from central.context import Actor, Ctx
@@ -181,10 +182,10 @@ def test_random_days_never_double_call(ops: list[tuple[Any, ...]], db_url: str |
                     no = step[1]
                     tid = current.pop(no)
                     if step[0] == "finish":
-                        engine.start(conn, ctx(clerk(no), now), tid)
-                        engine.finish(conn, ctx(clerk(no), now), tid)
+                        steps.start(conn, ctx(clerk(no), now), tid)
+                        steps.finish(conn, ctx(clerk(no), now), tid)
                     else:
-                        engine.no_show(conn, ctx(clerk(no), now), tid)
+                        steps.no_show(conn, ctx(clerk(no), now), tid)
         with store.read() as conn:
             rows = conn.execute(select(tickets)).all()
         assert {r.id for r in rows if r.status == "waiting"} == set(waiting)
@@ -215,8 +216,8 @@ def test_concurrent_call_next_from_threads(tmp_path: Path, db_url: str | None) -
                         got = engine.call_next(conn, ctx(clerk(no)), no)
                         if got is None:
                             return
-                        engine.start(conn, ctx(clerk(no)), got.id)
-                        engine.finish(conn, ctx(clerk(no)), got.id)
+                        steps.start(conn, ctx(clerk(no)), got.id)
+                        steps.finish(conn, ctx(clerk(no)), got.id)
                     taken[no].append(got.id)
                     time.sleep(0.001)  # the clerk talks to the citizen: other windows get a turn
             except BaseException as exc:  # pragma: no cover - reported below

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from fastapi import APIRouter, Path, Response
 from sqlalchemy import Connection
 
+from central import ticket_steps as steps
 from central import tickets as engine
 from central.context import Ctx
 from central.counter_answer import ticket_step
@@ -40,7 +41,7 @@ async def transfer(body: TransferRequest, act: Idempotent, ticket_id: int = Tick
     """A called or serving ticket waits again: in another queue, or for one window only."""
 
     def move(conn: Connection, ctx: Ctx, ticket_id: int) -> Ticket:
-        return engine.transfer(conn, ctx, ticket_id, body.queue, body.window_no)
+        return steps.transfer(conn, ctx, ticket_id, body.queue, body.window_no)
 
     return await act.on_writer(body, ticket_step(ticket_id, move))
 
@@ -73,5 +74,5 @@ def _action_route(name: str, step: Callable[[Connection, Ctx, int], Ticket]) -> 
     )
 
 
-for _name, _step in engine.TICKET_ACTIONS.items():
+for _name, _step in steps.TICKET_ACTIONS.items():
     _action_route(_name, _step)
