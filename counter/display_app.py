@@ -205,10 +205,29 @@ class DisplayApp(App[None]):
             self.view.set_connection("live")
             self._was_live = True
             if recovered:
-                self.run_worker(self.catch_up(), group="catch-up")
+                self.run_worker(self._resync(), group="catch-up")
                 self._queues_soon()
         elif self._was_live:
             self.view.set_connection("lost")
+
+    async def _resync(self) -> None:
+        """Back after a loss. When the central's feed now ends below where the board was (a new
+        or restored database), the board starts over from that feed: asking only for what
+        came after the old cursor would never show a call again. Else it catches up."""
+        try:
+            latest = await announcements(self.client, limit=50)
+        except CentralError:
+            latest = None
+        if latest is None or self.cursor is None or latest.last_id >= self.cursor:
+            await self.catch_up()
+            return
+        self.board.calls = []
+        for item in latest.announcements:
+            self.board.take(item)
+        self.board.repeated = None
+        self.cursor = latest.last_id
+        if self.view is not None:
+            self.view.redraw()
 
     async def catch_up(self) -> None:
         try:

@@ -257,6 +257,62 @@ async def test_signed_out_while_the_link_was_down_the_board_signs_in_again_by_it
         server.stop()
 
 
+async def test_a_central_back_on_a_new_database_starts_the_board_over(tmp_path: Path) -> None:
+    """The central comes back on a new (or restored) database while the board was cut off:
+    the board signs in again and follows the new feed, whose numbers start lower."""
+    from central.app import create_app
+    from central.settings import Settings
+    from tests.browser import LiveServer
+
+    def central(name: str) -> Any:
+        return create_app(Settings(db_path=str(tmp_path / name), seed="demo", kdf_fast=True))
+
+    async def hall(url: str, tickets: int) -> dict[str, CentralClient]:
+        staff = {}
+        for who in ("kiosk01", "1005"):
+            staff[who] = CentralClient(url)
+            await staff[who].login(who, "counter")
+        for _ in range(tickets):
+            await staff["kiosk01"].issue_ticket("A")
+        await staff["1005"].sign_on(5)
+        return staff
+
+    server = LiveServer(central("old.db"))
+    server.start()
+    try:
+        old = await hall(server.url, 6)
+        for _ in range(5):  # the old feed runs well ahead of the new one
+            called = await old["1005"].call_next(5)
+            assert called is not None
+            await old["1005"].no_show(called.id)
+        client = CentralClient(server.url)
+        config = Config(
+            central_url=server.url, lang="en", display_account="display01",
+            display_password="counter",
+        )  # fmt: skip
+        app = DisplayApp(client=client, config=config, voice=None)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(
+                pilot, lambda: app.view is not None and app.view.connection == "live", "live"
+            )
+            view = app.view
+            assert view is not None and _shown(app) == "A005"
+            server.stop()
+            await until(pilot, lambda: view.connection == "lost", "connection lost")
+            server.app = central("new.db")
+            server.start()
+            await until(pilot, lambda: view.connection == "live", "back by itself")
+            await until(pilot, lambda: app.board.latest is None, "the old calls gone")
+            new = await hall(server.url, 1)
+            called = await new["1005"].call_next(5)
+            assert called is not None and called.number == "A001"
+            await until(pilot, lambda: _shown(app) == "A001", "the new database's call shown")
+        for c in (*old.values(), *new.values(), client):
+            await c.aclose()
+    finally:
+        server.stop()
+
+
 async def test_asked_once_kept_across_restarts_and_asked_again_when_revoked(
     central_app: Any, clock: Any, make_client: ClientFactory
 ) -> None:
