@@ -127,9 +127,29 @@ class TrainingHost:
         staff = app.session.staff
         if self.demo is not None or hall.code != "demo" or self.classroom is not None:
             return
+        if staff is not None and staff.role in ("supervisor", "admin"):
+            self.ask_trainer()
+            return
         if staff is None or staff.role != "clerk":
             return
         self.ask_classroom()
+
+    # The trainer's terminal on a classroom's central: its screens carry the mark too.
+    trainer_in_classroom = False
+
+    @work(exclusive=True, group="classroom", exit_on_error=False)
+    async def ask_trainer(self) -> None:
+        from client.training_api import classroom
+
+        app: Any = self
+        try:
+            await classroom(app.client)
+        except CentralError:
+            return  # a demo-seeded central that is no classroom: nothing to mark
+        if not self.trainer_in_classroom:
+            self.trainer_in_classroom = True
+            app.screen_change_signal.subscribe(app, self.mark_screen)
+            self.mark_screen(app.screen)
 
     @work(exclusive=True, group="classroom", exit_on_error=False)
     async def ask_classroom(self) -> None:
@@ -187,6 +207,7 @@ class TrainingHost:
     def mark_screen(self, screen: Screen[Any]) -> None:
         """Every screen shown while a scenario runs (or in a classroom) carries the mark."""
         marked = self.training is not None or self.classroom is not None
+        marked = marked or self.trainer_in_classroom
         if marked and not screen.query(".demo-mark"):
             screen.mount(DemoMark())
 

@@ -114,8 +114,25 @@ async def _signed_in(central_app: Any, staff_no: str) -> CentralClient:
     return client
 
 
+async def test_the_trainers_own_screens_are_marked_in_a_classroom(
+    central_app: Any, clock: Any
+) -> None:
+    """Signed in with `counter --url` (no demo in the terminal) to a classroom's central."""
+    room = classroom_on(central_app)
+    app = build(in_process(central_app), clock, lang="en", login_as="2001")
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, HallBoardScreen), "the board")
+            await until(pilot, lambda: bool(app.screen.query(".demo-mark")), "the board marked")
+            await pilot.press("7")
+            await until(pilot, lambda: isinstance(app.screen, ClassroomScreen), "the classroom")
+            await until(pilot, lambda: bool(app.screen.query(".demo-mark")), "classroom marked")
+    finally:
+        await room.aclose()
+
+
 async def test_a_central_that_is_no_classroom_says_so(central_app: Any, clock: Any) -> None:
-    app = build(in_process(central_app), clock, lang="en", login_as="2001", demo=True)
+    app = build(in_process(central_app), clock, lang="en", login_as="2001")
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, HallBoardScreen), "the board")
         await pilot.press("7")
@@ -125,6 +142,8 @@ async def test_a_central_that_is_no_classroom_says_so(central_app: Any, clock: A
             "the notice",
         )
         await until(pilot, lambda: isinstance(app.screen, HallBoardScreen), "the board stays")
+        # The same answer told the terminal it is no classroom: no DEMO · 培训 mark.
+        assert not app.screen.query(".demo-mark") and not app.trainer_in_classroom
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
