@@ -92,13 +92,7 @@ def call_ticket(
                 reason="window_not_serving_queue",
                 params={"window_no": window_no, "queue": row.queue_prefix, "number": row.number},
             )
-    claim = {
-        "status": "called",
-        "window_no": window_no,
-        "staff_no": window.staff_no,
-        "called_at": ctx.now,
-        "recall_count": 0,
-    }
+    claim = engine.called_values(window_no, window.staff_no, ctx.now)
     # Compare-and-set on the status read above: a window that called it meanwhile wins.
     model = ticket_model(steps._set(conn, row, **claim))
     audit.record(

@@ -226,19 +226,23 @@ def issue_ticket(
 # --- calling ------------------------------------------------------------------------------------
 
 
+def called_values(window_no: int, staff_no: str | None, now: datetime) -> dict[str, Any]:
+    """The columns a ticket called to a window gets, next in order or by name."""
+    return {
+        "status": "called",
+        "window_no": window_no,
+        "staff_no": staff_no,
+        "called_at": now,
+        "recall_count": 0,
+    }
+
+
 def call_next(conn: Connection, ctx: Ctx, window_no: int) -> Ticket | None:
     """Call the next ticket for a window, or None when nothing waits for it."""
     window = window_state(conn, window_no)
     guard_window(conn, ctx, window, "call tickets")
     require_open_window(window, "call")
-    claim = {
-        "status": "called",
-        "window_no": window_no,
-        "staff_no": window.staff_no,
-        "called_at": ctx.now,
-        "recall_count": 0,
-        "b_now": ctx.now,
-    }
+    claim = {**called_values(window_no, window.staff_no, ctx.now), "b_now": ctx.now}
     row = claim_next(conn, window_no, claim)
     return None if row is None else _after_call(conn, ctx, row, window_no)
 
