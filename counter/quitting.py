@@ -7,6 +7,9 @@ App (counter.app.CounterApp) so app.py only names it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from typing import TYPE_CHECKING
 
 from textual.app import App
@@ -19,6 +22,15 @@ if TYPE_CHECKING:
 
 class Quitting(App[None]):
     session: Session
+
+    def on_mount(self) -> None:
+        # A dropped SSH session hangs the terminal up. End as a quit does (a clerk's window
+        # stays signed on, as when they keep it): `counter demo` then removes its hall, and
+        # nothing is left running on a dead terminal. (Textual calls every class's on_mount.)
+        hangup = getattr(signal, "SIGHUP", None)
+        if hangup is not None:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                asyncio.get_running_loop().add_signal_handler(hangup, self.exit)
 
     async def action_quit(self) -> None:
         """Signed on: ask "sign off window N?" (default yes) and name unfinished work first; not
