@@ -10,7 +10,6 @@ training (screens.trainee_report).
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -25,10 +24,11 @@ from textual.signal import Signal
 from textual.timer import Timer
 
 from client.hall_time import hall_now
-from client.live import ConnectionState, LiveEvents
+from client.live import ConnectionState
 from counter.core.config import Config
 from counter.core.i18n import detect_language, set_language, t
 from counter.core.session import Session
+from counter.keeping_fresh import KeepsCounterFresh
 from counter.quitting import Quitting
 from counter.sign_in import KeepsToken
 from counter.worker_errors import SaysFailures
@@ -41,35 +41,34 @@ from screens.help import HelpScreen
 from screens.keys import bindings, localized
 from screens.login import LoginScreen
 from screens.messages import (
-    ActionDone,
-    ConnectionChanged,
-    CounterData,
-    HallEvent,
     HallLoaded,
     SignedOn,
 )
 from screens.notices import NOTICES_CSS
 from screens.sign_on import SignOnScreen
-from screens.text import clean
 from screens.trainee_report import TrainingHost
 from screens.worker_errors import SaysWorkerErrors
 
 if TYPE_CHECKING:
     from client.api import CentralClient
-    from client.models import Event, Ticket
+    from client.models import Event
     from counter.core.credentials import TokenStore
     from counter.core.demo_account import DemoAccount, DemoControl
     from screens.intake import IntakeEscalation
 
-# Events after which the counter screen re-fetches; bursts are folded into one fetch.
-REFRESH_DEBOUNCE_S = 0.3
-# Actions whose answer is a ticket now called to this window: announce it.
-ANNOUNCED = ("call_next", "call_named", "recall", "call_back")
 # Work that waits until the counter screen is up and filled (catalog warm-up, drafts).
 AFTER_START_S = 1.5
 
 
-class CounterApp(KeepsToken, Quitting, SaysFailures, TrainingHost, SaysWorkerErrors, App[None]):
+class CounterApp(
+    KeepsToken,
+    Quitting,
+    KeepsCounterFresh,
+    SaysFailures,
+    TrainingHost,
+    SaysWorkerErrors,
+    App[None],
+):
     TITLE = "Counter"
     CSS = FOCUS_CSS + NOTICES_CSS
     COMMANDS = App.COMMANDS | {ScreenActions}
@@ -246,148 +245,6 @@ class CounterApp(KeepsToken, Quitting, SaysFailures, TrainingHost, SaysWorkerErr
 
         raise_from_intake(self, message)
 
-    # --- live events and re-fetching ----------------------------------------------------------
-
-    @work(exclusive=True, group="live", exit_on_error=False)
-    async def live_events(self) -> None:
-        def on_state(state: str) -> None:
-            self.post_message(ConnectionChanged(state))
-
-        async for event in LiveEvents(self.client, on_state=on_state):
-            self.post_message(HallEvent(event))
-
-    def on_connection_changed(self, message: ConnectionChanged) -> None:
-        if message.state in ("connecting", "live", "polling", "offline"):
-            self.session.connection = message.state  # type: ignore[assignment]
-            self._stream_state = self.session.connection
-        if message.state == "live":
-            self.schedule_refresh(0)  # catch up on whatever happened while disconnected
-        self.redraw()
-
-    def on_hall_event(self, message: HallEvent) -> None:
-        """Every subscriber hears every event; the App itself re-fetches what the counter
-        shows when its window or queues changed — only that part, and not for the echo of an
-        action whose answer already carried it."""
-        event = message.event
-        self.hall_events.publish(event)
-        if event.id <= self._answered_event_id:
-            return
-        mine = {q.prefix for q in self.session.window_queues()}
-        if event.type == "queue.changed" and (event.queue is None or event.queue in mine):
-            self.schedule_refresh(REFRESH_DEBOUNCE_S, "queues", for_event=event.id)
-        elif event.type in ("window.changed", "ticket.called") and event.window_no in (
-            None,
-            self.session.window_no,
-        ):
-            self.schedule_refresh(REFRESH_DEBOUNCE_S, "window", for_event=event.id)
-
-    def schedule_refresh(self, delay: float, *what: str, for_event: int | None = None) -> None:
-        """Re-fetch `what` ("window", "queues"; both when not said) after `delay` seconds;
-        requests due within the delay are folded into one fetch."""
-        pending = self._refresh_timer is not None or bool(self._refresh_what)
-        self._refresh_what.update(what or ("window", "queues"))
-        if for_event is None:
-            self._refresh_for = None
-        elif not pending or self._refresh_for is not None:
-            self._refresh_for = max(self._refresh_for or 0, for_event)
-        if self._refresh_timer is not None:
-            self._refresh_timer.stop()
-        # (a zero-length Textual timer divides by zero when it is late)
-        self._refresh_timer = self.set_timer(max(delay, 0.01), self._refresh_now)
-
-    def _refresh_now(self) -> None:
-        self._refresh_timer = None
-        what, self._refresh_what = self._refresh_what, set()
-        self._refresh_for = None
-        no = self.session.window_no
-        if no is not None and self.session.signed_in:
-            held = [held.id for held in self.session.held] if "window" in what else []
-            window = no if "window" in what else None
-            self.refresh_counter(window, "queues" in what, held, self._answers)
-
-    @work(group="refresh")
-    async def refresh_counter(
-        self, no: int | None, queues: bool, held_ids: list[int], asked: int
-    ) -> None:
-        with reports_failure(self, quiet=True):
-            window, figures, held = await asyncio.gather(
-                self.client.window(no) if no is not None else _nothing(),
-                self.client.queues() if queues else _nothing(),
-                asyncio.gather(*(self.client.ticket(ticket_id) for ticket_id in held_ids)),
-            )
-            held_now = list(held) if no is not None else None
-            self.post_message(CounterData(window, figures, held_now, asked))
-
-    def on_counter_data(self, message: CounterData) -> None:
-        self.central_answered()
-        if message.asked < self._answers:
-            self.schedule_refresh(0)  # read before an answer now shown: read again
-            return
-        if message.window is not None:
-            self.session.apply_window(message.window)
-        if message.queues is not None:
-            self.session.apply_queues(message.queues)
-        if message.held is not None:
-            self.session.apply_held(message.held)
-        self.redraw()
-
-    # --- answers to the counter's actions -------------------------------------------------------
-
-    def on_action_done(self, message: ActionDone) -> None:
-        # Here, not at the top: the wire models (pydantic) stay off the start-up path, and an
-        # action's answer has loaded them already.
-        from client.models import Ticket, Window
-
-        self.central_answered()
-        self._answers += 1
-        result = message.result
-        answered = False
-        if isinstance(result, Ticket):
-            self.session.apply_ticket(result)
-            answered = self._apply_answer(result)
-            if message.action in ANNOUNCED and result.status in ("called", "serving"):
-                self.notify(
-                    t(
-                        "counter.announce",
-                        number=clean(result.number),
-                        window=self.session.window_no,
-                    ),
-                    markup=False,
-                )
-        elif isinstance(result, Window):
-            self.session.apply_window(result)
-            answered = True  # pause and resume leave the queue figures as they were
-        elif message.action == "call_next":
-            self.notify(t("counter.nothing_waiting"), markup=False)
-        self.redraw()
-        if not answered:
-            self.schedule_refresh(0)  # an answer without the window (an older central)
-
-    def _apply_answer(self, ticket: Ticket) -> bool:
-        """The window and queue figures the action's answer carried; True when it did."""
-        from client.models import TicketAnswer
-
-        where = ticket.at_window if isinstance(ticket, TicketAnswer) else None
-        if where is None or where.window.no != self.session.window_no:
-            return False
-        self.session.apply_window(where.window)
-        self.session.apply_queues(where.queues)
-        self._answered_event_id = max(self._answered_event_id, where.event_id)
-        self._drop_answered_refresh()
-        return True
-
-    def _drop_answered_refresh(self) -> None:
-        """The action's own events can arrive on the stream before its answer: a re-fetch
-        waiting only for those is answered already."""
-        waiting_for = self._refresh_for
-        if self._refresh_timer is None or waiting_for is None:
-            return
-        if waiting_for <= self._answered_event_id:
-            self._refresh_timer.stop()
-            self._refresh_timer = None
-            self._refresh_what = set()
-            self._refresh_for = None
-
     # --- view -------------------------------------------------------------------------------------
 
     def redraw(self) -> None:
@@ -414,10 +271,6 @@ class CounterApp(KeepsToken, Quitting, SaysFailures, TrainingHost, SaysWorkerErr
         if isinstance(screen, HelpScreen):
             return
         self.push_screen(HelpScreen(screen, getattr(screen, "HELP_TOPIC", "general")))
-
-
-async def _nothing() -> None:
-    return None
 
 
 def make_app(
