@@ -31,7 +31,7 @@ async def scenario_hall(tmp_path: Path, name: str) -> AsyncIterator[DemoHall]:
 def classroom_on(app: Any) -> Any:
     """The classroom `counter serve --demo --quiet --trainees 1001,1002 --assign
     1001=green-channel` makes of this central app (its routes, its lifespan)."""
-    from counter.demo.classroom import make_classroom
+    from counter.demo.classroom_app import make_classroom
 
     return make_classroom(
         app,

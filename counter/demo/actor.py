@@ -15,7 +15,7 @@ from client import errors
 
 if TYPE_CHECKING:
     from counter.core.demo_account import DemoAccount
-    from counter.demo.simulator import HallSimulator
+    from counter.demo.sim_hall import SimulatedHall
 
 log = logging.getLogger("counter.demo.simulator")
 # The app owns the terminal: never let Python's last-resort handler print over the screen.
@@ -30,7 +30,7 @@ class Actor:
     """Shared plumbing: a logged-in client, sleeps in simulated time, errors logged and
     survived."""
 
-    def __init__(self, sim: HallSimulator, account: DemoAccount, name: str) -> None:
+    def __init__(self, sim: SimulatedHall, account: DemoAccount, name: str) -> None:
         self.sim = sim
         self.account = account
         self.rng = random.Random(f"{sim.seed}:{name}")

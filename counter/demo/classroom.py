@@ -12,10 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
-import warnings
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +26,7 @@ from client.training_models import (
 )
 from counter.core.demo_account import DemoAccount
 from counter.core.trainee_report import Missed, TraineeReport, as_is
-from counter.demo.hall import DEMO_LOGINS, DEMO_URL, _account, _Judge
+from counter.demo.hall import DEMO_LOGINS, DEMO_URL, _Judge
 from counter.demo.scenario import Scenario
 from counter.demo.training import Training
 
@@ -238,57 +234,3 @@ class Classroom:
             return None
         report = await training.report(trainee.account.name)
         return report_out(trainee, report, training.scenario)
-
-
-def classroom_lifespan(
-    app: Any, classroom: Classroom, after: Callable[[], None]
-) -> Callable[[Any], contextlib.AbstractAsyncContextManager[None]]:
-    """The central's own lifespan, with the classroom started inside it and stopped first;
-    `after` runs once the central has let go of its database (uvicorn ends the process on the
-    signal it stopped for, so nothing after the server's run is reached then)."""
-    inner = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(served: Any) -> AsyncIterator[None]:
-        try:
-            async with inner(served):
-                await classroom.start()
-                try:
-                    yield
-                finally:
-                    await classroom.aclose()
-        finally:
-            after()
-
-    return lifespan
-
-
-def make_classroom(
-    app: Any,
-    *,
-    seed: int,
-    speed: float,
-    trainees: list[str],
-    assignments: dict[str, Scenario],
-    simulate: bool = True,
-    after: Callable[[], None] = lambda: None,
-) -> Classroom:
-    """Turn a freshly built demo central into a classroom (before it is served)."""
-    from central.hall_seed import demo_accounts
-    from counter.demo.classroom_routes import router
-
-    # The simulated hall's own requests (hundreds a minute, in-process) are no news in the log.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    accounts = [_account(raw) for raw in demo_accounts()]
-    classroom = Classroom(
-        app, seed=seed, speed=speed, trainees=trainees, accounts=accounts, simulate=simulate
-    )
-    for staff_no, scenario in assignments.items():
-        classroom.assign_now(staff_no, scenario)
-    app.state.classroom = classroom
-    with warnings.catch_warnings():
-        # FastAPI's body parameters trip a pydantic notice about 'alias' (no effect on them).
-        warnings.simplefilter("ignore")
-        app.include_router(router)
-    app.router.lifespan_context = classroom_lifespan(app, classroom, after)
-    return classroom

@@ -72,7 +72,7 @@ def serve_classroom(args: argparse.Namespace, fail: Callable[[str], int]) -> int
         seed, trainees, scenarios = _plan(args)
         from central.serve import run
         from central.settings import Settings
-        from counter.demo.classroom import make_classroom
+        from counter.demo.classroom_app import make_classroom
     except ValueError as exc:
         return fail(str(exc))
     except ImportError as exc:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from client.case_models import Applicant, CaseRequest, ChecklistEntry, Decision
 from client.catalog_models import CatalogItem
@@ -26,7 +27,22 @@ from client.validators import resident_id_check_char
 from counter.demo.citizens import Bag, complete_documents
 
 if TYPE_CHECKING:
-    from counter.demo.simulator import HallSimulator, _Colleague
+    from client.api import CentralClient
+    from counter.demo.sim_hall import SimulatedHall
+
+T = TypeVar("T")
+
+
+class AtWindow(Protocol):
+    """A simulated colleague at their window (counter.demo.simulator, which imports this
+    module): its own Random and client, and its calls that log and survive an API error."""
+
+    window: int
+    rng: random.Random
+    client: CentralClient
+
+    async def call(self, what: Callable[[], Awaitable[T]]) -> T | None: ...
+
 
 # A colleague errs now and then (the trainee's report is not the only place mistakes happen).
 MISTAKE_P = 0.06
@@ -154,7 +170,7 @@ def next_visit(bag: Bag, item: CatalogItem, rng: random.Random, notices: int) ->
 class DeskWork:
     """The matters the simulated colleagues decide, and the citizens who come back."""
 
-    def __init__(self, sim: HallSimulator) -> None:
+    def __init__(self, sim: SimulatedHall) -> None:
         self.sim = sim
         # Decided by a colleague (the rest, at a trainee's window, the judge looks up).
         self.decided: set[int] = set()
@@ -162,7 +178,7 @@ class DeskWork:
         self.return_rng = random.Random(f"{sim.seed}:returns")
         self._returns: list[tuple[float, int, str, Bag]] = []  # (due, order, queue, bag)
 
-    async def decide(self, colleague: _Colleague, ticket: Ticket, bag: Bag) -> None:
+    async def decide(self, colleague: AtWindow, ticket: Ticket, bag: Bag) -> None:
         """A colleague decides the citizen's matter through the API (a case, or an escalation
         for a third visit); a notice sends the citizen home, maybe to come back."""
         sim = self.sim

@@ -5,7 +5,7 @@ so the report is what the hall's records say, not what the screen believed."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from client.api import CentralClient
 from client.case_models import Case
@@ -14,8 +14,21 @@ from client.models import Ticket
 from counter.core.trainee_report import CaseResult, Missed, TraineeReport
 
 if TYPE_CHECKING:
-    from counter.demo.scenario import Citizen
-    from counter.demo.training import Training
+    from counter.demo.scenario import Citizen, Scenario
+
+
+class Played(Protocol):
+    """What grading reads of a scenario played at a window (counter.demo.training.Training,
+    which imports this module): the scenario, its tickets in order, the trainee's key times."""
+
+    @property
+    def scenario(self) -> Scenario: ...
+
+    @property
+    def tickets(self) -> list[Ticket]: ...
+
+    @property
+    def key_times(self) -> list[datetime]: ...
 
 
 def _case_misses(citizen: Citizen, case: Case) -> list[str]:
@@ -61,7 +74,7 @@ def _keys(times: list[datetime], start: datetime | None, end: datetime | None) -
     return sum(1 for when in times if when >= start and (end is None or when <= end))
 
 
-async def grade(trainer: CentralClient, training: Training, trainee: str = "") -> TraineeReport:
+async def grade(trainer: CentralClient, training: Played, trainee: str = "") -> TraineeReport:
     scenario = training.scenario
     ledger = await trainer.escalations(limit=500)
     escalations: dict[int, Escalation] = {

@@ -19,9 +19,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
@@ -35,6 +33,7 @@ from counter.demo.arrivals import Kiosk
 from counter.demo.citizens import Bag
 from counter.demo.desk_work import DeskWork
 from counter.demo.handling import handling_seconds
+from counter.demo.sim_hall import SimulatorStats
 from counter.demo.sim_time import SimTime
 
 if TYPE_CHECKING:
@@ -54,29 +53,14 @@ RECALL_AFTER_S = (20.0, 40.0)
 BREAK_S = (120.0, 480.0)
 
 
-@dataclass
-class SimulatorStats:
-    """What the simulated hall did, for tests and the trainer's curiosity."""
-
-    issued: Counter[str] = field(default_factory=Counter)  # queue prefix → tickets
-    kinds: Counter[str] = field(default_factory=Counter)
-    called_by_window: Counter[int] = field(default_factory=Counter)
-    started: int = 0
-    finished: int = 0
-    recalls: int = 0
-    no_shows: int = 0
-    breaks: int = 0
-    errors: int = 0
-    decisions: Counter[str] = field(default_factory=Counter)  # what colleagues decided
-    returns: int = 0  # citizens back after a notice
-
-
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
 class _Colleague(Actor):
     """A clerk at another window: sign on, then call → start → finish, with the odd no-show."""
+
+    sim: HallSimulator  # the whole simulator, not only what counter.demo.sim_hall shows
 
     def __init__(self, sim: HallSimulator, account: DemoAccount, window: int) -> None:
         super().__init__(sim, account, f"window-{window}")
