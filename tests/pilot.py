@@ -17,7 +17,7 @@ from counter.core.config import Config
 from counter.core.demo_account import DemoAccount
 from screens.counter import CounterScreen
 from screens.escalation.hooks import open_escalations
-from screens.escalation.lists import LedgerScreen
+from screens.escalation.ledger import LedgerScreen
 from screens.intake import IntakeScreen, open_intake
 from screens.login import LoginScreen
 from screens.sign_on import SignOnScreen

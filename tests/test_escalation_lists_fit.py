@@ -18,7 +18,8 @@ from client.api import CentralClient
 from client.asgi import StreamingASGITransport
 from client.escalation_models import AssignRequest, EscalationRequest
 from screens.escalation.common import category_text, due_cell, status_text
-from screens.escalation.lists import LedgerScreen, MyEscalationsScreen
+from screens.escalation.ledger import LedgerScreen
+from screens.escalation.lists import MyEscalationsScreen
 from screens.sign_on import SignOnScreen
 from screens.supervisor.board import HallBoardScreen
 from screens.widgets.fitted_table import PAD, Col, FittedTable, widths

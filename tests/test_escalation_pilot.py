@@ -18,7 +18,8 @@ from screens.escalation.detail import EscalationDetailScreen
 from screens.escalation.dialogs import EscalationDialog
 from screens.escalation.form import EscalationForm
 from screens.escalation.hooks import open_escalations, raise_from_counter
-from screens.escalation.lists import LedgerScreen, MyEscalationsScreen
+from screens.escalation.ledger import LedgerScreen
+from screens.escalation.lists import MyEscalationsScreen
 from tests.hall_data import register
 from tests.pilot import SIZE, build, issue, open_ledger, sign_in, text_of, until
 

@@ -24,7 +24,7 @@ from counter.core.config import Config
 from counter.core.i18n import t
 from screens.escalation.detail import EscalationDetailScreen
 from screens.escalation.hooks import open_escalations
-from screens.escalation.lists import LedgerScreen
+from screens.escalation.ledger import LedgerScreen
 from screens.intake import IntakeScreen, open_intake
 from screens.intake.documents import wrap
 from screens.pause_reason import PauseReasonScreen

@@ -17,7 +17,7 @@ from client.escalation_models import AssignRequest, EscalationRequest
 from screens.counter import CounterScreen
 from screens.escalation.common import EscalationPrefill
 from screens.escalation.form import EscalationForm
-from screens.escalation.lists import LedgerScreen
+from screens.escalation.ledger import LedgerScreen
 from screens.sign_on import SignOnScreen
 from screens.supervisor.board import HallBoardScreen
 from tests.conftest import HALL_TZ

@@ -23,7 +23,7 @@ from counter.core.i18n import set_language
 from screens.counter import CounterScreen
 from screens.escalation.detail import EscalationDetailScreen
 from screens.escalation.dialogs import EscalationDialog
-from screens.escalation.lists import ALL, LedgerScreen
+from screens.escalation.ledger import ALL, LedgerScreen
 from screens.intake.search import ItemSearch
 from screens.text import clean, plain
 from screens.transfer import TransferScreen

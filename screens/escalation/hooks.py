@@ -14,7 +14,8 @@ from screens.escalation.common import (
     prefill_from_session,
 )
 from screens.escalation.form import EscalationForm
-from screens.escalation.lists import LedgerScreen, MyEscalationsScreen
+from screens.escalation.ledger import LedgerScreen
+from screens.escalation.lists import MyEscalationsScreen
 
 __all__ = [
     "open_escalations",

@@ -238,7 +238,7 @@ class HallBoardScreen(SaysWorkerErrors, BoardActions, BoardExtras, Screen[None])
 
     def action_tab(self, name: str) -> None:
         if name == "ledger":
-            from screens.escalation.lists import LedgerScreen
+            from screens.escalation.ledger import LedgerScreen
 
             self.app.push_screen(LedgerScreen())
             return
