@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 import anyio
 import anyio.to_thread
 
-from central import alerts, callbacks, windows
+from central import alerts, callbacks, served_queues
 from central.context import SystemCtx
 from central.hall_time import service_day
 from central.store import Store
@@ -23,7 +23,7 @@ def check_now(store: Store) -> list[int]:
     """One alert check (what the watcher runs periodically); the ids of the alerts raised."""
     ctx = SystemCtx(now=store.now(), hall=store.hall, source="alert-check")
     with store.write() as conn:
-        windows.restore_usual_queues(conn, ctx)
+        served_queues.restore_usual_queues(conn, ctx)
         callbacks.draw(conn, ctx, service_day(ctx.now))
         return alerts.check(conn, ctx, store.settings)
 

@@ -1,6 +1,6 @@
-"""The hall's windows: sign on and off, pause and resume, which queues a window serves, and the
-guards every step at a window shares (who may act there; whether it is signed on, paused or
-busy with a ticket).
+"""The hall's windows: sign on and off, pause and resume, and the guards every step at a window
+shares (who may act there; whether it is signed on, paused or busy with a ticket). Which queues
+a window serves is central.served_queues.
 
 Like the queue engine (central.tickets), each step runs inside the caller's write transaction,
 changes the window row with a compare-and-set where two people could race (sign-on), and writes
@@ -11,17 +11,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, or_, select, update
 
 from central import audit
-from central.context import Actor, Ctx, Happening
-from central.errors import Conflict, Forbidden, Invalid, NotFound, require_text
-from central.events import emit, emit_many
+from central.context import Actor, Ctx
+from central.errors import Conflict, Forbidden, NotFound, require_text
+from central.events import emit
 from central.hall import ACTIVE
-from central.hall_time import service_day
-from central.schema import queues, staff, tickets, window_queues, windows
-from central.schema_supervision import window_queue_restores
-from client.models import WindowQueue
+from central.schema import staff, tickets, windows
 
 MAX_DB_INT = 2**31 - 1
 
@@ -295,114 +292,3 @@ def resume(conn: Connection, ctx: Ctx, window_no: int) -> None:
     conn.execute(_SET_WINDOW, {"b_no": window_no, **values, "updated_at": ctx.now})
     after = {"staff_no": window.staff_no, "pause_reason": None}
     _window_changed(conn, ctx, "resume", window, after, window_no)
-
-
-# --- which queues a window serves ----------------------------------------------------------------
-
-_QUEUE_PREFIXES = select(queues.c.prefix).order_by(queues.c.prefix)
-_SERVED = select(window_queues.c.queue_prefix, window_queues.c.priority).order_by(
-    window_queues.c.priority, window_queues.c.queue_prefix
-)
-
-
-def _served(conn: Connection, no: int) -> list[list[Any]]:
-    rows = conn.execute(_SERVED.where(window_queues.c.window_no == no)).all()
-    return [[r.queue_prefix, r.priority] for r in rows]
-
-
-def _write_served(conn: Connection, no: int, pairs: list[list[Any]]) -> None:
-    conn.execute(delete(window_queues).where(window_queues.c.window_no == no))
-    if pairs:
-        conn.execute(
-            insert(window_queues),
-            [{"window_no": no, "queue_prefix": p, "priority": pr} for p, pr in pairs],
-        )
-
-
-def set_window_queues(
-    conn: Connection, ctx: Ctx, no: int, wanted: list[WindowQueue], for_good: bool
-) -> None:
-    """The queues window `no` serves and their priorities: for good, or for the rest of today
-    (its usual set comes back the next day)."""
-    actor = ctx.actor
-    if not actor.is_supervisor:
-        raise Forbidden(
-            "Only a supervisor can change which queues a window serves.",
-            reason="supervisor_sets_window_queues",
-        )
-    find_window(conn, no)
-    known = set(conn.execute(_QUEUE_PREFIXES).scalars())
-    pairs: list[list[Any]] = []
-    for q in wanted:
-        prefix = q.prefix.strip().upper()
-        if prefix not in known:
-            raise Invalid(
-                f"There is no queue {q.prefix!r}; "
-                f"this hall's queues are {', '.join(sorted(known))}.",
-                fields={"queues": "unknown queue"},
-                reason="no_queue_hall_s_queues",
-                params={"queue": q.prefix, "known": ", ".join(sorted(known))},
-            )
-        if q.priority < 1:
-            raise Invalid(
-                "A priority is 1 or more (1 is served first).",
-                fields={"queues": "priority"},
-                reason="queue_priority_positive",
-            )
-        if any(p == prefix for p, _ in pairs):
-            raise Invalid(
-                f"Queue {prefix} is listed twice.",
-                fields={"queues": "duplicate"},
-                reason="queue_listed_twice",
-                params={"queue": prefix},
-            )
-        pairs.append([prefix, q.priority])
-    before = _served(conn, no)
-    restore = conn.execute(
-        select(window_queue_restores).where(window_queue_restores.c.window_no == no)
-    ).first()
-    if for_good:
-        conn.execute(delete(window_queue_restores).where(window_queue_restores.c.window_no == no))
-    elif restore is None:
-        conn.execute(
-            insert(window_queue_restores),
-            {"window_no": no, "usual": before, "until_day": service_day(ctx.now)},
-        )
-    _write_served(conn, no, pairs)
-    audit.record(
-        conn,
-        ctx,
-        "window.queues",
-        "window",
-        no,
-        before={"queues": before},
-        after={"queues": pairs, "for_good": for_good},
-        window_no=no,
-    )
-    emit_many(conn, ctx, [("window.changed", {"window_no": no})])
-
-
-def restore_usual_queues(conn: Connection, ctx: Happening) -> list[int]:
-    """Windows whose queues were changed for a day that has ended serve their usual set again."""
-    today = service_day(ctx.now)
-    due = conn.execute(
-        select(window_queue_restores).where(window_queue_restores.c.until_day < today)
-    ).all()
-    for r in due:
-        before = _served(conn, r.window_no)
-        _write_served(conn, r.window_no, [list(p) for p in r.usual])
-        conn.execute(
-            delete(window_queue_restores).where(window_queue_restores.c.window_no == r.window_no)
-        )
-        audit.record(
-            conn,
-            ctx,
-            "window.queues_restored",
-            "window",
-            r.window_no,
-            before={"queues": before},
-            after={"queues": r.usual},
-            window_no=r.window_no,
-        )
-        emit_many(conn, ctx, [("window.changed", {"window_no": r.window_no})])
-    return [r.window_no for r in due]

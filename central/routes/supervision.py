@@ -10,9 +10,8 @@ from datetime import date
 from fastapi import APIRouter, Path, Query, Response
 from sqlalchemy import Connection
 
-from central import alerts, callbacks, interventions
+from central import alerts, callbacks, interventions, served_queues
 from central import tickets as engine
-from central import windows as window_steps
 from central.board import board
 from central.context import Ctx
 from central.deps import Idempotent, Reference, StoreDep, Supervisor
@@ -99,7 +98,7 @@ def set_queues(
     """Supervisor: which queues the window serves and their priorities, today or for good."""
 
     def step(conn: Connection, ctx: Ctx) -> Window:
-        window_steps.set_window_queues(conn, ctx, no, body.queues, body.for_good)
+        served_queues.set_window_queues(conn, ctx, no, body.queues, body.for_good)
         return window_model(conn, no, ctx.now)
 
     return act(body, step)
