@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 
 from central import callbacks as callback_ledger
-from central import escalations, ratings, rollups
+from central import escalation_actions, escalations, ratings, rollups
 from central.context import Actor, Ctx
 from central.demo_history_rows import write_day
 from central.hall_time import HALL_TZ
@@ -148,5 +148,6 @@ def _escalation(conn: Any, ctx: Any, calendar: Any, catalog: Any, days: Any, at:
     if order >= 5:
         steps.append(CloseRequest(note="回访满意，销号"))
     for index, body in enumerate(steps, 1):
-        escalations.act(conn, ctx(BOSS, at + timedelta(hours=index)), calendar, days, made.no,
-                        body)  # fmt: skip
+        escalation_actions.act(
+            conn, ctx(BOSS, at + timedelta(hours=index)), calendar, days, made.no, body
+        )

@@ -1,4 +1,5 @@
-"""办不成事 escalations: register one, walk it through its states (the ledger is read in
+"""办不成事 escalations: register one, and what every step shares (the supervisor's steps
+through its states are central.escalation_actions; the ledger is read in
 central.escalation_ledger, its deadlines watched in central.deadline_watch).
 
 The ledger number is `BBC-` + the hall-local date + a four-digit daily sequence drawn
@@ -25,10 +26,10 @@ from central import audit, events
 from central.calendar import DueDate, WorkCalendar
 from central.context import Ctx
 from central.day_sequence import next_in_day
-from central.errors import Conflict, Forbidden, Invalid, require_text
-from central.escalation_ledger import find_escalation, get_escalation, state_of
+from central.errors import Conflict, Invalid, require_text
+from central.escalation_ledger import get_escalation
 from central.hall_time import service_day
-from central.schema import cases, departments, tickets, windows
+from central.schema import cases, tickets, windows
 from central.schema_escalations import (
     escalation_sequences,
     escalation_steps,
@@ -36,18 +37,11 @@ from central.schema_escalations import (
 )
 from client.catalog_models import Catalog
 from client.escalation_models import (
-    STEPS,
-    AssignRequest,
-    CallbackRequest,
-    CloseRequest,
     Escalation,
     EscalationAction,
     EscalationRequest,
-    ProgressRequest,
-    ResolveRequest,
     phone_problem,
 )
-from client.transitions import either
 from client.validators import is_blank, mask_phone
 
 PREFIX = "BBC"  # 办不成
@@ -77,7 +71,7 @@ def due_for(
 # --- registering --------------------------------------------------------------------------
 
 
-def _text(fields: dict[str, str], name: str, value: str, what: str) -> str:
+def checked_text(fields: dict[str, str], name: str, value: str, what: str) -> str:
     value = require_text(name, value).strip()
     if not value:
         fields.setdefault(name, f"{what} is required")
@@ -86,7 +80,7 @@ def _text(fields: dict[str, str], name: str, value: str, what: str) -> str:
     return value
 
 
-def _phone(fields: dict[str, str], name: str, value: str, *, required: bool) -> str:
+def checked_phone(fields: dict[str, str], name: str, value: str, *, required: bool) -> str:
     value = require_text(name, value).strip()
     if not value:
         if required:
@@ -98,7 +92,7 @@ def _phone(fields: dict[str, str], name: str, value: str, *, required: bool) -> 
     return value
 
 
-def _raise(fields: dict[str, str]) -> None:
+def raise_invalid(fields: dict[str, str]) -> None:
     if fields:
         names = ", ".join(fields)
         raise Invalid(
@@ -121,10 +115,10 @@ def register(
     actor = ctx.actor
     fields: dict[str, str] = {}
     reporter = request.reporter
-    name = _text(fields, "reporter.name", reporter.name, "the reporter's name")
-    phone = _phone(fields, "reporter.phone", reporter.phone, required=True)
+    name = checked_text(fields, "reporter.name", reporter.name, "the reporter's name")
+    phone = checked_phone(fields, "reporter.phone", reporter.phone, required=True)
     contact = require_text("reporter.contact_person", reporter.contact_person).strip()
-    description = _text(fields, "description", request.description, "what could not be done")
+    description = checked_text(fields, "description", request.description, "what could not be done")
 
     ticket_id, ticket_number = request.ticket_id, None
     if ticket_id is not None:
@@ -153,7 +147,7 @@ def register(
             item_name = item.name
     elif case_item is not None:
         item_code, item_name = case_item
-    _raise(fields)
+    raise_invalid(fields)
 
     window_no = conn.execute(
         select(windows.c.no).where(windows.c.staff_no == actor.staff_no)
@@ -208,7 +202,7 @@ def register(
         "scope_explanation": None,
         "scope_channel": None,
     }
-    _append_step(conn, ctx, escalation_id, 1, "register", "", state)
+    append_step(conn, ctx, escalation_id, 1, "register", "", state)
     audit.record(
         conn,
         ctx,
@@ -217,7 +211,7 @@ def register(
         number,
         before=None,
         after={
-            **_audit_view(state),
+            **audit_view(state),
             "no": number,
             "channel": request.channel,
             "reporter": {"kind": reporter.kind, "name": name, "phone": mask_phone(phone)},
@@ -231,7 +225,7 @@ def register(
     return get_escalation(conn, actor, calendar, today, number)
 
 
-def _append_step(
+def append_step(
     conn: Connection,
     ctx: Ctx,
     escalation_id: int,
@@ -263,7 +257,7 @@ def _append_step(
         ) from None
 
 
-def _audit_view(state: Mapping[Any, Any]) -> dict[str, Any]:
+def audit_view(state: Mapping[Any, Any]) -> dict[str, Any]:
     return {
         "status": state["status"],
         "category": state["category"],
@@ -273,133 +267,3 @@ def _audit_view(state: Mapping[Any, Any]) -> dict[str, Any]:
         "satisfaction": state["satisfaction"],
         "out_of_scope": state["scope_reason"],
     }
-
-
-# --- the steps ----------------------------------------------------------------------------
-
-StepBody = AssignRequest | ProgressRequest | ResolveRequest | CallbackRequest | CloseRequest
-
-
-def _changes(
-    conn: Connection,
-    action: EscalationAction,
-    body: StepBody,
-    state: dict[str, Any],
-    registered: date,
-    calendar: WorkCalendar,
-    days: Mapping[str, int],
-) -> str:
-    """Apply `body` to `state` (the new state); answers the step's note. 422 on bad input."""
-    fields: dict[str, str] = {}
-    note = ""
-    if isinstance(body, AssignRequest):
-        code = require_text("department", body.department).strip()
-        dept = conn.execute(select(departments.c.name).where(departments.c.code == code)).scalar()
-        if dept is None:
-            fields["department"] = "no such department in this hall"
-        state["department_code"], state["department_name"] = code, dept
-        state["handler"] = _text(fields, "handler", body.handler, "the handling person")
-        state["handler_phone"] = _phone(fields, "handler_phone", body.handler_phone, required=False)
-        state["handler_phone"] = state["handler_phone"] or None
-        if body.category is not None and body.category != state["category"]:
-            due = due_for(calendar, days, registered, body.category)
-            state["category"] = body.category
-            state["due_date"], state["due_guessed"] = due.date, due.guessed
-        note = require_text("note", body.note).strip()
-    elif isinstance(body, ProgressRequest):
-        note = _text(fields, "note", body.note, "what has been done")
-    elif isinstance(body, ResolveRequest):
-        state["result"] = _text(fields, "result", body.result, "the result")
-    elif isinstance(body, CallbackRequest):
-        state["satisfaction"] = body.satisfaction
-        state["callback_note"] = require_text("note", body.note).strip() or None
-        note = state["callback_note"] or ""
-    elif body.out_of_scope is not None:
-        scope = body.out_of_scope
-        state["scope_reason"] = scope.reason
-        state["scope_explanation"] = _text(
-            fields, "out_of_scope.explanation", scope.explanation, "the explanation"
-        )
-        state["scope_channel"] = _text(
-            fields, "out_of_scope.channel", scope.channel, "the right channel"
-        )
-        note = require_text("note", body.note).strip()
-    else:
-        note = require_text("note", body.note).strip()
-    _raise(fields)
-    return note
-
-
-def step_action(body: StepBody) -> EscalationAction:
-    """Which step a request body asks for (close with out_of_scope is its own step)."""
-    if isinstance(body, AssignRequest):
-        return "assign"
-    if isinstance(body, ProgressRequest):
-        return "progress"
-    if isinstance(body, ResolveRequest):
-        return "resolve"
-    if isinstance(body, CallbackRequest):
-        return "callback"
-    return "out_of_scope" if body.out_of_scope is not None else "close"
-
-
-def act(
-    conn: Connection,
-    ctx: Ctx,
-    calendar: WorkCalendar,
-    days: Mapping[str, int],
-    no: str,
-    body: StepBody,
-) -> Escalation:
-    """One supervisor step on an escalation: 409 when its state does not allow it."""
-    actor = ctx.actor
-    if not actor.is_supervisor:
-        raise Forbidden(
-            "Only a supervisor may act on an escalation.", reason="supervisor_may_act_escalation"
-        )
-    action = step_action(body)
-    row = find_escalation(conn, no)
-    before = state_of(row)
-    step = STEPS[action]
-    status = before["status"]
-    if status not in step.start:
-        shown = status.replace("_", " ")
-        raise Conflict(
-            f"Escalation {row['no']} is {shown}; it cannot be {step.words} now "
-            f"(only when {either(step.start)}).",
-            reason="escalation_cannot_now_when",
-            params={"no": row["no"], "escalation_status": status, "action": action},
-        )
-    state = {k: before[k] for k in _STATE_KEYS}
-    note = _changes(conn, action, body, state, row["service_day"], calendar, days)
-    state["status"] = step.to
-    _append_step(conn, ctx, row["id"], before["seq"] + 1, action, note, state)
-    audit.record(
-        conn,
-        ctx,
-        f"escalation.{action}",
-        "escalation",
-        row["no"],
-        before=_audit_view(before),
-        after={**_audit_view(state), "note": note} if note else _audit_view(state),
-    )
-    events.emit(conn, ctx, EVENT, object_id=row["no"])
-    return get_escalation(conn, actor, calendar, service_day(ctx.now), row["no"])
-
-
-_STATE_KEYS = (
-    "status",
-    "category",
-    "due_date",
-    "due_guessed",
-    "department_code",
-    "department_name",
-    "handler",
-    "handler_phone",
-    "result",
-    "satisfaction",
-    "callback_note",
-    "scope_reason",
-    "scope_explanation",
-    "scope_channel",
-)

@@ -20,6 +20,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response
 from sqlalchemy import Connection
 
+from central import escalation_actions as steps
 from central import escalation_ledger as ledger
 from central import escalations
 from central.context import Ctx
@@ -103,7 +104,7 @@ def get_escalation(
         return ledger.get_escalation(conn, actor, ref.calendar, service_day(store.now()), no)
 
 
-StepRun = Callable[[escalations.StepBody], Response]
+StepRun = Callable[[steps.StepBody], Response]
 
 
 async def _supervisor_step(
@@ -116,9 +117,9 @@ async def _supervisor_step(
     """All a supervisor's step on escalation `no` needs but its body; the route runs it.
     `async`: it only gathers its arguments, so it costs no thread hop (see central.deps)."""
 
-    def run(body: escalations.StepBody) -> Response:
+    def run(body: steps.StepBody) -> Response:
         days = store.settings.escalation_days
-        return act(body, lambda conn, ctx: escalations.act(conn, ctx, ref.calendar, days, no, body))
+        return act(body, lambda conn, ctx: steps.act(conn, ctx, ref.calendar, days, no, body))
 
     return run
 
