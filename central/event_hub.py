@@ -143,6 +143,9 @@ class EventHub:
         with self.store.read() as conn:
             return last_event_id(conn)
 
+    async def _newest(self) -> int:
+        return await anyio.to_thread.run_sync(self._last)
+
     def _read(self, after: int) -> tuple[list[Rendered], int, bool]:
         """Events after `after` of this hall, rendered; the last id read; whether more wait."""
         with self.store.read() as conn:
@@ -192,6 +195,11 @@ class EventHub:
         await self._start()
         cursor = self.cursor
         assert cursor is not None
+        # Past every id the hub has handed out: an id the database never had (the central came
+        # back on a new or restored database) starts the stream over from now, else it would
+        # wait for ids past the old ones; one another process wrote first is kept.
+        if last_id is not None and last_id > cursor and last_id > await self._newest():
+            last_id = None
         listener = Listener(max(cursor, last_id or 0))
         if self.closed:
             listener.end()

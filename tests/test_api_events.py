@@ -111,8 +111,8 @@ async def test_poll_returns_the_stored_events_in_order(hall: Hall) -> None:
     assert page["last_id"] == page["events"][-1]["id"]
     later = await hall.poll(after=3, limit=1)
     assert [e["id"] for e in later["events"]] == [4] and later["last_id"] == 4
-    assert (await hall.poll(after=99))["events"] == []
-    assert (await hall.poll(after=99))["last_id"] == 99
+    # A cursor past every id this database has (it is new or restored): start over from its end.
+    assert await hall.poll(after=99) == {"events": [], "last_id": 5}
 
 
 async def test_recall_no_show_and_pause_emit_their_events(hall: Hall) -> None:
@@ -156,6 +156,21 @@ async def test_stream_replays_then_wakes_on_a_new_event(hall: Hall) -> None:
         assert replay[1].endswith("}\n\n") and len(replay) == 2
         # Nothing more stored: the stream waits (what it yields next is the ticket issued
         # only now, id 6). The write wakes it long before the 30 s database re-check.
+        waiting = asyncio.ensure_future(anext(stream))
+        await hall.post("/v1/tickets", "kiosk01", json={"queue": "B"})
+        chunk = (await asyncio.wait_for(waiting, 10)).decode()
+        assert chunk.startswith("id: 6\nevent: queue.changed\n") and '"queue":"B"' in chunk
+    finally:
+        await stream.aclose()
+
+
+async def test_stream_past_every_stored_id_starts_over_from_now(hall: Hall) -> None:
+    """A Last-Event-ID this database never had (the central came back on a new or restored
+    one): the stream follows from now rather than waiting for ids past the old ones."""
+    await _issue_and_call(hall)
+    stream = event_stream(hall.app.state.store, last_id=99)
+    try:
+        assert await anext(stream) == b"retry: 3000\n\n"
         waiting = asyncio.ensure_future(anext(stream))
         await hall.post("/v1/tickets", "kiosk01", json={"queue": "B"})
         chunk = (await asyncio.wait_for(waiting, 10)).decode()

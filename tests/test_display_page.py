@@ -198,3 +198,46 @@ def _whole_on_both_screens(server: Any, browser: Any, hall: Hall, cookies: list[
             assert 3 <= shown < page.locator("#recent li").count(), shown
             shoot(page, f"display-page-{lang}-{width}x{height}")
         box.close()
+
+
+def test_a_central_back_on_a_restored_database_starts_the_page_over(tmp_path: Path) -> None:
+    """The central comes back on a restored database (a backup from before the morning's
+    calls, the display's session in it): the page, whose stream and cursor are past every id
+    the restored database has, starts over from the new feed and shows the next call."""
+    import sqlite3
+
+    def central(name: str) -> Any:
+        return create_app(Settings(db_path=str(tmp_path / name), seed="demo", kdf_fast=True))
+
+    with live_server(central("c.db")) as server:
+        hall = Hall(server.url)
+        for _ in range(6):
+            hall.post("kiosk01", "/v1/tickets", json={"queue": "A"})
+        hall.post("1005", "/v1/windows/5/sign-on")
+        cookies = _signed_in_cookies(server.url)
+        # The backup: the clerk's and the display's sessions in it, no call yet.
+        live, copy = sqlite3.connect(tmp_path / "c.db"), sqlite3.connect(tmp_path / "b.db")
+        live.backup(copy)
+        live.close()
+        copy.close()
+        (tmp_path / "b.db").chmod(0o600)
+        with chromium() as browser:
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            page.context.add_cookies(cookies)
+            page.goto(f"{server.url}/display?lang=en&voice=0")
+            page.wait_for_selector("#board:not([hidden])")
+            page.wait_for_function("() => document.body.dataset.connection === 'live'")
+            for _ in range(5):  # the old feed runs well ahead of the restored one
+                called = hall.post("1005", "/v1/windows/5/call-next").json()
+                hall.post("1005", f"/v1/tickets/{called['id']}/no-show")
+            page.wait_for_selector("#latest-ticket:has-text('A005')")
+            server.stop()
+            page.wait_for_selector("#lost:not([hidden])", timeout=10000)
+            server.app = central("b.db")
+            server.start()
+            page.wait_for_selector("#lost", state="hidden", timeout=15000)
+            assert page.query_selector("#device-sign-in") is None
+            number = hall.post("1005", "/v1/windows/5/call-next").json()["number"]
+            assert number == "A001"
+            page.wait_for_selector("#latest-ticket:has-text('A001')", timeout=5000)
+            assert page.text_content("#latest-window") == "Window 5"

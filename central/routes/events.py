@@ -71,4 +71,7 @@ def poll(
         if after is None:
             return EventsPage(events=[], last_id=last_event_id(conn))
         found = events_after(conn, after, limit)
+        if not found and after > (newest := last_event_id(conn)):
+            # An id this database never had (a new or restored one): start over from its end.
+            return EventsPage(events=[], last_id=newest)
     return EventsPage(events=found, last_id=found[-1].id if found else after)

@@ -115,6 +115,35 @@
     } catch (_) { /* the next event or reconnect catches up */ }
   }
 
+  // Back after a loss. When the central's feed now ends below the board's cursor (it came
+  // back on a new or restored database), the board starts over from that feed: asking only
+  // for calls after the old cursor would never show a call again. Else it catches up.
+  async function resync() {
+    let latest;
+    try {
+      latest = await CounterDevice.api(`/v1/announcements?limit=50`);
+    } catch (_) {
+      return; // the next event or reconnect tries again
+    }
+    if (cursor === null || latest.last_id >= cursor) {
+      await catchUp();
+      return;
+    }
+    recent = [];
+    for (const a of latest.announcements) take(a, false);
+    cursor = latest.last_id;
+    showLatest(recent[0], false);
+    showRecent(null);
+    showVoice(latest);
+  }
+
+  // One catch-up at a time: an answer for the old cursor must not land after a start-over.
+  let syncing = Promise.resolve();
+  function inTurn(step) {
+    syncing = syncing.then(step, step);
+    return syncing;
+  }
+
   let queuesTimer = null;
   function refreshQueuesSoon() {
     clearTimeout(queuesTimer);
@@ -223,7 +252,7 @@
     CounterDevice.follow({
       types: ["ticket.called", "queue.changed", "window.changed"],
       onEvent: (type) => {
-        if (type === "ticket.called") catchUp();
+        if (type === "ticket.called") inTurn(catchUp);
         else if (type === "queue.changed") refreshQueuesSoon();
       },
       onState: (state) => {
@@ -232,7 +261,7 @@
         $("lost").hidden = !lost;
         $("board").classList.toggle("offline", lost);
         document.body.dataset.connection = state;
-        if (!lost && wasLost) { catchUp(); refreshQueues(); }
+        if (!lost && wasLost) { inTurn(resync); refreshQueues(); }
         wasLost = lost;
       },
       onSignedOut: () => { location.reload(); },
