@@ -31,6 +31,9 @@ class DeskDocumentOut(Wire):
     material: str
     form: str = "原件"
     note: str = ""
+    note_key: str = ""  # a note the simulation wrote: its catalog key, so each terminal says it
+    note_value: str = ""
+    note_en: str = ""
 
 
 class DeskOut(Wire):

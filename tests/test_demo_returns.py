@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from client.models import TicketAnswer
+from counter.core import i18n
 from counter.demo import build_demo
 from counter.demo.citizens import Bag, bag_for
 from counter.demo.desk_work import (
@@ -69,9 +70,17 @@ async def test_turned_away_twice_the_citizen_comes_a_third_time_for_an_escalatio
         assert [e.ticket_id for e in ledger.items] == [ticket.id]
         assert "第三次" in ledger.items[0].description
         assert sim.stats.decisions["escalate"] == 1
-        # The trainee's desk shows what they say at the window.
-        shown = hall.desk(ticket.id)
-        assert shown is not None and "第三趟" in shown.says
+        # The trainee's desk shows what they say at the window, in the terminal's language.
+        before = i18n.current_language()
+        try:
+            i18n.set_language("zh")
+            shown = hall.desk(ticket.id)
+            assert shown is not None and "第三趟" in shown.says
+            i18n.set_language("en")
+            shown = hall.desk(ticket.id)
+            assert shown is not None and "this is my third trip" in shown.says
+        finally:
+            i18n.set_language(before)
         await kiosk.aclose()
         await colleague.client.aclose()
     finally:

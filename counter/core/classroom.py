@@ -50,7 +50,10 @@ def desk_from(wire: DeskOut) -> Desk:
         citizen=wire.citizen,
         ticket_number=wire.ticket_number,
         says=wire.says_en if english and wire.says_en else wire.says,
-        documents=tuple(DeskDocument(d.material, d.form, d.note) for d in wire.documents),
+        documents=tuple(
+            DeskDocument(d.material, d.form, d.note, d.note_key, d.note_value, d.note_en)
+            for d in wire.documents
+        ),
         id_label=t("training.desk.id_card") if person else t("training.desk.licence"),
         id_number=wire.id_number,
         mobile=wire.mobile,

@@ -19,6 +19,11 @@ class DeskDocument:
     material: str  # what the citizen calls it (usually the guide's material name)
     form: str = "原件"  # 原件 | 复印件 | 原件+复印件 | 电子
     note: str = ""  # what the trainee should notice: "只有复印件", "已过期" …
+    # A note the simulation wrote (not a scenario's author): its catalog key under
+    # training.desk.note and the value it names, so an English terminal says it in English.
+    note_key: str = ""
+    note_value: str = ""
+    note_en: str = ""  # a scenario author's note in English (as says_en)
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,10 @@ class Bag:
     flaw: str | None  # one of FLAWS, or None: everything in order
     visits: int = 1  # the third: turned away twice before (counter.demo.desk_work)
     says: str = ""  # what they say at the window (a returning citizen)
+    # The same words as a catalog key under training.desk.said (and the item they name), so
+    # an English terminal says them in English; `says` stays the Chinese the simulation keeps.
+    says_key: str = ""
+    says_item: str = ""
 
     @property
     def mobile(self) -> str:
@@ -109,13 +113,15 @@ def bag_for(item: CatalogItem, rng: random.Random, today: date) -> Bag:
     for material in item.materials:
         if not material.required or material.name == missing:
             continue
-        form, note = FORMS[material.form], ""
         if material.name == copied:
-            form, note = "复印件", "只有复印件"
-        documents.append(DeskDocument(material.name, form, note))
+            documents.append(DeskDocument(material.name, "复印件", "只有复印件", "copy_only"))
+        else:
+            documents.append(DeskDocument(material.name, FORMS[material.form]))
     if flaw == "expired_id":
         expired = today - timedelta(days=rng.randint(20, 400))
-        documents.insert(0, DeskDocument("居民身份证", "原件", f"有效期至 {expired.isoformat()}"))
+        until = expired.isoformat()
+        id_card = DeskDocument("居民身份证", "原件", f"有效期至 {until}", "valid_until", until)
+        documents.insert(0, id_card)
     name = rng.choice(SURNAMES) + rng.choice(GIVEN)
     return Bag(name, item.code, id_number, tuple(documents), flaw)
 

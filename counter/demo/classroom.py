@@ -25,7 +25,9 @@ from client.training_models import (
     TraineeReportOut,
 )
 from counter.core.demo_account import DemoAccount
+from counter.core.i18n import catalog
 from counter.core.trainee_report import Missed, TraineeReport, as_is
+from counter.demo.citizens import Bag
 from counter.demo.hall import DEMO_LOGINS, DEMO_URL, _Judge
 from counter.demo.scenario import Scenario
 from counter.demo.training import Training
@@ -80,6 +82,14 @@ def report_out(trainee: Trainee, report: TraineeReport, scenario: Scenario) -> T
             for case in report.cases
         ],
     )
+
+
+def said_in_english(bag: Bag) -> str:
+    """A returning citizen's words for an English terminal (the wire carries both languages;
+    each terminal picks its own, as with a scenario's says_en)."""
+    if not bag.says_key:
+        return ""
+    return catalog("en")[f"training.desk.said.{bag.says_key}"].format(item=bag.says_item)
 
 
 class Classroom:
@@ -223,6 +233,7 @@ class Classroom:
             ticket_number=number,
             citizen=bag.name,
             says=bag.says,
+            says_en=said_in_english(bag),
             documents=[DeskDocumentOut(**vars(d)) for d in bag.documents],
             id_number=bag.id_number,
             item=self.simulator.item_said(bag),

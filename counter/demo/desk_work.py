@@ -156,15 +156,18 @@ def next_visit(bag: Bag, item: CatalogItem, rng: random.Random, notices: int) ->
     if visits >= THIRD_VISIT:
         says = THIRD_SAYS.format(item=item.name)
         documents = complete_documents(item)
-        return replace(bag, visits=visits, flaw=None, documents=documents, says=says)
+        return replace(
+            bag, visits=visits, flaw=None, documents=documents, says=says, says_key="third",
+            says_item=item.name,
+        )  # fmt: skip
     if rng.random() < FIXED_P and bag.flaw != "too_young":
         documents = complete_documents(item)
         id_number = corrected_id(bag.id_number)
         return replace(
             bag, visits=visits, flaw=None, documents=documents, says=SECOND_SAYS,
-            id_number=id_number,
+            says_key="second", id_number=id_number,
         )  # fmt: skip
-    return replace(bag, visits=visits, says=SECOND_SAYS)
+    return replace(bag, visits=visits, says=SECOND_SAYS, says_key="second")
 
 
 class DeskWork:

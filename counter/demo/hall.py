@@ -27,6 +27,7 @@ from counter.core.desk import Desk
 
 if TYPE_CHECKING:
     from counter.core.trainee_report import TraineeReport
+    from counter.demo.citizens import Bag
     from counter.demo.rating_simulator import RatingSimulator
     from counter.demo.scenario import Scenario
     from counter.demo.sim_time import SimTime
@@ -44,6 +45,15 @@ HISTORY_DAYS = 30
 HISTORY_PER_DAY = 20
 HISTORY_AFTER_S = 0.5  # seconds after start: the supervisor's login goes first
 HISTORY_PAUSE_S = 0.02  # between days, so the live hall's requests get the database too
+
+
+def said(bag: Bag) -> str:
+    """What a simulated citizen says, in the terminal's language."""
+    if not bag.says_key:
+        return bag.says
+    from counter.core.i18n import t
+
+    return t(f"training.desk.said.{bag.says_key}", item=bag.says_item)
 
 
 class DemoHall:
@@ -173,7 +183,7 @@ class DemoHall:
         return Desk(
             citizen=bag.name,
             ticket_number=number,
-            says=bag.says,
+            says=said(bag),
             documents=bag.documents,
             id_label=t("training.desk.id_card"),
             id_number=bag.id_number,

@@ -13,7 +13,7 @@ A scenario file (the README's "Training scenarios" says it for trainers):
     mobile = "…"
     says = "…"              # what the citizen says at the window (says_en optional)
     earlier_visits = 0      # one-time notices already given for this item (a returning citizen)
-    documents = [{ material = "…", form = "复印件", note = "…" }]
+    documents = [{ material = "…", form = "复印件", note = "…" }]  # note_en optional
     [citizens.expected]
     decision = "notice"     # accept | tolerate | notice | refuse | escalate
     gaps = ["…"]            # a notice must list these as not received
@@ -157,6 +157,7 @@ def _citizen(raw: dict[str, Any], index: int) -> Citizen:
             material=str(doc["material"]),
             form=str(doc.get("form", "原件")),
             note=str(doc.get("note", "")),
+            note_en=str(doc.get("note_en", "")),
         )
         for doc in raw.get("documents", [])
     )

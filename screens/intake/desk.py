@@ -7,9 +7,31 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from counter.core.desk import Desk
-from counter.core.i18n import t
+from counter.core.desk import Desk, DeskDocument
+from counter.core.i18n import current_language, t
 from screens.text import plain
+
+# The forms a paper comes in (DeskDocument.form) → their catalog key; a form a scenario's author
+# wrote otherwise is shown as written.
+FORM_KEYS = {
+    "原件": "original",
+    "复印件": "copy",
+    "原件+复印件": "original_and_copy",
+    "电子": "electronic",
+}
+
+
+def form_words(form: str) -> str:
+    key = FORM_KEYS.get(form)
+    return t(f"intake.form.{key}") if key else form
+
+
+def note_words(document: DeskDocument) -> str:
+    if document.note_key:
+        return t(f"training.desk.note.{document.note_key}", value=document.note_value)
+    if document.note_en and current_language() == "en":
+        return document.note_en
+    return document.note
 
 
 def desk_text(desk: Desk) -> Text:
@@ -33,7 +55,12 @@ def desk_text(desk: Desk) -> Text:
     text.append(t("training.desk.hands_over"), style="bold")
     for index, document in enumerate(desk.documents):
         key = "training.desk.document_note" if document.note else "training.desk.document"
-        line = t(key, material=document.material, form=document.form, note=document.note)
+        line = t(
+            key,
+            material=document.material,
+            form=form_words(document.form),
+            note=note_words(document),
+        )
         if index:
             text.append(t("training.desk.separator"))
         text.append_text(plain(line, style="bold" if document.note else ""))
