@@ -1,6 +1,7 @@
-"""The "documents on the desk" in the terminal's language: the forms a paper comes in, the notes
-the simulation writes and a returning citizen's words go through the catalog (zh and en); the
-material names are the catalog's data and stay as they are."""
+"""The training words in the terminal's language: on the "documents on the desk", the forms a
+paper comes in, the notes the simulation writes and a returning citizen's words go through the
+catalog (zh and en), while the material names are the catalog's data and stay as they are; the
+trainee report counts one citizen in the singular."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from central.catalog import load_catalog
 from client.catalog_models import CatalogItem
 from counter.core import i18n
 from counter.core.desk import Desk
+from counter.core.trainee_report import CaseResult, TraineeReport, render_text
 from counter.demo.citizens import Bag, bag_for
 from counter.demo.classroom import said_in_english
 from counter.demo.desk_work import next_visit
@@ -103,3 +105,16 @@ def test_a_scenario_author_s_note_has_its_english(lang: None) -> None:
     assert "(copy: only a copy, no original)" in desk_text(desk).plain
     i18n.set_language("zh")
     assert "（复印件：只有复印件，没有原件）" in desk_text(desk).plain
+
+
+def test_the_report_counts_one_citizen_in_the_singular(lang: None) -> None:
+    def case(index: int) -> CaseResult:
+        return CaseResult(index, "王秀英", f"A00{index}", "GJ-001", "notice", "notice")
+
+    one = TraineeReport("bus-card-copy", "Copy", [case(1)])
+    two = TraineeReport("bus-card-copy", "Copy", [case(1), case(2)])
+    i18n.set_language("en")
+    assert re.search(r"over 1 citizen$", render_text(one), re.M), render_text(one)
+    assert re.search(r"over 2 citizens$", render_text(two), re.M), render_text(two)
+    i18n.set_language("zh")
+    assert "共 1 位群众" in render_text(one) and "共 2 位群众" in render_text(two)

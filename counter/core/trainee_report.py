@@ -95,7 +95,12 @@ def as_is(case: object) -> dict[str, Any]:
 def render_text(report: TraineeReport) -> str:
     lines = [
         t("training.report.head", title=report.title, scenario=report.scenario),
-        t("training.report.total", score=report.score, cases=len(report.cases)),
+        # One citizen is "citizen", not "citizens" (the catalog's total_one; zh says it alike).
+        t(
+            "training.report.total_one" if len(report.cases) == 1 else "training.report.total",
+            score=report.score,
+            cases=len(report.cases),
+        ),
     ]
     if report.trainee:
         lines.insert(1, t("training.report.trainee", trainee=report.trainee))
