@@ -161,7 +161,7 @@ class CounterApp(
             return
         self.load_hall()
 
-    @work(exclusive=True, group="hall")
+    @work(exclusive=True, group="hall", exit_on_error=False)
     async def load_hall(self) -> None:
         with reports_failure(self, "hall"):
             self.post_message(HallLoaded(await self.client.hall()))

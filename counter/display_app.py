@@ -31,12 +31,13 @@ from counter.core.voice import VoiceQueue
 from screens.display.board import DisplayBoard
 from screens.display.sign_in import DeviceSignIn
 from screens.errors import describe
+from screens.worker_errors import SaysWorkerErrors
 
 QUEUES_DEBOUNCE_S = 0.3
 REFUSED_CHECK_S = 2.0
 
 
-class DisplayApp(App[None]):
+class DisplayApp(SaysWorkerErrors, App[None]):
     TITLE = "Counter display"
 
     def __init__(
@@ -76,7 +77,7 @@ class DisplayApp(App[None]):
     def on_mount(self) -> None:
         self.resume()
 
-    @work(exclusive=True, group="sign-in")
+    @work(exclusive=True, group="sign-in", exit_on_error=False)
     async def resume(self) -> None:
         """A token kept from an earlier run (asked once), else the config's password, else ask."""
         account, password = self.config.display_account, self.config.display_password
@@ -101,7 +102,7 @@ class DisplayApp(App[None]):
     def on_device_sign_in_submitted(self, message: DeviceSignIn.Submitted) -> None:
         self.sign_in(message.account, message.password)
 
-    @work(exclusive=True, group="sign-in")
+    @work(exclusive=True, group="sign-in", exit_on_error=False)
     async def sign_in(self, account: str, password: str) -> None:
         try:
             answer = await self.client.login(account, password)
@@ -150,7 +151,7 @@ class DisplayApp(App[None]):
         self.view.set_voice_note(self._voice_note())
         self._tick()
         if self.voice is not None:
-            self.run_worker(self.voice.run(), group="voice", exclusive=True)
+            self.run_worker(self.voice.run(), group="voice", exclusive=True, exit_on_error=False)
         self.follow()
         self.set_interval(REFUSED_CHECK_S, self._check_refused)
 
@@ -161,7 +162,7 @@ class DisplayApp(App[None]):
         refused = self._live is not None and isinstance(self._live.last_error, AuthExpired)
         if refused and not self._renewing:
             self._renewing = True
-            self.run_worker(self._renew(), group="renew")
+            self.run_worker(self._renew(), group="renew", exit_on_error=False)
 
     def _voice_note(self) -> str | None:
         if self.voice is None:
@@ -185,7 +186,7 @@ class DisplayApp(App[None]):
 
     # --- live events ---------------------------------------------------------------------------
 
-    @work(exclusive=True, group="live")
+    @work(exclusive=True, group="live", exit_on_error=False)
     async def follow(self) -> None:
         live = LiveEvents(self.client, poll_interval=5.0, on_state=self._on_state)
         self._live = live
@@ -205,7 +206,7 @@ class DisplayApp(App[None]):
             self.view.set_connection("live")
             self._was_live = True
             if recovered:
-                self.run_worker(self._resync(), group="catch-up")
+                self.run_worker(self._resync(), group="catch-up", exit_on_error=False)
                 self._queues_soon()
         elif self._was_live:
             self.view.set_connection("lost")

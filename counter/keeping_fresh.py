@@ -19,6 +19,7 @@ from counter.core.i18n import t
 from screens.failures import reports_failure
 from screens.messages import ActionDone, ConnectionChanged, CounterData, HallEvent
 from screens.text import clean
+from screens.worker_errors import SaysWorkerErrors
 
 if TYPE_CHECKING:
     from client.api import CentralClient
@@ -31,7 +32,7 @@ REFRESH_DEBOUNCE_S = 0.3
 ANNOUNCED = ("call_next", "call_named", "recall", "call_back")
 
 
-class KeepsCounterFresh(App[None]):
+class KeepsCounterFresh(SaysWorkerErrors, App[None]):
     client: CentralClient
     session: Session
     hall_events: Signal[Event]
@@ -105,7 +106,7 @@ class KeepsCounterFresh(App[None]):
             window = no if "window" in what else None
             self.refresh_counter(window, "queues" in what, held, self._answers)
 
-    @work(group="refresh")
+    @work(group="refresh", exit_on_error=False)
     async def refresh_counter(
         self, no: int | None, queues: bool, held_ids: list[int], asked: int
     ) -> None:

@@ -17,6 +17,7 @@ from counter.core.i18n import has, t
 from screens.failures import reports_failure
 from screens.login import LoginScreen
 from screens.messages import HallLoaded, LoggedIn, TokenLoaded, TokenRestored, TokenSaved
+from screens.worker_errors import SaysWorkerErrors
 
 if TYPE_CHECKING:
     from client.api import CentralClient
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from counter.core.session import Session
 
 
-class KeepsToken(App[None]):
+class KeepsToken(SaysWorkerErrors, App[None]):
     client: CentralClient
     config: Config
     session: Session
@@ -49,7 +50,7 @@ class KeepsToken(App[None]):
     def token_note(self) -> str | None:
         return self._token_note
 
-    @work(thread=True, group="keyring-load")
+    @work(thread=True, group="keyring-load", exit_on_error=False)
     def load_token(self, store: TokenStore, url: str, restore: bool) -> None:
         in_memory = store.in_memory
         cached = store.load(url, now=self.now()) if restore else None
@@ -66,7 +67,7 @@ class KeepsToken(App[None]):
         self.client.token = cached.token
         self.verify_token(cached.token)
 
-    @work(exclusive=True, group="login")
+    @work(exclusive=True, group="login", exit_on_error=False)
     async def verify_token(self, token: str) -> None:
         with reports_failure(self, "restore", quiet=True):
             # One round trip instead of three: the hall is needed next anyway, and the queue
@@ -96,7 +97,7 @@ class KeepsToken(App[None]):
             self.save_token(self.token_store, self.token_key, cached)
         self.after_sign_in()
 
-    @work(thread=True, group="keyring-save")
+    @work(thread=True, group="keyring-save", exit_on_error=False)
     def save_token(self, store: TokenStore, url: str, cached: CachedToken) -> None:
         store.save(url, cached)  # the token only: the password never leaves the login form
         self.post_message(TokenSaved(not store.in_memory, store.note or ""))
@@ -107,7 +108,7 @@ class KeepsToken(App[None]):
             self._token_note = t(message.detail)
             self.notify(self._token_note, severity="warning", markup=False)
 
-    @work(thread=True, group="keyring-forget")
+    @work(thread=True, group="keyring-forget", exit_on_error=False)
     def forget_token(self, store: TokenStore, url: str) -> None:
         store.delete(url)
 

@@ -1,8 +1,11 @@
-"""How the App says a failed request or a failed worker: one clear notice, the session kept.
+"""How the App says a failed request: one clear notice, the session kept.
 
 Every worker posts its `CentralError` as `ApiFailed` (screens.failures.reports_failure); the
 handler here turns it into the one notice, marks the connection offline, and sends an expired
 sign-in back to the login form. Mixed into the App (counter.app.CounterApp).
+
+A worker that fails for any other reason (a bug) is said by screens.worker_errors
+(SaysWorkerErrors): every worker runs with exit_on_error=False, so none ends the session.
 """
 
 from __future__ import annotations
@@ -10,10 +13,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.app import App
-from textual.worker import WorkerFailed
 
-from client.errors import AuthExpired, CentralError, Unreachable
-from counter.core.i18n import t
+from client.errors import AuthExpired, Unreachable
 from screens.errors import describe
 from screens.messages import ApiFailed
 
@@ -59,21 +60,3 @@ class SaysFailures(App[None]):
             self._last_background_error = error.code
         self.notify(text, severity="error", markup=False, timeout=8)
         self.redraw()
-
-    def _handle_exception(self, error: Exception) -> None:
-        """A worker that failed unexpectedly must not end the session: the clerk may be in the
-        middle of a case. Say it in one sentence and carry on; anything else Textual handles
-        as usual.
-
-        Why an override: Textual hands every failed worker started with exit_on_error=True to
-        this method and nowhere else. Its public alternative, exit_on_error=False plus a
-        Worker.StateChanged handler, does not bubble, so it would need a handler on every
-        screen and widget that starts a worker, and a class that forgot one would lose the
-        failure silently. Workers with exit_on_error=False are said by
-        screens.worker_errors.SaysWorkerErrors instead."""
-        if isinstance(error, WorkerFailed) and not isinstance(error.error, CentralError):
-            self.log.error("worker failed", error.error)
-            name = type(error.error).__name__
-            self.notify(t("app.unexpected", error=name), severity="error", markup=False)
-            return
-        super()._handle_exception(error)

@@ -21,13 +21,14 @@ from screens.context import host
 from screens.errors import describe
 from screens.keys import bindings, localized
 from screens.text import plain
+from screens.worker_errors import SaysWorkerErrors
 
 # A queue letter and the day's sequence, as printed on the ticket (A012).
 NUMBER = re.compile(r"[A-Z][0-9]{1,4}")
 REASON_MAX = 200
 
 
-class CallNamedScreen(ModalScreen[Ticket | None]):
+class CallNamedScreen(SaysWorkerErrors, ModalScreen[Ticket | None]):
     """Dismisses with the called ticket, or None (Esc)."""
 
     CSS_PATH = "modal.tcss"
@@ -86,7 +87,7 @@ class CallNamedScreen(ModalScreen[Ticket | None]):
         value = self.query_one("#call-named-number", Input).value.strip().upper()
         return value if NUMBER.fullmatch(value) else None
 
-    @work(exclusive=True, group="call_named")
+    @work(exclusive=True, group="call_named", exit_on_error=False)
     async def send(self, number: str, reason: str) -> None:
         app = host(self.app)
         try:

@@ -34,6 +34,7 @@ from screens.widgets.status_line import StatusLine, seconds_to_next_minute
 from screens.widgets.tally_line import TallyLine
 from screens.widgets.ticket_panel import TicketPanel
 from screens.widgets.today_panel import TodayPanel
+from screens.worker_errors import SaysWorkerErrors
 
 if TYPE_CHECKING:  # the wire models (pydantic) load with the first answer, not at start
     from client.case_models import Case
@@ -55,7 +56,7 @@ STATEFUL = {
 Op = Callable[[], Awaitable["Ticket | Window | None"]]
 
 
-class CounterScreen(Screen[None]):
+class CounterScreen(SaysWorkerErrors, Screen[None]):
     CSS_PATH = "counter.tcss"
     HELP_TOPIC = "counter"
     BINDINGS = bindings("counter")
@@ -199,7 +200,7 @@ class CounterScreen(Screen[None]):
         self.refresh_bindings()
         self.run_op(action, op)
 
-    @work(exclusive=True, group="ticket")
+    @work(exclusive=True, group="ticket", exit_on_error=False)
     async def run_op(self, action: str, op: Op) -> None:
         try:
             with reports_failure(self, action):

@@ -7,7 +7,8 @@
 A `CentralError` raised inside the block is posted as `ApiFailed(error, action, quiet)` from
 `node` (it bubbles up to the App, which says it: counter.worker_errors) and the block ends
 there; the rest of the worker still runs, so keep what needs the answer inside the block.
-Any other exception passes through (the App says an unexpected failure on its own).
+Any other exception passes through and ends the worker; screens.worker_errors
+(SaysWorkerErrors, mixed into every class that starts a worker) says it in one notice.
 """
 
 from __future__ import annotations

@@ -16,9 +16,10 @@ from screens.failures import reports_failure
 from screens.keys import localized
 from screens.messages import ApiFailed, LoggedIn
 from screens.text import clean, plain
+from screens.worker_errors import SaysWorkerErrors
 
 
-class LoginScreen(Screen[None]):
+class LoginScreen(SaysWorkerErrors, Screen[None]):
     CSS_PATH = "login.tcss"
     HELP_TOPIC = "login"
 
@@ -122,7 +123,7 @@ class LoginScreen(Screen[None]):
         self.show_error(t("login.signing_in"), error=False)
         self.login(staff_no, password)
 
-    @work(exclusive=True, group="login")
+    @work(exclusive=True, group="login", exit_on_error=False)
     async def login(self, staff_no: str, password: str) -> None:
         with reports_failure(self, "login"):
             response = await host(self.app).client.login(staff_no, password)

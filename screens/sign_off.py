@@ -22,11 +22,12 @@ from screens.context import host
 from screens.errors import describe
 from screens.keys import bindings, localized
 from screens.text import plain
+from screens.worker_errors import SaysWorkerErrors
 
 Outcome = Literal["signed_off", "keep"]
 
 
-class SignOffScreen(ModalScreen[Outcome | None]):
+class SignOffScreen(SaysWorkerErrors, ModalScreen[Outcome | None]):
     """Dismisses with "signed_off", "keep" (quit, the window stays signed on) or None (stay)."""
 
     CSS_PATH = "modal.tcss"
@@ -65,7 +66,7 @@ class SignOffScreen(ModalScreen[Outcome | None]):
             event.stop()
             self.dismiss("keep")
 
-    @work(exclusive=True, group="sign_off")
+    @work(exclusive=True, group="sign_off", exit_on_error=False)
     async def sign_off(self) -> None:
         if self.sending or self.window_no is None:
             return

@@ -22,6 +22,7 @@ from screens.live import hear_hall, hear_session
 from screens.messages import ApiFailed, HallLoaded, SignedOn
 from screens.text import plain
 from screens.widgets.status_line import StatusLine
+from screens.worker_errors import SaysWorkerErrors
 
 if TYPE_CHECKING:  # the wire models (pydantic) load with the first answer, not at start
     from client.models import Event, Hall, Window
@@ -47,7 +48,7 @@ def window_label(window: Window, me: str | None) -> Text:
 RELOAD_DEBOUNCE_S = 0.3
 
 
-class SignOnScreen(Screen[None]):
+class SignOnScreen(SaysWorkerErrors, Screen[None]):
     CSS_PATH = "sign_on.tcss"
     HELP_TOPIC = "sign_on"
     # A supervisor runs the hall without a window: the 差评 queue and the escalation ledger.
@@ -129,7 +130,7 @@ class SignOnScreen(Screen[None]):
             self._reload.stop()
         self._reload = self.set_timer(RELOAD_DEBOUNCE_S, self.reload_windows)
 
-    @work(exclusive=True, group="sign_on_hall")
+    @work(exclusive=True, group="sign_on_hall", exit_on_error=False)
     async def reload_windows(self) -> None:
         with reports_failure(self, quiet=True):
             hall = await host(self.app).client.hall()
@@ -164,7 +165,7 @@ class SignOnScreen(Screen[None]):
         self.query_one("#sign-on-error", Static).update(t("sign_on.signing_on"))
         self.sign_on(int(event.option.id))
 
-    @work(exclusive=True, group="sign_on")
+    @work(exclusive=True, group="sign_on", exit_on_error=False)
     async def sign_on(self, no: int) -> None:
         with reports_failure(self, "sign_on"):
             await host(self.app).prepare_window(no)

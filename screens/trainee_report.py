@@ -20,6 +20,7 @@ from counter.core.desk import Desk, TrainingControl
 from counter.core.i18n import current_language, t
 from counter.core.trainee_report import TraineeReport, render_text
 from screens.keys import bindings, localized
+from screens.worker_errors import SaysWorkerErrors
 
 if TYPE_CHECKING:  # the wire models (pydantic) load with the first answer, not at start
     from client.models import Hall
@@ -106,7 +107,7 @@ class TrainerTicketScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class TrainingHost:
+class TrainingHost(SaysWorkerErrors):
     """The App's part in training: keys counted, the desk of a ticket, the report on a key."""
 
     demo: Any

@@ -1,9 +1,12 @@
 """Say it when a worker fails for a reason other than the network.
 
-Workers here run with exit_on_error=False (a failed refresh must not end the session and lose
-a half-done case), so an unexpected exception would otherwise leave a panel "loading…" for
-ever without a word. Worker.StateChanged does not bubble, so each class that runs such workers
-mixes this in; the App gives the one notice.
+Every worker in counter/ and screens/ runs with exit_on_error=False (a failed worker must not
+end the session and lose a half-done case), so an unexpected exception would otherwise leave a
+panel "loading…" for ever without a word. Worker.StateChanged goes only to the node that
+started the worker (it does not bubble), so every class that starts one mixes this in
+(tests/test_worker_errors_said.py checks it); the App gives the one notice. Textual calls the
+handler of each class in the MRO, so a class's own on_worker_state_changed does not hide this
+one.
 """
 
 from __future__ import annotations

@@ -64,7 +64,7 @@ class EscalationDetailScreen(SupervisorSteps):
         if host(self.app).session.hall is None:
             self.load_departments()
 
-    @work(exclusive=True, group="escalation-detail")
+    @work(exclusive=True, group="escalation-detail", exit_on_error=False)
     async def load(self) -> None:
         with reports_failure(self, "escalation_detail", quiet=True):
             escalation = await host(self.app).client.escalation(self.no)

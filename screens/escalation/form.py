@@ -14,6 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.worker import Worker, WorkerState
 
 from client.errors import Invalid
 from client.escalation_models import (
@@ -37,6 +38,7 @@ from screens.keys import bindings, localized
 from screens.messages import ApiFailed
 from screens.text import clean, plain
 from screens.widgets.fitted_footer import FittedFooter
+from screens.worker_errors import SaysWorkerErrors
 
 # Field ids in visiting order; the server's field names map onto them.
 FIELDS = ("kind", "name", "phone", "contact", "channel", "category", "description", "case", "item")
@@ -55,7 +57,7 @@ SERVER_FIELDS = {
 DESCRIPTION_MAX = 2000
 
 
-class EscalationForm(Screen[Escalation | None]):
+class EscalationForm(SaysWorkerErrors, Screen[Escalation | None]):
     CSS_PATH = "escalation.tcss"
     HELP_TOPIC = "escalation_form"
     BINDINGS = bindings("escalation_form")
@@ -266,7 +268,7 @@ class EscalationForm(Screen[Escalation | None]):
         self.refresh_bindings()
         self.send(self.build())
 
-    @work(exclusive=True, group="escalation-submit")
+    @work(exclusive=True, group="escalation-submit", exit_on_error=False)
     async def send(self, request: EscalationRequest) -> None:
         with reports_failure(self, "escalation_register"):
             made = await host(self.app).client.create_escalation(request)
@@ -309,6 +311,14 @@ class EscalationForm(Screen[Escalation | None]):
                         self.query_one(f"#f-{field}").focus()
                         shown = True
         self.refresh_bindings()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # A bug while sending: SaysWorkerErrors (this class's base; Textual calls both) gives
+        # the notice. Here the form comes back with everything typed, so F10 can try again.
+        if event.state == WorkerState.ERROR and event.worker.group == "escalation-submit":
+            self.busy = False
+            self.query_one("#esc-result", Static).update("")
+            self.refresh_bindings()
 
     def action_back(self) -> None:
         if not self.unsaved():

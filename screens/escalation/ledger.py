@@ -170,7 +170,7 @@ class LedgerScreen(EscalationsScreen):
 
         self.app.push_screen(export_dialog(str(default_path(now)), guard), chosen)
 
-    @work(thread=True, group="escalation-export")
+    @work(thread=True, group="escalation-export", exit_on_error=False)
     def export(self, path: Path, items: list[Escalation], now: Any, replace: bool) -> None:
         """Writing a file may block (a network share): a thread worker."""
         try:

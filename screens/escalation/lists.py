@@ -143,7 +143,7 @@ class EscalationsScreen(SupervisorSteps):
     async def fetch(self) -> EscalationList:
         raise NotImplementedError
 
-    @work(exclusive=True, group="escalation-list")
+    @work(exclusive=True, group="escalation-list", exit_on_error=False)
     async def reload(self) -> None:
         with reports_failure(self, "escalation_list", quiet=True):
             answer = await self.fetch()

@@ -34,6 +34,7 @@ from screens.escalation.dialogs import (
 from screens.escalation.messages import DepartmentsLoaded, EscalationSaved
 from screens.failures import reports_failure
 from screens.footer_room import greyed_that_fit
+from screens.worker_errors import SaysWorkerErrors
 
 # The step keys themselves: counter.core.keys.ESCALATION_STEPS (ledger and detail alike).
 STEP_ACTIONS = ("assign", "progress", "resolve", "callback", "close", "out_of_scope")
@@ -72,7 +73,7 @@ def request_for(step: str, no: str, values: Values) -> Send:
     return lambda client: client.close_escalation(no, CloseRequest(out_of_scope=scope))
 
 
-class SupervisorSteps(Screen[None]):
+class SupervisorSteps(SaysWorkerErrors, Screen[None]):
     """Base of the ledger and the detail screen. Subclasses say which escalation is selected."""
 
     def __init__(self) -> None:
@@ -117,7 +118,7 @@ class SupervisorSteps(Screen[None]):
         hall = host(self.app).session.hall
         return list(hall.departments) if hall is not None else self.departments
 
-    @work(exclusive=True, group="escalation-departments")
+    @work(exclusive=True, group="escalation-departments", exit_on_error=False)
     async def load_departments(self) -> None:
         """A supervisor who did not sign on at a window has no hall loaded yet."""
         with reports_failure(self, "escalation_hall", quiet=True):
@@ -152,7 +153,7 @@ class SupervisorSteps(Screen[None]):
 
         self.app.push_screen(dialog, chosen)
 
-    @work(exclusive=True, group="escalation-step")
+    @work(exclusive=True, group="escalation-step", exit_on_error=False)
     async def send_step(self, step: str, send: Send) -> None:
         with reports_failure(self, f"escalation_{step}"):
             answer = await send(host(self.app).client)

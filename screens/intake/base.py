@@ -19,9 +19,10 @@ from counter.core import catalog_cache, intake_draft
 from screens.context import host
 from screens.intake.keeper import DraftKeeper
 from screens.intake.state import IntakeState, Step
+from screens.worker_errors import SaysWorkerErrors
 
 
-class IntakeBase(Screen[Case | None]):
+class IntakeBase(SaysWorkerErrors, Screen[Case | None]):
     state: IntakeState
     keeper: DraftKeeper
     # The ticket this intake is for: a draft made for another one is taken over, never

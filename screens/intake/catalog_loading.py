@@ -19,7 +19,7 @@ from screens.text import clean, plain
 
 
 class LoadsCatalog(IntakeBase):
-    @work(exclusive=True, group="intake-catalog")
+    @work(exclusive=True, group="intake-catalog", exit_on_error=False)
     async def load_catalog(self, central: str) -> None:
         try:
             loaded = await catalog_cache.refresh(host(self.app).client, central)

@@ -21,6 +21,7 @@ from screens.intake.messages import DocumentDone
 from screens.intake.step_keys import StepKeys
 from screens.keys import bindings
 from screens.text import clean
+from screens.worker_errors import SaysWorkerErrors
 
 
 def document_text(document: str) -> Text:
@@ -28,7 +29,7 @@ def document_text(document: str) -> Text:
     return Text("\n".join(clean(line) for line in document.splitlines()), no_wrap=True)
 
 
-class DocumentStep(StepKeys, VerticalScroll):
+class DocumentStep(SaysWorkerErrors, StepKeys, VerticalScroll):
     BINDINGS = bindings("intake.document")
 
     def __init__(self) -> None:
@@ -51,7 +52,7 @@ class DocumentStep(StepKeys, VerticalScroll):
             return
         self.print_it(command, self.text)
 
-    @work(thread=True, exclusive=True, group="intake-print")
+    @work(thread=True, exclusive=True, group="intake-print", exit_on_error=False)
     def print_it(self, command: str, text: str) -> None:
         from counter.core.printing import PrintError, print_document
 
@@ -67,7 +68,7 @@ class DocumentStep(StepKeys, VerticalScroll):
             name = f"{self.case.case_no}-{documents.title(self.case)}"
             self.save_it(self.text, name, host(self.app).now().astimezone(HALL_TZ))
 
-    @work(thread=True, exclusive=True, group="intake-save")
+    @work(thread=True, exclusive=True, group="intake-save", exit_on_error=False)
     def save_it(self, text: str, name: str, when: datetime) -> None:
         from counter.core.printing import save_document
 

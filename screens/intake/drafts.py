@@ -19,7 +19,7 @@ from screens.intake.state import restore
 
 
 class KeepsDrafts(IntakeBase):
-    @work(thread=True, exclusive=True, group="intake-drafts")
+    @work(thread=True, exclusive=True, group="intake-drafts", exit_on_error=False)
     def find_drafts(self, staff_no: str) -> None:
         # Every central's: one kept at another address is offered with that said, not lost.
         self.post_message(DraftsFound(intake_draft.pending(staff_no)))
@@ -51,7 +51,7 @@ class KeepsDrafts(IntakeBase):
         offer = DraftsScreen(message.drafts, elsewhere=elsewhere, here=self.here_ticket[1])
         self.app.push_screen(offer, chosen)
 
-    @work(thread=True, group="intake-draft-delete")
+    @work(thread=True, group="intake-draft-delete", exit_on_error=False)
     def discard_draft(self, draft_id: str) -> None:
         intake_draft.delete(draft_id)
 
@@ -98,7 +98,7 @@ class KeepsDrafts(IntakeBase):
         )
         self.write_draft(draft, sequence)
 
-    @work(thread=True, group="intake-draft")
+    @work(thread=True, group="intake-draft", exit_on_error=False)
     def write_draft(self, draft: intake_draft.Draft, sequence: int) -> None:
         try:
             intake_draft.save(draft, sequence)

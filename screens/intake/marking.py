@@ -24,7 +24,7 @@ class MarksMaterials(IntakeBase):
             self._looked_up = lookup
             self.fetch_earlier(lookup)
 
-    @work(exclusive=True, group="intake-earlier")
+    @work(exclusive=True, group="intake-earlier", exit_on_error=False)
     async def fetch_earlier(self, lookup: str) -> None:
         try:
             cases = await host(self.app).client.cases_for_applicant(lookup)

@@ -63,7 +63,7 @@ class DecidesAndSubmits(IntakeBase):
         for name, value in values.items():
             setattr(self.state, name, value)
 
-    @work(exclusive=True, group="intake-due")
+    @work(exclusive=True, group="intake-due", exit_on_error=False)
     async def preview_due(self, start: date, days: int) -> None:
         try:
             answer = await host(self.app).client.due_date(start, days)
@@ -121,7 +121,7 @@ class DecidesAndSubmits(IntakeBase):
         self.refresh_bindings()
         self.send_case(request, submit_key(self.keeper.draft_id, request))
 
-    @work(exclusive=True, group="intake-submit")
+    @work(exclusive=True, group="intake-submit", exit_on_error=False)
     async def send_case(self, request: Any, key: str) -> None:
         try:
             case = await host(self.app).client.create_case(request, idempotency_key=key)

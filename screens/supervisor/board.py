@@ -37,7 +37,6 @@ from screens.supervisor.messages import BoardLoaded, JumpTo
 from screens.supervisor.table_sync import sync
 from screens.text import plain
 from screens.widgets.status_line import StatusLine
-from screens.worker_errors import SaysWorkerErrors
 
 REPAINT_S = 0.5  # at most two re-fetches and repaints a second during a burst
 # The windows table's frame: its border (2) and a vertical scrollbar (2) take this many cells.
@@ -52,7 +51,7 @@ BOARD_EVENTS = {
 }  # fmt: skip
 
 
-class HallBoardScreen(SaysWorkerErrors, BoardActions, BoardExtras, Screen[None]):
+class HallBoardScreen(BoardActions, BoardExtras, Screen[None]):
     CSS_PATH = "board.tcss"
     HELP_TOPIC = "hall_board"
     BINDINGS = bindings("hall_board")

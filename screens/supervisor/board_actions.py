@@ -18,6 +18,7 @@ from screens.messages import SignedOn
 from screens.supervisor.messages import JumpTo
 from screens.supervisor.prompt import Field, PromptScreen
 from screens.text import clean
+from screens.worker_errors import SaysWorkerErrors
 
 if TYPE_CHECKING:
     from client.api import CentralClient
@@ -37,7 +38,7 @@ def parse_queues(text: str) -> list[WindowQueue] | None:
     return found or None
 
 
-class BoardActions:
+class BoardActions(SaysWorkerErrors):
     """Mixed into HallBoardScreen (which provides selected_window, selected_alert, tab, load)."""
 
     if TYPE_CHECKING:

@@ -23,6 +23,7 @@ from screens.supervisor import board_text as bt
 from screens.supervisor.prompt import Field, PromptScreen
 from screens.supervisor.table_sync import sync
 from screens.text import clean
+from screens.worker_errors import SaysWorkerErrors
 
 
 def save_report(path: Path, report: Report, replace: bool) -> None:
@@ -46,7 +47,7 @@ def report_path(report: Report, now: datetime) -> Path:
     return folder / f"report-{report.kind}-{stamp}.csv"
 
 
-class BoardExtras:
+class BoardExtras(SaysWorkerErrors):
     if TYPE_CHECKING:
         tab: str
         app: Any

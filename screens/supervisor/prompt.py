@@ -20,6 +20,7 @@ from client.errors import CentralError
 from counter.core.i18n import t
 from screens.errors import describe
 from screens.keys import bindings, localized
+from screens.worker_errors import SaysWorkerErrors
 
 Send = Callable[[dict[str, str | bool]], Awaitable[str | None]]
 
@@ -34,7 +35,7 @@ class Field:
     max_length: int = 40
 
 
-class PromptScreen(ModalScreen[bool]):
+class PromptScreen(SaysWorkerErrors, ModalScreen[bool]):
     CSS_PATH = "board.tcss"
     BINDINGS = bindings("board_prompt")
 
