@@ -14,6 +14,7 @@ import asyncio
 import functools
 import hashlib
 import importlib
+import ssl
 import uuid
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -58,6 +59,19 @@ def wire_module(name: str) -> ModuleType:
     return _WireModule(name)  # type: ignore[return-value]
 
 
+def tls_verify(
+    base_url: str, verify: bool | str, transport: httpx.AsyncBaseTransport | None
+) -> bool | str | ssl.SSLContext:
+    """What httpx verifies TLS with. A central reached over plain HTTP (a classroom, a hall's
+    own network) never opens TLS: redirects are not followed and every call goes to base_url.
+    Loading the CA bundle for it cost a tenth of the terminal's start, so it gets a context
+    that requires a verified certificate and trusts none: were TLS ever reached, it fails
+    closed. An https central (or a given transport) verifies as configured."""
+    if transport is None and base_url.lower().startswith("http://"):
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    return verify
+
+
 class CentralHttp:
     """Talks to one central API; `transport` lets the demo and tests run it in-process."""
 
@@ -79,7 +93,7 @@ class CentralHttp:
             base_url=self.base_url,
             transport=transport,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-            verify=verify,
+            verify=tls_verify(self.base_url, verify, transport),
             headers={"Accept": "application/json"},
         )
 
