@@ -21,7 +21,8 @@ def free_port(low: int = 18300, high: int = 18399) -> int:
     COUNTER_PORTS=LOW-HIGH moves the range (parallel runs on one shared box)."""
     if os.environ.get("COUNTER_PORTS"):
         low_s, _, high_s = os.environ["COUNTER_PORTS"].partition("-")
-        low, high = max(low, int(low_s)), int(high_s)
+        first, high = int(low_s), int(high_s)
+        low = low if first <= low <= high else first  # free_port(port + 1) stays in the range
     ports = list(range(low, high + 1))
     random.shuffle(ports)  # parallel runs rarely reach for the same one
     for port in ports:
