@@ -2,10 +2,12 @@
 ticket issued meanwhile waits. On a copy of a bench/year.py database whose last days' defaults
 are taken away again (`--backlog-days`, default 7: the server was off for a week), swept by
 the periodic job's own time-boxed sweep (central.sweep_pace) while a kiosk issues a ticket
-every 20 ms.
+every 20 ms. "write transaction" is how long a batch held the writer (BEGIN IMMEDIATE to the end
+of COMMIT); the ticket's time includes waiting for the writer.
 
     .venv/bin/python bench/sweep.py --db /work/data/year/year.db [--backlog-days 7]
     .venv/bin/python bench/sweep.py --db PATH --fixed 200     # the old fixed batches
+    .venv/bin/python bench/sweep.py --db PATH --checkpoints commit   # SQLite's own checkpoints
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import statistics
 import sys
 import threading
 import time
+from contextlib import nullcontext
 from datetime import timedelta
 from pathlib import Path
 
@@ -35,7 +38,7 @@ def _spread(label: str, values: list[float]) -> str:
 def main() -> int:
     from sqlalchemy import and_, delete, exists, func, select, update
 
-    from central import rollups, sweep_pace
+    from central import rollups, sweep_pace, wal_checkpoints
     from central import tickets as engine
     from central.context import Actor, Ctx
     from central.db import make_engine
@@ -54,6 +57,13 @@ def main() -> int:
         action="store_true",
         help="no copy: the defaults taken away are swept back (new ids, more audit rows; the "
         "kiosk's tickets stay, cancelled)",
+    )
+    parser.add_argument(
+        "--checkpoints",
+        choices=("thread", "commit"),
+        default="thread",
+        help="thread: as the central runs (central.wal_checkpoints); commit: SQLite's own, "
+        "inside the commit that fills the log",
     )
     args = parser.parse_args()
     copy = Path(args.db) if args.in_place else Path(f"{args.db}.sweep.db")
@@ -107,10 +117,11 @@ def main() -> int:
     kiosk_thread = threading.Thread(target=issue)
     kiosk_thread.start()
     started = time.perf_counter()
-    total = sweep_pace.sweep(store, pace)
-    took = time.perf_counter() - started
-    sweeping = False
-    kiosk_thread.join()
+    with wal_checkpoints.running(store) if args.checkpoints == "thread" else nullcontext():
+        total = sweep_pace.sweep(store, pace)
+        took = time.perf_counter() - started
+        sweeping = False
+        kiosk_thread.join()
     how = f"fixed batches of {args.fixed}" if args.fixed else "time-boxed batches"
     print(f"swept {total:,} defaults in {len(holds):,} {how} in {took:.1f} s")
     print(f"batch sizes: median {statistics.median(sizes):.0f}, min {min(sizes)}, max {max(sizes)}")

@@ -22,6 +22,7 @@ from central import (
     housekeeping,
     openapi,
     storage_faults,
+    wal_checkpoints,
 )
 from central.db import make_engine, write_tx
 from central.errors import install_error_handlers
@@ -83,7 +84,8 @@ def create_app(settings: Settings) -> FastAPI:
                 alert_watch.watching(store),
                 housekeeping.watching(store),  # default ratings, pruning, statistics
             ):
-                yield
+                with wal_checkpoints.running(store):  # SQLite: checkpoints off the writer
+                    yield
         finally:
             store.dispose()
 

@@ -10,6 +10,7 @@ a read request; `rating_sweep.swept_until` keeps each batch to the services not 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -78,24 +79,43 @@ def sweep_needed(conn: Connection, settings: Settings, now: datetime) -> bool:
     return since is None or since < cutoff
 
 
-def sweep_defaults(
-    conn: Connection, ctx: Happening, settings: Settings, limit: int = SWEEP_BATCH
-) -> tuple[int, bool]:
-    """One batch of the default-rating sweep, in the caller's write transaction: the default
-    level for up to `limit` of the oldest services whose rating period ended unrated.
-    Returns (defaults stored, whether the sweep has caught up). The watermark
-    `rating_sweep.swept_until` moves with each batch, so a sweep stopped half-way (a crash, a
-    restart) goes on where its last committed batch ended; running it again adds nothing."""
-    level = settings.rating_default_level
-    if level is None:
-        return 0, True
-    window = timedelta(days=settings.rating_window_days)
-    cutoff = ctx.now - window
+@dataclass(frozen=True)
+class Batch:
+    """The services one batch gives the default, as read: `since` is the watermark they were
+    read after (the write checks it has not moved), `done` whether they are the last."""
+
+    since: datetime | None
+    cutoff: datetime
+    rows: list[Any]
+    done: bool
+
+
+def pick_batch(conn: Connection, settings: Settings, now: datetime, limit: int) -> Batch | None:
+    """The next batch, read (in a read transaction of its own, so the walk over the done
+    tickets never holds the writer); None when the sweep has caught up or is off."""
+    if settings.rating_default_level is None:
+        return None
+    cutoff = now - timedelta(days=settings.rating_window_days)
     since = _swept_until(conn)
     if since is not None and since >= cutoff:
-        return 0, True
-    rows = conn.execute(_unrated(since, cutoff, limit)).all()
-    done = len(rows) < limit
+        return None
+    rows = list(conn.execute(_unrated(since, cutoff, limit)).all())
+    return Batch(since=since, cutoff=cutoff, rows=rows, done=len(rows) < limit)
+
+
+def store_batch(conn: Connection, ctx: Happening, settings: Settings, batch: Batch) -> int | None:
+    """Store a picked batch in the caller's write transaction: the defaults, their roll-ups,
+    the watermark, one audit row. None (nothing written) when the watermark moved since the
+    batch was read — another sweep (a second central on the same database) stored it.
+
+    A citizen can no longer rate these services (their rating period ended before they were
+    read), so only another sweep could have given them a rating meanwhile: the watermark is
+    that sweep's mark."""
+    level = settings.rating_default_level
+    if level is None or _swept_until(conn) != batch.since:
+        return None
+    rows = batch.rows
+    window = timedelta(days=settings.rating_window_days)
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     if rows:
         conn.execute(
@@ -135,7 +155,7 @@ def sweep_defaults(
     # Caught up: up to the cutoff. Else just before the last one stored, so services finished
     # at that same instant and not yet given their default are still ahead of the watermark
     # (the ones given it have a rating now and are not read again).
-    until = cutoff if done else rows[-1].finished_at - timedelta(microseconds=1)
+    until = batch.cutoff if batch.done else rows[-1].finished_at - timedelta(microseconds=1)
     upsert = dialect.insert(rating_sweep).values(id=1, swept_until=until)
     conn.execute(upsert.on_conflict_do_update(index_elements=["id"], set_={"swept_until": until}))
     if rows:
@@ -153,7 +173,24 @@ def sweep_defaults(
                 "tickets": [row.id for row in rows],
             },
         )
-    return len(rows), done
+    return len(rows)
+
+
+def sweep_defaults(
+    conn: Connection, ctx: Happening, settings: Settings, limit: int = SWEEP_BATCH
+) -> tuple[int, bool]:
+    """One batch of the default-rating sweep, read and stored in the caller's write
+    transaction: the default level for up to `limit` of the oldest services whose rating
+    period ended unrated. Returns (defaults stored, whether the sweep has caught up). The
+    watermark `rating_sweep.swept_until` moves with each batch, so a sweep stopped half-way
+    (a crash, a restart) goes on where its last committed batch ended; running it again adds
+    nothing. (The periodic job reads each batch before its write transaction instead:
+    central.sweep_pace.)"""
+    batch = pick_batch(conn, settings, ctx.now, limit)
+    if batch is None:
+        return 0, True
+    stored = store_batch(conn, ctx, settings, batch)
+    return stored or 0, batch.done
 
 
 def sweep(store: Store, limit: int = SWEEP_BATCH, max_batches: int | None = None) -> int:

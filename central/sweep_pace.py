@@ -2,10 +2,12 @@
 
 A fixed batch of 200 held the writer 25 ms on a quiet day and 238 ms when the machine was
 busy or the pages were cold, and a ticket issued meanwhile waited as long. Here each batch's
-size follows the time the last ones took: it aims at a short write transaction (15 ms), halves
+size follows the time the last ones took: it aims at a short write transaction (10 ms), halves
 at once when one ran long, grows slowly when they are quick, and never goes below a handful of
-services nor above a thousand. Between batches the job steps aside so a queued ticket or call
-goes first. Each batch is central.ratings.sweep_defaults: set-based, idempotent, resumable.
+services nor above 500. Each batch is read before its write transaction (the walk over the
+done tickets was most of a batch's hold), and between batches the job steps aside so a queued
+ticket or call goes first. Each batch is central.rating_defaults.pick_batch + store_batch:
+set-based, idempotent, resumable.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from central import rating_defaults as ratings
 from central.context import SystemCtx
 from central.store import Store
 
-TARGET_S = 0.015  # aim: a batch's write transaction holds the writer this long
+TARGET_S = 0.010  # aim: a batch's write transaction holds the writer this long
 LONGEST_S = 0.050  # the budget: no write transaction longer than this
 
 
@@ -27,7 +29,7 @@ class Pace:
 
     size: int = 50
     smallest: int = 5
-    largest: int = 1000
+    largest: int = 500
     target_s: float = TARGET_S
 
     def took(self, seconds: float, stored: int) -> None:
@@ -41,22 +43,33 @@ class Pace:
 
 
 def sweep(store: Store, pace: Pace | None = None, max_batches: int | None = None) -> int:
-    """The whole sweep, one short write transaction per batch; the defaults stored."""
+    """The whole sweep; the defaults stored. Each batch is read first in a read transaction
+    (the walk over the done tickets holds no lock), then stored in one short write
+    transaction; the pace learns from how long that write held the writer, from BEGIN to
+    the end of COMMIT (not the wait for the writer, which a busy hall's own writes make)."""
     pace = pace or Pace()
+    settings = store.settings
     with store.read() as conn:
-        if not ratings.sweep_needed(conn, store.settings, store.now()):
+        if not ratings.sweep_needed(conn, settings, store.now()):
             return 0
     total = 0
     batches = 0
     while max_batches is None or batches < max_batches:
-        started = time.perf_counter()
+        with store.read() as conn:
+            batch = ratings.pick_batch(conn, settings, store.now(), pace.size)
+        if batch is None:
+            break
         with store.write() as conn:
+            held_from = time.perf_counter()
             ctx = SystemCtx(now=store.now(), hall=store.hall, source="rating-sweep")
-            stored, done = ratings.sweep_defaults(conn, ctx, store.settings, pace.size)
-        pace.took(time.perf_counter() - started, stored)
-        total += stored
+            stored = ratings.store_batch(conn, ctx, settings, batch)
+        held = time.perf_counter() - held_from
         batches += 1
-        if done:
+        if stored is None:  # another sweep stored it meanwhile: read again
+            continue
+        pace.took(held, stored)
+        total += stored
+        if batch.done:
             break
         # Let a writer that queued behind this batch (a ticket, a call) go first: the
         # in-process writer connection is not handed out in order.

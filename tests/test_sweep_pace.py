@@ -9,7 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from central import housekeeping, rollups, sweep_pace
+from central import housekeeping, rating_defaults, rollups, sweep_pace
+from central.context import SystemCtx
 from central.schema_ratings import ratings
 from central.sweep_pace import Pace
 from tests.rollup_hall import EVER, WINDOWS, Clock, check, hall_store, rate, serve
@@ -56,4 +57,33 @@ def test_the_paced_sweep_stores_each_default_once_and_resumes(tmp_path: Path) ->
             (row,) = rollups.daily_rows(conn, *EVER)
         assert defaults == 8
         assert (row.served, row.defaults, row.level_4) == (9, 8, 1)
+        check(store)
+
+
+def test_a_batch_read_before_another_sweep_stored_it_is_not_stored_twice(tmp_path: Path) -> None:
+    """Each batch is read outside its write transaction; if another sweep (a second central
+    on the same database) stored those services meanwhile, the write stores nothing and the
+    next read goes on from that sweep's mark."""
+    clock = Clock()
+    with hall_store(tmp_path / "twice.db", clock) as store:
+        for i in range(5):
+            serve(store, WINDOWS[i % len(WINDOWS)])
+        clock.now += timedelta(days=1, minutes=1)
+        ctx = SystemCtx(now=store.now(), hall="demo", source="test")
+        with store.read() as conn:
+            mine = rating_defaults.pick_batch(conn, store.settings, store.now(), 3)
+            theirs = rating_defaults.pick_batch(conn, store.settings, store.now(), 3)
+        assert mine is not None and theirs is not None and len(mine.rows) == 3
+        with store.write() as conn:
+            assert rating_defaults.store_batch(conn, ctx, store.settings, theirs) == 3
+        with store.write() as conn:
+            assert rating_defaults.store_batch(conn, ctx, store.settings, mine) is None
+        assert sweep_pace.sweep(store) == 2
+        with store.read() as conn:
+            defaults = conn.execute(
+                select(func.count()).select_from(ratings).where(ratings.c.is_default)
+            ).scalar()
+            (row,) = rollups.daily_rows(conn, *EVER)
+        assert defaults == 5
+        assert (row.served, row.defaults) == (5, 5)
         check(store)
