@@ -217,8 +217,8 @@ def test_a_full_disk_under_a_real_server_keeps_the_connection_and_writes_resume(
 ) -> None:
     """A real full disk under `counter serve`: the central's database on a 3 MB tmpfs (in a
     private mount namespace), filled to the last block by another file. A write that needs a
-    new block is answered 503 naming the cause; the same keep-alive connection then reads (no reset) and is refused
-    again in the same words; once the file is gone the next write works."""
+    new block is answered 503 naming the cause; the same keep-alive connection then reads (no
+    reset) and is refused again in the same words; once the file is gone the next write works."""
     import httpx
 
     from tests.central_process import free_port, stop
