@@ -19,8 +19,7 @@ from sqlalchemy import Connection
 
 from central import tickets as engine
 from central.context import Ctx
-from central.events import last_event_id
-from central.hall import queue_stats, window_model
+from central.hall import queue_figures, window_model
 from client.models import AtWindow, Ticket, TicketAnswer
 
 Step = Callable[[Connection, Ctx], Ticket | None]
@@ -29,11 +28,8 @@ Step = Callable[[Connection, Ctx], Ticket | None]
 def at_window(conn: Connection, now: datetime, no: int | None) -> AtWindow | None:
     if no is None:
         return None
-    return AtWindow(
-        window=window_model(conn, no, now),
-        queues=queue_stats(conn, now),
-        event_id=last_event_id(conn),
-    )
+    queues, event_id = queue_figures(conn, now)
+    return AtWindow(window=window_model(conn, no, now), queues=queues, event_id=event_id)
 
 
 class _Kept(TicketAnswer):

@@ -8,12 +8,13 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, select
+from sqlalchemy import Connection, String, bindparam, func, literal_column, select
 
 from central.errors import NotFound
 from central.hall_time import as_utc, day_bounds, service_day
 from central.schema import (
     departments,
+    events,
     hall,
     queues,
     staff,
@@ -60,32 +61,53 @@ def _department_names(conn: Connection) -> dict[str, str]:
     return {r.code: r.name for r in conn.execute(select(departments)).all()}
 
 
-def _window_queries(one: bool) -> tuple[Any, Any, Any, Any]:
-    """The four reads behind window_models, for all windows or (one=True) window :b_only."""
+# Constants written into the SQL, not bound: a partial index (… WHERE status = 'waiting') is only
+# usable when the query's own condition is that same literal.
+_WAITING = literal_column("'waiting'", String())
+_DONE = literal_column("'done'", String())
+_HERE = tuple(literal_column(f"'{s}'", String()) for s in (*ACTIVE, "held"))
+
+
+def _served_today(by: Any, key: Any) -> Any:
+    """Tickets finished today (:b_start … :b_end) where `by` equals `key`: one range of a
+    partial index (ix_tickets_done_queue / ix_tickets_done_window), counted without the rows."""
+    t = tickets
+    return (
+        select(func.count())
+        .where(
+            t.c.status == _DONE,
+            by == key,
+            t.c.finished_at >= bindparam("b_start", type_=t.c.finished_at.type),
+            t.c.finished_at < bindparam("b_end", type_=t.c.finished_at.type),
+        )
+        .scalar_subquery()
+    )
+
+
+def _window_queries(one: bool) -> tuple[Any, Any, Any]:
+    """The three reads behind window_models, for all windows or (one=True) window :b_only."""
     wquery = (
-        select(windows, staff.c.name.label("staff_name"))
+        select(
+            windows,
+            staff.c.name.label("staff_name"),
+            _served_today(tickets.c.window_no, windows.c.no).label("served_today"),
+        )
         .select_from(windows.outerjoin(staff, staff.c.staff_no == windows.c.staff_no))
         .order_by(windows.c.no)
     )
     # The current ticket and the held ones in one read (the window's answer stays one query).
     tquery = (
         select(tickets)
-        .where(tickets.c.status.in_((*ACTIVE, "held")), tickets.c.window_no.is_not(None))
+        .where(tickets.c.status.in_(_HERE), tickets.c.window_no.is_not(None))
         .order_by(tickets.c.id)
-    )
-    served = select(tickets.c.window_no, func.count()).where(
-        tickets.c.status == "done",
-        tickets.c.finished_at >= bindparam("b_start"),
-        tickets.c.finished_at < bindparam("b_end"),
     )
     qquery = select(window_queues).order_by(window_queues.c.priority, window_queues.c.queue_prefix)
     if one:
         only = bindparam("b_only", type_=windows.c.no.type)
         wquery = wquery.where(windows.c.no == only)
         tquery = tquery.where(tickets.c.window_no == only)
-        served = served.where(tickets.c.window_no == only)
         qquery = qquery.where(window_queues.c.window_no == only)
-    return wquery, tquery, served.group_by(tickets.c.window_no), qquery
+    return wquery, tquery, qquery
 
 
 # Built once: SQLAlchemy then reuses their compiled form instead of rebuilding per request.
@@ -95,9 +117,12 @@ _ONE_WINDOW = _window_queries(one=True)
 
 def window_models(conn: Connection, now: datetime, only: int | None = None) -> list[Window]:
     """Windows with their queues, who is signed on, current ticket and tickets finished today."""
-    wquery, tquery, served, qquery = _ALL_WINDOWS if only is None else _ONE_WINDOW
+    wquery, tquery, qquery = _ALL_WINDOWS if only is None else _ONE_WINDOW
     start, end = day_bounds(service_day(now))
     params = {"b_start": start, "b_end": end, "b_only": only}
+    rows = conn.execute(wquery, params).all()
+    if not rows:
+        return []
     current: dict[int, Ticket] = {}
     held: dict[int, list[Ticket]] = defaultdict(list)
     for r in conn.execute(tquery, params).all():
@@ -105,12 +130,11 @@ def window_models(conn: Connection, now: datetime, only: int | None = None) -> l
             held[r.window_no].append(ticket_model(r))
         else:
             current[r.window_no] = ticket_model(r)
-    counts = {r[0]: r[1] for r in conn.execute(served, params).all()}
     wqs: dict[int, list[WindowQueue]] = defaultdict(list)
     for r in conn.execute(qquery, params).all():
         wqs[r.window_no].append(WindowQueue(prefix=r.queue_prefix, priority=r.priority))
     result = []
-    for w in conn.execute(wquery, params).all():
+    for w in rows:
         ticket = current.get(w.no)
         if w.staff_no is None:
             status = "signed_off"
@@ -131,7 +155,7 @@ def window_models(conn: Connection, now: datetime, only: int | None = None) -> l
                 staff_name=w.staff_name,
                 pause_reason=w.pause_reason,
                 current_ticket=ticket,
-                served_today=counts.get(w.no, 0),
+                served_today=w.served_today,
                 held=held.get(w.no, []),
             )
         )
@@ -169,57 +193,60 @@ def hall_model(conn: Connection, now: datetime) -> Hall:
     )
 
 
-def queue_stats(conn: Connection, now: datetime) -> QueuesResponse:
+def _queue_figures_stmt() -> Any:
+    """Every queue's figures in one read, each an index range or a seek: waiting now and the
+    oldest of them (ix_tickets_waiting_age), issued today (ticket_sequences), finished today
+    (ix_tickets_done_queue); and the newest event id, so an answer can say what it reflects."""
+    t, seq = tickets, ticket_sequences
+    here = t.c.queue_prefix == queues.c.prefix
+    waiting = select(func.count()).where(t.c.status == _WAITING, here).scalar_subquery()
+    oldest = select(func.min(t.c.issued_at)).where(t.c.status == _WAITING, here)
+    issued = select(seq.c.last_seq).where(
+        seq.c.queue_prefix == queues.c.prefix,
+        seq.c.service_day == bindparam("b_day", type_=seq.c.service_day.type),
+    )
+    return select(
+        queues.c.prefix,
+        queues.c.name,
+        waiting.label("waiting"),
+        oldest.scalar_subquery().label("oldest"),
+        issued.scalar_subquery().label("issued"),
+        _served_today(t.c.queue_prefix, queues.c.prefix).label("served"),
+        select(func.max(events.c.id)).scalar_subquery().label("event_id"),
+    ).order_by(queues.c.prefix)
+
+
+_QUEUE_FIGURES = _queue_figures_stmt()
+
+
+def queue_figures(conn: Connection, now: datetime) -> tuple[QueuesResponse, int]:
+    """The queues' figures at `now`, and the newest event id in the same snapshot."""
     day = service_day(now)
     start, end = day_bounds(day)
-    waiting = {
-        r.queue_prefix: (r.n, r.oldest)
-        for r in conn.execute(
-            select(
-                tickets.c.queue_prefix,
-                func.count().label("n"),
-                func.min(tickets.c.issued_at).label("oldest"),
-            )
-            .where(tickets.c.status == "waiting")
-            .group_by(tickets.c.queue_prefix)
-        ).all()
-    }
-    issued = {
-        r.queue_prefix: r.last_seq
-        for r in conn.execute(
-            select(ticket_sequences).where(ticket_sequences.c.service_day == day)
-        ).all()
-    }
-    served = {
-        r[0]: r[1]
-        for r in conn.execute(
-            select(tickets.c.queue_prefix, func.count())
-            .where(
-                and_(
-                    tickets.c.status == "done",
-                    tickets.c.finished_at >= start,
-                    tickets.c.finished_at < end,
-                )
-            )
-            .group_by(tickets.c.queue_prefix)
-        ).all()
-    }
+    params = {"b_day": day, "b_start": start, "b_end": end}
     stats = []
-    for q in conn.execute(select(queues).order_by(queues.c.prefix)).all():
-        count, oldest = waiting.get(q.prefix, (0, None))
+    event_id = 0
+    for q in conn.execute(_QUEUE_FIGURES, params).all():
         # Defensive: some drivers hand an aggregate back without the column's type.
-        oldest_at = _as_datetime(oldest)
+        oldest_at = _as_datetime(q.oldest)
+        event_id = q.event_id or 0
         stats.append(
             QueueStats(
                 prefix=q.prefix,
                 name=q.name,
-                waiting=count,
+                waiting=q.waiting,
                 longest_wait_s=max(0, int((now - oldest_at).total_seconds())) if oldest_at else 0,
-                issued_today=issued.get(q.prefix, 0),
-                served_today=served.get(q.prefix, 0),
+                issued_today=q.issued or 0,
+                served_today=q.served,
             )
         )
-    return QueuesResponse(as_of=now, queues=stats)
+    if not stats:  # a hall without queues: the newest event id still
+        event_id = int(conn.execute(select(func.max(events.c.id))).scalar() or 0)
+    return QueuesResponse(as_of=now, queues=stats), event_id
+
+
+def queue_stats(conn: Connection, now: datetime) -> QueuesResponse:
+    return queue_figures(conn, now)[0]
 
 
 def _as_datetime(value: Any) -> datetime | None:
