@@ -149,8 +149,7 @@ class TrainingHost(SaysWorkerErrors):
             return  # a demo-seeded central that is no classroom: nothing to mark
         if not self.trainer_in_classroom:
             self.trainer_in_classroom = True
-            app.screen_change_signal.subscribe(app, self.mark_screen)
-            self.mark_screen(app.screen)
+            self.mark_every_screen()
 
     @work(exclusive=True, group="classroom", exit_on_error=False)
     async def ask_classroom(self) -> None:
@@ -165,8 +164,7 @@ class TrainingHost(SaysWorkerErrors):
             return  # no classroom (404), or not a trainee: the ordinary workbench
         self.classroom = ClassroomTraining(app.client, place, self.desk_arrived)
         app.session_changed.subscribe(app, self.ticket_at_window)
-        app.screen_change_signal.subscribe(app, self.mark_screen)
-        self.mark_screen(app.screen)
+        self.mark_every_screen()
         self.ticket_at_window(None)
         if place.scenario is not None:
             title = place.title_en if current_language() == "en" and place.title_en else place.title
@@ -174,6 +172,13 @@ class TrainingHost(SaysWorkerErrors):
         else:
             said = t("classroom.joined_free", window=place.window)
         app.notify(said, markup=False)
+
+    def mark_every_screen(self) -> None:
+        """A classroom's terminal (trainee or trainer): this screen and each one after it
+        carry the training mark."""
+        app: Any = self
+        app.screen_change_signal.subscribe(app, self.mark_screen)
+        self.mark_screen(app.screen)
 
     def ticket_at_window(self, _: object) -> None:
         """A ticket came to the window: fetch its citizen's papers before the intake asks."""

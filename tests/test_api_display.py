@@ -8,6 +8,8 @@ import asyncio
 import io
 import shutil
 import wave
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,25 @@ from client.asgi import StreamingASGITransport
 from client.display_api import announcement_audio, announcements
 from tests.conftest import ClientFactory
 from tests.system_parts import require
+
+Headers = dict[str, str]
+
+
+@asynccontextmanager
+async def _signed_in(
+    settings: Settings,
+) -> AsyncIterator[tuple[httpx.AsyncClient, Headers, Headers, Headers]]:
+    """The central in-process over HTTP, with the kiosk, clerk 1005 and the board signed in."""
+    app = create_app(settings)
+    async with httpx.AsyncClient(
+        transport=StreamingASGITransport(app), base_url="http://central.test"
+    ) as http:
+
+        async def login(who: str) -> Headers:
+            r = await http.post("/v1/auth/login", json={"staff_no": who, "password": "counter"})
+            return {"Authorization": f"Bearer {r.json()['token']}"}
+
+        yield http, await login("kiosk01"), await login("1005"), await login("display01")
 
 
 def _seconds(data: bytes) -> float:
@@ -125,16 +146,7 @@ async def test_without_a_speech_engine_the_audio_is_the_chime(tmp_path: Path, cl
         db_path=str(tmp_path / "c.db"), seed="demo", clock=clock, kdf_fast=True,
         voice_command="no-such-speech-engine --stdout",
     )  # fmt: skip
-    app = create_app(settings)
-    async with httpx.AsyncClient(
-        transport=StreamingASGITransport(app), base_url="http://central.test"
-    ) as http:
-
-        async def login(who: str) -> dict[str, str]:
-            r = await http.post("/v1/auth/login", json={"staff_no": who, "password": "counter"})
-            return {"Authorization": f"Bearer {r.json()['token']}"}
-
-        kiosk, clerk, board = await login("kiosk01"), await login("1005"), await login("display01")
+    async with _signed_in(settings) as (http, kiosk, clerk, board):
         key = iter(range(100))
         await http.post(
             "/v1/tickets",
@@ -160,16 +172,7 @@ async def test_the_halls_own_template_with_the_digits_one_by_one(
         voice_template="{ticket}号，请到{window}号窗口",
         voice_template_en="Number {ticket}, window {window} please.",
     )  # fmt: skip
-    app = create_app(settings)
-    async with httpx.AsyncClient(
-        transport=StreamingASGITransport(app), base_url="http://central.test"
-    ) as http:
-
-        async def login(who: str) -> dict[str, str]:
-            r = await http.post("/v1/auth/login", json={"staff_no": who, "password": "counter"})
-            return {"Authorization": f"Bearer {r.json()['token']}"}
-
-        kiosk, clerk, board = await login("kiosk01"), await login("1005"), await login("display01")
+    async with _signed_in(settings) as (http, kiosk, clerk, board):
         for n in range(12):
             await http.post(
                 "/v1/tickets", json={"queue": "A"}, headers={**kiosk, "Idempotency-Key": f"k{n}"}

@@ -23,6 +23,39 @@ from screens.display.sign_in import DeviceSignIn
 from tests.conftest import ClientFactory
 from tests.pilot import until
 
+
+def _central(path: Path) -> Any:
+    """The demo-seeded central a board over HTTP talks to (served by tests.browser.LiveServer)."""
+    from central.app import create_app
+    from central.settings import Settings
+
+    return create_app(Settings(db_path=str(path), seed="demo", kdf_fast=True))
+
+
+async def _hall(url: str, tickets: int, *others: str) -> dict[str, CentralClient]:
+    """The kiosk and clerk 1005 (and `others`) signed in; `tickets` in queue A; 1005 at window 5."""
+    staff = {}
+    for who in ("kiosk01", "1005", *others):
+        staff[who] = CentralClient(url)
+        await staff[who].login(who, "counter")
+    for _ in range(tickets):
+        await staff["kiosk01"].issue_ticket("A")
+    await staff["1005"].sign_on(5)
+    return staff
+
+
+def _board_over_http(url: str) -> tuple[CentralClient, DisplayApp]:
+    client = CentralClient(url)
+    config = Config(
+        central_url=url, lang="en", display_account="display01", display_password="counter"
+    )
+    return client, DisplayApp(client=client, config=config, voice=None)
+
+
+async def _until_live(pilot: Any, app: DisplayApp) -> None:
+    await until(pilot, lambda: app.view is not None and app.view.connection == "live", "live")
+
+
 RECORDER = """
 import json, sys, time
 start = time.monotonic()
@@ -158,32 +191,15 @@ def test_board_snapshot(
 
 
 async def test_board_over_http_says_connection_lost_and_recovers(tmp_path: Path) -> None:
-    from central.app import create_app
-    from central.settings import Settings
     from tests.browser import LiveServer
 
-    server = LiveServer(
-        create_app(Settings(db_path=str(tmp_path / "c.db"), seed="demo", kdf_fast=True))
-    )
+    server = LiveServer(_central(tmp_path / "c.db"))
     server.start()
     try:
-        staff = {}
-        for who in ("kiosk01", "1005"):
-            staff[who] = CentralClient(server.url)
-            await staff[who].login(who, "counter")
-        for _ in range(3):
-            await staff["kiosk01"].issue_ticket("A")
-        await staff["1005"].sign_on(5)
-        client = CentralClient(server.url)
-        config = Config(
-            central_url=server.url, lang="en", display_account="display01",
-            display_password="counter",
-        )  # fmt: skip
-        app = DisplayApp(client=client, config=config, voice=None)
+        staff = await _hall(server.url, 3)
+        client, app = _board_over_http(server.url)
         async with app.run_test(size=(80, 24)) as pilot:
-            await until(
-                pilot, lambda: app.view is not None and app.view.connection == "live", "live"
-            )
+            await _until_live(pilot, app)
             first = await staff["1005"].call_next(5)
             assert first is not None
             await until(pilot, lambda: _shown(app) == first.number, "the first call")
@@ -208,31 +224,15 @@ async def test_signed_out_while_the_link_was_down_the_board_signs_in_again_by_it
     """The central refuses the board's session when the link comes back (here a supervisor
     had signed it out): the board signs in again with its configured password and
     leaves "connection lost" by itself, instead of retrying the refused session forever."""
-    from central.app import create_app
-    from central.settings import Settings
     from tests.browser import LiveServer
 
-    server = LiveServer(
-        create_app(Settings(db_path=str(tmp_path / "c.db"), seed="demo", kdf_fast=True))
-    )
+    server = LiveServer(_central(tmp_path / "c.db"))
     server.start()
     try:
-        staff = {}
-        for who in ("kiosk01", "1005", "2001"):
-            staff[who] = CentralClient(server.url)
-            await staff[who].login(who, "counter")
-        await staff["kiosk01"].issue_ticket("A")
-        await staff["1005"].sign_on(5)
-        client = CentralClient(server.url)
-        config = Config(
-            central_url=server.url, lang="en", display_account="display01",
-            display_password="counter",
-        )  # fmt: skip
-        app = DisplayApp(client=client, config=config, voice=None)
+        staff = await _hall(server.url, 1, "2001")
+        client, app = _board_over_http(server.url)
         async with app.run_test(size=(80, 24)) as pilot:
-            await until(
-                pilot, lambda: app.view is not None and app.view.connection == "live", "live"
-            )
+            await _until_live(pilot, app)
             view = app.view
             assert view is not None
             first_token = client.token
@@ -260,50 +260,28 @@ async def test_signed_out_while_the_link_was_down_the_board_signs_in_again_by_it
 async def test_a_central_back_on_a_new_database_starts_the_board_over(tmp_path: Path) -> None:
     """The central comes back on a new (or restored) database while the board was cut off:
     the board signs in again and follows the new feed, whose numbers start lower."""
-    from central.app import create_app
-    from central.settings import Settings
     from tests.browser import LiveServer
 
-    def central(name: str) -> Any:
-        return create_app(Settings(db_path=str(tmp_path / name), seed="demo", kdf_fast=True))
-
-    async def hall(url: str, tickets: int) -> dict[str, CentralClient]:
-        staff = {}
-        for who in ("kiosk01", "1005"):
-            staff[who] = CentralClient(url)
-            await staff[who].login(who, "counter")
-        for _ in range(tickets):
-            await staff["kiosk01"].issue_ticket("A")
-        await staff["1005"].sign_on(5)
-        return staff
-
-    server = LiveServer(central("old.db"))
+    server = LiveServer(_central(tmp_path / "old.db"))
     server.start()
     try:
-        old = await hall(server.url, 6)
+        old = await _hall(server.url, 6)
         for _ in range(5):  # the old feed runs well ahead of the new one
             called = await old["1005"].call_next(5)
             assert called is not None
             await old["1005"].no_show(called.id)
-        client = CentralClient(server.url)
-        config = Config(
-            central_url=server.url, lang="en", display_account="display01",
-            display_password="counter",
-        )  # fmt: skip
-        app = DisplayApp(client=client, config=config, voice=None)
+        client, app = _board_over_http(server.url)
         async with app.run_test(size=(80, 24)) as pilot:
-            await until(
-                pilot, lambda: app.view is not None and app.view.connection == "live", "live"
-            )
+            await _until_live(pilot, app)
             view = app.view
             assert view is not None and _shown(app) == "A005"
             server.stop()
             await until(pilot, lambda: view.connection == "lost", "connection lost")
-            server.app = central("new.db")
+            server.app = _central(tmp_path / "new.db")
             server.start()
             await until(pilot, lambda: view.connection == "live", "back by itself")
             await until(pilot, lambda: app.board.latest is None, "the old calls gone")
-            new = await hall(server.url, 1)
+            new = await _hall(server.url, 1)
             called = await new["1005"].call_next(5)
             assert called is not None and called.number == "A001"
             await until(pilot, lambda: _shown(app) == "A001", "the new database's call shown")
