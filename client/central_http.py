@@ -16,6 +16,7 @@ import hashlib
 import importlib
 import ssl
 import uuid
+from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -51,6 +52,12 @@ class _WireModule:
 
     def __getattr__(self, attr: str) -> Any:
         return getattr(importlib.import_module(self._name), attr)
+
+
+def warm_wire_models(name: str = "client.models") -> None:
+    """Import a wire-model module (pydantic with it) ahead of its first answer, while the
+    requests that need it are still with the central (the token check at start)."""
+    importlib.import_module(name)
 
 
 def wire_module(name: str) -> ModuleType:
@@ -154,6 +161,13 @@ class CentralHttp:
 
     async def _get(self, path: str, model: type[M], params: dict[str, Any] | None = None) -> M:
         return _parse(model, await self._request("GET", path, params=params))
+
+    async def _get_then(self, path: str, model: Callable[[], type[M]]) -> M:
+        """As _get, but the model is named only once the answer is in: the request leaves
+        before its wire-model module (and pydantic, at the start) is imported, so that import
+        runs while the central works (see warm_wire_models), not before the request."""
+        response = await self._request("GET", path)
+        return _parse(model(), response)
 
     async def _post(
         self,

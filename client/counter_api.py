@@ -31,15 +31,16 @@ class CounterCalls(CentralHttp):
         self.token = None
 
     async def me(self) -> wire.Staff:
-        return await self._get("/v1/me", wire.Staff)
+        # The start's three reads (me, hall, queues) name their model after the answer.
+        return await self._get_then("/v1/me", lambda: wire.Staff)
 
     # --- hall -------------------------------------------------------------------------------
 
     async def hall(self) -> wire.Hall:
-        return await self._get("/v1/hall", wire.Hall)
+        return await self._get_then("/v1/hall", lambda: wire.Hall)
 
     async def queues(self) -> wire.QueuesResponse:
-        return await self._get("/v1/queues", wire.QueuesResponse)
+        return await self._get_then("/v1/queues", lambda: wire.QueuesResponse)
 
     # --- tickets ----------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App
 
+from client.central_http import warm_wire_models
 from counter.core.i18n import has, t
 from screens.failures import reports_failure
 from screens.login import LoginScreen
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
     from counter.core.config import Config
     from counter.core.credentials import CachedToken, TokenStore
     from counter.core.session import Session
+
+
+# After sending the token check, before loading its wire models (see verify_token).
+WARM_AFTER_S = 0.005
 
 
 class KeepsToken(SaysWorkerErrors, App[None]):
@@ -73,9 +78,14 @@ class KeepsToken(SaysWorkerErrors, App[None]):
             # One round trip instead of three: the hall is needed next anyway, and the queue
             # figures too when the clerk is still signed on (a restart): the counter screen
             # then paints complete, not empty first.
-            staff, hall, queues = await asyncio.gather(
-                self.client.me(), self.client.hall(), self.client.queues()
-            )
+            answers = asyncio.gather(self.client.me(), self.client.hall(), self.client.queues())
+            # The wire models for these answers (pydantic: a tenth of the start) load while
+            # the central works on them, not after the answers are in: a moment for the
+            # requests to leave, then the import. Not in a thread: a module imported from two
+            # threads at once can deadlock, and the import holds the interpreter anyway.
+            await asyncio.sleep(WARM_AFTER_S)
+            warm_wire_models()
+            staff, hall, queues = await answers
             self.post_message(TokenRestored(staff, token, hall, queues))
 
     def on_token_restored(self, message: TokenRestored) -> None:

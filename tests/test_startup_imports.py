@@ -114,3 +114,43 @@ def test_no_pydantic_click_or_keyring_before_the_first_paint(tmp_path: Path) -> 
 
     assert heavy(loaded["before_run"], NOT_BEFORE_RUN) == []
     assert heavy(loaded["painted"], NOT_BEFORE_FIRST_PAINT) == []
+
+
+# The start's token check (who, the hall, the queues) sends its requests before the wire
+# models are imported, so pydantic loads while the central works (in the keyring thread at
+# start), not on the event loop ahead of the requests. A closed port: each call is tried and
+# fails as unreachable without ever naming its model.
+TOKEN_CHECK_PROBE = """
+import asyncio, json, sys
+from client.api import CentralClient
+from client.errors import Unreachable
+
+async def check():
+    client = CentralClient("http://127.0.0.1:9")
+    client.token = "cached"
+    failed = []
+    for call in (client.me, client.hall, client.queues):
+        try:
+            await call()
+        except Unreachable:
+            failed.append(call.__name__)
+    await client.aclose()
+    return failed
+
+failed = asyncio.run(check())
+print(json.dumps({"failed": failed, "pydantic": "pydantic" in sys.modules}))
+"""
+
+
+def test_the_token_check_asks_before_loading_the_wire_models(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", TOKEN_CHECK_PROBE],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "LANG": "en_US.UTF-8"},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer == {"failed": ["me", "hall", "queues"], "pydantic": False}
