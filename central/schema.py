@@ -148,6 +148,8 @@ tickets = Table(
     UniqueConstraint("issued_queue", "service_day", "seq", name="uq_tickets_daily_number"),
     Index("ix_tickets_status_queue", "status", "queue_prefix"),
     Index("ix_tickets_window_status", "window_no", "status"),
+    # A day's tickets for the reports (migration 0015; PostgreSQL has no skip scan).
+    Index("ix_tickets_service_day", "service_day"),
     # call-next reads only waiting tickets, tier by tier (call_claim._tiered_candidates_stmt):
     # per target window / queue in arrival order, and the green and appointment tickets.
     Index(
