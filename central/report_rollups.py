@@ -187,19 +187,28 @@ def _instant(value: Any) -> datetime | None:
 _MICRO = timedelta(microseconds=1)
 
 
-def ticket_times(
-    conn: Connection, first: date, last: date
-) -> Iterator[tuple[str, str, date, str | None, int | None, int | None]]:
-    """Each ticket of [first, last]: queue, status, day, clerk, wait and handling in whole
-    microseconds. The instants are read raw (type_coerce to text: no per-value conversion)
-    and parsed by datetime.fromisoformat, in one fetch."""
+def ticket_rows(
+    conn: Connection,
+    first: date,
+    last: date,
+    *extra: Any,
+    after_id: int | None = None,
+    ids: list[int] | None = None,
+) -> Iterator[tuple[Any, ...]]:
+    """The `extra` columns, then what ticket_times gives, of the tickets of [first, last]
+    (only those past `after_id`, or only `ids`, when given)."""
     raw = [type_coerce(c, Text()) for c in (tickets.c.service_day, tickets.c.issued_at,
            tickets.c.called_at, tickets.c.started_at, tickets.c.finished_at)]  # fmt: skip
-    query = select(tickets.c.issued_queue, tickets.c.status, tickets.c.staff_no, *raw).where(
-        tickets.c.service_day >= first, tickets.c.service_day <= last
-    )
+    query = select(*extra, tickets.c.issued_queue, tickets.c.status, tickets.c.staff_no, *raw)
+    query = query.where(tickets.c.service_day >= first, tickets.c.service_day <= last)
+    if after_id is not None:
+        query = query.where(tickets.c.id > after_id)
+    if ids is not None:
+        query = query.where(tickets.c.id.in_(ids))
     days: dict[Any, date] = {}
-    for queue, status, staff_no, on, issued, called, started, finished in conn.execute(query).all():
+    skip = len(extra)
+    for row in conn.execute(query).all():
+        queue, status, staff_no, on, issued, called, started, finished = row[skip:]
         day = days.get(on)
         if day is None:
             day = days[on] = on if isinstance(on, date) else date.fromisoformat(on)
@@ -209,7 +218,16 @@ def ticket_times(
         handle = None
         if status == "done" and started is not None and finished is not None:
             handle = (_instant(finished) - _instant(started)) // _MICRO  # type: ignore[operator]
-        yield queue, status, day, staff_no, wait, handle
+        yield (*row[:skip], queue, status, day, staff_no, wait, handle)
+
+
+def ticket_times(
+    conn: Connection, first: date, last: date
+) -> Iterator[tuple[str, str, date, str | None, int | None, int | None]]:
+    """Each ticket of [first, last]: queue, status, day, clerk, wait and handling in whole
+    microseconds. The instants are read raw (type_coerce to text: no per-value conversion)
+    and parsed by datetime.fromisoformat, in one fetch."""
+    return ticket_rows(conn, first, last)
 
 
 def count(
@@ -294,15 +312,23 @@ def _runs(days: list[date]) -> Iterator[tuple[date, date]]:
         yield start, prev
 
 
-def figures(conn: Connection, first: date, last: date) -> dict[date, Day]:
-    """Per day of [first, last]: the roll-ups of the days rolled up, the tickets of the rest."""
+def figures(conn: Connection, first: date, last: date, memo: Any = None) -> dict[date, Day]:
+    """Per day of [first, last]: the roll-ups of the days rolled up, the tickets of the rest.
+    `memo` (a central.report_today.TodayMemo): the newest day not rolled up (today, as a
+    rule) comes from it and the tickets it does not hold yet."""
     rolled = rolled_days(conn, first, last)
     found = stored(conn, first, last) if rolled else {}
     found = {day: f for day, f in found.items() if day in rolled}
     every = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-    for lo, hi in _runs([d for d in every if d not in rolled]):
+    rest = [d for d in every if d not in rolled]
+    if memo is not None and rest:
+        from central import report_today  # it builds on this module
+
+        newest = rest.pop()
+        found[newest] = report_today.day_figures(conn, newest, memo)
+    for lo, hi in _runs(rest):
         found.update(count(ticket_times(conn, lo, hi)))
-    return found
+    return {day: f for day, f in found.items() if f}
 
 
 # --- the job ------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import calendar as months
 import math
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, and_, func, select
 
@@ -71,14 +72,19 @@ def _times(figures: Figures) -> dict[str, int | None]:
     }
 
 
-def report(conn: Connection, kind: ReportKind, day: date, now: datetime) -> Report:
+def report(
+    conn: Connection, kind: ReportKind, day: date, now: datetime, today: Any = None
+) -> Report:
+    """`today`: the central's central.report_today.TodayMemo (the tickets of today — the newest
+    day not rolled up — are then read only where it does not hold them); None: every ticket
+    of a day not rolled up is read."""
     first, last = period(kind, day)
     queue_names = {r.prefix: r.name for r in conn.execute(select(queues.c.prefix, queues.c.name))}
     staff_names = {r.staff_no: r.name for r in conn.execute(select(staff.c.staff_no, staff.c.name))}
     per_queue: dict[str, Figures] = defaultdict(Figures)
     per_clerk: dict[str, Figures] = defaultdict(Figures)
     per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0])
-    for on, day_figures in report_rollups.figures(conn, first, last).items():
+    for on, day_figures in report_rollups.figures(conn, first, last, today).items():
         for (part, key), f in day_figures.items():
             if part == "queue":
                 per_queue[key].merge(f)

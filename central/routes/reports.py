@@ -6,6 +6,7 @@ from datetime import date
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from central import report_today
 from central.context import Actor
 from central.deps import get_store, require_roles
 from central.errors import AUTHED, Invalid
@@ -35,4 +36,4 @@ def get_report(
             reason="report_date_out_of_range",
         )
     with store.read() as conn:
-        return report(conn, kind, wanted, now)
+        return report(conn, kind, wanted, now, report_today.memo_of(store))
