@@ -8,7 +8,12 @@ duplicate / lost tickets and the windows told "nothing waits" while a ticket sti
 three must be 0).
 
     .venv/bin/python bench/callnext.py [--windows 100] [--tickets 2000] [--pace SECONDS]
-        [--db-url postgresql+psycopg://…  [--instances 2]]
+        [--db-url postgresql+psycopg://…  [--instances 2]] [--client raw|httpx]
+
+The windows' calls go through a light client (bench/raw_http.py: HTTP/1.1 keep-alive over
+asyncio streams) so the percentiles are the server's, not the load generator's; its own CPU
+per request is printed beside the server's. --client httpx measures through the terminals'
+own client instead (heavier: on 2 cores it takes CPU from the server it measures).
 
 Back to back (the default) every window calls again the moment it has an answer: a stress
 test far beyond a hall's real rate. --pace 1 lets each window "serve" about a second first:
@@ -34,6 +39,7 @@ from sqlalchemy import create_engine, text
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from big_hall import write_big_hall
+from raw_http import RawConnection, use_uvloop
 
 from client.api import CentralClient
 from tests.bulk_tickets import issue_waiting
@@ -64,13 +70,51 @@ def cpu_s(pids: list[int]) -> float:
     return total / tick
 
 
+def own_cpu_s() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+class Window:
+    """A window's two counter keys over the chosen client: call-next (None: nothing waits)
+    and no-show, each answered with the ticket's id."""
+
+    def __init__(self, clerk: CentralClient, raw: RawConnection | None) -> None:
+        self.clerk, self.raw = clerk, raw
+
+    async def call_next(self, no: int) -> int | None:
+        if self.raw is None:
+            ticket = await self.clerk.call_next(no)
+            return None if ticket is None else ticket.id
+        status, answer = await self.raw.post(f"/v1/windows/{no}/call-next")
+        if status == 204:
+            return None
+        if status != 200:
+            raise RuntimeError(f"call-next at window {no}: HTTP {status} {answer}")
+        return int(answer["id"])
+
+    async def no_show(self, ticket_id: int) -> None:
+        if self.raw is None:
+            await self.clerk.no_show(ticket_id)
+            return
+        status, answer = await self.raw.post(f"/v1/tickets/{ticket_id}/no-show")
+        if status != 200:
+            raise RuntimeError(f"no-show {ticket_id}: HTTP {status} {answer}")
+
+
 async def run(
-    urls: list[str], windows: int, tickets: int, pace: float, db_url: str, pids: list[int]
+    urls: list[str],
+    windows: int,
+    tickets: int,
+    pace: float,
+    db_url: str,
+    pids: list[int],
+    client: str = "raw",
 ) -> dict[str, float]:
     # Issued through the product's storage in bulk: ~10,000 in 25 s instead of minutes of
     # kiosk requests (issuing is not what this measures).
@@ -78,6 +122,12 @@ async def run(
     clerks = [CentralClient(urls[n % len(urls)], timeout=30) for n in range(windows)]
     await asyncio.gather(*(c.login(f"c{n:03d}", "load") for n, c in enumerate(clerks, 1)))
     await asyncio.gather(*(c.sign_on(n) for n, c in enumerate(clerks, 1)))
+    raws: list[RawConnection | None] = [None] * windows
+    if client == "raw":
+        raws = list(
+            await asyncio.gather(*(RawConnection(c.base_url, c.token or "").open() for c in clerks))
+        )
+    desks = [Window(c, r) for c, r in zip(clerks, raws, strict=True)]
 
     rng = random.Random(7)
     latencies: list[float] = []
@@ -85,30 +135,31 @@ async def run(
     burst: list[float] = []
     told_empty_while_waiting = 0
 
-    async def window(no: int, clerk: CentralClient) -> None:
+    async def window(no: int, desk: Window) -> None:
         first = True
         while True:
             t0 = time.perf_counter()
-            ticket = await clerk.call_next(no)
+            ticket_id = await desk.call_next(no)
             elapsed = time.perf_counter() - t0
             latencies.append(elapsed)
             if first:
                 burst.append(elapsed)
                 first = False
-            if ticket is None:
+            if ticket_id is None:
                 nonlocal told_empty_while_waiting
                 told_empty_while_waiting += await asyncio.to_thread(waiting_now, db_url) > 0
                 return
-            called.append(ticket.id)
-            await clerk.no_show(ticket.id)
+            called.append(ticket_id)
+            await desk.no_show(ticket_id)
             if pace:
                 # A window serves its citizen before calling again: `pace` seconds on average.
                 await asyncio.sleep(rng.uniform(0.5 * pace, 1.5 * pace))
 
     print(f"{len(issued)} tickets waiting; {windows} windows calling …", flush=True)
-    t0, cpu0 = time.perf_counter(), cpu_s(pids)
-    await asyncio.gather(*(window(n, c) for n, c in enumerate(clerks, 1)))
+    t0, cpu0, own0 = time.perf_counter(), cpu_s(pids), own_cpu_s()
+    await asyncio.gather(*(window(n, d) for n, d in enumerate(desks, 1)))
     wall, cpu = time.perf_counter() - t0, cpu_s(pids) - cpu0
+    own = own_cpu_s() - own0
     duplicates = sum(1 for n in Counter(called).values() if n > 1)
     lost = len(set(issued) - set(called))
     ms = [x * 1000 for x in latencies]
@@ -134,8 +185,15 @@ async def run(
     )
     requests = len(ms) + len(called)
     print(f"server CPU: {cpu / requests * 1000:.2f} ms per request ({cpu:.1f} s in all)")
-    for client in clerks:
-        await client.aclose()
+    print(
+        f"load generator ({client} client) CPU: {own / requests * 1000:.2f} ms per request "
+        f"({own:.1f} s in all)"
+    )
+    for raw in raws:
+        if raw is not None:
+            await raw.close()
+    for each in clerks:
+        await each.aclose()
     return {
         "calls": len(ms),
         "p50": statistics.median(ms),
@@ -147,6 +205,7 @@ async def run(
         "lost": lost,
         "told_empty": told_empty_while_waiting,
         "cpu_ms": cpu / requests * 1000,
+        "client_cpu_ms": own / requests * 1000,
     }
 
 
@@ -164,6 +223,12 @@ def main() -> None:
         help="start a throwaway PostgreSQL cluster (durable settings) and use it as --db-url",
     )
     parser.add_argument("--instances", type=int, default=1, help="servers on the one database")
+    parser.add_argument(
+        "--client",
+        choices=("raw", "httpx"),
+        default="raw",
+        help="the windows' client: light raw HTTP/1.1 (default) or the terminals' httpx client",
+    )
     args = parser.parse_args()
     cluster = None
     if args.postgresql:
@@ -200,7 +265,12 @@ def bench(args: argparse.Namespace) -> dict[str, float]:
                 procs.append(start_central(port, *where, *seeded))
                 urls.append(f"http://127.0.0.1:{port}")
             pids = [proc.pid for proc in procs]
-            return asyncio.run(run(urls, args.windows, args.tickets, args.pace, db_url, pids))
+            client = getattr(args, "client", "raw")
+            if client == "raw":
+                use_uvloop()
+            return asyncio.run(
+                run(urls, args.windows, args.tickets, args.pace, db_url, pids, client)
+            )
         finally:
             for proc in procs:
                 stop(proc)

@@ -28,6 +28,7 @@ from big_hall import write_big_hall
 from callnext import empty_database
 
 from central.app import create_app
+from central.serve import quiet_collector
 from central.settings import Settings
 from client.api import CentralClient
 
@@ -83,6 +84,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--db-url", help="a PostgreSQL database (emptied first!)")
+    parser.add_argument(
+        "--default-gc", action="store_true", help="Python's default collector, not the server's"
+    )
     args = parser.parse_args()
     os.environ.setdefault("COUNTER_KDF_FAST", "1")
     with tempfile.TemporaryDirectory() as tmp:
@@ -92,7 +96,10 @@ def main() -> None:
         settings = Settings(
             db_path=str(Path(tmp) / "central.db"), db_url=args.db_url, seed=str(seed), kdf_fast=True
         )
-        asyncio.run(measure(create_app(settings), args.calls))
+        app = create_app(settings)
+        if not args.default_gc:
+            quiet_collector()  # as `counter serve` runs
+        asyncio.run(measure(app, args.calls))
 
 
 if __name__ == "__main__":
