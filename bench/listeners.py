@@ -2,7 +2,8 @@
 
 Starts a real `counter serve` (SQLite; PostgreSQL with --postgresql or --db-url), connects
 --listeners event streams (lightweight raw-socket clients, so the bench's own CPU stays small),
-then 100 windows call-next → no-show for --seconds, each pausing ~--pace s between calls.
+then 100 windows call-next → no-show for --seconds, each pausing ~--pace s between calls (their
+keys through the light client of bench/raw_http.py, as bench/callnext.py).
 Prints call-next p50/p95/p99, whether every listener received every event of the hall in id
 order, and the server's RSS. Runs the same work with 0 listeners first, as the reference.
 
@@ -30,7 +31,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from big_hall import write_big_hall
-from callnext import empty_database, pct
+from callnext import Window, empty_database, pct
+from raw_http import RawConnection, use_uvloop
 
 from client.api import CentralClient
 from tests.central_process import free_port, start_serve, stop
@@ -138,22 +140,27 @@ async def work(
     clerks = [CentralClient(url, timeout=60) for _ in range(windows)]
     await asyncio.gather(*(c.login(f"c{n:03d}", "load") for n, c in enumerate(clerks, 1)))
     await asyncio.gather(*(c.sign_on(n) for n, c in enumerate(clerks, 1)))
+    # The windows' keys through the light client (bench/raw_http.py), as bench/callnext.py.
+    raws = await asyncio.gather(*(RawConnection(url, c.token or "").open() for c in clerks))
+    desks = [Window(c, r) for c, r in zip(clerks, raws, strict=True)]
     latencies: list[float] = []
     rng = random.Random(11)
     stop_at = time.monotonic() + seconds
 
-    async def window(no: int, clerk: CentralClient) -> None:
+    async def window(no: int, desk: Window) -> None:
         await asyncio.sleep(rng.uniform(0, pace))  # windows do not start in lockstep
         while time.monotonic() < stop_at:
             t0 = time.perf_counter()
-            ticket = await clerk.call_next(no)
+            ticket_id = await desk.call_next(no)
             latencies.append(time.perf_counter() - t0)
-            if ticket is None:
+            if ticket_id is None:
                 return
-            await clerk.no_show(ticket.id)
+            await desk.no_show(ticket_id)
             await asyncio.sleep(rng.uniform(0.5 * pace, 1.5 * pace))
 
-    await asyncio.gather(*(window(n, c) for n, c in enumerate(clerks, 1)))
+    await asyncio.gather(*(window(n, d) for n, d in enumerate(desks, 1)))
+    for raw in raws:
+        await raw.close()
     expected = await all_event_ids(url, token, cursor)
     received: list[list[int]] = []
     for proc, out in children:
@@ -205,6 +212,7 @@ def one_run(args: argparse.Namespace, listeners: int, workdir: Path) -> None:
             finally:
                 sampler.cancel()
 
+        use_uvloop()
         got = asyncio.run(main())
     finally:
         stop(proc)

@@ -70,7 +70,13 @@ class Gate:
             await self._too_large(scope, receive, send)
             return
         streamed = "chunked" in headers.get("transfer-encoding", "").lower()
-        if (length not in (None, "0") or streamed) and scope["path"] not in OPEN_WITH_BODY:
+        if length in (None, "0") and not streamed:
+            # No body to count (a GET, an event stream, call-next): the app talks to the
+            # connection itself, with no wrapper on each message it sends (an event stream
+            # sends one per batch of events, a thousand streams a thousand).
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] not in OPEN_WITH_BODY:
             try:
                 actor, bearer = await self._actor(headers)
                 if bearer:  # a cookie's actor is not handed on: routes that act need a bearer
