@@ -10,6 +10,8 @@ Every `Settings.housekeeping_s` (and once at start) the running app, in a worker
   (a retry comes within seconds), both in small batches;
 - rolls up each closed day's tickets for the reports (central.report_rollups), one short
   write transaction per day, and rolls up again a closed day whose tickets changed since;
+- keeps today's report memo up to date (central.report_today, in memory, a read), so the
+  first report after a start does not count the whole day;
 - on SQLite gathers the planner's statistics whole (never sampled): at once when there are
   none, else `PRAGMA optimize` at night, so the planner picks the day-range indexes over a
   status index and no clerk waits on a long ANALYZE.
@@ -29,7 +31,7 @@ from pathlib import Path
 import anyio
 from sqlalchemy import delete, func, select
 
-from central import report_rollups, sweep_pace
+from central import report_rollups, report_today, sweep_pace
 from central.db import is_sqlite
 from central.hall_time import HALL_TZ
 from central.schema import audit, events, idempotency_keys, tickets
@@ -135,6 +137,7 @@ def run_once(store: Store) -> dict[str, int]:
         "idempotency_pruned": prune_idempotency(store),
         "report_days": report_rollups.catch_up(store),
     }
+    report_today.keep_up(store)
     optimize(store)
     return done
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Text, type_coerce
 
+from central.hall_time import service_day
 from central.report_rollups import Day, Figures, Times, count, ticket_rows
 from central.schema import tickets
 
@@ -128,3 +129,11 @@ def day_figures(conn: Connection, day: date, memo: TodayMemo) -> Day:
         if current is None or current.day != day or current.upto <= moved.upto:
             memo.settled = moved
     return whole
+
+
+def keep_up(store: Any) -> None:
+    """Move the memo of `store` on to today's tickets (the periodic job, once at start and each
+    round): a report then reads only what came since."""
+    today = service_day(store.now())
+    with store.read() as conn:
+        day_figures(conn, today, memo_of(store))

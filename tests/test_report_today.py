@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
 
-from central import report_rollups, report_today, reports
+from central import housekeeping, report_rollups, report_today, reports
 from central.schema import tickets
 from central.store import Store
 from tests.hall_data import demo_hall_file, open_store
@@ -170,3 +170,33 @@ def test_each_central_keeps_its_own_memo(empty_hall: Path, tmp_path: Path) -> No
     finally:
         for s in stores:
             s.dispose()
+
+
+def test_the_periodic_job_keeps_the_memo_up_to_today(empty_hall: Path, tmp_path: Path) -> None:
+    """Once at start and each round the job moves the memo on, so the first report after a
+    start does not count the whole day."""
+    path = tmp_path / "job.db"
+    shutil.copyfile(empty_hall, path)
+    store = open_store(path, lambda: NOW)
+    try:
+        for i in range(6):
+            _apply(store, "issue", 0, i * 1_000_000, "A", "1001")
+        for action in ("call", "start", "finish"):
+            _apply(store, action, 0, 4_000_000, "A", "1001")
+        housekeeping.run_once(store)
+        settled = report_today.memo_of(store).settled
+        assert settled is not None and settled.day == TODAY
+        assert (settled.upto, len(settled.open_ids)) == (6, 5)
+        assert settled.figures == recount_settled(store)
+    finally:
+        store.dispose()
+
+
+def recount_settled(store: Store) -> report_rollups.Day:
+    with store.read() as conn:
+        rows = [
+            r
+            for r in report_rollups.ticket_times(conn, TODAY, TODAY)
+            if r[1] in report_today.SETTLED
+        ]
+    return report_rollups.count(rows).get(TODAY, {})
