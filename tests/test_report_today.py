@@ -118,45 +118,66 @@ def test_todays_figures_from_the_memo_equal_a_recount(
         path.unlink()
 
 
+def _day_scenario(store: Store) -> report_today.TodayMemo:
+    """30 tickets: 20 called, 12 started, 8 finished, a no-show, a cancel; reports with and
+    without the memo agree, then again after the no-show is reactivated and finished."""
+    for i in range(30):
+        _apply(store, "issue", 0, i * 1_000_000, "AB"[i % 2], "1001")
+    for i in range(20):
+        _apply(store, "call", i, i * 7_000_000, "A", "1001" if i % 3 else "1002")
+    for i in range(12):
+        _apply(store, "start", i, 2_000_000, "A", "1001")
+    for i in range(8):
+        _apply(store, "finish", i, i * 90_000_000, "A", "1001")
+    _apply(store, "no_show", 0, 0, "A", "1001")
+    _apply(store, "cancel", 0, 0, "A", "1001")
+    memo = report_today.TodayMemo()
+    with store.read() as conn:
+        plain = reports.report(conn, "day", TODAY, NOW)
+        first = reports.report(conn, "day", TODAY, NOW, memo)
+        second = reports.report(conn, "day", TODAY, NOW, memo)
+    assert first == plain and second == plain
+    assert plain.queues and plain.clerks
+    # The no-show reactivated and finished after the memo took it in: counted anew.
+    _apply(store, "reactivate", 0, 0, "A", "1001")
+    for action in ("call", "start", "finish"):
+        _apply(store, action, 10**5, 5_000_000, "A", "1002")
+    with store.read() as conn:
+        again = reports.report(conn, "day", TODAY, NOW)
+        assert reports.report(conn, "day", TODAY, NOW, memo) == again
+    assert again.queues[0].no_show == 0
+    return memo
+
+
 def test_the_day_report_counts_only_what_the_memo_does_not_hold(
     empty_hall: Path, tmp_path: Path
 ) -> None:
-    """The whole report with the memo equals the report without it; the second report reads
-    only the open tickets (a finished ticket is read once)."""
+    """The whole report with the memo equals the report without it; the memo holds the done
+    and cancelled tickets, so the next report reads only the open ones."""
     path = tmp_path / "r.db"
     shutil.copyfile(empty_hall, path)
     store = open_store(path, lambda: NOW)
     try:
-        for i in range(30):
-            _apply(store, "issue", 0, i * 1_000_000, "AB"[i % 2], "1001")
-        for i in range(20):
-            _apply(store, "call", i, i * 7_000_000, "A", "1001" if i % 3 else "1002")
-        for i in range(12):
-            _apply(store, "start", i, 2_000_000, "A", "1001")
-        for i in range(8):
-            _apply(store, "finish", i, i * 90_000_000, "A", "1001")
-        _apply(store, "no_show", 0, 0, "A", "1001")
-        _apply(store, "cancel", 0, 0, "A", "1001")
-        memo = report_today.TodayMemo()
-        with store.read() as conn:
-            plain = reports.report(conn, "day", TODAY, NOW)
-            first = reports.report(conn, "day", TODAY, NOW, memo)
-            second = reports.report(conn, "day", TODAY, NOW, memo)
-        assert first == plain and second == plain
-        assert plain.queues and plain.clerks
+        memo = _day_scenario(store)
         settled = memo.settled
-        assert settled is not None and len(settled.open_ids) == 30 - 8 - 1
-        # The no-show reactivated and finished after the memo took it in: counted anew.
-        _apply(store, "reactivate", 0, 0, "A", "1001")
-        for action in ("call", "start", "finish"):
-            _apply(store, action, 10**5, 5_000_000, "A", "1002")
-        with store.read() as conn:
-            assert reports.report(conn, "day", TODAY, NOW, memo) == reports.report(
-                conn, "day", TODAY, NOW
-            )
-            assert reports.report(conn, "day", TODAY, NOW).queues[0].no_show == 0
+        assert settled is not None and settled.upto == 30
+        assert len(settled.open_ids) == 30 - 10  # 9 done, 1 cancelled
     finally:
         store.dispose()
+
+
+@pytest.mark.backends("sqlite", "postgresql")
+def test_the_memo_on_each_backend(central_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same on a real PostgreSQL (its lookback cut to 2 ids so this small day settles)."""
+    monkeypatch.setitem(report_today.LOOKBACK, "postgresql", 2)
+    store = central_app.state.store
+    memo = _day_scenario(store)
+    settled = memo.settled
+    assert settled is not None
+    with store.read() as conn:
+        highest = conn.execute(select(tickets.c.id).order_by(tickets.c.id.desc())).scalar()
+    lookback = 2 if store.engine.dialect.name == "postgresql" else 0
+    assert settled.upto == highest - lookback
 
 
 def test_each_central_keeps_its_own_memo(empty_hall: Path, tmp_path: Path) -> None:
