@@ -180,7 +180,8 @@ class CounterApp(
     def on_hall_loaded(self, message: HallLoaded) -> None:
         session = self.session
         session.apply_hall(message.hall)
-        self.join_classroom(message.hall)  # a trainee's terminal in counter serve --demo
+        # A trainee's terminal in counter serve --demo; asked once the next screen has painted.
+        self.call_after_refresh(self.join_classroom, message.hall)
         me = session.staff.staff_no if session.staff is not None else None
         for window in message.hall.windows:
             # Already signed on here (a restart, a cached token): straight back to work.

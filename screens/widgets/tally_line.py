@@ -65,7 +65,13 @@ class TallyLine(SaysWorkerErrors, Static):
 
     def on_mount(self) -> None:
         hear_hall(self, self.hall_event)
-        self.reload()
+        # Asked once the screen it sits on has painted: at start the counter's queue figures
+        # come first, the day's rating tally (and its wire models) right after.
+        self.call_after_refresh(self.first_reload)
+
+    def first_reload(self) -> None:
+        if self.is_attached:  # the screen may be gone already
+            self.reload()
 
     def hall_event(self, event: Event) -> None:
         """A rating (or a 差评 step) at this window: the tally changed."""
