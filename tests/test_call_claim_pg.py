@@ -16,6 +16,7 @@ from sqlalchemy import Connection, create_engine, insert, select, text
 from central import call_claim, ticket_steps
 from central import tickets as engine
 from central import windows as window_steps
+from central.errors import Conflict
 from central.schema import tickets
 from tests.test_queue_engine import KIOSK, T0, clerk, ctx, demo_store
 
@@ -94,7 +95,7 @@ def test_tickets_being_claimed_elsewhere_are_passed_over_in_call_order(
     store: Any, pg_database: str, in_flight: int
 ) -> None:
     """With the first `in_flight` tickets locked by claims not yet committed, window 1 gets the
-    next one in call order at once, and "nothing waits" only once every ticket is called."""
+    next ones in call order; once those claims are let go, the first is its next again."""
     with store.write() as conn:
         issued = [engine.issue_ticket(conn, ctx(KIOSK), "A").id for _ in range(in_flight + 3)]
     db, other, locked = _locked(pg_database, in_flight)
@@ -114,3 +115,20 @@ def test_tickets_being_claimed_elsewhere_are_passed_over_in_call_order(
     with store.write() as conn:
         again = engine.call_next(conn, ctx(clerk(1), T0 + timedelta(minutes=5)), 1)
         assert again is not None and again.id == issued[0]
+
+
+def test_while_every_waiting_ticket_is_being_claimed_the_window_never_hears_nothing_waits(
+    store: Any, pg_database: str
+) -> None:
+    """Every waiting ticket locked by claims in flight: "call again", never "nothing waits"."""
+    with store.write() as conn:
+        for _ in range(20):
+            engine.issue_ticket(conn, ctx(KIOSK), "A")
+    db, other, locked = _locked(pg_database, 20)
+    try:
+        assert len(locked) == 20
+        with pytest.raises(Conflict, match="call again"), store.write() as conn:
+            engine.call_next(conn, ctx(clerk(1)), 1)
+    finally:
+        other.close()
+        db.dispose()
