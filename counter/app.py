@@ -92,7 +92,8 @@ class CounterApp(
         self.demo = demo
         self.token_store = token_store
         self.login_as = login_as
-        self._clock = clock or hall_now
+        # A demo hall keeps its own time (counter demo --speed): the waits shown run on it.
+        self._clock = clock or (demo.now if demo is not None else hall_now)
         self.session = Session()
         self._token_note: str | None = None
         self._refresh_timer: Timer | None = None
@@ -120,6 +121,11 @@ class CounterApp(
 
     def now(self) -> datetime:
         return self._clock()
+
+    @property
+    def clock_speed(self) -> float:
+        """How many times faster than the wall `now()` runs (a demo's --speed)."""
+        return self.demo.speed if self.demo is not None else 1.0
 
     @property
     def is_demo(self) -> bool:

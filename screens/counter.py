@@ -30,7 +30,7 @@ from screens.text import clean
 from screens.transfer import TransferScreen, TransferTarget
 from screens.widgets.fitted_footer import FittedFooter
 from screens.widgets.queue_panel import QueuePanel
-from screens.widgets.status_line import StatusLine, seconds_to_next_minute
+from screens.widgets.status_line import StatusLine, each_minute
 from screens.widgets.tally_line import TallyLine
 from screens.widgets.ticket_panel import TicketPanel
 from screens.widgets.today_panel import TodayPanel
@@ -81,11 +81,7 @@ class CounterScreen(SaysWorkerErrors, Screen[None]):
         hear_session(self, self.redraw)
         self.redraw()
         # The minutes waited move once a minute; nothing else here needs a timer.
-        self.set_timer(seconds_to_next_minute(host(self.app).now()), self._start_minutes)
-
-    def _start_minutes(self) -> None:
-        self.minute_passed()
-        self.set_interval(60, self.minute_passed)
+        each_minute(self, self.minute_passed)
 
     def minute_passed(self) -> None:
         """Only what counts minutes; panels whose text is unchanged are not sent again."""

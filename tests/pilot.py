@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from rich.console import Console
@@ -12,6 +13,7 @@ from textual.widgets import Static
 
 from client.api import CentralClient
 from client.asgi import StreamingASGITransport
+from client.hall_time import hall_now
 from counter.app import CounterApp, make_app
 from counter.core.config import Config
 from counter.core.demo_account import DemoAccount
@@ -120,6 +122,10 @@ class QuietDemo:
     def __init__(self, client: CentralClient) -> None:
         self.client = client
         self.accounts = DEMO_ACCOUNTS
+        self.speed = 1.0
+
+    def now(self) -> datetime:
+        return hall_now()
 
     async def start(self) -> None:
         return None

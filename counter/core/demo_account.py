@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 
@@ -26,3 +27,12 @@ class DemoControl(Protocol):
     async def start(self) -> None: ...
 
     async def free_window(self, no: int) -> None: ...
+
+    @property
+    def speed(self) -> float:
+        """How many times faster than the wall the hall's clock runs."""
+        ...
+
+    def now(self) -> datetime:
+        """The hall's clock (the simulated hall's in a living demo)."""
+        ...

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from client.api import CentralClient
+from client.hall_time import HALL_TZ, hall_now
 from counter.core.demo_account import DemoAccount
 from counter.core.desk import Desk
 
@@ -40,6 +41,8 @@ DEMO_PASSWORD = "counter"
 TRAINEE_WINDOW = 1
 # `counter demo --as clerk|supervisor` signs in as these.
 DEMO_LOGINS: dict[str, str] = {"clerk": "1001", "supervisor": "2001"}
+# A sign-in lasts this many simulated hours (a real hall's day), however fast the demo runs.
+TOKEN_HOURS = 12
 # The supervisor's demo starts with this many days of history, this many services a day.
 HISTORY_DAYS = 30
 HISTORY_PER_DAY = 20
@@ -70,8 +73,10 @@ class DemoHall:
         seed: int,
         simulator: HallSimulator | None,
         raters: RatingSimulator | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.app = app
+        self._clock = clock
         self.transport = transport
         self.accounts = accounts
         self.db_path = db_path
@@ -94,6 +99,13 @@ class DemoHall:
         self.report_error: str | None = None
         # Even if aclose() is never reached (a crash), the temporary hall does not stay behind.
         self._cleanup = weakref.finalize(self, shutil.rmtree, str(tempdir), True)
+
+    def now(self) -> datetime:
+        """The hall's clock, as its central stamps tickets by it: in a living demo the simulated
+        hall's (speed times the wall, still while paused), else the wall's."""
+        if self._clock is not None:
+            return self._clock().astimezone(HALL_TZ)
+        return hall_now()
 
     def new_client(self) -> CentralClient:
         """Another client of this hall (the simulator's actors, a second test user)."""
@@ -196,11 +208,12 @@ class DemoHall:
         """Pause the simulated hall, or resume it; True when it is now paused."""
         if self.simulator is None:
             return False
-        if self.simulator.resumed.is_set():
-            self.simulator.resumed.clear()
-            return True
-        self.simulator.resumed.set()
-        return False
+        clock = self.simulator.time
+        if clock.paused:
+            clock.resume()
+            return False
+        clock.pause()
+        return True
 
     async def issue_ticket(self, queue: str) -> str:
         """A citizen takes a ticket in `queue` (as the kiosk); the ticket's number."""
@@ -304,7 +317,9 @@ def build_demo(
 
     `seed` drives the simulation (the hall's data is always the packaged demo hall);
     `workdir` is where the temporary directory goes (default: the system's temp dir);
-    `exclude_windows` are kept free of colleagues besides window 1 (e.g. the trainee's).
+    `exclude_windows` are kept free of colleagues besides window 1 (e.g. the trainee's);
+    `clock`: the central's clock (tests); by default a living hall's central runs on the
+    simulated hall's time, so the waits and deadlines the trainee sees move at `speed`.
     Raises ImportError when the server parts are not installed.
     """
     from central.app import create_app
@@ -316,6 +331,10 @@ def build_demo(
     try:
         db_path = tempdir / "demo.db"
         options: dict[str, Any] = {"db_path": str(db_path), "seed": "demo", "kdf_fast": True}
+        if clock is None and simulate:
+            clock, time = simulated_clock(speed, time)
+            # A sign-in outlasts the trainee's session even at the demo's speed.
+            options["token_ttl_s"] = int(TOKEN_HOURS * 3600 * max(1.0, speed))
         if clock is not None:
             options["clock"] = clock
         app = create_app(Settings(**options))
@@ -361,4 +380,22 @@ def build_demo(
         seed=seed,
         simulator=simulator,
         raters=raters,
+        clock=clock,
     )
+
+
+def simulated_clock(
+    speed: float, time: SimTime | None = None
+) -> tuple[Callable[[], datetime], SimTime]:
+    """The simulated hall's wall clock: it opens now and runs on `time` (made if not given)."""
+    from datetime import timedelta, timezone
+
+    from counter.demo.sim_time import SimTime
+
+    clock_time = time or SimTime(speed)
+    opened = datetime.now(timezone.utc)
+
+    def clock() -> datetime:
+        return opened + timedelta(seconds=clock_time.now_s())
+
+    return clock, clock_time

@@ -7,8 +7,11 @@ again. So the actors never race each other: with the same seed, the same tickets
 called, decided and rated in the same order, whatever the machine's speed (the trainee's own
 keys are the only outside hand).
 
-`speed` paces it against the wall clock (a simulated minute takes 60/speed real seconds); the
-trainer's pause holds the next wake-up. `until` ends a run at a simulated second (tests).
+`speed` paces it against the wall clock (a simulated minute takes 60/speed real seconds),
+anchored to the wall: time the actors spend running is caught up, so the hall keeps its pace.
+The trainer's pause holds the next wake-up and stops the hall's clock. `until` ends a run at a
+simulated second (tests). `now_s()` is the hall's clock between wake-ups too: the demo's central
+stamps tickets by it, so every wait the trainee sees moves at the demo's speed.
 """
 
 from __future__ import annotations
@@ -37,6 +40,42 @@ class SimTime:
         self._running = 0
         self._changed = asyncio.Event()
         self._owner: dict[int, asyncio.Future[None]] = {}
+        # (wall monotonic, simulated seconds) the pace is counted from; set when run() starts
+        # and again on resume. None before: the clock stands at `elapsed`.
+        self._anchor: tuple[float, float] | None = None
+        self._stopped_at: float | None = None  # simulated seconds, while paused or closed
+
+    # --- the hall's clock --------------------------------------------------------------------
+
+    def now_s(self) -> float:
+        """Simulated seconds since the hall opened, moving smoothly (speed times the wall)
+        between the actors' wake-ups; still while paused and once closed."""
+        if self._stopped_at is not None:
+            return self._stopped_at
+        if self._anchor is None:
+            return self.elapsed
+        real, simulated = self._anchor
+        return max(self.elapsed, simulated + (time.monotonic() - real) * self.speed)
+
+    def pause(self) -> None:
+        """The trainer's pause: nobody wakes and the hall's clock stands still."""
+        if self.resumed.is_set():
+            self._stopped_at = self.now_s()
+            self.resumed.clear()
+            self._changed.set()
+
+    def resume(self) -> None:
+        if not self.resumed.is_set():
+            stopped = self._stopped_at if self._stopped_at is not None else self.elapsed
+            self._stopped_at = None
+            if self._anchor is not None:
+                self._anchor = (time.monotonic(), stopped)
+            self.resumed.set()
+            self._changed.set()
+
+    @property
+    def paused(self) -> bool:
+        return not self.resumed.is_set()
 
     # --- actors ----------------------------------------------------------------------------------
 
@@ -78,6 +117,8 @@ class SimTime:
 
     async def run(self) -> None:
         """Move time on whenever nobody runs; returns when `until` is reached or on close()."""
+        if self._anchor is None:
+            self._anchor = (time.monotonic(), self.elapsed)
         while not self.closed:
             if self._running > 0 or not self._sleepers:
                 await self._nap(None)
@@ -93,12 +134,11 @@ class SimTime:
             if not self.resumed.is_set():
                 await self._nap(PAUSED_RECHECK_S)  # the trainer's pause: look again shortly
                 continue
-            wait = (due - self.elapsed) / self.speed
-            if wait > 0:
-                started = time.monotonic()
+            real, simulated = self._anchor or (time.monotonic(), self.elapsed)
+            wait = real + (due - simulated) / self.speed - time.monotonic()
+            if wait > 0.001:
                 await self._nap(wait)
-                if time.monotonic() - started < wait * 0.999:
-                    continue  # someone woke up meanwhile (sent home, paused): look again
+                continue  # due now, or someone woke up meanwhile (sent home, paused): look again
             if self._running > 0 or not self._sleepers or self._sleepers[0][2] is not future:
                 continue
             heapq.heappop(self._sleepers)
@@ -108,6 +148,8 @@ class SimTime:
 
     def close(self) -> None:
         """Stop the clock (the hall closes); run() returns."""
+        if self._stopped_at is None:
+            self._stopped_at = self.now_s()
         self.closed = True
         self._changed.set()
 

@@ -106,7 +106,8 @@ class HallBoardScreen(BoardActions, BoardExtras, Screen[None]):
         self.redraw_head()
         self.query_one("#windows", DataTable).focus()
         self.load()
-        self.set_interval(60, self.repaint)  # durations are whole minutes
+        # Durations are whole minutes (of the demo's clock, which may run faster).
+        self.set_interval(60 / max(host(self.app).clock_speed, 0.01), self.repaint)
 
     def fit_columns(self, rows: list[list[bt.Cell]]) -> list[list[bt.Cell]]:
         """These rows as the windows table shows them at the screen's width: the window's

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from rich.text import Text
+from textual.dom import DOMNode
 
 from client.hall_time import HALL_TZ
 from counter.core.i18n import t
@@ -50,6 +52,18 @@ def seconds_to_next_minute(now: datetime) -> float:
     return 60.0 - (now.second + now.microsecond / 1_000_000)
 
 
+def each_minute(node: DOMNode, callback: Callable[[], object]) -> None:
+    """Call `callback` on each minute boundary of the App's clock, which in a demo runs
+    `--speed` times faster than the wall (so a minute there is 60/speed real seconds)."""
+    speed = max(host(node.app).clock_speed, 0.01)
+
+    def start() -> None:
+        callback()
+        node.set_interval(60 / speed, callback)
+
+    node.set_timer(seconds_to_next_minute(host(node.app).now()) / speed, start)
+
+
 class StatusLine(SteadyStatic):
     """Redrawn when the session changes and once a minute for the clock — never per second."""
 
@@ -60,11 +74,7 @@ class StatusLine(SteadyStatic):
     def on_mount(self) -> None:
         self.redraw()
         # Wake on the minute boundary, then once a minute: the clock shows minutes only.
-        self.set_timer(seconds_to_next_minute(host(self.app).now()), self._start_minutes)
-
-    def _start_minutes(self) -> None:
-        self.redraw()
-        self.set_interval(60, self.redraw)
+        each_minute(self, self.redraw)
 
     def redraw(self) -> None:
         app = host(self.app)
