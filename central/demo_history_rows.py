@@ -183,6 +183,11 @@ def _cases(conn: Connection, day: date, served: list[dict[str, Any]], rng: rando
         conn.execute(case_sequences.insert().values(service_day=day, last_seq=len(rows)))
 
 
+def pad_of(window_no: int) -> str:
+    """The demo hall's rating pad at this window (central/seed/demo/hall.toml: one a window)."""
+    return f"pad{window_no:02d}"
+
+
 def _ratings(conn: Connection, day: date, served: list[dict[str, Any]], rng: random.Random,
              trail: list[dict[str, Any]]) -> list[int]:  # fmt: skip
     """Most citizens rate on the pad (a few 差评); the ids of the 差评."""
@@ -200,7 +205,8 @@ def _ratings(conn: Connection, day: date, served: list[dict[str, Any]], rng: ran
             "reasons": ["slow"] if level <= 2 else ["friendly"],
             "comment": "等候时间太长" if level <= 2 else "", "channel": "pad",
             "is_default": False, "rated_at": ticket["finished_at"] + timedelta(minutes=1),
-            "rated_by": "pad01", "review_state": "pending" if level <= 2 else None,
+            "rated_by": pad_of(ticket["window_no"]),
+            "review_state": "pending" if level <= 2 else None,
         })  # fmt: skip
     if not rows:
         return []
@@ -213,8 +219,8 @@ def _ratings(conn: Connection, day: date, served: list[dict[str, Any]], rng: ran
         ).all()
     )
     for r in rows:
-        trail.append(_audit(r["rated_at"], "pad01", "device", r["window_no"], "rating.received",
-                            "rating", str(ids[r["ticket_id"]]), None,
+        trail.append(_audit(r["rated_at"], r["rated_by"], "device", r["window_no"],
+                            "rating.received", "rating", str(ids[r["ticket_id"]]), None,
                             {"ticket": r["ticket_number"], "level": r["level"],
                              "reasons": r["reasons"], "comment": r["comment"],
                              "channel": "pad", "staff_no": r["staff_no"]}))  # fmt: skip

@@ -165,7 +165,7 @@ async def serve_and_rate(new: NewClient, clock: Any, plan: dict[int, list[int | 
     start = clock.now
     for days_ago in sorted(plan, reverse=True):
         clock.now = start - timedelta(days=days_ago)
-        kiosk, desk, pad = await new("kiosk01"), await new("1005"), await new("pad01")
+        kiosk, desk, pad = await new("kiosk01"), await new("1005"), await new("pad05")
         with contextlib.suppress(errors.Conflict):
             await desk.sign_on(5)
         for level in plan[days_ago]:

@@ -33,7 +33,6 @@ from client.rating_models import RatingRequest, RectifyRequest, VerifyRequest
 # 22:00 hall time (UTC+8) on a Monday: two hours before midnight.
 T0 = datetime(2026, 3, 2, 14, 0, tzinfo=timezone.utc)
 KIOSK = Actor("kiosk01", "kiosk", "device", device_kind="kiosk")
-PAD = Actor("pad01", "pad", "device", device_kind="pad")
 BOSS = Actor("2001", "郑国华", "supervisor")
 WINDOWS = [1, 2, 3, 6]
 QUEUE = {1: "A", 2: "A", 3: "A", 6: "B"}
@@ -92,14 +91,25 @@ def done_tickets(store: Store) -> list[int]:
         return list(conn.execute(query).scalars())
 
 
+def pad_at(window_no: int) -> Actor:
+    """The rating pad at this window (the demo hall has one a window, bound to it)."""
+    return Actor(f"pad{window_no:02d}", "pad", "device", device_kind="pad")
+
+
 def rate(store: Store, pick: int, level: int) -> None:
+    from central.schema import tickets
+
     found = done_tickets(store)
     if not found:
         return
-    body = RatingRequest(ticket_id=found[pick % len(found)], level=level)
+    ticket_id = found[pick % len(found)]
+    with store.read() as conn:
+        query = select(tickets.c.window_no).where(tickets.c.id == ticket_id)
+        window_no = conn.execute(query).scalar_one()
+    body = RatingRequest(ticket_id=ticket_id, level=level)
     try:
         with store.write() as conn:
-            rating.post_rating(conn, ctx(store, PAD), store.settings, body)
+            rating.post_rating(conn, ctx(store, pad_at(window_no)), store.settings, body)
     except Conflict:
         pass  # rated already, or its period ended: nothing changes
 

@@ -23,8 +23,6 @@ from client.asgi import StreamingASGITransport
 from client.rating_models import RatingRequest
 from tests.conftest import FakeClock
 
-DEMO_HALL = Path(__file__).resolve().parent.parent / "central" / "seed" / "demo" / "hall.toml"
-
 
 def make_app(tmp_path: Path, clock: FakeClock, **settings: Any) -> Any:
     return create_app(
@@ -213,18 +211,9 @@ async def test_the_audit_source_is_forwarded_only_by_a_trusted_proxy(
 
 
 async def test_a_pad_rates_only_its_own_windows_services(tmp_path: Path, clock: FakeClock) -> None:
-    hall = DEMO_HALL.read_text(encoding="utf-8")
-    every = "windows = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]\n"
-    assert every in hall
-    hall = hall.replace(every, "")  # pad01 keeps `window = 1`: it rates window 1's services
-    (tmp_path / "hall.toml").write_text(hall, encoding="utf-8")
+    # The demo hall binds each pad to its own window: pad01 rates window 1's services alone.
     app = create_app(
-        Settings(
-            db_path=str(tmp_path / "c.db"),
-            seed=str(tmp_path / "hall.toml"),
-            kdf_fast=True,
-            clock=clock,
-        )
+        Settings(db_path=str(tmp_path / "c.db"), seed="demo", kdf_fast=True, clock=clock)
     )
     clients: list[CentralClient] = []
 

@@ -38,7 +38,7 @@ def rows(db_path: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
 
 async def test_pad_rates_a_finished_service_once(make_client: Any, db_path: Path) -> None:
     (ticket_id,) = await serve_tickets(make_client, "1005", 5)
-    pad = await make_client("pad01")
+    pad = await make_client("pad05")
     events_before = (await pad.poll_events(0)).last_id
     rating = await pad.post_rating(
         RatingRequest(ticket_id=ticket_id, level=5, reasons=["friendly", "done_once"])
@@ -60,7 +60,7 @@ async def test_pad_rates_a_finished_service_once(make_client: Any, db_path: Path
     boss = await make_client("2001")
     trail = await boss.audit(object_id=f"rating:{rating.id}")
     assert [(r.action, r.actor, r.after and r.after["level"]) for r in trail] == [
-        ("rating.received", "pad01", 5)
+        ("rating.received", "pad05", 5)
     ]
 
 
@@ -68,7 +68,7 @@ async def test_concurrent_posts_for_one_service_give_one_rating(
     central_app: Any, make_client: Any, db_path: Path
 ) -> None:
     (ticket_id,) = await serve_tickets(make_client, "1005", 5)
-    pads = [await make_client("pad01") for _ in range(8)]
+    pads = [await make_client("pad05") for _ in range(8)]
     answers = await asyncio.gather(
         *(rate(pad, ticket_id, 1 + i % 5) for i, pad in enumerate(pads)),
         return_exceptions=True,
@@ -84,10 +84,10 @@ async def test_a_repeated_idempotency_key_gets_the_first_answer(
     central_app: Any, make_client: Any
 ) -> None:
     (ticket_id,) = await serve_tickets(make_client, "1005", 5)
-    pad = await make_client("pad01")
+    pad = await make_client("pad05")
     transport = StreamingASGITransport(central_app)
     async with httpx.AsyncClient(transport=transport, base_url="http://central.test") as http:
-        headers = {**pad.auth_headers(), "Idempotency-Key": "pad01-rating-1"}
+        headers = {**pad.auth_headers(), "Idempotency-Key": "pad05-rating-1"}
         body = {"ticket_id": ticket_id, "level": 4}
         first = await http.post("/v1/ratings", json=body, headers=headers)
         again = await http.post("/v1/ratings", json=body, headers=headers)
@@ -103,7 +103,7 @@ async def test_only_a_pad_rates_and_only_a_finished_service(make_client: Any) ->
     (done,) = await serve_tickets(make_client, "1005", 5)
     kiosk = await make_client("kiosk01")
     waiting = await kiosk.issue_ticket("A")
-    pad = await make_client("pad01")
+    pad = await make_client("pad05")
     with pytest.raises(errors.Conflict):
         await rate(pad, waiting.id, 5)
     with pytest.raises(errors.NotFound):
@@ -118,7 +118,7 @@ async def test_only_a_pad_rates_and_only_a_finished_service(make_client: Any) ->
 
 
 async def test_level_and_reasons_are_checked(central_app: Any, make_client: Any) -> None:
-    pad = await make_client("pad01")
+    pad = await make_client("pad05")
     (done,) = await serve_tickets(make_client, "1005", 5)
     transport = StreamingASGITransport(central_app)
     async with httpx.AsyncClient(transport=transport, base_url="http://central.test") as http:
@@ -139,19 +139,19 @@ async def test_rating_period_closes_and_defaults_are_counted_apart(
     make_client: Any, clock: Any, db_path: Path, central_app: Any
 ) -> None:
     rated, left = await serve_tickets(make_client, "1005", 5, count=2)
-    pad = await make_client("pad01")
+    pad = await make_client("pad05")
     await rate(pad, rated, 4)
     clerk = await make_client("1005")
 
     clock.advance(days=6, hours=23)
-    pad, clerk = await make_client("pad01"), await make_client("1005")  # tokens last 12 h
+    pad, clerk = await make_client("pad05"), await make_client("1005")  # tokens last 12 h
     today = await clerk.rating_tally(TODAY, TODAY)
     assert (today.total.figures.rated, today.total.figures.unrated) == (1, 1)
     assert today.total.figures.defaults == 0
     assert rows(db_path, "SELECT COUNT(*) FROM ratings") == [(1,)]
 
     clock.advance(hours=1)  # seven days after the service: the period has ended
-    pad, clerk = await make_client("pad01"), await make_client("1005")
+    pad, clerk = await make_client("pad05"), await make_client("1005")
     with pytest.raises(errors.Conflict) as closed:
         await rate(pad, left, 5)
     assert "period" in closed.value.message
@@ -199,7 +199,7 @@ async def test_no_default_when_the_locality_has_none(db_path: Path, clock: Any) 
     try:
         (ticket_id,) = await serve_tickets(factory, "1005", 5)
         clock.advance(days=3)
-        pad = await factory("pad01")
+        pad = await factory("pad05")
         with pytest.raises(errors.Conflict):
             await rate(pad, ticket_id, 5)
         assert housekeeping.run_once(app.state.store)["defaults"] == 0
@@ -215,7 +215,7 @@ async def test_no_default_when_the_locality_has_none(db_path: Path, clock: Any) 
 
 
 async def test_tally_formula_on_known_data(make_client: Any, clock: Any) -> None:
-    pad = await make_client("pad01")
+    pad = await make_client("pad05")
     # Yesterday: four services rated 5, 4, 1, 1.
     clock.advance(days=-1)
     for ticket_id, level in zip(
@@ -229,7 +229,7 @@ async def test_tally_formula_on_known_data(make_client: Any, clock: Any) -> None
         await rate(pad, ticket_id, level, comment="太慢" if level < 3 else "")
     # Someone else's service does not count in 1005's tally.
     (other,) = await serve_tickets(make_client, "1001", 1)
-    await rate(pad, other, 1)
+    await rate(await make_client("pad01"), other, 1)  # window 1's own pad
 
     clerk = await make_client("1005")
     tally = await clerk.rating_tally(TODAY - timedelta(days=1), TODAY, by="day")
@@ -269,7 +269,7 @@ async def test_tally_formula_on_known_data(make_client: Any, clock: Any) -> None
 
 
 async def test_weeks_and_months_bucket_on_the_calendar(make_client: Any, clock: Any) -> None:
-    pad = await make_client("pad01")
+    pad = await make_client("pad05")
     clock.advance(days=-9)  # Sunday 2026-11-08: last day of the week before last
     (early,) = await serve_tickets(make_client, "1005", 5)
     await rate(pad, early, 2)
@@ -304,11 +304,11 @@ async def test_weeks_and_months_bucket_on_the_calendar(make_client: Any, clock: 
 
 
 async def test_a_clerk_reads_only_their_own(make_client: Any) -> None:
-    pad = await make_client("pad01")
+    pad = await make_client("pad05")
     (mine,) = await serve_tickets(make_client, "1005", 5)
     (theirs,) = await serve_tickets(make_client, "1001", 1)
     my_rating = await rate(pad, mine, 1, "等太久")
-    their_rating = await rate(pad, theirs, 2, "态度差")
+    their_rating = await rate(await make_client("pad01"), theirs, 2, "态度差")
     clerk = await make_client("1005")
 
     assert [r.id for r in await clerk.ratings(bad=True)] == [my_rating.id]
@@ -344,7 +344,7 @@ async def test_a_clerk_reads_only_their_own(make_client: Any) -> None:
 
 
 async def test_bad_rating_state_machine(make_client: Any, clock: Any, db_path: Path) -> None:
-    pad = await make_client("pad01")
+    pad = await make_client("pad05")
     first, second, good = await serve_tickets(make_client, "1005", 5, 3)
     bad = await rate(pad, first, 1, "材料说了三次都不一样")
     other_bad = await rate(pad, second, 2)
@@ -424,7 +424,7 @@ async def test_bad_rating_state_machine(make_client: Any, clock: Any, db_path: P
         "rating.verify",
         "rating.rectify",
     ]
-    assert [r.actor for r in trail] == ["pad01", "1005", "2001", "2001"]
+    assert [r.actor for r in trail] == ["pad05", "1005", "2001", "2001"]
     assert trail[2].before is not None and trail[2].before["review_state"] == "pending"
     assert trail[2].after is not None and trail[2].after["rectify_due"] == "2026-12-08"
     stamps = rows(
@@ -436,7 +436,7 @@ async def test_bad_rating_state_machine(make_client: Any, clock: Any, db_path: P
 
 
 async def test_verify_takes_the_supervisors_rectification_days(make_client: Any) -> None:
-    pad = await make_client("pad01")
+    pad = await make_client("pad05")
     (ticket_id,) = await serve_tickets(make_client, "1005", 5)
     bad = await rate(pad, ticket_id, 2)
     boss = await make_client("2001")

@@ -96,7 +96,7 @@ async def test_queue_over_and_bad_rating_alerts(
     kiosk, clerk, pad, boss = (
         await make_client("kiosk01"),
         await make_client("1008"),
-        await make_client("pad01"),
+        await make_client("pad08"),  # the pad at window 8
         await make_client("2001"),
     )
     for _ in range(21):

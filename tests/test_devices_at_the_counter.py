@@ -69,7 +69,7 @@ async def test_a_green_channel_ticket_from_the_kiosk_is_flagged_for_the_clerk(
 async def test_the_tally_line_updates_when_the_pad_rates(
     terminal_client: CentralClient, clock: Any, make_client: ClientFactory
 ) -> None:
-    kiosk, pad = await make_client("kiosk01"), await make_client("pad01")
+    kiosk, pad = await make_client("kiosk01"), await make_client("pad05")
     await kiosk.issue_ticket("A")
     app = build(terminal_client, clock, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -102,7 +102,7 @@ async def test_pause_with_a_reason_after_a_lost_answer_is_answered_not_refused(
 async def test_a_bad_ratings_explanation_and_steps_after_lost_answers(
     central_app: Any, make_client: Any, db_path: Path
 ) -> None:
-    pad = await make_client("pad01")
+    pad = await make_client("pad05")  # the pad at window 5
     (done,) = await serve_tickets(make_client, "1005", 5)
     bad = await pad.post_rating(RatingRequest(ticket_id=done, level=1, comment="材料说法不一"))
     transport = LosingTransport(central_app)

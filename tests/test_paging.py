@@ -62,7 +62,7 @@ async def test_audit_and_ratings_page_by_keyset_with_a_count(
     make_client: Any, central_app: Any
 ) -> None:
     served = await serve(make_client, 5)
-    pad = await make_client("pad01")
+    pad = await make_client("pad05")  # services finished at window 5
     for ticket_id, level in zip(served, (5, 4, 3, 5, 1), strict=True):
         await pad.post_rating(RatingRequest(ticket_id=ticket_id, level=level))
     boss = await raw(central_app, "2001")

@@ -106,7 +106,7 @@ async def test_tally_line_and_my_ratings(
         assert len(shown) <= own.size.width and shown.rstrip().endswith("poor 1"), shown
 
         # A rating arrives; the App's hook calls reload() on rating.received.
-        pad = await new("pad01")
+        pad = await new("pad05")  # the pad at window 5
         kiosk = await new("kiosk01")
         await kiosk.issue_ticket("A")
         desk = await new("1005")

@@ -22,7 +22,8 @@ from tests.pilot import build, in_process, settle
 async def busy_hall(central_app: Any, clock: Any) -> None:
     """A morning: five windows at work, one paused for 40 minutes, queue A over its level."""
     new, made = client_factory(central_app)
-    kiosk, pad = await new("kiosk01"), await new("pad01")
+    kiosk = await new("kiosk01")
+    pads = {1: await new("pad01"), 6: await new("pad06")}  # each window's own pad
     for queue, count in (("A", 22), ("B", 3), ("C", 2), ("E", 1)):
         for _ in range(count):
             await kiosk.issue_ticket(queue)
@@ -39,7 +40,8 @@ async def busy_hall(central_app: Any, clock: Any) -> None:
         if window in (1, 6):
             clock.advance(minutes=7)
             await clerk.finish(ticket.id)
-            await pad.post_rating(RatingRequest(ticket_id=ticket.id, level=5 if window == 1 else 2))
+            rating = RatingRequest(ticket_id=ticket.id, level=5 if window == 1 else 2)
+            await pads[window].post_rating(rating)
             again = await clerk.call_next(window)
             if again is not None:
                 await clerk.start(again.id)

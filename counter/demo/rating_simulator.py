@@ -1,5 +1,6 @@
-"""The demo's citizens rate their services: a rating pad (pad01) rates each finished ticket a
-short while after it finished, through the real API, like any other client.
+"""The demo's citizens rate their services: each finished ticket is rated a short while after it
+finished, on the rating pad of the window that served it (pad01 at window 1, pad02 at 2, …: a
+pad rates only its own window's services), through the real API, like any other client.
 
 It follows the hall's live events: a `window.changed` may mean a ticket finished there, so the
 window's recent tickets are looked up (GET /v1/windows/{no} gives the current ticket only;
@@ -104,13 +105,18 @@ class RatingSimulator:
         seed: int = 1,
         speed: float = 1.0,
         pad: tuple[str, str] = ("pad01", "counter"),
+        pad_of: Callable[[int], tuple[str, str]] = lambda no: (f"pad{no:02d}", "counter"),
         judge: Callable[[int], Awaitable[bool]] | None = None,
         time: SimTime | None = None,
         skip_window: Callable[[int], bool] = lambda _no: False,
     ) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
-        self.client = new_client()
+        self.new_client = new_client
+        self.client = new_client()  # pad01: follows the hall, reads windows and tickets
+        self.pad_of = pad_of  # window → the (staff_no, password) of its pad
+        self._pads: dict[int, CentralClient] = {}  # window → its pad, signed in on first use
+        self._pad_lock = asyncio.Lock()
         self.rng = random.Random(f"{seed}:ratings")
         # Citizens served by a trainee draw from their own stream: the trainee's pace does not
         # change what the colleagues' citizens give (counter.demo.sim_time).
@@ -138,8 +144,24 @@ class RatingSimulator:
             await asyncio.gather(*tasks, return_exceptions=True)
         self._task = None
         self._pending.clear()
-        with contextlib.suppress(Exception):
-            await self.client.aclose()
+        for client in (self.client, *self._pads.values()):
+            with contextlib.suppress(Exception):
+                await client.aclose()
+        self._pads.clear()
+
+    async def _pad(self, window_no: int) -> CentralClient:
+        """The pad at `window_no`, signed in (the citizen rates on the pad at their window)."""
+        async with self._pad_lock:  # two citizens at one window: one sign-in
+            client = self._pads.get(window_no)
+            if client is None:
+                client = self.new_client()
+                try:
+                    await client.login(*self.pad_of(window_no))
+                except BaseException:
+                    await client.aclose()
+                    raise
+                self._pads[window_no] = client
+            return client
 
     async def _run(self) -> None:
         while True:
@@ -221,7 +243,10 @@ class RatingSimulator:
             self.stats.skipped += 1
             return
         try:
-            await self.client.post_rating(request)
+            if ticket.window_no is None:
+                return
+            pad = await self._pad(ticket.window_no)
+            await pad.post_rating(request)
         except errors.CentralError as exc:
             self.stats.errors += 1
             log.info("rating pad: ticket %s: %s", ticket_id, exc.message)
