@@ -35,7 +35,7 @@ async def test_c_on_a_material_that_may_not_be_missing_says_why(
         table.move_cursor(row=row)
         await until(pilot, lambda: table.cursor_row == row, "the material highlighted")
         await pilot.press("c")
-        said = "容缺 is not allowed for this material (see the item's guide)."
+        said = "This material cannot be deferred (see the item's guide)."
         await until(pilot, lambda: any(n.message == said for n in app._notifications), "the answer")
         assert material.name not in screen.state.marks
 

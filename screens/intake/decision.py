@@ -127,7 +127,7 @@ class DecisionStep(StepKeys, VerticalScroll):
 
     @staticmethod
     def _names(head: str, names: list[str]) -> Text:
-        return Text.assemble((head, "bold"), " ", plain("、".join(names)))
+        return Text.assemble((head, "bold"), " ", plain(t("intake.open.separator").join(names)))
 
     def read(self, state: IntakeState) -> dict[str, Any]:
         values: dict[str, Any] = {

@@ -69,14 +69,14 @@ def open_line(state: IntakeState, item: CatalogItem | None, case: Case | None, t
         problems = applicant_problems(state.applicant, today, item.min_age)
         if problems:
             names = [t(f"intake.applicant.{f}") for f in problems]
-            parts.append(Text(t("intake.open.applicant", fields="、".join(names))))
+            parts.append(Text(t("intake.open.applicant", fields=t("intake.open.separator").join(names))))
     waiting = unchecked(item, state.marks)
     if waiting:
         parts.append(
             Text.assemble(
                 (t("intake.open.materials", count=len(waiting)), "bold"),
                 " ",
-                plain("、".join(m.name for m in waiting)),
+                plain(t("intake.open.separator").join(m.name for m in waiting)),
             )
         )
     possible = possible_decisions(item, state.marks)
