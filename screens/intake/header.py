@@ -68,8 +68,8 @@ def open_line(state: IntakeState, item: CatalogItem | None, case: Case | None, t
     if step == "applicant":
         problems = applicant_problems(state.applicant, today, item.min_age)
         if problems:
-            names = [t(f"intake.applicant.{f}") for f in problems]
-            parts.append(Text(t("intake.open.applicant", fields=t("intake.open.separator").join(names))))
+            names = t("intake.open.separator").join(t(f"intake.applicant.{f}") for f in problems)
+            parts.append(Text(t("intake.open.applicant", fields=names)))
     waiting = unchecked(item, state.marks)
     if waiting:
         parts.append(
