@@ -182,24 +182,20 @@ def perform(store: Store, work: Post) -> Response:
 
 
 async def perform_on_writer(store: Store, work: Post) -> Response:
-    """`perform` for an `async` route: the write transaction and the answer's read after it
-    run on the store's writer (central.store.Store.on_writer), a replay's read in the thread
-    pool, so the event loop never waits."""
+    """`perform` for an `async` route: the write transaction runs on the store's writer
+    (central.store.Store.on_writer), the reads around it in the thread pool, so the event
+    loop never waits and the writer only writes."""
     actor, key, request_print, finish = work.actor, work.key, work.request_print, work.finish
     try:
-        return await store.on_writer(_write_and_answer, store, work)
+        outcome = await store.on_writer(write, store, actor, key, request_print, work.action)
     except Exception:
         replayed = await anyio.to_thread.run_sync(replay, store, actor, key, request_print, finish)
         if replayed is None:
             raise
         return replayed
-
-
-def _write_and_answer(store: Store, work: Post) -> Response:
-    """The write, then (after its commit, in a fresh read) the answer's completion, on the
-    same writer thread: one hand-over from the event loop per request instead of two, which
-    under a burst cost more than the read itself."""
-    outcome = write(store, work.actor, work.key, work.request_print, work.action)
-    if work.finish is None or not outcome[1]:
+    if finish is None or not outcome[1]:
         return _response(*outcome)
-    return answer(store, outcome, work.finish)
+    # In the thread pool, not on the writer: with the read there too, every window's answer
+    # waited behind the other windows' writes and reads (paced windows, 0 listeners: call-next
+    # p95 175 ms with it on the writer, 32 ms here, at the same load).
+    return await anyio.to_thread.run_sync(answer, store, outcome, finish)
