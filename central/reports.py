@@ -17,16 +17,15 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, select
 
-from central import report_rollups
+from central import report_cases, report_rollups
 from central.hall_time import day_bounds, service_day
 from central.report_rollups import Figures
-from central.schema import cases, queues, staff
+from central.schema import queues, staff
 from central.schema_escalations import escalation_steps, escalations
 from central.schema_rollups import tally_daily
 from central.schema_supervision import callbacks
 from client.report_models import (
     CallbackReport,
-    CaseReport,
     ClerkReport,
     DayPoint,
     EscalationReport,
@@ -73,9 +72,15 @@ def _times(figures: Figures) -> dict[str, int | None]:
 
 
 def report(
-    conn: Connection, kind: ReportKind, day: date, now: datetime, today: Any = None
+    conn: Connection,
+    kind: ReportKind,
+    day: date,
+    now: datetime,
+    today: Any = None,
+    cases_limit: int = report_cases.DEFAULT_PAGE,
 ) -> Report:
-    """`today`: the central's central.report_today.TodayMemo (the tickets of today — the newest
+    """The cases per item: the first `cases_limit` items by most cases (central.report_cases).
+    `today`: the central's central.report_today.TodayMemo (the tickets of today — the newest
     day not rolled up — are then read only where it does not hold them); None: every ticket
     of a day not rolled up is read."""
     first, last = period(kind, day)
@@ -112,16 +117,7 @@ def report(
         day_rated[r.day][0] += rated
         day_rated[r.day][1] += satisfied
 
-    case_rows: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for r in conn.execute(
-        select(
-            cases.c.department_name, cases.c.item_code, cases.c.item_name, cases.c.decision,
-            func.count().label("n"),
-        )
-        .where(cases.c.service_day >= first, cases.c.service_day <= last)
-        .group_by(cases.c.department_name, cases.c.item_code, cases.c.item_name, cases.c.decision)
-    ):  # fmt: skip
-        case_rows[(r.department_name, r.item_code, r.item_name)][r.decision] += int(r.n)
+    case_list = report_cases.case_page(conn, first, last, limit=cases_limit)
 
     start, _ = day_bounds(first)
     _, end = day_bounds(last)
@@ -200,10 +196,9 @@ def report(
             )
             for no, c in sorted(per_clerk.items())
         ],
-        cases=[
-            CaseReport(department=dept, item_code=code, item_name=name, **dict(counts))
-            for (dept, code, name), counts in sorted(case_rows.items())
-        ],
+        cases=case_list.items,
+        cases_total=case_list.total,
+        cases_next=case_list.next,
         ratings=RatingReport(
             rated=totals["rated"], defaults=totals["defaults"], satisfied=totals["satisfied"],
             satisfaction=totals["satisfied"] / totals["rated"] if totals["rated"] else None,

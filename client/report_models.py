@@ -48,6 +48,14 @@ class CaseReport(Wire):
     refuse: int = 0
 
 
+class CasePage(Wire):
+    """Items by most cases; `next` is the bookmark of the next page (None: the last page)."""
+
+    items: list[CaseReport]
+    total: int = Field(description="items with cases in the period, all pages together")
+    next: str | None = Field(default=None, description="pass as `after` for the next page")
+
+
 class RatingReport(Wire):
     rated: int = Field(description="citizens' ratings (defaults apart)")
     defaults: int
@@ -91,7 +99,11 @@ class Report(Wire):
     last_day: date
     queues: list[QueueReport]
     clerks: list[ClerkReport]
-    cases: list[CaseReport]
+    cases: list[CaseReport] = Field(description="the first page of items, most cases first")
+    cases_total: int = Field(default=0, description="items with cases, all pages together")
+    cases_next: str | None = Field(
+        default=None, description="bookmark of the next page (GET …/cases?after=); None: no more"
+    )
     ratings: RatingReport
     escalations: EscalationReport
     callbacks: CallbackReport

@@ -94,5 +94,29 @@ class SupervisionCalls(CentralHttp):
     async def report(
         self, kind: report_wire.ReportKind, day: date | None = None
     ) -> report_wire.Report:
+        """The report with the first page of its cases per item (most cases first)."""
         params = {"date": day.isoformat()} if day else None
         return await self._get(f"/v1/reports/{kind}", report_wire.Report, params)
+
+    async def report_cases(
+        self, kind: report_wire.ReportKind, day: date, after: str, limit: int = 1000
+    ) -> report_wire.CasePage:
+        """The page of the report's cases per item after the bookmark `after`."""
+        params = {"date": day.isoformat(), "after": after, "limit": limit}
+        return await self._get(f"/v1/reports/{kind}/cases", report_wire.CasePage, params)
+
+    async def whole_report(
+        self, kind: report_wire.ReportKind, day: date | None = None
+    ) -> report_wire.Report:
+        """The report with every page of its cases per item (for the CSV)."""
+        return await self.rest_of_cases(await self.report(kind, day))
+
+    async def rest_of_cases(self, report: report_wire.Report) -> report_wire.Report:
+        """`report` with the pages of cases it does not hold yet fetched and added."""
+        listed = list(report.cases)
+        after = report.cases_next
+        while after is not None:
+            page = await self.report_cases(report.kind, report.first_day, after)
+            listed.extend(page.items)
+            after = page.next
+        return report.model_copy(update={"cases": listed, "cases_next": None})

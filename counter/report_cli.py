@@ -81,7 +81,7 @@ async def _fetch(config: Any, args: argparse.Namespace, day: date | None) -> int
             from counter.core.classroom import trainees_report
 
             return await trainees_report(client, args.csv)
-        report = await client.report(args.kind, day)
+        report = await client.whole_report(args.kind, day)  # every page of cases
     except CentralError as error:
         return _say(error.message)
     finally:

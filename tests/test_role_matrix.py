@@ -57,6 +57,7 @@ MATRIX = """
 +++--- GET  /v1/ratings/tally
 +++--- GET  /v1/ratings/{rating_id}
 -++--- GET  /v1/reports/{kind}
+-++--- GET  /v1/reports/{kind}/cases
 ++++++ GET  /v1/tickets/{ticket_id}
 ++++++ GET  /v1/windows/{no}
 -++--- POST /v1/alerts/{alert_id}/acknowledge

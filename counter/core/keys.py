@@ -205,6 +205,7 @@ KEY_TABLE: dict[str, tuple[KeyBinding, ...]] = {
         K("alert_open", "enter", "open_alert", "keys.alert_open", show=False),
         K("board_refresh", "f5", "reload", "keys.board_refresh", show=False),
         K("board_report_export", "e", "export_report", "keys.board_report_export"),
+        K("board_report_more", "n", "more_cases", "keys.board_report_more"),
         K("callback_record", "c", "record_callback", "keys.callback_record"),
         K(
             "callback_day_before",

@@ -52,7 +52,8 @@ def sections(r: Report) -> Iterable[tuple[str, Sequence[str], list[list[object]]
     yield "cases", ("department", "item_code", "item_name", "accept", "tolerate", "notice",
                     "refuse"), [
         [c.department, c.item_code, c.item_name, c.accept, c.tolerate, c.notice, c.refuse]
-        for c in r.cases
+        # by department and item, as the CSV always listed them (the API pages by most cases)
+        for c in sorted(r.cases, key=lambda c: (c.department, c.item_code, c.item_name))
     ]  # fmt: skip
     g = r.ratings
     yield "ratings", ("rated", "defaults", "satisfied", "satisfaction", "bad", "pending",

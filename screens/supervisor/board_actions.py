@@ -60,6 +60,7 @@ class BoardActions(SaysWorkerErrors):
         keys of the tab in view); a key of this tab that does not apply to the selected row
         is shown greyed (None)."""
         tab_of = {"ack": "alerts", "open_alert": "alerts", "export_report": "reports",
+                  "more_cases": "reports",
                   "record_callback": "callbacks", "callback_day": "callbacks"}  # fmt: skip
         if action in WINDOW_ACTIONS or action in TICKET_ACTIONS:
             if self.tab != "board":
@@ -84,6 +85,9 @@ class BoardActions(SaysWorkerErrors):
             return (alert is not None and alert.acked_at is None) or None
         if action == "export_report":
             return getattr(self, "report", None) is not None or None
+        if action == "more_cases":
+            shown = getattr(self, "report", None)
+            return (shown is not None and shown.cases_next is not None) or None
         if action == "record_callback":
             chosen = getattr(self, "selected_callback", lambda: None)()
             return (chosen is not None and chosen.recorded_at is None) or None

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.widgets import DataTable, Static
 
+from client.errors import CentralError
 from client.hall_time import hall_date
 from client.report_models import Report, ReportKind
 from client.supervisor_models import Callback, CallbackDay, CallbackRecord
@@ -57,6 +58,7 @@ class BoardExtras(SaysWorkerErrors):
         callback_date: date | None
 
         query_one: Any
+        query: Any
 
         def notify(self, message: str, **kw: Any) -> None: ...
         def post_message(self, message: Any) -> bool: ...
@@ -75,6 +77,31 @@ class BoardExtras(SaysWorkerErrors):
             self.query_one("#report-body", Static).update(render(report))
             self.refresh_bindings()
 
+    @work(exclusive=True, group="board-report", exit_on_error=False)
+    async def action_more_cases(self) -> None:
+        """n: the next page of the cases per item, added below those shown (by keyset: the
+        items after the last one shown, most cases first)."""
+        report = self.report
+        if report is None or report.cases_next is None:
+            return
+        client = host(self.app).client
+        from screens.supervisor.report_view import PAGE, render
+
+        with reports_failure(self, "board_report"):
+            page = await client.report_cases(
+                report.kind, report.first_day, report.cases_next, limit=PAGE
+            )
+            if self.report is not report:
+                return  # another report was asked for meanwhile
+            cases = [*report.cases, *page.items]
+            self.report = report.model_copy(
+                update={"cases": cases, "cases_total": page.total, "cases_next": page.next}
+            )
+            shown = self.query("#report-body")
+            if shown:
+                shown.first(Static).update(render(self.report))
+            self.refresh_bindings()
+
     def action_export_report(self) -> None:
         """e: the CSV's path, the dated name offered; an existing file is replaced only
         when the supervisor presses Enter again on the sentence that says it exists."""
@@ -89,8 +116,14 @@ class BoardExtras(SaysWorkerErrors):
             if said:
                 return said
             path = Path(text).expanduser()
+            whole = report
+            if report.cases_next is not None:  # the CSV holds every item, not the pages shown
+                try:
+                    whole = await host(self.app).client.rest_of_cases(report)
+                except CentralError as error:
+                    return t("board.export_failed", detail=clean(error.message))
             try:
-                await asyncio.to_thread(save_report, path, report, guard.replaces(path))
+                await asyncio.to_thread(save_report, path, whole, guard.replaces(path))
             except OSError as error:
                 return t("board.export_failed", detail=clean(str(error.strerror or error)))
             self.notify(t("board.report_saved", path=clean(str(path))), markup=False)

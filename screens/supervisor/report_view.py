@@ -15,6 +15,7 @@ from counter.core.report_csv import percent
 from screens.supervisor.board_text import minutes
 from screens.text import plain
 
+PAGE = 50  # items fetched per press of n (the central's default page)
 BARS = " ▁▂▃▄▅▆▇█"
 
 
@@ -85,4 +86,10 @@ def render(report: Report) -> RenderableType:
         cases.add_row(plain(item.item_name), str(item.accept), str(item.tolerate),
                       str(item.notice), str(item.refuse))  # fmt: skip
     parts.append(cases)
+    shown, total = len(report.cases), report.cases_total
+    if report.cases_next is not None:
+        page = min(PAGE, total - shown)
+        parts.append(Text(t("report.cases_shown", shown=shown, total=total, page=page)))
+    elif total:
+        parts.append(Text(t("report.cases_all", total=total)))
     return Group(*parts)
