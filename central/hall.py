@@ -154,6 +154,7 @@ def window_models(conn: Connection, now: datetime, only: int | None = None) -> l
                 staff_no=w.staff_no,
                 staff_name=w.staff_name,
                 pause_reason=w.pause_reason,
+                pause_note=w.pause_note,
                 current_ticket=ticket,
                 served_today=w.served_today,
                 held=held.get(w.no, []),

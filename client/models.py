@@ -103,6 +103,9 @@ class Window(Wire):
     staff_no: str | None = None
     staff_name: str | None = None
     pause_reason: PauseReason | None = None
+    pause_note: str | None = Field(
+        default=None, description="what the clerk said when pausing for another reason"
+    )
     current_ticket: Ticket | None = None
     served_today: int = 0
     held: list[Ticket] | None = Field(

@@ -120,7 +120,7 @@ class CounterScreen(SaysWorkerErrors, Screen[None]):
         self.query_one(TicketPanel).show(session, now, self.hint())
         self.query_one(QueuePanel).show(session)
         self.query_one(TodayPanel).show(session)
-        self._label_pause()
+        self._label_keys()
         self.refresh_bindings()
 
     # --- which keys apply -------------------------------------------------------------------
@@ -158,12 +158,22 @@ class CounterScreen(SaysWorkerErrors, Screen[None]):
     def on_resize(self) -> None:
         self.refresh_bindings()
 
-    def _label_pause(self) -> None:
-        """F10 reads Resume while paused (one binding does both)."""
-        word = t("keys.resume") if host(self.app).session.paused else t("keys.pause")
+    def _label_keys(self) -> None:
+        """F10 reads Resume while paused (one binding does both); F12 names what it opens: a
+        clerk's own escalations, or the hall's ledger for a supervisor."""
+        session = host(self.app).session
+        staff = session.staff
+        words = {
+            "pause": t("keys.resume") if session.paused else t("keys.pause"),
+            "escalations": t("keys.escalations")
+            if staff is not None and staff.role in ("supervisor", "admin")
+            else t("keys.my_escalations"),
+        }
         table = self._bindings.key_to_bindings
         for key, group in table.items():
-            table[key] = [replace(b, description=word) if b.action == "pause" else b for b in group]
+            table[key] = [
+                replace(b, description=words[b.action]) if b.action in words else b for b in group
+            ]
 
     def on_key(self, event: events.Key) -> None:
         """A counter key that does not apply now says why in one line, instead of nothing."""

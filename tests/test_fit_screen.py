@@ -75,7 +75,7 @@ async def test_the_counter_footer_ends_with_a_whole_key(
         wide, cells = footer_line(app)
         assert 80 < cells <= 120, wide
         assert wide.endswith(help_key), wide
-        assert f"F12 {t('keys.escalations')}" in wide  # the last key, whole (was "F12 Led")
+        assert f"F12 {t('keys.my_escalations')}" in wide  # the last key, whole (was "F12 Led")
 
 
 async def intake_at_checklist(pilot: Any, app: CounterApp, make_client: Any) -> IntakeScreen:

@@ -243,7 +243,7 @@ async def test_supervisor_verifies_rectifies_and_exports(
         await until(pilot, target_csv.exists, "the CSV file")
         text = target_csv.read_text(encoding="utf-8-sig")
         lines = text.splitlines()
-        assert lines[0].startswith("No.,Name,Win,Served,Rated")
+        assert lines[0].startswith("Staff,Name,Window,Served,Rated")
         assert lines[1].startswith("1005,陈静,5,30,28")
         assert len(lines) == 3
     for client in made:
@@ -313,4 +313,4 @@ async def test_an_export_asks_before_replacing_a_file(tmp_path: Path) -> None:
         write_csv(kept, [row])
     assert kept.read_text(encoding="utf-8") == "last month's figures"
     write_csv(kept, [row], replace=True)
-    assert kept.read_text(encoding="utf-8-sig").startswith("No.,Name")
+    assert kept.read_text(encoding="utf-8-sig").startswith("Staff,Name")

@@ -54,6 +54,27 @@ KEY_TABLE: dict[str, tuple[KeyBinding, ...]] = {
     "app": (
         K("help", "f1", "help", "keys.help"),
         K("quit", "ctrl+q", "quit", "keys.quit", show=False, priority=True),
+        # Tab moves the focus as the app reads the key, before the keys behind it go anywhere:
+        # as the screen's own binding it ran only once the focused field had the Tab in turn,
+        # so a scanner's "2001⇥counter⏎" put "counter" into the staff number field.
+        K(
+            "next_field",
+            "tab",
+            "focus_next",
+            "keys.next_field",
+            show=False,
+            priority=True,
+            rebindable=False,
+        ),
+        K(
+            "previous_field",
+            "shift+tab",
+            "focus_previous",
+            "keys.previous_field",
+            show=False,
+            priority=True,
+            rebindable=False,
+        ),
         # Training: the trainer's key for the trainee report (does nothing outside a scenario).
         K("trainee_report", "ctrl+t", "trainee_report", "keys.trainee_report", show=False),
         K("trainer_ticket", "ctrl+o", "trainer_ticket", "keys.trainer_ticket", show=False),
@@ -120,8 +141,17 @@ KEY_TABLE: dict[str, tuple[KeyBinding, ...]] = {
     # The intake screen keeps F9; each step widget owns its own keys (and Enter / Esc), so a
     # step's keys work only on that step. For [keys] they count as one screen ("intake").
     "intake": (K("intake_escalate", "f9", "escalate", "keys.escalate", main=True),),
-    "intake.item": STEP_MOVES,
-    "intake.applicant": STEP_MOVES,
+    # Enter takes the item / goes on before the focused Input sees it: the Input's own Enter
+    # (hidden) would hide the step's from the footer. On the applicant's lists and checkbox the
+    # step lets Enter through to them (screens/intake/applicant.py).
+    "intake.item": (
+        K("intake_next", "enter", "next", "keys.intake_take", priority=True, main=True),
+        K("intake_back", "escape", "back", "keys.intake_back"),
+    ),
+    "intake.applicant": (
+        K("intake_next", "enter", "next", "keys.intake_next", priority=True, main=True),
+        K("intake_back", "escape", "back", "keys.intake_back"),
+    ),
     # Enter goes on before the material table sees it (the table's own Enter, hidden, would
     # also go on, but would hide the key from the footer). r is the key the footer shows: at 80
     # columns "space Received" left no room for F9 once 容缺 applies.

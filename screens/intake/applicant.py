@@ -73,6 +73,13 @@ class ApplicantStep(StepKeys, VerticalScroll):
         self.problems: Problems = {}
         self.shown: set[str] = set()  # fields whose problem is on screen (after blur / Enter)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Enter goes on from a typed field; on a list (Select) or the agent checkbox it is
+        # theirs: it opens the list, picks in it, ticks the box.
+        if action == "next" and not isinstance(self.screen.focused, Input):
+            return False
+        return super().check_action(action, parameters)
+
     def _row(self, field: str, widget: Widget, label: str) -> ComposeResult:
         with Horizontal(classes="field-row", id=f"row-{field}"):
             yield Label(label, classes="field-label")

@@ -39,6 +39,7 @@ from screens.ratings.range_dialog import RangeScreen
 from screens.ratings.table_text import bad_columns, bad_row
 from screens.text import plain
 from screens.widgets.fitted_footer import FittedFooter
+from screens.widgets.fitted_table import FittedTable
 from screens.worker_errors import SaysWorkerErrors
 
 
@@ -100,16 +101,14 @@ class MyRatingsScreen(SaysWorkerErrors, Screen[None]):
         with Horizontal(id="ratings-figures"):
             yield LevelBars(id="ratings-bars")
             yield Static(id="ratings-chart")
-        table: DataTable[Text] = DataTable(id="ratings-bad", cursor_type="row", zebra_stripes=False)
-        yield table
+        yield FittedTable(self.fill_bad, id="ratings-bad", cursor_type="row", zebra_stripes=False)
         yield FittedFooter()
 
     def on_mount(self) -> None:
         self.query_one("#ratings-bars", LevelBars).border_title = t("ratings.bars_title")
-        table = self.query_one("#ratings-bad", DataTable)
+        table = self.query_one("#ratings-bad", FittedTable)
         table.border_title = t("ratings.my_bad_title")
-        for key, label in bad_columns(supervisor=False):
-            table.add_column(label, key=key)
+        table.set_cols(bad_columns(supervisor=False))
         self.redraw_head()
         self.reload()
 
@@ -171,15 +170,22 @@ class MyRatingsScreen(SaysWorkerErrors, Screen[None]):
 
     def show_bad(self, ratings: list[Rating]) -> None:
         self.bad = ratings
-        table = self.query_one("#ratings-bad", DataTable)
-        table.clear()
-        for rating in ratings:
-            table.add_row(*bad_row(rating, supervisor=False), key=str(rating.id))
+        table = self.query_one("#ratings-bad", FittedTable)
+        if not table.set_cols(bad_columns(supervisor=False, items=ratings)):
+            self.fill_bad()
         if not ratings:
             table.border_subtitle = t("ratings.no_bad")
         else:
             table.border_subtitle = t("ratings.bad_count", count=len(ratings))
         self.refresh_bindings()
+
+    def fill_bad(self) -> None:
+        """The rows (again after the columns were laid out anew for a new width)."""
+        table = self.query_one("#ratings-bad", FittedTable)
+        cells = {str(key.value): col.width for key, col in table.columns.items()}.get("comment")
+        table.clear()
+        for rating in self.bad:
+            table.add_row(*bad_row(rating, supervisor=False, cells=cells), key=str(rating.id))
 
     # --- actions ----------------------------------------------------------------------------
 

@@ -24,7 +24,15 @@ from screens.keys import bindings, localized
 from screens.live import hear_hall
 from screens.ratings.detail import Mode, RatingDetailScreen
 from screens.ratings.messages import BadItem, QueueLoaded
-from screens.ratings.table_text import bad_columns, bad_row, callback_row, item_key, queue_order
+from screens.ratings.table_text import (
+    SUPERVISOR_COMMENT_CELLS,
+    bad_columns,
+    bad_row,
+    callback_row,
+    item_key,
+    queue_order,
+)
+from screens.widgets.fitted_table import FittedTable
 from screens.worker_errors import SaysWorkerErrors
 
 
@@ -42,14 +50,12 @@ class BadQueueScreen(SaysWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="ratings-title")
         yield Static(id="ratings-tabs")
-        yield DataTable(id="queue-table", cursor_type="row")
+        yield FittedTable(self.fill, id="queue-table", cursor_type="row")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         hear_hall(self, self.hall_event)
-        table = self.query_one("#queue-table", DataTable)
-        for key, label in bad_columns(supervisor=True):
-            table.add_column(label, key=key)
+        self.query_one("#queue-table", FittedTable).set_cols(bad_columns(supervisor=True))
         self.redraw_head()
         self.reload()
 
@@ -91,22 +97,30 @@ class BadQueueScreen(SaysWorkerErrors, Screen[None]):
 
     def on_queue_loaded(self, message: QueueLoaded) -> None:
         message.stop()
-        table = self.query_one("#queue-table", DataTable)
-        keep = table.cursor_row
+        table = self.query_one("#queue-table", FittedTable)
         self.ratings = message.ratings
-        table.clear()
-        for item in self.ratings:
-            if isinstance(item, Callback):
-                table.add_row(*callback_row(item), key=item_key(item))
-            else:
-                table.add_row(*bad_row(item, supervisor=True), key=item_key(item))
-        if self.ratings:
-            table.move_cursor(row=min(max(keep, 0), len(self.ratings) - 1))
+        if not table.set_cols(bad_columns(supervisor=True, items=self.ratings)):
+            self.fill()
         pending = sum(1 for r in self.ratings if r.review and r.review.state == "pending")
         overdue = sum(1 for r in self.ratings if r.review and r.review.overdue)
         table.border_title = t("ratings.queue_count", count=len(self.ratings))
         table.border_subtitle = t("ratings.queue_figures", pending=pending, overdue=overdue)
         self.refresh_bindings()
+
+    def fill(self) -> None:
+        """The rows (again after the columns were laid out anew for a new width)."""
+        table = self.query_one("#queue-table", FittedTable)
+        keep = table.cursor_row
+        width = {str(key.value): col.width for key, col in table.columns.items()}
+        cells = width.get("comment", SUPERVISOR_COMMENT_CELLS)
+        table.clear()
+        for item in self.ratings:
+            if isinstance(item, Callback):
+                table.add_row(*callback_row(item, cells), key=item_key(item))
+            else:
+                table.add_row(*bad_row(item, supervisor=True, cells=cells), key=item_key(item))
+        if self.ratings:
+            table.move_cursor(row=min(max(keep, 0), len(self.ratings) - 1))
 
     # --- actions ----------------------------------------------------------------------------
 

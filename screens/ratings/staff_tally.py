@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 
 from client.hall_time import HALL_TZ
 from client.rating_models import RatingTable, TallyRow
@@ -27,6 +27,7 @@ from screens.ratings.figures import Period, PeriodKind, period_of
 from screens.ratings.messages import Exported, ExportFailed, TableLoaded
 from screens.ratings.table_text import range_label, table_columns, table_row
 from screens.text import clean
+from screens.widgets.fitted_table import FittedTable
 from screens.worker_errors import SaysWorkerErrors
 
 SortKey = str  # "satisfaction" | "bad" | "served"
@@ -72,13 +73,11 @@ class StaffTallyScreen(SaysWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="ratings-title")
         yield Static(id="ratings-tabs")
-        yield DataTable(id="staff-table", cursor_type="row")
+        yield FittedTable(self.fill, id="staff-table", cursor_type="row")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        table = self.query_one("#staff-table", DataTable)
-        for key, label in table_columns():
-            table.add_column(label, key=key)
+        self.query_one("#staff-table", FittedTable).set_cols(table_columns())
         self.redraw_head()
         self.reload()
 
@@ -126,12 +125,18 @@ class StaffTallyScreen(SaysWorkerErrors, Screen[None]):
             return []
         return sort_rows(list(self.table.rows), self.sort_key, self.descending)
 
-    def show_rows(self) -> None:
-        widget = self.query_one("#staff-table", DataTable)
+    def fill(self) -> None:
+        """The rows (again after the columns were laid out anew for a new width)."""
+        widget = self.query_one("#staff-table", FittedTable)
         widget.clear()
-        rows = self.rows()
-        for row in rows:
+        for row in self.rows():
             widget.add_row(*table_row(row), key=row.key)
+
+    def show_rows(self) -> None:
+        widget = self.query_one("#staff-table", FittedTable)
+        rows = self.rows()
+        if not widget.set_cols(table_columns(rows)):
+            self.fill()
         widget.border_title = t("ratings.staff_count", count=len(rows))
         self.redraw_head()
         self.refresh_bindings()

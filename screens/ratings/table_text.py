@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from rich.text import Text
@@ -11,10 +12,13 @@ from client.supervisor_models import Callback
 from counter.core.i18n import t
 from screens.ratings.figures import average, percent
 from screens.text import clean, plain
+from screens.widgets.fitted_table import Col
 
-# The comment column takes what is left of 80 columns; Enter shows the whole comment.
+# The comment column takes the width the others leave (Enter shows the whole comment); this
+# only until the table is laid out.
 COMMENT_CELLS = 36
 SUPERVISOR_COMMENT_CELLS = 22
+DAY = "12-31"  # a day or due date as the tables show it (month-day)
 
 STATE_STYLE = {
     "pending": "bold",
@@ -50,18 +54,34 @@ def short(value: str, cells: int = COMMENT_CELLS) -> Text:
     return text
 
 
-def bad_columns(*, supervisor: bool) -> list[tuple[str, str]]:
-    keys = ["day", "ticket", "level", "state", "due", "explained", "comment"]
-    if supervisor:
-        keys = ["day", "window", "clerk", "ticket", "level", "state", "due", "comment"]
-    return [(key, t(f"ratings.col.{key}")) for key in keys]
+def bad_columns(*, supervisor: bool, items: Sequence[Rating | Callback] = ()) -> list[Col]:
+    """The 差评 table's columns, each as wide as the words and figures it shows in this
+    language; the comment (and a supervisor's clerk name) take the rest of the width."""
+    states = [t(f"ratings.state.{state}") for state in STATE_STYLE]
+    states += [state_text(item).plain for item in items]
+    day = Col("day", t("ratings.col.day"), fits=(DAY,))
+    ticket = Col("ticket", t("ratings.col.ticket"), fits=tuple(i.ticket_number for i in items))
+    levels = ("5", t("ratings.source.callback")) if supervisor else ("5",)
+    level = Col("level", t("ratings.col.level"), fits=levels)
+    state = Col("state", t("ratings.col.state"), fits=tuple(states))
+    due = Col("due", t("ratings.col.due"), fits=(DAY, "—"))
+    comment = Col("comment", t("ratings.col.comment"), share=3, least=12)
+    if not supervisor:
+        explained = Col("explained", t("ratings.col.explained"), fits=("✓",))
+        return [day, ticket, level, state, due, explained, comment]
+    windows = tuple(str(i.window_no) for i in items if i.window_no is not None)
+    names = tuple(plain(i.staff_name or i.staff_no or "—").plain for i in items)
+    window = Col("window", t("ratings.col.window"), fits=windows)
+    clerk = Col("clerk", t("ratings.col.clerk"), fits=names, share=1, least=6)
+    return [day, window, clerk, ticket, level, state, due, comment]
 
 
-def bad_row(rating: Rating, *, supervisor: bool) -> list[Text]:
+def bad_row(rating: Rating, *, supervisor: bool, cells: int | None = None) -> list[Text]:
     review = rating.review
     explained = review is not None and review.explanation is not None
     level = Text(str(rating.level), style="bold red")
-    cells = SUPERVISOR_COMMENT_CELLS if supervisor else COMMENT_CELLS
+    if cells is None:
+        cells = SUPERVISOR_COMMENT_CELLS if supervisor else COMMENT_CELLS
     comment = short(rating.comment, cells) if rating.comment else Text("—", style="dim")
     day = Text(rating.service_day.strftime("%m-%d"))
     if supervisor:
@@ -89,10 +109,10 @@ def bad_row(rating: Rating, *, supervisor: bool) -> list[Text]:
     ]
 
 
-def callback_row(item: Callback) -> list[Text]:
+def callback_row(item: Callback, cells: int = SUPERVISOR_COMMENT_CELLS) -> list[Text]:
     """A dissatisfied 回访 callback in the supervisor's 差评 queue: its source in the level
     column (回访 instead of a level), the citizen's words from the call as the comment."""
-    comment = short(item.note, SUPERVISOR_COMMENT_CELLS) if item.note else Text("—", style="dim")
+    comment = short(item.note, cells) if item.note else Text("—", style="dim")
     return [
         Text(item.service_day.strftime("%m-%d")),
         Text(str(item.window_no) if item.window_no is not None else "—"),
@@ -135,8 +155,19 @@ TABLE_KEYS = ("staff", "name", "window", "served", "rated", "satisfaction", "ave
               "rectify")  # fmt: skip
 
 
-def table_columns() -> list[tuple[str, str]]:
-    return [(key, t(f"ratings.table.{key}")) for key in TABLE_KEYS]
+def table_columns(rows: Sequence[TallyRow] = ()) -> list[Col]:
+    """The staff tally's columns: the figures as wide as their heading and values, the
+    name taking the rest of the width."""
+    texts: dict[str, list[str]] = {key: [] for key in TABLE_KEYS}
+    for row in rows:
+        for key, cell in zip(TABLE_KEYS, table_row(row), strict=True):
+            texts[key].append(cell.plain)
+    return [
+        Col(key, t(f"ratings.table.{key}"), fits=tuple(texts[key]), share=1, least=6)
+        if key == "name"
+        else Col(key, t(f"ratings.table.{key}"), fits=tuple(texts[key]))
+        for key in TABLE_KEYS
+    ]
 
 
 def table_row(row: TallyRow) -> list[Text]:

@@ -22,10 +22,10 @@ if TYPE_CHECKING:  # the wire models (pydantic) load with the first answer, not 
 def ticket_lines(session: Session, ticket: Ticket | None, now: datetime, hint: str) -> Text:
     if ticket is None:
         if session.paused and session.window is not None:
-            reason = session.window.pause_reason or "other"
-            return Text.assemble(
-                (t("ticket.paused", reason=t("pause.reason." + reason)), "bold"), "\n", hint
-            )
+            reason = t("pause.reason." + (session.window.pause_reason or "other"))
+            note = clean(session.window.pause_note or "")
+            said = t("ticket.paused_note", reason=reason, note=note) if note else None
+            return Text.assemble((said or t("ticket.paused", reason=reason), "bold"), "\n", hint)
         return Text.assemble((t("ticket.none"), "bold"), "\n", hint)
     kind = t("kind." + ticket.kind)
     lines = Text.assemble(
