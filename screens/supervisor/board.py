@@ -36,7 +36,7 @@ from screens.supervisor.board_extras import BoardExtras
 from screens.supervisor.messages import BoardLoaded, JumpTo
 from screens.supervisor.table_sync import sync
 from screens.text import plain
-from screens.widgets.status_line import StatusLine
+from screens.widgets.status_line import MIN_REDRAW_S, StatusLine
 
 REPAINT_S = 0.5  # at most two re-fetches and repaints a second during a burst
 # The windows table's frame: its border (2) and a vertical scrollbar (2) take this many cells.
@@ -107,7 +107,8 @@ class HallBoardScreen(BoardActions, BoardExtras, Screen[None]):
         self.query_one("#windows", DataTable).focus()
         self.load()
         # Durations are whole minutes (of the demo's clock, which may run faster).
-        self.set_interval(60 / max(host(self.app).clock_speed, 0.01), self.repaint)
+        every = max(60 / max(host(self.app).clock_speed, 0.01), MIN_REDRAW_S)
+        self.set_interval(every, self.repaint)
 
     def fit_columns(self, rows: list[list[bt.Cell]]) -> list[list[bt.Cell]]:
         """These rows as the windows table shows them at the screen's width: the window's

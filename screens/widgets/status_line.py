@@ -48,18 +48,23 @@ def status_text(session: Session, now: datetime, *, demo: bool) -> Text:
     return Text.assemble(" ", line, "  ", tail)
 
 
+# The fastest a minutes clock is redrawn (a demo at --speed 1000 has a minute every 0.06 s).
+MIN_REDRAW_S = 1.0
+
+
 def seconds_to_next_minute(now: datetime) -> float:
     return 60.0 - (now.second + now.microsecond / 1_000_000)
 
 
 def each_minute(node: DOMNode, callback: Callable[[], object]) -> None:
     """Call `callback` on each minute boundary of the App's clock, which in a demo runs
-    `--speed` times faster than the wall (so a minute there is 60/speed real seconds)."""
+    `--speed` times faster than the wall (so a minute there is 60/speed real seconds); at most
+    once a real second, however fast the demo runs."""
     speed = max(host(node.app).clock_speed, 0.01)
 
     def start() -> None:
         callback()
-        node.set_interval(60 / speed, callback)
+        node.set_interval(max(60 / speed, MIN_REDRAW_S), callback)
 
     node.set_timer(seconds_to_next_minute(host(node.app).now()) / speed, start)
 
