@@ -39,7 +39,7 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test keeps its drafts, receipts, catalog cache and config in its own folder,
     never in the real home (platformdirs follows the XDG variables; the terminal's own
     variables name the folders outright)."""
-    from counter.core import catalog_cache
+    from counter.core import catalog_cache, i18n
     from counter.core.config import ENV_VAR as CONFIG_ENV
     from counter.core.places import CACHE_ENV, DATA_ENV
 
@@ -55,6 +55,8 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(CACHE_ENV, str(home / "cache" / "counter"))
     monkeypatch.setenv(CONFIG_ENV, str(home / "config" / "counter" / "config.toml"))
     catalog_cache.forget()  # the in-process catalog index of an earlier test's central
+    # Each test starts in the locale's language: one that chose zh must not leak into the next.
+    monkeypatch.setattr(i18n, "_current", None)
     return home
 
 
