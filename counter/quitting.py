@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
+import threading
+import time
 from typing import TYPE_CHECKING
 
 from textual.app import App
@@ -18,6 +21,10 @@ from counter.core.i18n import t
 
 if TYPE_CHECKING:
     from counter.core.session import Session
+
+
+# How long a hung-up app may take to quit by itself before it is ended.
+HANGUP_GRACE_S = 10.0
 
 
 class Quitting(App[None]):
@@ -30,7 +37,31 @@ class Quitting(App[None]):
         hangup = getattr(signal, "SIGHUP", None)
         if hangup is not None:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                asyncio.get_running_loop().add_signal_handler(hangup, self.exit)
+                asyncio.get_running_loop().add_signal_handler(hangup, self.hung_up)
+
+    def hung_up(self) -> None:
+        """The terminal is gone. Textual's shutdown still writes to it (leaving the alternate
+        screen, restoring the cursor): on a hung-up terminal such a write fails or waits for
+        ever, so the standard streams are pointed at the null device first and the quit
+        completes."""
+        with contextlib.suppress(OSError):
+            null = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)
+            os.close(null)
+        threading.Thread(target=self._leave_if_stuck, name="hangup", daemon=True).start()
+        self.exit()
+
+    def _leave_if_stuck(self) -> None:
+        """Textual's output thread can die on the hung-up terminal with writes still queued,
+        and its shutdown then waits for it for ever. Nobody is left to see this process: after
+        a grace period remove what a normal quit removes (a demo's hall) and leave."""
+        time.sleep(HANGUP_GRACE_S)
+        demo = getattr(self, "demo", None)
+        if demo is not None:
+            with contextlib.suppress(Exception):
+                demo.remove_files()
+        os._exit(128 + signal.SIGHUP)
 
     async def action_quit(self) -> None:
         """Signed on: ask "sign off window N?" (default yes) and name unfinished work first; not

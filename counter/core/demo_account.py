@@ -36,3 +36,8 @@ class DemoControl(Protocol):
     def now(self) -> datetime:
         """The hall's clock (the simulated hall's in a living demo)."""
         ...
+
+    def remove_files(self) -> None:
+        """Delete the hall's temporary files at once (the last step of a quit that cannot end
+        normally); safe to call twice."""
+        ...

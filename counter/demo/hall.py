@@ -100,6 +100,10 @@ class DemoHall:
         # Even if aclose() is never reached (a crash), the temporary hall does not stay behind.
         self._cleanup = weakref.finalize(self, shutil.rmtree, str(tempdir), True)
 
+    def remove_files(self) -> None:
+        """Delete the temporary hall now; safe to call twice (a finalizer runs once)."""
+        self._cleanup()
+
     def now(self) -> datetime:
         """The hall's clock, as its central stamps tickets by it: in a living demo the simulated
         hall's (speed times the wall, still while paused), else the wall's."""
