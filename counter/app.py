@@ -154,6 +154,7 @@ class CounterApp(
         if self.demo is not None:
             self.run_worker(self.demo.start(), name="demo", group="demo", exit_on_error=False)
             self.screen_change_signal.subscribe(self, self.mark_screen)  # training: DEMO · 培训
+            self.mark_screen(self.screen)  # the login, pushed before the subscription
         if self.token_store is not None:
             self.load_token(self.token_store, self.token_key, self.login_as is None)
 

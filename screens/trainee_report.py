@@ -54,7 +54,7 @@ class TraineeReportScreen(ModalScreen[None]):
 
 
 class DemoMark(Static):
-    """ "DEMO · 培训" in the top right corner of every screen while a scenario runs, laid over
+    """ "DEMO · 培训" in the top right corner of every screen of a demo or a classroom, laid over
     the screen (absolute, its own layer) so no screen's layout moves for it."""
 
     DEFAULT_CSS = """
@@ -211,10 +211,21 @@ class TrainingHost(SaysWorkerErrors):
         await super().on_event(event)  # type: ignore[misc]
 
     def mark_screen(self, screen: Screen[Any]) -> None:
-        """Every screen shown while a scenario runs (or in a classroom) carries the mark."""
+        """Every screen shown while a scenario runs (or in a classroom) carries the mark. In
+        the living demo a screen's status line says "demo" already; the login, the intake and
+        the ledger have none, so they carry the mark."""
         marked = self.training is not None or self.classroom is not None
         marked = marked or self.trainer_in_classroom
         if marked and not screen.query(".demo-mark"):
+            screen.mount(DemoMark())
+        elif not marked and self.demo is not None:
+            # A screen just pushed has not composed yet: look once it has painted.
+            screen.call_after_refresh(self.mark_unless_status_line, screen)
+
+    def mark_unless_status_line(self, screen: Screen[Any]) -> None:
+        from screens.widgets.status_line import StatusLine
+
+        if screen.is_attached and not screen.query(StatusLine) and not screen.query(".demo-mark"):
             screen.mount(DemoMark())
 
     def action_trainee_report(self) -> None:
