@@ -18,6 +18,7 @@ from counter.app import CounterApp, make_app
 from counter.core.config import Config
 from counter.core.demo_account import DemoAccount
 from screens.counter import CounterScreen
+from screens.escalation.form import EscalationForm
 from screens.escalation.hooks import open_escalations
 from screens.escalation.ledger import LedgerScreen
 from screens.intake import IntakeScreen, open_intake
@@ -143,6 +144,16 @@ async def open_board(pilot: Any, app: CounterApp) -> HallBoardScreen:
     assert isinstance(screen, HallBoardScreen)
     await until(pilot, lambda: screen.loads > 0, "the board's figures")
     return screen
+
+
+async def open_escalation_form(pilot: Any, app: CounterApp) -> EscalationForm:
+    """F9 on the counter screen, until the form is up with its first field focused."""
+    await pilot.press("f9")
+    await until(pilot, lambda: isinstance(app.screen, EscalationForm), "the form")
+    form = app.screen
+    assert isinstance(form, EscalationForm)
+    await until(pilot, lambda: form.focused is form.query_one("#f-name"), "the name field")
+    return form
 
 
 async def serve_a_ticket(pilot: Any, app: CounterApp, make_client: Any) -> str:

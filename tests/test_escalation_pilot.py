@@ -21,7 +21,16 @@ from screens.escalation.hooks import open_escalations, raise_from_counter
 from screens.escalation.ledger import LedgerScreen
 from screens.escalation.lists import MyEscalationsScreen
 from tests.hall_data import register
-from tests.pilot import SIZE, build, issue, open_ledger, sign_in, text_of, until
+from tests.pilot import (
+    SIZE,
+    build,
+    issue,
+    open_escalation_form,
+    open_ledger,
+    sign_in,
+    text_of,
+    until,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -319,11 +328,7 @@ async def test_esc_on_a_typed_form_asks_before_dropping_it(
     app = build(terminal_client, clock, lang=lang)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, app)
-        await pilot.press("f9")
-        await until(pilot, lambda: isinstance(app.screen, EscalationForm), "the form")
-        form = app.screen
-        assert isinstance(form, EscalationForm)
-        await until(pilot, lambda: form.focused is form.query_one("#f-name"), "the name field")
+        form = await open_escalation_form(pilot, app)
         await pilot.press(*"王秀英")
         await until(pilot, lambda: form.value("name") == "王秀英", "the name typed")
 

@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # A working file keyring, and one that loads but fails when asked (a locked collection).
@@ -141,25 +143,19 @@ def test_the_next_start_loads_only_the_backend_that_worked(tmp_path: Path) -> No
     assert "tok-abc" not in _remembered(tmp_path)
 
 
-def test_a_remembered_backend_that_is_gone_falls_back_to_detection(tmp_path: Path) -> None:
-    _start(tmp_path, "save")
-    (tmp_path / "cache" / "keyring-backend").write_text("keyring_that_was_removed:Keyring\n")
-    again = _start(tmp_path, "load")
-    assert again == {
-        "token": "tok-abc",
-        "in_memory": False,
-        "backend": "FileKeyring",
-        "detected": True,
-    }
-    assert _remembered(tmp_path) == "test_file_keyring:FileKeyring"
-
-
-def test_a_remembered_backend_that_fails_when_asked_falls_back_to_detection(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    "remembered",
+    [
+        "keyring_that_was_removed:Keyring",  # the backend's package is gone
+        "test_file_keyring:LockedKeyring",  # loads, says usable, refuses to answer (locked)
+        "json:JSONDecoder",  # a name that is no keyring backend at all
+    ],
+)
+def test_a_remembered_backend_that_does_not_work_falls_back_to_detection(
+    tmp_path: Path, remembered: str
 ) -> None:
     _start(tmp_path, "save")
-    # It loads and says it is usable, then refuses to answer (a locked collection).
-    (tmp_path / "cache" / "keyring-backend").write_text("test_file_keyring:LockedKeyring\n")
+    (tmp_path / "cache" / "keyring-backend").write_text(remembered + "\n")
     again = _start(tmp_path, "load")
     assert again == {
         "token": "tok-abc",
@@ -168,10 +164,3 @@ def test_a_remembered_backend_that_fails_when_asked_falls_back_to_detection(
         "detected": True,
     }
     assert _remembered(tmp_path) == "test_file_keyring:FileKeyring"
-
-
-def test_a_remembered_name_that_is_not_a_keyring_backend_is_not_used(tmp_path: Path) -> None:
-    _start(tmp_path, "save")
-    (tmp_path / "cache" / "keyring-backend").write_text("json:JSONDecoder\n")
-    again = _start(tmp_path, "load")
-    assert again["backend"] == "FileKeyring" and again["detected"] is True

@@ -19,9 +19,8 @@ import pytest
 from textual.widgets import Input, Select, TextArea
 
 from client.api import CentralClient
-from screens.escalation.form import EscalationForm
 from screens.worker_errors import SaysWorkerErrors
-from tests.pilot import SIZE, build, sign_in, until
+from tests.pilot import SIZE, build, open_escalation_form, sign_in, until
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("counter", "screens")
@@ -122,11 +121,7 @@ async def test_a_bug_while_registering_is_said_once_and_the_form_kept(
     app = build(terminal_client, clock, lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, app)
-        await pilot.press("f9")
-        await until(pilot, lambda: isinstance(app.screen, EscalationForm), "the form")
-        form = app.screen
-        assert isinstance(form, EscalationForm)
-        await until(pilot, lambda: form.focused is form.query_one("#f-name"), "the name field")
+        form = await open_escalation_form(pilot, app)
         await pilot.press(*"王秀英")
         form.query_one("#f-phone", Input).value = "13800138000"
         form.query_one("#f-category", Select).value = "urgent"
