@@ -11,7 +11,8 @@ idempotent and can be re-run: it rolls up each day before today that is not roll
 short write transaction per day (the day is counted in a read transaction first). A change to
 a ticket of a day already rolled up (a ticket left serving overnight, finished next morning)
 is found in the audit trail (every ticket step is audited): the job rolls that day up again on
-its next round.
+its next round. The same job and the same write keep the day's cases per item and decision
+(central.case_rollups): a day in report_days has both rolled up.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Text, delete, func, select, type_coerce
 
-from central.hall_time import service_day
+from central import case_rollups
+from central.hall_time import day_runs, service_day
 from central.report_figures import Day, Figures, Key, Times
-from central.schema import audit, tickets
+from central.schema import audit, cases, tickets
 from central.schema_rollups import report_daily, report_days, report_rollup_state
 from central.store import Store
 
@@ -156,20 +158,6 @@ def stored(conn: Connection, first: date, last: date) -> dict[date, Day]:
     return found
 
 
-def _runs(days: list[date]) -> Iterator[tuple[date, date]]:
-    """Consecutive days as (first, last) runs."""
-    start = prev = None
-    for day in sorted(days):
-        if prev is not None and day == prev + timedelta(days=1):
-            prev = day
-            continue
-        if start is not None and prev is not None:
-            yield start, prev
-        start = prev = day
-    if start is not None and prev is not None:
-        yield start, prev
-
-
 def figures(conn: Connection, first: date, last: date, memo: Any = None) -> dict[date, Day]:
     """Per day of [first, last]: the roll-ups of the days rolled up, the tickets of the rest.
     `memo` (a central.report_today.TodayMemo): the newest day not rolled up (today, as a
@@ -184,7 +172,7 @@ def figures(conn: Connection, first: date, last: date, memo: Any = None) -> dict
 
         newest = rest.pop()
         found[newest] = report_today.day_figures(conn, newest, memo)
-    for lo, hi in _runs(rest):
+    for lo, hi in day_runs(rest):
         found.update(count(ticket_times(conn, lo, hi)))
     return {day: f for day, f in found.items() if f}
 
@@ -205,18 +193,25 @@ def _rows(day: date, figures: Day) -> list[dict[str, Any]]:
 
 
 def forget(conn: Connection, days: Iterable[date]) -> None:
-    """Drop the roll-ups of `days` (they are then counted from the tickets until rolled again)."""
+    """Drop the roll-ups of `days`, their cases' too (they are then counted from the tickets
+    and cases until rolled again)."""
+    days = list(days)
     for day in days:
         conn.execute(delete(report_daily).where(report_daily.c.day == day))
         conn.execute(delete(report_days).where(report_days.c.day == day))
+    case_rollups.forget(conn, days)
 
 
-def roll(conn: Connection, day: date, figures: Day) -> None:
-    """Store one day's figures (replacing any), in the caller's write transaction."""
+def roll(
+    conn: Connection, day: date, figures: Day, items: dict[case_rollups.Item, case_rollups.Counts]
+) -> None:
+    """Store one day's ticket figures and cases per item (replacing any) and mark the day
+    rolled up, in the caller's write transaction."""
     forget(conn, [day])
     rows = _rows(day, figures)
     if rows:
         conn.execute(report_daily.insert(), rows)
+    case_rollups.roll(conn, day, items)
     conn.execute(report_days.insert().values(day=day))
 
 
@@ -227,20 +222,29 @@ LOOKBACK = 1000
 
 
 def _changed_days(conn: Connection, seen: int, mark: int) -> set[date]:
-    """Service days of the tickets audited after `seen` up to `mark`. The audit rows are read
-    by id range alone and filtered here: with `object_type = 'ticket'` in the query, SQLite
-    went through the object index, i.e. every ticket's audit of a year (12 s a round)."""
+    """Service days of the tickets and cases audited after `seen` up to `mark` (a case is
+    audited by its number). The audit rows are read by id range alone and filtered here: with
+    `object_type = 'ticket'` in the query, SQLite went through the object index, i.e. every
+    ticket's audit of a year (12 s a round)."""
     query = select(audit.c.object_type, audit.c.object_id).where(
         audit.c.id > seen, audit.c.id <= mark
     )
-    ids = sorted(
-        {int(i) for kind, i in conn.execute(query).all() if kind == "ticket" and i.isdigit()}
-    )
+    ids: set[int] = set()
+    case_nos: set[str] = set()
+    for kind, ident in conn.execute(query).all():
+        if kind == "ticket" and ident.isdigit():
+            ids.add(int(ident))
+        elif kind == "case":
+            case_nos.add(ident)
     days: set[date] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        found = select(tickets.c.service_day).where(tickets.c.id.in_(chunk)).distinct()
-        days.update(conn.execute(found).scalars())
+    looked_up = (
+        (tickets.c.service_day, tickets.c.id, sorted(ids)),
+        (cases.c.service_day, cases.c.case_no, sorted(case_nos)),
+    )
+    for day_of, key, keys in looked_up:
+        for start in range(0, len(keys), 500):
+            found = select(day_of).where(key.in_(keys[start : start + 500])).distinct()
+            days.update(conn.execute(found).scalars())
     return days
 
 
@@ -278,7 +282,8 @@ def catch_up(store: Store, max_days: int | None = None) -> int:
     for day in due[:max_days] if max_days is not None else due:
         with store.read() as conn:
             counted = count(ticket_times(conn, day, day)).get(day, {})
+            items = case_rollups.count(conn, day, day).get(day, {})
         with store.write() as conn:
-            roll(conn, day, counted)
+            roll(conn, day, counted, items)
         done += 1
     return done
