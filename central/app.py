@@ -19,6 +19,7 @@ from central import (
     db_files,
     deadline_watch,
     display,
+    hot_routes,
     housekeeping,
     openapi,
     storage_faults,
@@ -104,5 +105,6 @@ def create_app(settings: Settings) -> FastAPI:
     openapi.install(app)  # exact whole-number bounds in /openapi.json
     for router in ROUTERS:
         app.include_router(router)
+    hot_routes.install(app)  # the counter's action keys, ahead of the API's router walk
     display.install(app, settings)  # 叫号屏 and 语音叫号: device pages, announcements
     return app

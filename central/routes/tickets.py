@@ -13,6 +13,7 @@ from central.context import Ctx
 from central.counter_answer import ticket_step
 from central.deps import CurrentActor, Idempotent, StoreDep
 from central.errors import ACTION, AUTHED_404, _err
+from central.hot_routes import hot
 from client.models import IssueTicketRequest, Ticket, TicketAnswer, TransferRequest
 
 router = APIRouter(prefix="/v1", tags=["tickets"])
@@ -72,6 +73,7 @@ def _action_route(name: str, step: Callable[[Connection, Ctx, int], Ticket]) -> 
         operation_id=f"ticket_{name.replace('-', '_')}",
         description=_DOCS[name],
     )
+    hot(f"/v1/tickets/{{ticket_id}}/{name}", endpoint, 1, 2**63 - 1)
 
 
 for _name, _step in steps.TICKET_ACTIONS.items():

@@ -1,0 +1,101 @@
+"""The counter's action keys on the hot path (central.hot_routes): a plain call-next or ticket
+step is served there, with the same answer; anything unusual goes on to the FastAPI route,
+which answers exactly as before; and the hot path adds no route the API does not document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.routing import APIRoute
+
+from central import hot_routes
+from central.routes import ROUTERS
+from tests.conftest import ClientFactory
+
+pytestmark = pytest.mark.backends("sqlite", "postgresql")
+
+
+@pytest.fixture
+def served_hot(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths the hot path served (its handler watched, not replaced)."""
+    seen: list[str] = []
+    handle = hot_routes.HotRoute.handle
+
+    async def watched(self: hot_routes.HotRoute, scope: Any, receive: Any, send: Any) -> None:
+        seen.append(scope["path"])
+        await handle(self, scope, receive, send)
+
+    monkeypatch.setattr(hot_routes.HotRoute, "handle", watched)
+    return seen
+
+
+async def raw(app: Any, token: str, path: str, **kw: Any) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {token}", **kw.pop("headers", {})}
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://central.test") as http:
+        return await http.post(path, headers=headers, **kw)
+
+
+async def test_the_action_keys_are_served_hot_with_the_same_answers(
+    make_client: ClientFactory, central_app: Any, served_hot: list[str]
+) -> None:
+    kiosk, clerk = await make_client("kiosk01"), await make_client("1001")
+    first = await kiosk.issue_ticket("A")
+    await kiosk.issue_ticket("A")
+    await clerk.sign_on(1)
+    called = await clerk.call_next(1)
+    assert called is not None and (called.id, called.status) == (first.id, "called")
+    assert called.at_window is not None and called.at_window.window.current_ticket is not None
+    started = await clerk.start(first.id)
+    assert started.status == "serving"
+    assert served_hot == ["/v1/windows/1/call-next", f"/v1/tickets/{first.id}/start"]
+    # The same key again: the first answer, nothing done twice (central.idempotency).
+    token = clerk.token or ""
+    again = [
+        await raw(central_app, token, "/v1/windows/1/call-next", headers={"Idempotency-Key": "k1"})
+        for _ in range(2)
+    ]
+    assert again[0].status_code == 409  # a ticket is in service: refused, not kept
+    assert again[0].json()["error"]["code"] == again[1].json()["error"]["code"]
+    finished = await raw(central_app, token, f"/v1/tickets/{first.id}/finish",
+                         headers={"Idempotency-Key": "k2"})  # fmt: skip
+    replayed = await raw(central_app, token, f"/v1/tickets/{first.id}/finish",
+                         headers={"Idempotency-Key": "k2"})  # fmt: skip
+    assert finished.status_code == replayed.status_code == 200
+    assert finished.json()["id"] == replayed.json()["id"] == first.id
+    assert replayed.json()["status"] == "done"
+
+
+async def test_anything_unusual_goes_to_the_api_route(
+    make_client: ClientFactory, central_app: Any, served_hot: list[str]
+) -> None:
+    clerk = await make_client("1001")
+    await clerk.sign_on(1)
+    token = clerk.token or ""
+    out_of_range = await raw(central_app, token, f"/v1/windows/{2**31}/call-next")
+    long_key = await raw(
+        central_app, token, "/v1/windows/1/call-next", headers={"Idempotency-Key": "k" * 201}
+    )
+    no_token = await raw(central_app, "", "/v1/windows/1/call-next")
+    ticket_zero = await raw(central_app, token, "/v1/tickets/0/no-show")
+    assert [r.status_code for r in (out_of_range, long_key, ticket_zero)] == [422, 422, 422]
+    assert out_of_range.json()["error"]["code"] == "invalid"
+    assert no_token.status_code == 401
+    assert served_hot == ["/v1/windows/1/call-next"]  # only the request without a token
+    assert no_token.json()["error"]["code"] == "unauthorized"
+
+
+def test_every_hot_route_is_a_documented_api_route(central_app: Any) -> None:
+    hot = [r for r in central_app.router.routes if isinstance(r, hot_routes.HotRoute)]
+    api = {
+        (r.path, r.endpoint)
+        for router in ROUTERS
+        for r in router.routes
+        if isinstance(r, APIRoute) and "POST" in r.methods
+    }
+    assert len(hot) >= 9  # call-next and the eight ticket steps
+    assert all((r.path, r.endpoint) in api for r in hot)
+    paths = central_app.openapi()["paths"]
+    assert all(r.path in paths for r in hot)
