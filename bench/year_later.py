@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, select
 
 from bench.year_hall import ESCALATIONS_PER_YEAR, local
+from central import escalation_actions, housekeeping, rollups
 from central import escalations as ledger
-from central import housekeeping, rollups
 from central import ratings as rating
 from central.calendar import WorkCalendar
 from central.catalog import Catalog
@@ -92,7 +92,7 @@ def escalations(engine: Engine, calendar: WorkCalendar, catalog: Catalog, now: d
             for step_at, body in _steps(rng, at):
                 if step_at > now:
                     break
-                ledger.act(conn, _ctx(BOSS, step_at), calendar, days_of, made.no, body)
+                escalation_actions.act(conn, _ctx(BOSS, step_at), calendar, days_of, made.no, body)
 
 
 def _steps(rng: random.Random, at: datetime) -> list[tuple[datetime, Any]]:
