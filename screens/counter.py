@@ -14,14 +14,12 @@ from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
 from counter.core.i18n import t
 from screens.context import host
 from screens.failures import reports_failure
-from screens.footer_room import greyed_that_fit
 from screens.keys import bindings, localized
 from screens.live import hear_session
 from screens.messages import ActionDone, ApiFailed
@@ -75,7 +73,7 @@ class CounterScreen(SaysWorkerErrors, Screen[None]):
                 yield TallyLine()
             with Vertical(id="counter-right"):
                 yield QueuePanel()
-        yield FittedFooter()
+        yield FittedFooter(second_line=True)  # every key the counter offers, at 80 columns
 
     def on_mount(self) -> None:
         hear_session(self, self.redraw)
@@ -128,16 +126,10 @@ class CounterScreen(SaysWorkerErrors, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """True: applies now. None: greyed out. False: not shown at all.
 
-        Keys that do not apply are greyed out while the footer has room for them, in the key
-        table's order (screens.footer_room); the rest are left out (F1 help lists them all).
+        The footer shows the keys that apply, on a second line if one does not hold them, and
+        greyed ones while room is left (screens.widgets.fitted_footer); F1 lists them all.
         """
-        applies = self.applies(action)
-        if applies is None and action not in greyed_that_fit(self, self._binding_applies):
-            return False
-        return applies
-
-    def _binding_applies(self, binding: Binding) -> bool | None:
-        return self.applies(binding.action)
+        return self.applies(action)
 
     def applies(self, action: str) -> bool | None:
         """Whether a key applies now, whatever the room: True, None (greyed) or False."""
