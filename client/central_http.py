@@ -54,12 +54,6 @@ class _WireModule:
         return getattr(importlib.import_module(self._name), attr)
 
 
-def warm_wire_models(name: str = "client.models") -> None:
-    """Import a wire-model module (pydantic with it) ahead of its first answer, while the
-    requests that need it are still with the central (the token check at start)."""
-    importlib.import_module(name)
-
-
 def wire_module(name: str) -> ModuleType:
     """The module `name`, imported when first used (typed as the module for mypy by the
     callers' TYPE_CHECKING import)."""
@@ -165,9 +159,19 @@ class CentralHttp:
     async def _get_then(self, path: str, model: Callable[[], type[M]]) -> M:
         """As _get, but the model is named only once the answer is in: the request leaves
         before its wire-model module (and pydantic, at the start) is imported, so that import
-        runs while the central works (see warm_wire_models), not before the request."""
+        runs while the central works, not before the request."""
         response = await self._request("GET", path)
         return _parse(model(), response)
+
+    async def _get_view(self, path: str) -> Any:
+        """The answer as a WireView (client.wire_view): no pydantic, for the first screen."""
+        from client.wire_view import view_json
+
+        response = await self._request("GET", path)
+        try:
+            return view_json(response.content)
+        except ValueError as exc:
+            raise _contract_error(response) from exc
 
     async def _post(
         self,

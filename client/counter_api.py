@@ -4,7 +4,7 @@ the event poll and the audit trail (the clerk's start-up path: nothing else is i
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from client.central_http import CentralHttp, _parse, wire_module
 
@@ -41,6 +41,19 @@ class CounterCalls(CentralHttp):
 
     async def queues(self) -> wire.QueuesResponse:
         return await self._get_then("/v1/queues", lambda: wire.QueuesResponse)
+
+    # The start's reads, as views of the answers (client.wire_view): the counter screen shows
+    # them before pydantic is imported. Typed as their models for the screens that read them;
+    # the App validates them into the models once the screen is up (Session.settle_models).
+
+    async def me_view(self) -> wire.Staff:
+        return cast("wire.Staff", await self._get_view("/v1/me"))
+
+    async def hall_view(self) -> wire.Hall:
+        return cast("wire.Hall", await self._get_view("/v1/hall"))
+
+    async def queues_view(self) -> wire.QueuesResponse:
+        return cast("wire.QueuesResponse", await self._get_view("/v1/queues"))
 
     # --- tickets ----------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from counter.core.config import Config
 from counter.core.i18n import detect_language, set_language, t
 from counter.core.session import Session
 from counter.keeping_fresh import KeepsCounterFresh
+from counter.kept_counter import KeptCounter
 from counter.quitting import Quitting
 from counter.sign_in import KeepsToken
 from counter.worker_errors import SaysFailures
@@ -62,6 +63,7 @@ AFTER_START_S = 1.5
 
 class CounterApp(
     KeepsToken,
+    KeptCounter,
     Quitting,
     KeepsCounterFresh,
     SaysFailures,
@@ -149,7 +151,7 @@ class CounterApp(
         if self.login_as is not None:
             staff_no, password = self.login_as
             self.push_screen(LoginScreen(staff_no=staff_no, password=password, submit=True))
-        else:
+        elif not self.start_without_login():  # the kept counter instead (counter.kept_counter)
             self.push_screen(LoginScreen())
         if self.demo is not None:
             self.run_worker(self.demo.start(), name="demo", group="demo", exit_on_error=False)
@@ -186,7 +188,11 @@ class CounterApp(
 
     def on_hall_loaded(self, message: HallLoaded) -> None:
         session = self.session
+        self.kept_start_over()
         session.apply_hall(message.hall)
+        # The start's answers were read without pydantic (client.wire_view): validated into
+        # the wire models once the screen they fill has painted.
+        self.call_after_refresh(self.settle_wire_models)
         # A trainee's terminal in counter serve --demo; asked once the next screen has painted.
         self.call_after_refresh(self.join_classroom, message.hall)
         me = session.staff.staff_no if session.staff is not None else None
@@ -226,7 +232,10 @@ class CounterApp(
 
     def open_counter(self, *, queues_read: bool = False) -> None:
         """`queues_read`: the queue figures came with the hall just now (a restart)."""
-        self.switch_screen(CounterScreen())
+        if any(isinstance(screen, CounterScreen) for screen in self.screen_stack):
+            self.redraw()  # the kept counter (kept_counter) is on screen: filled in place
+        else:
+            self.switch_screen(CounterScreen())
         if not self._counter_opened:
             self._counter_opened = True
             # After the counter has its figures: the catalog is not needed to call a ticket.
@@ -258,6 +267,7 @@ class CounterApp(
     def redraw(self) -> None:
         """The session changed: whoever shows it redraws (screens.live.hear_session)."""
         self.session_changed.publish(None)
+        self.keep_counter()  # for the next start (at most once a minute)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's own palette entries, cut down to the ones a clerk needs, in their language."""

@@ -49,6 +49,8 @@ class KeepsCounterFresh(SaysWorkerErrors, App[None]):
 
         def redraw(self) -> None: ...
 
+        def settle_wire_models(self) -> None: ...
+
     @work(exclusive=True, group="live", exit_on_error=False)
     async def live_events(self) -> None:
         def on_state(state: str) -> None:
@@ -120,6 +122,7 @@ class KeepsCounterFresh(SaysWorkerErrors, App[None]):
             self.post_message(CounterData(window, figures, held_now, asked))
 
     def on_counter_data(self, message: CounterData) -> None:
+        self.settle_wire_models()  # the start's views, if still there, before mixing in models
         self.central_answered()
         if message.asked < self._answers:
             self.schedule_refresh(0)  # read before an answer now shown: read again
@@ -139,6 +142,7 @@ class KeepsCounterFresh(SaysWorkerErrors, App[None]):
         # action's answer has loaded them already.
         from client.models import Ticket, Window
 
+        self.settle_wire_models()
         self.central_answered()
         self._answers += 1
         result = message.result

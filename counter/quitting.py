@@ -30,6 +30,10 @@ HANGUP_GRACE_S = 10.0
 class Quitting(App[None]):
     session: Session
 
+    if TYPE_CHECKING:  # the App's own (counter.kept_counter)
+
+        def keep_counter(self, *, now: bool = False) -> None: ...
+
     def on_mount(self) -> None:
         # A dropped SSH session hangs the terminal up. End as a quit does (a clerk's window
         # stays signed on, as when they keep it): `counter demo` then removes its hall, and
@@ -80,6 +84,7 @@ class Quitting(App[None]):
 
         def answered(outcome: Outcome | None) -> None:
             if outcome is not None:
+                self.keep_counter(now=True)  # as left, or forgotten when signed off
                 self.exit()
 
         self.push_screen(SignOffScreen(no, quitting=True, unfinished=unfinished), answered)

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App
 
-from client.central_http import warm_wire_models
 from counter.core.i18n import has, t
 from screens.failures import reports_failure
 from screens.login import LoginScreen
@@ -25,10 +24,6 @@ if TYPE_CHECKING:
     from counter.core.config import Config
     from counter.core.credentials import CachedToken, TokenStore
     from counter.core.session import Session
-
-
-# After sending the token check, before loading its wire models (see verify_token).
-WARM_AFTER_S = 0.005
 
 
 class KeepsToken(SaysWorkerErrors, App[None]):
@@ -45,6 +40,10 @@ class KeepsToken(SaysWorkerErrors, App[None]):
         def now(self) -> datetime: ...
 
         def after_sign_in(self) -> None: ...
+
+        def token_for_kept_counter(self, staff_no: str | None) -> None: ...
+
+        def kept_start_failed(self, sentence: str) -> bool: ...
 
     @property
     def token_key(self) -> str:
@@ -67,7 +66,10 @@ class KeepsToken(SaysWorkerErrors, App[None]):
             if isinstance(self.screen, LoginScreen):
                 self.screen.show_note(self._token_note)
         cached: CachedToken | None = message.cached
-        if cached is None or self.session.signed_in or cached.expires_at <= self.now():
+        usable = not (cached is None or self.session.signed_in or cached.expires_at <= self.now())
+        # A start on the kept counter (counter.kept_counter): the token must be its clerk's.
+        self.token_for_kept_counter(cached.staff_no if cached is not None and usable else None)
+        if cached is None or not usable:
             return
         self.client.token = cached.token
         self.verify_token(cached.token)
@@ -77,16 +79,29 @@ class KeepsToken(SaysWorkerErrors, App[None]):
         with reports_failure(self, "restore", quiet=True):
             # One round trip instead of three: the hall is needed next anyway, and the queue
             # figures too when the clerk is still signed on (a restart): the counter screen
-            # then paints complete, not empty first.
-            answers = asyncio.gather(self.client.me(), self.client.hall(), self.client.queues())
-            # The wire models for these answers (pydantic: a tenth of the start) load while
-            # the central works on them, not after the answers are in: a moment for the
-            # requests to leave, then the import. Not in a thread: a module imported from two
-            # threads at once can deadlock, and the import holds the interpreter anyway.
-            await asyncio.sleep(WARM_AFTER_S)
-            warm_wire_models()
-            staff, hall, queues = await answers
+            # then paints complete, not empty first. Read as views (client.wire_view): the
+            # wire models and pydantic (a quarter of the start) load after the screen is up.
+            staff, hall, queues = await asyncio.gather(
+                self.client.me_view(), self.client.hall_view(), self.client.queues_view()
+            )
             self.post_message(TokenRestored(staff, token, hall, queues))
+
+    def settle_wire_models(self) -> None:
+        """The start's views become the wire models (Session.settle_models); an answer that
+        does not fit them is said as any answer this terminal does not understand."""
+        from pydantic import ValidationError
+
+        from client.errors import ServerError
+        from screens.messages import ApiFailed
+
+        try:
+            self.session.settle_models()
+        except ValidationError:
+            error = ServerError(
+                "The central API sent an answer this terminal does not understand; "
+                "tell the hall's administrator (the server may be a different version)."
+            )
+            self.post_message(ApiFailed(error, action="settle"))
 
     def on_token_restored(self, message: TokenRestored) -> None:
         if self.session.signed_in:
@@ -110,6 +125,9 @@ class KeepsToken(SaysWorkerErrors, App[None]):
     @work(thread=True, group="keyring-save", exit_on_error=False)
     def save_token(self, store: TokenStore, url: str, cached: CachedToken) -> None:
         store.save(url, cached)  # the token only: the password never leaves the login form
+        from counter.core import hall_cache
+
+        hall_cache.keep_only(url, cached.staff_no)  # no other clerk's counter paints next start
         self.post_message(TokenSaved(not store.in_memory, store.note or ""))
 
     def on_token_saved(self, message: TokenSaved) -> None:
@@ -121,6 +139,9 @@ class KeepsToken(SaysWorkerErrors, App[None]):
     @work(thread=True, group="keyring-forget", exit_on_error=False)
     def forget_token(self, store: TokenStore, url: str) -> None:
         store.delete(url)
+        from counter.core import hall_cache
+
+        hall_cache.forget_all(url)  # no token: no counter paints before the login form
 
     def sign_in_again(self, *, restoring: bool) -> None:
         """The token expired: back to login, keeping the window, its ticket and the held list."""
@@ -129,7 +150,10 @@ class KeepsToken(SaysWorkerErrors, App[None]):
         self.client.token = None
         if self.token_store is not None:
             self.forget_token(self.token_store, self.token_key)
-        if restoring or isinstance(self.screen, LoginScreen):
+        if restoring:
+            self.kept_start_failed(t("error.auth_expired"))  # the kept counter: now the form
+            return
+        if isinstance(self.screen, LoginScreen):
             return
         self._relogin = True
         self.notify(t("error.auth_expired"), severity="warning", markup=False)

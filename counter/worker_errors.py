@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from client.errors import AuthExpired, Unreachable
+from client.errors import AuthExpired, Timeout, Unreachable
+from counter.core.i18n import t
 from screens.errors import describe
 from screens.messages import ApiFailed
+from screens.text import clean
 
 if TYPE_CHECKING:
     from client.api import CentralClient
@@ -37,6 +39,8 @@ class SaysFailures(App[None]):
 
         def sign_in_again(self, *, restoring: bool) -> None: ...
 
+        def kept_start_failed(self, sentence: str) -> bool: ...
+
     def central_answered(self) -> None:
         """A request went through: "offline" (set by a failed request) no longer holds."""
         self._last_background_error = None
@@ -49,7 +53,13 @@ class SaysFailures(App[None]):
             self.sign_in_again(restoring=message.action == "restore")
             return
         if message.action == "restore":
-            return  # a saved token that does not work: the login form is already shown
+            # A saved token that cannot be checked: the login form is shown already, or
+            # replaces the kept counter now (counter.kept_counter), saying why.
+            if isinstance(error, (Unreachable, Timeout)):
+                self.kept_start_failed(t("login.unchecked", url=clean(self.client.base_url)))
+            else:
+                self.kept_start_failed(describe(error, self.client.base_url))
+            return
         if isinstance(error, Unreachable):
             self.session.connection = "offline"
         text = describe(error, self.client.base_url)

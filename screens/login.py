@@ -24,14 +24,22 @@ class LoginScreen(SaysWorkerErrors, Screen[None]):
     HELP_TOPIC = "login"
 
     def __init__(
-        self, *, staff_no: str = "", password: str = "", submit: bool = False, relogin: bool = False
+        self,
+        *,
+        staff_no: str = "",
+        password: str = "",
+        submit: bool = False,
+        relogin: bool = False,
+        notice: str = "",
     ) -> None:
+        """`notice`: why the form is shown (a kept sign-in that no longer works)."""
         super().__init__()
         self._bindings = localized(self._bindings)
         self._staff_no = staff_no
         self._password = password
         self._submit = submit
         self.relogin = relogin
+        self.notice = notice
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -57,7 +65,7 @@ class LoginScreen(SaysWorkerErrors, Screen[None]):
                 )
             note = t("login.relogin") if self.relogin else (app.token_note or "")
             yield Static(plain(note), id="login-note")
-            yield Static("", id="login-error")
+            yield Static(plain(self.notice), id="login-error")
             yield Static(t("login.hint"), id="login-hint")
         if app.is_demo:
             table: DataTable[object] = DataTable(

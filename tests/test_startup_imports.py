@@ -154,3 +154,76 @@ def test_the_token_check_asks_before_loading_the_wire_models(tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout.strip().splitlines()[-1])
     assert answer == {"failed": ["me", "hall", "queues"], "pydantic": False}
+
+
+# The kept counter (counter.kept_counter) paints the clerk's screen, its queue figures in,
+# before pydantic is imported: the start reads the kept answers (and the central's, after)
+# through client.wire_view, and the wire models load once the screen is up. The central here
+# never answers (a closed port): what is painted is the kept counter alone.
+KEPT_PAINT_PROBE = """
+import asyncio, json, sys
+from datetime import datetime, timedelta, timezone
+URL = "http://127.0.0.1:9"
+from counter.core import hall_cache
+from counter.core.credentials import CachedToken, TokenStore
+now = datetime.now(timezone.utc)
+window = {"no": 5, "name": "Window 5", "general": True, "queues": [{"prefix": "A", "priority": 1}],
+          "status": "idle", "staff_no": "1005", "staff_name": "Clerk", "pause_reason": None,
+          "pause_note": None, "current_ticket": None, "served_today": 0, "held": []}
+hall_cache.save(URL, "1005", {
+    "me": {"staff_no": "1005", "name": "Clerk", "role": "clerk", "department": None,
+           "usual_window": 5},
+    "hall": {"code": "h", "name": "Hall", "departments": [], "windows": [window],
+             "queues": [{"prefix": "A", "name": "General", "department": None, "daily_cap": 9}]},
+    "window": window,
+    "queues": {"as_of": now.isoformat(), "queues": [{"prefix": "A", "name": "General",
+               "waiting": 3, "longest_wait_s": 120, "issued_today": 3, "served_today": 0}]},
+}, now)
+store = TokenStore(use_keyring=False)
+store.save(URL, CachedToken("1005", "kept", now + timedelta(hours=1)))
+from counter.core.config import load_config
+from counter.app import make_app
+from client.api import CentralClient
+config = load_config(overrides={"central_url": URL})
+client = CentralClient(URL)
+app = make_app(client=client, config=config, token_store=store)
+
+async def kept_paint():
+    from screens.widgets.queue_panel import QueuePanel
+    async with app.run_test(size=(80, 24)) as pilot:
+        def painted():
+            panels = app.screen.query(QueuePanel)
+            return bool(panels) and "updating" in str(panels.first().border_title)
+        while not painted():
+            await pilot.pause(0.01)
+        await pilot.pause()  # drawn
+        modules = sorted(sys.modules)
+        kept = app.session.cached_at is not None
+    await client.aclose()
+    return modules, kept
+
+modules, kept = asyncio.run(kept_paint())
+print(json.dumps({"modules": modules, "kept": kept}))
+"""
+
+
+def test_the_kept_counter_paints_before_pydantic_loads(tmp_path: Path) -> None:
+    env = {
+        "COUNTER_CONFIG": str(tmp_path / "absent.toml"),
+        "COUNTER_CACHE_DIR": str(tmp_path / "cache"),
+        "LANG": "en_US.UTF-8",
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", KEPT_PAINT_PROBE],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["kept"] is True and "screens.counter" in answer["modules"]
+    loaded = {name.split(".")[0] for name in answer["modules"]}
+    assert sorted(loaded & {"pydantic", "pydantic_core", "annotated_types", "click"}) == []

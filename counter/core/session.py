@@ -53,6 +53,9 @@ class Session:
     queues: list[QueueStats] = field(default_factory=list)
     queues_as_of: datetime | None = None
     connection: ConnectionState = "connecting"
+    # Shown from the hall cache (counter.core.hall_cache), kept at this time: the figures are
+    # not current until the central's answer replaces them (then None).
+    cached_at: datetime | None = None
 
     # --- derived state ----------------------------------------------------------------------
 
@@ -151,6 +154,38 @@ class Session:
         """The token is gone; the window, its ticket and the held list stay for after re-login."""
         self.token = None
         self.token_expires_at = None
+
+    def show_cached(
+        self, staff: Staff, hall: Hall, window: Window, queues: QueuesResponse, at: datetime
+    ) -> None:
+        """The counter as last kept (views of the kept answers), until the central answers.
+        No token yet: nothing applies (keys greyed) until the token check succeeds."""
+        self.staff = staff
+        self.hall = hall
+        self.apply_window(window)
+        self.apply_queues(queues)
+        self.cached_at = at
+
+    def settle_models(self) -> None:
+        """The start's answers were read as views (client.wire_view): validate them into the
+        wire models now that the screen is up (pydantic loads here). Raises pydantic's
+        ValidationError for an answer that does not fit."""
+        from client import models as wire
+        from client.wire_view import WireView, as_model
+
+        if not any(
+            isinstance(part, WireView)
+            for part in (self.staff, self.hall, self.window, *self.queues, *self.held)
+        ):
+            return
+        if self.staff is not None:
+            self.staff = as_model(wire.Staff, self.staff)
+        if self.hall is not None:
+            self.hall = as_model(wire.Hall, self.hall)
+        if self.window is not None:
+            self.window = as_model(wire.Window, self.window)
+        self.queues = [as_model(wire.QueueStats, stats) for stats in self.queues]
+        self.held = [as_model(wire.Ticket, ticket) for ticket in self.held]
 
     def apply_hall(self, hall: Hall) -> None:
         self.hall = hall

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
+from client.hall_time import HALL_TZ
 from counter.core.i18n import t
 from counter.core.session import Session
 from screens.text import plain
@@ -35,8 +36,13 @@ class QueuePanel(SteadyStatic):
         self.border_title = t("queues.title")
 
     def show(self, session: Session) -> None:
+        title = t("queues.title")
+        if session.cached_at is not None:  # kept from the last run: not current yet
+            kept = session.cached_at.astimezone(HALL_TZ).strftime("%H:%M")
+            title = t("queues.title_cached", time=kept)
+        self.border_title = title
         key = tuple(
             (q.prefix, q.name, q.waiting, q.longest_wait_s // 60 if q.waiting else -1)
             for q in session.queues
         )
-        self.show_content(queue_table(session), key=(t("queues.title"), key))
+        self.show_content(queue_table(session), key=(title, key))

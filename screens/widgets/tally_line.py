@@ -17,7 +17,7 @@ from client.hall_time import HALL_TZ
 from counter.core.i18n import t
 from screens.context import host
 from screens.failures import reports_failure
-from screens.live import hear_hall
+from screens.live import hear_hall, hear_session
 from screens.ratings.figures import percent
 from screens.ratings.messages import TallyLoaded
 from screens.worker_errors import SaysWorkerErrors
@@ -70,7 +70,20 @@ class TallyLine(SaysWorkerErrors, Static):
         self.call_after_refresh(self.first_reload)
 
     def first_reload(self) -> None:
-        if self.is_attached:  # the screen may be gone already
+        if not self.is_attached:  # the screen may be gone already
+            return
+        if host(self.app).session.signed_in:
+            self.reload()
+            return
+        # The kept counter at start (counter.kept_counter): asked once the token is checked.
+        self._waiting_for_sign_in = True
+        hear_session(self, self._once_signed_in)
+
+    _waiting_for_sign_in = False
+
+    def _once_signed_in(self) -> None:
+        if self._waiting_for_sign_in and host(self.app).session.signed_in and self.is_attached:
+            self._waiting_for_sign_in = False
             self.reload()
 
     def hall_event(self, event: Event) -> None:
