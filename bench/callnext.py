@@ -8,7 +8,7 @@ duplicate / lost tickets and the windows told "nothing waits" while a ticket sti
 three must be 0).
 
     .venv/bin/python bench/callnext.py [--windows 100] [--tickets 2000] [--pace SECONDS]
-        [--db-url postgresql+psycopg://…  [--instances 2]] [--client raw|httpx]
+        [--db-url postgresql+psycopg://…  [--instances 2]] [--workers N] [--client raw|httpx]
 
 The windows' calls go through a light client (bench/raw_http.py: HTTP/1.1 keep-alive over
 asyncio streams) so the percentiles are the server's, not the load generator's; its own CPU
@@ -68,6 +68,12 @@ def cpu_s(pids: list[int]) -> float:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         total += int(fields[11]) + int(fields[12])
     return total / tick
+
+
+def children(pid: int) -> list[int]:
+    """The worker processes of a `counter serve --workers N` supervisor."""
+    found = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in found.read_text().split()] if found.exists() else []
 
 
 def own_cpu_s() -> float:
@@ -155,7 +161,26 @@ async def run(
                 # A window serves its citizen before calling again: `pace` seconds on average.
                 await asyncio.sleep(rng.uniform(0.5 * pace, 1.5 * pace))
 
-    print(f"{len(issued)} tickets waiting; {windows} windows calling …", flush=True)
+    async def warm(no: int, desk: Window) -> float:
+        """One call and no-show per window first, all at once: the server just started (each
+        worker compiles its statements and reads each token once); the figures that follow
+        are a running server's."""
+        t0 = time.perf_counter()
+        ticket_id = await desk.call_next(no)
+        elapsed = time.perf_counter() - t0
+        if ticket_id is not None:
+            called.append(ticket_id)
+            await desk.no_show(ticket_id)
+        return elapsed
+
+    cold = [x * 1000 for x in await asyncio.gather(*(warm(n, d) for n, d in enumerate(desks, 1)))]
+    print(
+        f"just after start, {windows} windows' first call at one instant: "
+        f"p50={statistics.median(cold):.1f} p99={pct(cold, 99):.1f} ms",
+        flush=True,
+    )
+    warmed = len(called)
+    print(f"{len(issued) - warmed} tickets waiting; {windows} windows calling …", flush=True)
     t0, cpu0, own0 = time.perf_counter(), cpu_s(pids), own_cpu_s()
     await asyncio.gather(*(window(n, d) for n, d in enumerate(desks, 1)))
     wall, cpu = time.perf_counter() - t0, cpu_s(pids) - cpu0
@@ -177,13 +202,14 @@ async def run(
     )
     print(
         f"throughput: {len(ms) / wall:.0f} call-next/s "
-        f"({(len(ms) + len(called)) / wall:.0f} requests/s incl. no-show) over {wall:.1f} s"
+        f"({(len(ms) + len(called) - warmed) / wall:.0f} requests/s incl. no-show) "
+        f"over {wall:.1f} s"
     )
     print(
         f"duplicate tickets: {duplicates}   lost tickets: {lost}   "
         f"told 'nothing waits' while one waited: {told_empty_while_waiting}"
     )
-    requests = len(ms) + len(called)
+    requests = len(ms) + len(called) - warmed
     print(f"server CPU: {cpu / requests * 1000:.2f} ms per request ({cpu:.1f} s in all)")
     print(
         f"load generator ({client} client) CPU: {own / requests * 1000:.2f} ms per request "
@@ -200,6 +226,7 @@ async def run(
         "p95": pct(ms, 95),
         "p99": pct(ms, 99),
         "burst_p99": pct(first_ms, 99),
+        "cold_p99": pct(cold, 99),
         "per_s": len(ms) / wall,
         "duplicates": duplicates,
         "lost": lost,
@@ -223,6 +250,12 @@ def main() -> None:
         help="start a throwaway PostgreSQL cluster (durable settings) and use it as --db-url",
     )
     parser.add_argument("--instances", type=int, default=1, help="servers on the one database")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes per server (counter serve --workers)",
+    )
     parser.add_argument(
         "--client",
         choices=("raw", "httpx"),
@@ -256,6 +289,9 @@ def bench(args: argparse.Namespace) -> dict[str, float]:
         if args.db_url:
             empty_database(args.db_url)
         where = ["--db-url", args.db_url] if args.db_url else ["--db", str(workdir / "central.db")]
+        workers = getattr(args, "workers", 1)
+        if workers > 1:
+            where += ["--workers", str(workers)]
         procs: list[subprocess.Popen[bytes]] = []
         urls: list[str] = []
         try:
@@ -264,7 +300,8 @@ def bench(args: argparse.Namespace) -> dict[str, float]:
                 port = free_port()
                 procs.append(start_central(port, *where, *seeded))
                 urls.append(f"http://127.0.0.1:{port}")
-            pids = [proc.pid for proc in procs]
+            # The servers' processes: with --workers, the supervisor's children do the work.
+            pids = [pid for proc in procs for pid in [proc.pid, *children(proc.pid)]]
             client = getattr(args, "client", "raw")
             if client == "raw":
                 use_uvloop()

@@ -22,6 +22,7 @@ from central import (
     hot_routes,
     housekeeping,
     openapi,
+    shared_sqlite,
     storage_faults,
     wal_checkpoints,
 )
@@ -84,6 +85,7 @@ def create_app(settings: Settings) -> FastAPI:
                 deadline_watch.watching(store, reference),
                 alert_watch.watching(store),
                 housekeeping.watching(store),  # default ratings, pruning, statistics
+                shared_sqlite.watching(store),  # --workers N on SQLite: each other's events
             ):
                 with wal_checkpoints.running(store):  # SQLite: checkpoints off the writer
                     yield

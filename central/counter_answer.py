@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection
 
 from central import tickets as engine
 from central.context import Ctx
+from central.group_commit import FIGURES
 from central.hall import queue_figures, window_model
 from client.models import AtWindow, Ticket, TicketAnswer
 
@@ -28,7 +30,13 @@ Step = Callable[[Connection, Ctx], Ticket | None]
 def at_window(conn: Connection, now: datetime, no: int | None) -> AtWindow | None:
     if no is None:
         return None
-    queues, event_id = queue_figures(conn, now)
+    once: dict[datetime, Any] | None = conn.info.get(FIGURES)  # a group's answers share them
+    if once is None:
+        queues, event_id = queue_figures(conn, now)
+    else:
+        if now not in once:
+            once[now] = queue_figures(conn, now)
+        queues, event_id = once[now]
     return AtWindow(window=window_model(conn, no, now), queues=queues, event_id=event_id)
 
 

@@ -16,6 +16,7 @@ the state), its transaction rolls back, and the stored first answer is replayed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,20 +72,32 @@ def write(
     """The write half of `run`: `action` and its kept key in one write transaction. Raises
     what the action raised (the caller then looks for a first answer under the key)."""
     with store.write() as conn:
-        status, model = action(conn)
-        body = model.model_dump_json() if model is not None else ""
-        if key is not None:
-            conn.execute(
-                _KEEP,
-                {
-                    "actor": actor.staff_no,
-                    "key": key,
-                    "request": request_print,
-                    "status_code": status,
-                    "body": body,
-                    "created_at": store.now(),
-                },
-            )
+        return keep(conn, store, actor, key, request_print, action)
+
+
+def keep(
+    conn: Connection,
+    store: Store,
+    actor: Actor,
+    key: str | None,
+    request_print: str,
+    action: Action,
+) -> Outcome:
+    """`action` and its kept key in the caller's write transaction."""
+    status, model = action(conn)
+    body = model.model_dump_json() if model is not None else ""
+    if key is not None:
+        conn.execute(
+            _KEEP,
+            {
+                "actor": actor.staff_no,
+                "key": key,
+                "request": request_print,
+                "status_code": status,
+                "body": body,
+                "created_at": store.now(),
+            },
+        )
     return status, body
 
 
@@ -182,11 +195,20 @@ def perform(store: Store, work: Post) -> Response:
 
 
 async def perform_on_writer(store: Store, work: Post) -> Response:
-    """`perform` for an `async` route: the write transaction runs on the store's writer
-    (central.store.Store.on_writer), the reads around it in the thread pool, so the event
-    loop never waits and the writer only writes."""
+    """`perform` for an `async` route: the write transaction runs on the store's writer, so
+    the event loop never waits and the writer only writes. SQLite: committed together with
+    whatever other writes are waiting and answered so too (central.group_commit).
+    PostgreSQL: on one of its writer threads (central.store.Store.on_writer), answered from
+    the thread pool."""
     actor, key, request_print, finish = work.actor, work.key, work.request_print, work.finish
+    group = store.group()
     try:
+        if group is not None:
+            kept = functools.partial(
+                keep, store=store, actor=actor, key=key, request_print=request_print,
+                action=work.action,
+            )  # fmt: skip
+            return _response(*await group.run(kept, finish))
         outcome = await store.on_writer(write, store, actor, key, request_print, work.action)
     except Exception:
         replayed = await anyio.to_thread.run_sync(replay, store, actor, key, request_print, finish)

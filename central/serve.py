@@ -49,7 +49,7 @@ def run(
     from central import housekeeping
     from central.app import create_app
 
-    app = create_app(settings)
+    app = create_app(settings)  # migrated and seeded here, before any worker starts
     if extend is not None:
         extend(app)
     store = app.state.store
@@ -58,23 +58,11 @@ def run(
     log.info("hall %s from %s", store.hall, where(settings))
     log.info("database size: %s", housekeeping.size_line(store))
     _warn_calendar(app, settings)
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        # "auto" takes httptools and uvloop when installed (the server extra pulls in
-        # uvicorn[standard]) and falls back to h11 and asyncio otherwise.
-        http="auto",
-        loop="auto",
-        log_level=level,
-        # One log line per request costs more than a call-next; the audit trail records actions.
-        access_log=False,
-        # X-Forwarded-For is read by the app itself (central.gate), and only from the proxies
-        # in `Settings.trusted_proxies`; uvicorn's own reading trusts every local client.
-        proxy_headers=False,
-        forwarded_allow_ips="",
-        timeout_graceful_shutdown=GRACEFUL_S,
-    )
+    if settings.workers > 1 and extend is None:  # a classroom stays one process
+        store.dispose()
+        _run_workers(host, port, settings, level)
+        return
+    config = uvicorn.Config(app, host=host, port=port, **_config(level))
 
     class Server(uvicorn.Server):
         async def shutdown(self, sockets: Any = None) -> None:
@@ -86,6 +74,58 @@ def run(
 
     quiet_collector()
     Server(config).run()
+
+
+# `counter serve --workers N`: the settings each worker process builds its app from.
+WORKER_SETTINGS = "COUNTER_SERVE_WORKER_SETTINGS"
+
+
+def _run_workers(host: str, port: int, settings: Settings, level: str) -> None:
+    """N uvicorn worker processes accepting on one socket, each with its own app on the one
+    database (PostgreSQL: as several instances are; SQLite: central.shared_sqlite)."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    os.environ[WORKER_SETTINGS] = settings.model_dump_json()
+    config = uvicorn.Config(
+        "central.serve:worker_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=settings.workers,
+        **_config(level),
+    )
+    log.info("%d worker processes on %s:%d", settings.workers, host, port)
+    Multiprocess(config, sockets=[config.bind_socket()]).run()
+
+
+def worker_app() -> Any:
+    """One worker's app (uvicorn calls this in each worker process)."""
+    from central.app import create_app
+
+    settings = Settings.model_validate_json(os.environ[WORKER_SETTINGS])
+    app = create_app(settings)
+    quiet_collector()
+    return app
+
+
+def _config(level: str) -> dict[str, Any]:
+    """uvicorn's settings for one process or each worker."""
+    return dict(
+        # "auto" takes httptools and uvloop when installed (the server extra pulls in
+        # uvicorn[standard]) and falls back to h11 and asyncio otherwise.
+        http="auto",
+        loop="auto",
+        log_level=level,
+        # One log line per request costs more than a call-next; the audit trail records actions.
+        access_log=False,
+        # X-Forwarded-For is read by the app itself (central.gate), and only from the proxies
+        # in `Settings.trusted_proxies`; uvicorn's own reading trusts every local client.
+        proxy_headers=False,
+        forwarded_allow_ips="",
+        # With --workers, uvicorn's own server ends a worker's open event streams after this.
+        timeout_graceful_shutdown=GRACEFUL_S,
+    )
 
 
 def quiet_collector() -> None:

@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=40, ge=1, le=500)
     """Database connections this instance keeps open: one per server worker thread (the
     thread pool runs 40), so requests never open a fresh session."""
+    workers: int = Field(default=1, ge=1, le=64)
+    """Server processes on the one port (`counter serve --workers N`), sharing the database:
+    a burst of requests is spread over the machine's cores (see the README's deployment)."""
     voice_template: str = "请{ticket}号到{window}号窗口办理"
     """The hall's call announcement ({ticket} is spoken digit by digit, {window} as a number)."""
     voice_template_en: str | None = None

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine
 from central.db import read_tx
 from central.notifier import Notifier
 from central.settings import Settings
+from central.shared_sqlite import writing
 
 EVENTS_WRITTEN = "counter_events_written"
 # Steps a write transaction runs last, just before its commit (a list in `conn.info`).
@@ -47,6 +48,11 @@ class Store:
     # The process's one event reader (central.event_hub.hub_of makes it on first use).
     hub: Any = None
     _writers: ThreadPoolExecutor | None = field(default=None, repr=False)
+    # SQLite: the writer that commits the counter's writes in groups (central.group_commit).
+    _group: Any = field(default=None, repr=False)
+    # SQLite written by several server processes: the lock file write transactions take
+    # (central.shared_sqlite); None alone; False until the first write looks.
+    _write_lock: Any = field(default=False, repr=False)
 
     def now(self) -> datetime:
         return self.settings.clock()
@@ -54,7 +60,12 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A write transaction (BEGIN IMMEDIATE on SQLite); wakes event streams after commit."""
-        with (self.writer or self.engine).connect() as conn:
+        if self._write_lock is False:
+            from central.shared_sqlite import write_lock
+
+            self._write_lock = write_lock(self)
+        # The connection first (SQLite: this process's one writer), then the other processes'.
+        with (self.writer or self.engine).connect() as conn, writing(self._write_lock):
             conn.execution_options(counter_write=True)
             conn.info.pop(EVENTS_WRITTEN, None)
             last: list[Callable[[Connection], None]] = []
@@ -85,7 +96,20 @@ class Store:
         call = functools.partial(contextvars.copy_context().run, work, *args)
         return await asyncio.get_running_loop().run_in_executor(self._writers, call)
 
+    def group(self) -> Any:
+        """SQLite's group-committing writer (central.group_commit), started on first use;
+        None on PostgreSQL, whose writes run side by side (on_writer)."""
+        sqlite = self.writer is not None or self.engine.dialect.name == "sqlite"
+        if self._group is None and sqlite:
+            from central.group_commit import GroupWriter
+
+            self._group = GroupWriter(self)
+        return self._group
+
     def dispose(self) -> None:
+        if self._group is not None:
+            self._group.close()
+            self._group = None
         if self._writers is not None:
             self._writers.shutdown(wait=False)
             self._writers = None
@@ -94,6 +118,9 @@ class Store:
         self.engine.dispose()
         if self.writer is not None:
             self.writer.dispose()
+        if self._write_lock:
+            self._write_lock.close()
+            self._write_lock = False
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

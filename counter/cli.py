@@ -121,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--db-url", metavar="URL", help=t("cli.help_db_url"))
     serve.add_argument("--seed", default=None, metavar="demo|FILE", help=t("cli.help_serve_seed"))
     serve.add_argument("--catalog", type=Path, metavar="FILE", help=t("cli.help_catalog"))
+    serve.add_argument("--workers", type=int, metavar="N", help=t("cli.help_workers"))
     from counter.demo.classroom_cli import add_arguments as add_classroom
 
     add_classroom(serve)  # counter serve --demo: a classroom
@@ -347,6 +348,7 @@ def _serve(args: argparse.Namespace) -> int:
             db_url=args.db_url,
             seed=args.seed,
             catalog_path=str(args.catalog) if args.catalog else None,
+            workers=args.workers,
         )
     except SettingsError as exc:
         return _fail(str(exc))

@@ -1,0 +1,182 @@
+"""SQLite's writer: the counter's writes that arrive together are committed together.
+
+A burst of call-nexts on SQLite runs one write transaction at a time anyway. Run one by one,
+each paid for its own BEGIN and COMMIT, two thread hand-overs (to the writer, then to the
+pool for its answer), a read transaction for its answer and the hall's queue figures in it.
+Here the one writer thread takes every write waiting (up to BATCH), runs them in arrival order
+in one transaction, each in a savepoint of its own, and commits once; then one read transaction
+completes all their answers, reading the queue figures once (they are the same for every
+answer of the batch: as they stand after its commit). Each request still gets exactly what it
+got alone:
+
+- its own outcome: a write that fails (a refusal, a repeated Idempotency-Key) is rolled back
+  to its savepoint and the others go on; the caller then looks for the key's first answer;
+- nothing is answered before it is committed; when the commit (or the transaction) fails,
+  every write of the batch fails with it, none is reported done;
+- the writes of a batch are applied in arrival order, each seeing the ones before it: the same
+  as running them one after another.
+
+PostgreSQL has no single writer (central.store.Store.on_writer) and does not come here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection
+
+if TYPE_CHECKING:
+    from central.store import Store
+
+BATCH = 128  # writes per transaction at most: a bound on how long one commit keeps the rest
+# The hall's queue figures, read once per answering read transaction (central.counter_answer).
+FIGURES = "counter_figures_once"
+
+Outcome = tuple[int, str]  # as central.idempotency: the status and the kept body ("" for none)
+Keep = Callable[[Connection], Outcome]
+Finish = Callable[[Connection, Any, str], str]
+
+
+@dataclass(eq=False)
+class Job:
+    keep: Keep
+    finish: Finish | None
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[Outcome] = field(init=False)
+    outcome: Outcome | None = None
+    error: BaseException | None = None
+
+    def __post_init__(self) -> None:
+        self.future = self.loop.create_future()
+
+    def settle(self) -> None:
+        """Hand the result to the waiting request (on its event loop)."""
+        if self.future.done():  # the request was cancelled (its client went away)
+            return
+        if self.error is not None:
+            self.future.set_exception(self.error)
+        else:
+            assert self.outcome is not None
+            self.future.set_result(self.outcome)
+
+
+class GroupWriter:
+    """The writer thread and the thread that completes its answers."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.waiting: list[Job] = []
+        self.ready = threading.Condition()
+        self.closed = False
+        self.answers = ThreadPoolExecutor(1, thread_name_prefix="counter-answers")
+        self.thread = threading.Thread(target=self._write_all, name="counter-writer", daemon=True)
+        self.thread.start()
+
+    async def run(self, keep: Keep, finish: Finish | None) -> Outcome:
+        """`keep(conn)` in the next group transaction; the outcome with its body completed by
+        `finish` after the commit. Raises what `keep` raised (rolled back alone)."""
+        job = Job(keep, finish, asyncio.get_running_loop())
+        with self.ready:
+            if self.closed:
+                raise RuntimeError("the central is shutting down")
+            self.waiting.append(job)
+            self.ready.notify()
+        return await job.future
+
+    def close(self) -> None:
+        with self.ready:
+            self.closed = True
+            self.ready.notify()
+        self.answers.shutdown(wait=False)
+
+    # --- the writer thread ------------------------------------------------------------------
+
+    def _write_all(self) -> None:
+        while True:
+            with self.ready:
+                while not self.waiting and not self.closed:
+                    self.ready.wait()
+                if not self.waiting:
+                    return
+                batch, self.waiting = self.waiting[:BATCH], self.waiting[BATCH:]
+            self._write(batch)
+
+    def _write(self, batch: list[Job]) -> None:
+        try:
+            with self.store.write() as conn:
+                driver: Any = conn.connection.driver_connection
+                for job in batch:
+                    _in_savepoint(driver, conn, job)
+        except BaseException as error:  # the commit or the transaction failed: all of it
+            for job in batch:
+                job.error = job.error or error
+                job.outcome = None
+            _settle(batch)
+            return
+        answer = [j for j in batch if j.error is None and j.finish is not None and j.outcome[1]]  # type: ignore[index]
+        _settle([j for j in batch if j not in answer])
+        if answer:
+            try:
+                self.answers.submit(self._answer, answer)
+            except RuntimeError as error:  # shut down meanwhile
+                for job in answer:
+                    job.error = error
+                _settle(answer)
+
+    # --- the answering thread ---------------------------------------------------------------
+
+    def _answer(self, batch: list[Job]) -> None:
+        """Complete the batch's answers in one read: the queue figures read once for all."""
+        try:
+            now = self.store.now()
+            with self.store.read() as conn:
+                conn.info[FIGURES] = {}
+                try:
+                    for job in batch:
+                        assert job.finish is not None and job.outcome is not None
+                        status, body = job.outcome
+                        try:
+                            job.outcome = (status, job.finish(conn, now, body))
+                        except Exception as error:
+                            job.error = error
+                finally:
+                    conn.info.pop(FIGURES, None)
+        except Exception as error:  # the read itself failed
+            for job in batch:
+                job.error = job.error or error
+        _settle(batch)
+
+
+def _in_savepoint(driver: Any, conn: Connection, job: Job) -> None:
+    """One write in its own savepoint (straight to the driver: SQLAlchemy's own savepoint
+    costs more than the write's statements)."""
+    driver.execute("SAVEPOINT counter_one")
+    try:
+        job.outcome = job.keep(conn)
+    except Exception as error:
+        job.error = error
+        # A broken transaction (the disk full …) has no savepoint left: this raises, and
+        # the whole batch fails with it.
+        driver.execute("ROLLBACK TO counter_one")
+    driver.execute("RELEASE counter_one")
+
+
+def _settle(jobs: list[Job]) -> None:
+    """Wake the waiting requests: one hand-over per event loop, not one per request."""
+    loops: dict[asyncio.AbstractEventLoop, list[Job]] = {}
+    for job in jobs:
+        loops.setdefault(job.loop, []).append(job)
+    for loop, theirs in loops.items():
+        with contextlib.suppress(RuntimeError):  # that loop has closed
+            loop.call_soon_threadsafe(_settle_here, theirs)
+
+
+def _settle_here(jobs: list[Job]) -> None:
+    for job in jobs:
+        job.settle()

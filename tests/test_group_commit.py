@@ -1,0 +1,113 @@
+"""SQLite's group commit (central.group_commit): writes that arrive together commit together,
+yet each keeps its own outcome — a refused write is rolled back alone, a failed commit fails
+them all, and each sees the writes before it, as if they had run one after another."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, text
+
+from central.errors import Conflict
+from tests.conftest import ClientFactory
+
+pytestmark = pytest.mark.backends("sqlite")
+
+
+def scratch(app: Any) -> Any:
+    store = app.state.store
+    with store.write() as conn:
+        conn.exec_driver_sql("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+        conn.exec_driver_sql(
+            "CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES parent(id))"
+        )
+        conn.exec_driver_sql("INSERT INTO parent VALUES (1)")
+    return store
+
+
+def rows(store: Any) -> list[int]:
+    with store.read() as conn:
+        return [r[0] for r in conn.exec_driver_sql("SELECT id FROM child ORDER BY id")]
+
+
+async def together(store: Any, *keeps: Any) -> list[Any]:
+    """Run the writes in one group: a write before them holds the writer until all are queued."""
+    group = store.group()
+    hold = threading.Event()
+    held = asyncio.ensure_future(group.run(lambda _c: (hold.wait(5), (200, ""))[1], None))
+    await asyncio.sleep(0.05)  # the writer has taken it and waits in it
+    runs = [asyncio.ensure_future(group.run(k, None)) for k in keeps]
+    await asyncio.sleep(0.05)
+    hold.set()
+    await held
+    return await asyncio.gather(*runs, return_exceptions=True)
+
+
+def insert(child: int) -> Any:
+    def keep(conn: Connection) -> tuple[int, str]:
+        conn.execute(text("INSERT INTO child VALUES (:id, 1)"), {"id": child})
+        seen = conn.execute(text("SELECT count(*) FROM child")).scalar_one()
+        return 200, str(seen)
+
+    return keep
+
+
+def refused(conn: Connection) -> tuple[int, str]:
+    conn.execute(text("INSERT INTO child VALUES (99, 1)"))
+    raise Conflict("refused after writing", reason="test")
+
+
+async def test_a_refused_write_is_rolled_back_alone(central_app: Any) -> None:
+    store = scratch(central_app)
+    got = await together(store, insert(1), refused, insert(2), insert(3))
+    assert got[0] == (200, "1") and got[2:] == [(200, "2"), (200, "3")]  # each sees the last
+    assert isinstance(got[1], Conflict)
+    assert rows(store) == [1, 2, 3]  # 99 rolled back with its write alone
+    assert store.group().thread.is_alive()
+
+
+async def test_a_failed_commit_fails_every_write_of_the_group(central_app: Any) -> None:
+    store = scratch(central_app)
+
+    def orphan(conn: Connection) -> tuple[int, str]:
+        # Checked at COMMIT, not at the insert: the whole transaction fails there.
+        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        conn.execute(text("INSERT INTO child VALUES (50, 7)"))
+        return 200, ""
+
+    got = await together(store, insert(1), orphan, insert(2))
+    assert all(isinstance(g, Exception) for g in got), got  # none is reported done
+    assert rows(store) == []
+    assert await store.group().run(insert(4), None) == (200, "1")  # the writer goes on
+    assert rows(store) == [4]
+
+
+async def test_a_key_repeated_inside_one_group_replays_the_first_answer(
+    make_client: ClientFactory, central_app: Any
+) -> None:
+    kiosk, clerk = await make_client("kiosk01"), await make_client("1001")
+    first = await kiosk.issue_ticket("A")
+    await kiosk.issue_ticket("A")
+    await clerk.sign_on(1)
+    store = central_app.state.store
+    hold = threading.Event()
+    held = asyncio.ensure_future(store.group().run(lambda _c: (hold.wait(5), (200, ""))[1], None))
+    await asyncio.sleep(0.05)
+    path = "/v1/windows/1/call-next"
+    token = clerk.token or ""
+    import httpx
+
+    transport = httpx.ASGITransport(app=central_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://central.test") as http:
+        headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "same"}
+        both = [asyncio.ensure_future(http.post(path, headers=headers)) for _ in range(2)]
+        await asyncio.sleep(0.1)
+        hold.set()
+        answers = await asyncio.gather(*both)
+    await held
+    assert [a.status_code for a in answers] == [200, 200]
+    assert answers[0].json()["id"] == answers[1].json()["id"] == first.id
+    assert (await clerk.ticket(first.id + 1)).status == "waiting"  # called once, not twice
