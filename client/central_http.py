@@ -6,6 +6,10 @@ The wire models (pydantic) are not imported here: each area's calls (client/*_ap
 their models through `wire_module`, which imports a model module when a call first parses an
 answer. The terminal's start thus loads pydantic only for the first answer it reads, and only
 the models of the areas it uses.
+
+httpx itself (with httpcore, h11, and the standard library's HTTP and mail modules it pulls
+in: a tenth of the terminal's start) is imported when the first request is made, not when
+the client is built: the kept counter (counter.kept_counter) paints before that.
 """
 
 from __future__ import annotations
@@ -20,11 +24,10 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import httpx
-
 from client import errors
 
 if TYPE_CHECKING:
+    import httpx
     from pydantic import BaseModel, TypeAdapter
 
 M = TypeVar("M", bound="BaseModel")
@@ -90,24 +93,33 @@ class CentralHttp:
         self.is_in_process = transport is not None
         # Idempotency-Keys of forms sent but not answered, by content (see _post's `kept`).
         self._kept_keys: dict[str, str] = {}
-        self._http = httpx.AsyncClient(
-            base_url=self.base_url,
-            transport=transport,
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-            verify=tls_verify(self.base_url, verify, transport),
-            headers={"Accept": "application/json"},
-        )
+        self._transport = transport
+        self._timeout = timeout
+        self._verify = verify
+        self._http: httpx.AsyncClient | None = None
 
     @property
     def http(self) -> httpx.AsyncClient:
-        """The underlying httpx client (the live-event stream shares its transport)."""
+        """The underlying httpx client (the live-event stream shares its transport), built
+        on first use."""
+        if self._http is None:
+            import httpx
+
+            timeout = self._timeout
+            self._http = httpx.AsyncClient(
+                base_url=self.base_url,
+                transport=self._transport,
+                timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+                verify=tls_verify(self.base_url, self._verify, self._transport),
+                headers={"Accept": "application/json"},
+            )
         return self._http
 
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self.http.aclose()
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -120,6 +132,8 @@ class CentralHttp:
         params: dict[str, Any] | None = None,
         idempotency_key: str | None = None,
     ) -> httpx.Response:
+        import httpx
+
         headers = self.auth_headers()
         if method == "POST":
             # The same key on every retry: the server answers a repeat with the first result.
@@ -131,7 +145,7 @@ class CentralHttp:
             if attempt:
                 await asyncio.sleep(RETRY_DELAY_S * attempt)
             try:
-                response = await self._http.request(
+                response = await self.http.request(
                     method, path, json=body, params=params, headers=headers
                 )
             except httpx.TimeoutException:

@@ -12,9 +12,6 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Literal
 
-import httpx
-from httpx_sse import SSEError, aconnect_sse
-
 from client import errors
 from client.central_http import error_from_response, parse_text, wire_module
 
@@ -64,6 +61,10 @@ class LiveEvents:
                 self.on_state(state)
 
     async def __aiter__(self) -> AsyncIterator[wire.Event]:
+        # Here, not at the top: httpx loads with the first request (client.central_http).
+        import httpx
+        from httpx_sse import SSEError
+
         failures = 0
         polls = 0
         offline_polls = 0  # polls in a row that found the central gone
@@ -105,6 +106,9 @@ class LiveEvents:
             await asyncio.sleep(pause)
 
     async def _stream(self) -> AsyncIterator[wire.Event]:
+        import httpx
+        from httpx_sse import aconnect_sse
+
         headers = {**self.client.auth_headers(), "Accept": "text/event-stream"}
         if self.last_event_id is not None:
             headers["Last-Event-ID"] = str(self.last_event_id)
@@ -152,6 +156,8 @@ class LiveEvents:
 
 
 def _as_central_error(exc: Exception) -> errors.CentralError:
+    import httpx
+
     if isinstance(exc, errors.CentralError):
         return exc
     if isinstance(exc, httpx.TimeoutException):

@@ -14,7 +14,7 @@ Mixed into the App (counter.app.CounterApp).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
@@ -100,6 +100,20 @@ class KeptCounter(SaysWorkerErrors, App[None]):
         )
         self._kept_mount = self.push_screen(CounterScreen())
         return True
+
+    def after_kept_paint(self, callback: Callable[..., object], *args: Any) -> None:
+        """`callback(*args)` once the kept counter is on the terminal (at once on any other
+        start): the token check's first request imports httpx, which would hold the paint."""
+        mounting = self._kept_mount
+        if mounting is None:
+            callback(*args)
+            return
+
+        async def then() -> None:
+            await mounting
+            self.screen.call_after_refresh(callback, *args)
+
+        self.run_worker(then(), group="kept-start", exit_on_error=False)
 
     def kept_start_over(self) -> None:
         """The central answered the token check: the kept counter is replaced from here on."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
@@ -20,6 +20,8 @@ from screens.messages import HallLoaded, LoggedIn, TokenLoaded, TokenRestored, T
 from screens.worker_errors import SaysWorkerErrors
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from client.api import CentralClient
     from counter.core.config import Config
     from counter.core.credentials import CachedToken, TokenStore
@@ -42,6 +44,8 @@ class KeepsToken(SaysWorkerErrors, App[None]):
         def after_sign_in(self) -> None: ...
 
         def token_for_kept_counter(self, staff_no: str | None) -> None: ...
+
+        def after_kept_paint(self, callback: Callable[..., object], *args: Any) -> None: ...
 
         def kept_start_failed(self, sentence: str) -> bool: ...
 
@@ -72,7 +76,7 @@ class KeepsToken(SaysWorkerErrors, App[None]):
         if cached is None or not usable:
             return
         self.client.token = cached.token
-        self.verify_token(cached.token)
+        self.after_kept_paint(self.verify_token, cached.token)
 
     @work(exclusive=True, group="login", exit_on_error=False)
     async def verify_token(self, token: str) -> None:
