@@ -6,15 +6,20 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 
 from central import paging
 from central.context import Happening
+from central.direct_insert import DirectInsert
 from central.schema import audit
 from client.models import AuditRecord
 
-# Built once: SQLAlchemy reuses its compiled form; each call only binds the values.
-_INSERT = insert(audit)
+# Compiled once; on SQLite sent straight through the driver (central.direct_insert).
+_INSERT = DirectInsert(
+    audit,
+    ("at", "actor", "role", "window_no", "source", "action", "object_type", "object_id",
+     "before", "after"),
+)  # fmt: skip
 
 
 def record(
@@ -30,9 +35,9 @@ def record(
 ) -> None:
     """One audit row, in the caller's transaction: it commits or rolls back with the change."""
     actor = ctx.actor
-    conn.execute(
-        _INSERT,
-        {
+    _INSERT.run(
+        conn,
+        [{
             "at": ctx.now,
             "actor": actor.staff_no if actor else None,
             "role": actor.role if actor else None,
@@ -43,8 +48,8 @@ def record(
             "object_id": str(object_id),
             "before": before,
             "after": after,
-        },
-    )
+        }],
+    )  # fmt: skip
 
 
 def _filtered(

@@ -20,8 +20,8 @@ from sqlalchemy import Connection
 
 from central import tickets as engine
 from central.context import Ctx
-from central.group_commit import FIGURES
-from central.hall import queue_figures, window_model
+from central.group_commit import FIGURES, MANY
+from central.hall import queue_figures, window_model, window_models
 from client.models import AtWindow, Ticket, TicketAnswer
 
 Step = Callable[[Connection, Ctx], Ticket | None]
@@ -30,14 +30,19 @@ Step = Callable[[Connection, Ctx], Ticket | None]
 def at_window(conn: Connection, now: datetime, no: int | None) -> AtWindow | None:
     if no is None:
         return None
-    once: dict[datetime, Any] | None = conn.info.get(FIGURES)  # a group's answers share them
+    once: dict[Any, Any] | None = conn.info.get(FIGURES)  # a group's answers share reads
     if once is None:
         queues, event_id = queue_figures(conn, now)
-    else:
-        if now not in once:
-            once[now] = queue_figures(conn, now)
-        queues, event_id = once[now]
-    return AtWindow(window=window_model(conn, no, now), queues=queues, event_id=event_id)
+        return AtWindow(window=window_model(conn, no, now), queues=queues, event_id=event_id)
+    if now not in once:
+        once[now] = queue_figures(conn, now)
+    queues, event_id = once[now]
+    window = None
+    if once.get(MANY):  # many windows to answer: every window in one read, not three each
+        if ("windows", now) not in once:
+            once["windows", now] = {w.no: w for w in window_models(conn, now)}
+        window = once["windows", now].get(no)
+    return AtWindow(window=window or window_model(conn, no, now), queues=queues, event_id=event_id)
 
 
 class _Kept(TicketAnswer):

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, insert, select, text
 
 from central.context import Happening
+from central.direct_insert import DirectInsert
 from central.schema import events
 from central.store import BEFORE_COMMIT, EVENTS_WRITTEN
 from client.models import Event
@@ -18,6 +19,10 @@ PAGE = 500
 
 
 _INSERT = insert(events)
+# The same, on SQLite straight through the driver (central.direct_insert).
+_DIRECT = DirectInsert(
+    events, ("type", "hall", "at", "queue", "ticket_id", "window_no", "object_id")
+)
 
 
 def _row(ctx: Happening, type_: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -54,7 +59,7 @@ def _store(conn: Connection, rows: list[dict[str, Any]]) -> None:
     only for that insert and the commit, not for the rest of the request's work — which, with
     every writer of every instance queued on it, was the whole hall's write rate."""
     if conn.dialect.name != "postgresql":
-        conn.execute(_INSERT, rows)
+        _DIRECT.run(conn, rows)
         return
     last = conn.info.get(BEFORE_COMMIT)
     if last is None:  # a write outside Store.write: take the lock and the ids now

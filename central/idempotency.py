@@ -26,9 +26,10 @@ from typing import Protocol
 import anyio.to_thread
 from fastapi import Response
 from pydantic import BaseModel
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, bindparam, select
 
 from central.context import Actor, Ctx
+from central.direct_insert import DirectInsert
 from central.errors import Conflict, require_text
 from central.schema import idempotency_keys
 from central.store import Store
@@ -41,7 +42,10 @@ _STORED = select(
 ).where(
     idempotency_keys.c.actor == bindparam("b_actor"), idempotency_keys.c.key == bindparam("b_key")
 )
-_KEEP = insert(idempotency_keys)
+# The kept answer: compiled once, on SQLite straight through the driver.
+_KEEP = DirectInsert(
+    idempotency_keys, ("actor", "key", "request", "status_code", "body", "created_at")
+)
 
 
 def fingerprint(method: str, path: str, body: BaseModel | None) -> str:
@@ -87,17 +91,15 @@ def keep(
     status, model = action(conn)
     body = model.model_dump_json() if model is not None else ""
     if key is not None:
-        conn.execute(
-            _KEEP,
-            {
-                "actor": actor.staff_no,
-                "key": key,
-                "request": request_print,
-                "status_code": status,
-                "body": body,
-                "created_at": store.now(),
-            },
-        )
+        row = {
+            "actor": actor.staff_no,
+            "key": key,
+            "request": request_print,
+            "status_code": status,
+            "body": body,
+            "created_at": store.now(),
+        }
+        _KEEP.run(conn, [row])
     return status, body
 
 

@@ -111,3 +111,31 @@ async def test_a_key_repeated_inside_one_group_replays_the_first_answer(
     assert [a.status_code for a in answers] == [200, 200]
     assert answers[0].json()["id"] == answers[1].json()["id"] == first.id
     assert (await clerk.ticket(first.id + 1)).status == "waiting"  # called once, not twice
+
+
+async def test_a_big_group_answers_each_window_as_a_single_read_would(
+    make_client: ClientFactory, central_app: Any, db_path: Any
+) -> None:
+    from tests.bulk_tickets import issue_waiting
+
+    issue_waiting(f"sqlite:///{db_path}", 36, queues=("A", "B", "C", "D", "E", "F"))
+    clerks = [await make_client(f"10{n:02d}") for n in range(1, 15)]
+    for no, clerk in enumerate(clerks, 1):
+        await clerk.sign_on(no)
+    store = central_app.state.store
+    hold = threading.Event()
+    held = asyncio.ensure_future(store.group().run(lambda _c: (hold.wait(5), (200, ""))[1], None))
+    await asyncio.sleep(0.05)
+    calls = [asyncio.ensure_future(c.call_next(no)) for no, c in enumerate(clerks, 1)]
+    await asyncio.sleep(0.2)  # all 14 queued behind the held write: one group (MANY_FROM 12)
+    hold.set()
+    await held
+    answers = await asyncio.gather(*calls)
+    assert all(a is not None and a.at_window is not None for a in answers)
+    figures = {a.at_window.queues.model_dump_json() for a in answers if a and a.at_window}
+    assert len(figures) == 1  # read once for the group, as it stands after its commit
+    for no, (clerk, answer) in enumerate(zip(clerks, answers, strict=True), 1):
+        assert answer is not None and answer.at_window is not None
+        assert answer.at_window.window == await clerk.window(no)
+        assert answer.at_window.window.current_ticket is not None
+        assert answer.at_window.window.current_ticket.id == answer.id
