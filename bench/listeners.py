@@ -81,11 +81,13 @@ async def child(port: int, token: str, count: int, out: str) -> None:
             asyncio.gather(*(s.connected.wait() for s in streams[start : start + 100])), 120
         )
     print("ready", flush=True)
+    cpu = time.process_time()
     last = int((await asyncio.to_thread(sys.stdin.readline)).split()[1])
     deadline = time.monotonic() + 60  # the last events may still be on their way
     while time.monotonic() < deadline and any(s.ids[-1:] != [last] for s in streams):
         await asyncio.sleep(0.2)
-    Path(out).write_text(json.dumps([s.ids for s in streams]))
+    cpu = time.process_time() - cpu
+    Path(out).write_text(json.dumps({"ids": [s.ids for s in streams], "cpu": cpu}))
     for task in tasks:
         task.cancel()
 
@@ -108,8 +110,14 @@ async def all_event_ids(url: str, token: str, after: int) -> list[int]:
             after = page["last_id"]
 
 
+def cpu_s(pid: int) -> float:
+    """A process's CPU time so far (user + system), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def work(
-    port: int, listeners: int, windows: int, seconds: float, pace: float
+    port: int, server_pid: int, listeners: int, windows: int, seconds: float, pace: float
 ) -> dict[str, float]:
     url = f"http://127.0.0.1:{port}"
     kiosk = CentralClient(url, timeout=60)
@@ -146,6 +154,7 @@ async def work(
     latencies: list[float] = []
     rng = random.Random(11)
     stop_at = time.monotonic() + seconds
+    started, cpu_server, cpu_clerks = time.monotonic(), cpu_s(server_pid), time.process_time()
 
     async def window(no: int, desk: Window) -> None:
         await asyncio.sleep(rng.uniform(0, pace))  # windows do not start in lockstep
@@ -159,16 +168,22 @@ async def work(
             await asyncio.sleep(rng.uniform(0.5 * pace, 1.5 * pace))
 
     await asyncio.gather(*(window(n, d) for n, d in enumerate(desks, 1)))
+    worked = time.monotonic() - started
+    cpu_server = cpu_s(server_pid) - cpu_server
+    cpu_clerks = time.process_time() - cpu_clerks
     for raw in raws:
         await raw.close()
     expected = await all_event_ids(url, token, cursor)
     received: list[list[int]] = []
+    cpu_listeners = 0.0
     for proc, out in children:
         assert proc.stdin is not None
         proc.stdin.write(f"stop {expected[-1] if expected else 0}\n")
         proc.stdin.flush()
         proc.wait(120)
-        received += json.loads(Path(out).read_text())
+        got = json.loads(Path(out).read_text())
+        received += got["ids"]
+        cpu_listeners += got["cpu"]
         Path(out).unlink()
     complete = sum(1 for ids in received if ids == expected)
     if received and complete < len(received):
@@ -184,6 +199,11 @@ async def work(
         "p99": pct(ms, 99),
         "events": len(expected),
         "complete": complete,
+        # Each process's CPU while the windows worked, as a share of one core.
+        "server_cpu": cpu_server / worked,
+        "clerks_cpu": cpu_clerks / worked,
+        "listeners_cpu": cpu_listeners / worked,
+        "cpu_per_call": 1000 * cpu_server / max(1, len(ms)),
     }
 
 
@@ -208,7 +228,7 @@ def one_run(args: argparse.Namespace, listeners: int, workdir: Path) -> None:
 
             sampler = asyncio.create_task(sample())
             try:
-                return await work(port, listeners, args.windows, args.seconds, args.pace)
+                return await work(port, proc.pid, listeners, args.windows, args.seconds, args.pace)
             finally:
                 sampler.cancel()
 
@@ -220,7 +240,10 @@ def one_run(args: argparse.Namespace, listeners: int, workdir: Path) -> None:
         f"listeners={listeners:5d}  call-next n={got['calls']:.0f} p50={got['p50']:.1f} "
         f"p95={got['p95']:.1f} p99={got['p99']:.1f} ms  events={got['events']:.0f}  "
         f"listeners with every event in order: {got['complete']:.0f}/{listeners}  "
-        f"server RSS max {max(rss):.0f} MB"
+        f"server RSS max {max(rss):.0f} MB\n"
+        f"    CPU while the windows worked (share of one core): server {got['server_cpu']:.2f}, "
+        f"listeners {got['listeners_cpu']:.2f}, windows' client {got['clerks_cpu']:.2f}; "
+        f"server CPU per call-next (with its share of the streams) {got['cpu_per_call']:.2f} ms"
     )
 
 
@@ -230,6 +253,7 @@ PROCESSES = 2
 def main() -> None:
     if sys.argv[1:2] == ["--child"]:
         port, token, count, out = sys.argv[2:6]
+        use_uvloop()
         asyncio.run(child(int(port), token, int(count), out))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

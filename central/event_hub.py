@@ -3,8 +3,9 @@
 Every open SSE stream of this process is a Listener. The hub's single reader wakes when a
 transaction that wrote events commits (in this process: the Notifier; in another process on
 the same PostgreSQL database: LISTEN/NOTIFY, see central.pg_listen), reads what is new once,
-renders each event's SSE text once, and hands the batch to every listener of the hall. A
-thousand listeners therefore cost one database read per wake, not a thousand.
+renders each event's SSE text once, and in one pass writes the batch to the connection of
+every listener of the hall (central.event_streams). A thousand listeners therefore cost one
+database read per wake, not a thousand, and no task wake-up per stream.
 
 A stream resuming with Last-Event-ID gets what it missed from the hub's recent-events ring,
 or (after a long absence) from one read the hub makes for it.
@@ -15,23 +16,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import AsyncGenerator, Iterable
+from collections.abc import AsyncGenerator, Iterable, MutableMapping
+from typing import Any
 
 import anyio.to_thread
 
+from central import event_streams
+from central.event_streams import PING, Listener, Receive, Send
 from central.events import PAGE, events_after, format_sse, last_event_id
 from central.store import Store
 
 # After a wake-up the reader gathers what else commits for a moment before reading, so that a
 # busy hall sends each stream one chunk per gathering rather than one per event. With many
-# streams the sends (not the database) are what costs: one wake-up and one socket write per
-# stream per chunk, so a crowd gathers longer (still well inside the display's 1 s).
+# streams the sends (not the database) are what costs: one socket write per stream per chunk,
+# so a crowd gathers longer (still well inside the display's 1 s).
 GATHER_S = 0.05
 CROWD = 100  # streams from which the reader gathers for CROWD_GATHER_S
 CROWD_GATHER_S = 0.25
+SLICE = 50  # streams written to between two turns of the event loop
 RECENT = 4096  # events kept for resuming streams without a database read
-BACKLOG = 4 * 1024 * 1024  # bytes a stream may fall behind; then it ends and resumes later
-PING = b": ping\n\n"
 
 Rendered = tuple[int, bytes]  # (event id, its SSE text, encoded)
 
@@ -51,51 +54,6 @@ class Batch:
         if cursor < self.first:
             return self.data
         return b"".join(text for id_, text in self.items if id_ > cursor)
-
-
-class Listener:
-    """One stream's mailbox of ready-to-send bytes, in id order, filled by the hub."""
-
-    def __init__(self, cursor: int) -> None:
-        self.cursor = cursor  # the last event id this stream has (or has queued)
-        self.chunks: list[bytes] = []
-        self.size = 0
-        self.wake = asyncio.Event()
-        self.ended = False
-
-    def push(self, batch: Batch) -> None:
-        if batch.last <= self.cursor or self.ended:
-            return
-        data = batch.after(self.cursor)
-        self.cursor = batch.last
-        self._queue(data)
-
-    def ping(self) -> None:
-        self._queue(PING)
-
-    def _queue(self, data: bytes) -> None:
-        self.size += len(data)
-        if self.size > BACKLOG:  # a stream that does not read: end it, it resumes later
-            self.end()
-            return
-        self.chunks.append(data)
-        self.wake.set()
-
-    def end(self) -> None:
-        self.ended = True
-        self.wake.set()
-
-    async def take(self) -> bytes:
-        """What arrived, joined; waits until something does. b"" when the stream must end."""
-        while not self.chunks and not self.ended:
-            self.wake.clear()
-            await self.wake.wait()
-        if self.ended:
-            return b""
-        taken = self.chunks[0] if len(self.chunks) == 1 else b"".join(self.chunks)
-        self.chunks.clear()
-        self.size = 0
-        return taken
 
 
 class EventHub:
@@ -169,14 +127,29 @@ class EventHub:
             except Exception:  # the database away for a moment: try again, never die
                 await asyncio.sleep(1.0)
                 continue
+            # The cursor moves first: a stream that subscribes during the pass below gets this
+            # batch in what it missed (from `recent`), not from the pass.
+            self.cursor = last
             if batch:
                 self._remember(batch)
-                handed = Batch(batch)
-                for listener in list(self.listeners):
-                    listener.push(handed)
-            self.cursor = last
+                await self._hand_out(Batch(batch))
             if not more and await notifier.wait(version, settings.events_recheck_s):
                 await asyncio.sleep(self._gathering())
+
+    async def _hand_out(self, batch: Batch) -> None:
+        """One pass over the streams, each written to directly (central.event_streams). The
+        writes are what costs (a socket write each); between slices of the pass the loop
+        serves what else waits, so a window's call-next is not held up by the whole pass."""
+        streams = list(self.listeners)
+        for start in range(0, len(streams), SLICE):
+            if start:
+                await asyncio.sleep(0)
+            for listener in streams[start : start + SLICE]:
+                if batch.last <= listener.cursor or listener.ended:
+                    continue
+                data = batch.after(listener.cursor)
+                listener.cursor = batch.last
+                listener.deliver(data)
 
     def _gathering(self) -> float:
         streams = len(self.listeners)
@@ -188,10 +161,12 @@ class EventHub:
         while not self.closed:
             await asyncio.sleep(self.store.settings.heartbeat_s)
             for listener in list(self.listeners):
-                listener.ping()
+                listener.deliver(PING)
 
-    async def subscribe(self, last_id: int | None) -> tuple[Listener, bytes]:
-        """A new listener (from now when `last_id` is None) and what it missed after `last_id`."""
+    async def subscribe(self, last_id: int | None, send: Send) -> tuple[Listener, bytes]:
+        """A new listener writing to `send` (from now when `last_id` is None) and what it
+        missed after `last_id`. Until its opening is sent (Listener.flush), what the reader
+        hands it waits in the listener."""
         await self._start()
         cursor = self.cursor
         assert cursor is not None
@@ -200,7 +175,7 @@ class EventHub:
         # wait for ids past the old ones; one another process wrote first is kept.
         if last_id is not None and last_id > cursor and last_id > await self._newest():
             last_id = None
-        listener = Listener(max(cursor, last_id or 0))
+        listener = Listener(max(cursor, last_id or 0), send)
         if self.closed:
             listener.end()
         self.listeners.add(listener)
@@ -240,21 +215,50 @@ def hub_of(store: Store) -> EventHub:
     return hub
 
 
-async def event_stream(store: Store, last_id: int | None) -> AsyncGenerator[bytes, None]:
-    """The SSE body: what was missed after `last_id` (None: only new events), then live ones.
-
-    Events come from the process's one reader (the hub above) as bytes rendered once for
-    every stream, never from a database read of this stream's own; its heartbeat sends
-    `: ping` every `heartbeat_s` so proxies do not close the stream. Ends when the client goes
-    away (the response is cancelled) or the server shuts down.
-    """
+async def stream(
+    store: Store,
+    last_id: int | None,
+    headers: list[tuple[bytes, bytes]],
+    receive: Receive,
+    send: Send,
+) -> None:
+    """Serve one SSE response on an ASGI connection: what was missed after `last_id` (None:
+    only new events), then live ones as the hub writes them, and `: ping` every heartbeat
+    so proxies do not close it. Ends when the client goes away or the server shuts down."""
     hub = hub_of(store)
-    listener, missed = await hub.subscribe(last_id)
+    listener, missed = await hub.subscribe(last_id, send)
     try:
-        yield b"retry: 3000\n\n"
-        if missed:
-            yield missed
-        while chunk := await listener.take():
-            yield chunk
+        await event_streams.serve(listener, missed, headers, receive)
     finally:
         hub.unsubscribe(listener)
+
+
+async def event_stream(store: Store, last_id: int | None) -> AsyncGenerator[bytes, None]:
+    """The same stream as bytes, for a reader in this process: `retry:`, what was missed,
+    then each chunk as the hub hands it out; ends when the hub ends the stream."""
+    chunks: list[bytes] = []
+    arrived = asyncio.Event()
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        chunks.append(message["body"])
+        arrived.set()
+
+    hub = hub_of(store)
+    listener, missed = await hub.subscribe(last_id, send)
+    listener.done.add_done_callback(lambda _done: arrived.set())
+    try:
+        yield event_streams.RETRY
+        if missed:
+            yield missed
+        await listener.flush()
+        while chunks or not listener.ended:
+            if not chunks:
+                arrived.clear()
+                await arrived.wait()
+                continue
+            taken = b"".join(chunks)
+            chunks.clear()
+            yield taken
+    finally:
+        hub.unsubscribe(listener)
+        await listener.close()

@@ -3,18 +3,42 @@ log itself is central.events."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Header, Query
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from central.deps import CurrentActor, StoreDep
 from central.errors import AUTHED
-from central.event_hub import event_stream
+from central.event_hub import stream
+from central.event_streams import Receive, Send
 from central.events import PAGE, events_after, last_event_id
+from central.store import Store
 from client.models import EventsPage
 
 router = APIRouter(prefix="/v1", tags=["live"])
 
 MAX_ID = 2**63 - 1
+
+
+class LiveStream(Response):
+    """The SSE response: the hub writes to this connection itself (central.event_streams)."""
+
+    def __init__(self, store: Store, last_id: int | None) -> None:
+        super().__init__(
+            media_type="text/event-stream",
+            headers={
+                "Cache-Control": "no-cache",
+                "X-Accel-Buffering": "no",
+                # Terminals treat two missed heartbeats as a lost link (client/live.py).
+                "X-Heartbeat": f"{store.settings.heartbeat_s:g}",
+            },
+        )
+        del self.headers["content-length"]  # an endless body
+        self.store, self.last_id = store, last_id
+
+    async def __call__(self, scope: Any, receive: Receive, send: Send) -> None:
+        await stream(self.store, self.last_id, self.raw_headers, receive, send)
 
 
 def _parse_last_id(value: str | None) -> int | None:
@@ -36,22 +60,13 @@ def _parse_last_id(value: str | None) -> int | None:
         **AUTHED,
     },
 )
-def events(
+async def events(
     _actor: CurrentActor,
     store: StoreDep,
     last_event_id_header: str | None = Header(default=None, alias="Last-Event-ID"),
-) -> StreamingResponse:
+) -> Response:
     """The hall's live events. With Last-Event-ID, stored events after it are replayed first."""
-    return StreamingResponse(
-        event_stream(store, _parse_last_id(last_event_id_header)),
-        media_type="text/event-stream",
-        headers={
-            "Cache-Control": "no-cache",
-            "X-Accel-Buffering": "no",
-            # Terminals treat two missed heartbeats as a lost link (client/live.py).
-            "X-Heartbeat": f"{store.settings.heartbeat_s:g}",
-        },
-    )
+    return LiveStream(store, _parse_last_id(last_event_id_header))
 
 
 @router.get("/events/poll", response_model=EventsPage, responses=AUTHED)
