@@ -74,6 +74,22 @@ def _store(conn: Connection, rows: list[dict[str, Any]]) -> None:
     pending[1].extend(rows)
 
 
+def pending_count(conn: Connection) -> int:
+    """How many events this transaction has deferred so far (PostgreSQL; 0 elsewhere)."""
+    pending = conn.info.get(_PENDING)
+    if pending is None or pending[0] is not conn.info.get(BEFORE_COMMIT):
+        return 0
+    return len(pending[1])
+
+
+def forget_pending(conn: Connection, keep: int) -> None:
+    """Drop the deferred events after the first `keep`: their write was rolled back to a
+    savepoint (central.group_commit), so they never happened."""
+    pending = conn.info.get(_PENDING)
+    if pending is not None and pending[0] is conn.info.get(BEFORE_COMMIT):
+        del pending[1][keep:]
+
+
 def store_pending(conn: Connection) -> None:
     """Store this transaction's deferred events now (they take their ids and the order lock)."""
     pending = conn.info.pop(_PENDING, None)

@@ -1,8 +1,10 @@
-"""SQLite's writer: the counter's writes that arrive together are committed together.
+"""The counter's writes that arrive together are committed together.
 
-A burst of call-nexts on SQLite runs one write transaction at a time anyway. Run one by one,
-each paid for its own BEGIN and COMMIT, two thread hand-overs (to the writer, then to the
-pool for its answer), a read transaction for its answer and the hall's queue figures in it.
+A burst of call-nexts on SQLite runs one write transaction at a time anyway (on PostgreSQL the
+writers of one process queued on the same rows and on the event-order lock). Run one by one,
+each paid for its own BEGIN and COMMIT (on PostgreSQL their round trips), two thread
+hand-overs (to the writer, then to the pool for its answer), a read transaction for its
+answer and the hall's queue figures in it.
 Here the one writer thread takes every write waiting (up to BATCH), runs them in arrival order
 in one transaction, each in a savepoint of its own, and commits once; then one read transaction
 completes all their answers, reading the queue figures once (they are the same for every
@@ -14,9 +16,11 @@ got alone:
 - nothing is answered before it is committed; when the commit (or the transaction) fails,
   every write of the batch fails with it, none is reported done;
 - the writes of a batch are applied in arrival order, each seeing the ones before it: the same
-  as running them one after another.
+  as running them one after another. A rolled-back write's events go with it (on PostgreSQL,
+  where a transaction's events are stored at its end, they are dropped from that list).
 
-PostgreSQL has no single writer (central.store.Store.on_writer) and does not come here.
+Other server processes (more instances, `--workers`) have writers of their own: the
+compare-and-set claims (central.call_claim) keep them apart as before.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
+
+from central.events import forget_pending, pending_count
 
 if TYPE_CHECKING:
     from central.store import Store
@@ -159,6 +165,7 @@ class GroupWriter:
 def _in_savepoint(driver: Any, conn: Connection, job: Job) -> None:
     """One write in its own savepoint (straight to the driver: SQLAlchemy's own savepoint
     costs more than the write's statements)."""
+    events = pending_count(conn)  # PostgreSQL stores a transaction's events at its end
     driver.execute("SAVEPOINT counter_one")
     try:
         job.outcome = job.keep(conn)
@@ -166,8 +173,9 @@ def _in_savepoint(driver: Any, conn: Connection, job: Job) -> None:
         job.error = error
         # A broken transaction (the disk full …) has no savepoint left: this raises, and
         # the whole batch fails with it.
-        driver.execute("ROLLBACK TO counter_one")
-    driver.execute("RELEASE counter_one")
+        driver.execute("ROLLBACK TO SAVEPOINT counter_one")
+        forget_pending(conn, events)
+    driver.execute("RELEASE SAVEPOINT counter_one")
 
 
 def _settle(jobs: list[Job]) -> None:

@@ -197,29 +197,17 @@ def perform(store: Store, work: Post) -> Response:
 
 
 async def perform_on_writer(store: Store, work: Post) -> Response:
-    """`perform` for an `async` route: the write transaction runs on the store's writer, so
-    the event loop never waits and the writer only writes. SQLite: committed together with
-    whatever other writes are waiting and answered so too (central.group_commit).
-    PostgreSQL: on one of its writer threads (central.store.Store.on_writer), answered from
-    the thread pool."""
+    """`perform` for an `async` route: the write runs on the store's writer, committed
+    together with whatever other writes are waiting and answered so too
+    (central.group_commit), so the event loop never waits and the writer only writes."""
     actor, key, request_print, finish = work.actor, work.key, work.request_print, work.finish
-    group = store.group()
+    kept = functools.partial(
+        keep, store=store, actor=actor, key=key, request_print=request_print, action=work.action
+    )
     try:
-        if group is not None:
-            kept = functools.partial(
-                keep, store=store, actor=actor, key=key, request_print=request_print,
-                action=work.action,
-            )  # fmt: skip
-            return _response(*await group.run(kept, finish))
-        outcome = await store.on_writer(write, store, actor, key, request_print, work.action)
+        return _response(*await store.group().run(kept, finish))
     except Exception:
         replayed = await anyio.to_thread.run_sync(replay, store, actor, key, request_print, finish)
         if replayed is None:
             raise
         return replayed
-    if finish is None or not outcome[1]:
-        return _response(*outcome)
-    # In the thread pool, not on the writer: with the read there too, every window's answer
-    # waited behind the other windows' writes and reads (paced windows, 0 listeners: call-next
-    # p95 175 ms with it on the writer, 32 ms here, at the same load).
-    return await anyio.to_thread.run_sync(answer, store, outcome, finish)

@@ -48,7 +48,7 @@ class Store:
     # The process's one event reader (central.event_hub.hub_of makes it on first use).
     hub: Any = None
     _writers: ThreadPoolExecutor | None = field(default=None, repr=False)
-    # SQLite: the writer that commits the counter's writes in groups (central.group_commit).
+    # The writer that commits the counter's writes in groups (central.group_commit).
     _group: Any = field(default=None, repr=False)
     # SQLite written by several server processes: the lock file write transactions take
     # (central.shared_sqlite); None alone; False until the first write looks.
@@ -97,10 +97,8 @@ class Store:
         return await asyncio.get_running_loop().run_in_executor(self._writers, call)
 
     def group(self) -> Any:
-        """SQLite's group-committing writer (central.group_commit), started on first use;
-        None on PostgreSQL, whose writes run side by side (on_writer)."""
-        sqlite = self.writer is not None or self.engine.dialect.name == "sqlite"
-        if self._group is None and sqlite:
+        """The group-committing writer (central.group_commit), started on first use."""
+        if self._group is None:
             from central.group_commit import GroupWriter
 
             self._group = GroupWriter(self)
