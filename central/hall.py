@@ -175,6 +175,8 @@ def window_model(conn: Connection, no: int, now: datetime) -> Window:
 
 
 def hall_model(conn: Connection, now: datetime) -> Hall:
+    # First: a change after this read has a newer id, so a stream from it misses nothing.
+    event_id = int(conn.execute(select(func.max(events.c.id))).scalar() or 0)
     row = conn.execute(select(hall)).first()
     names = _department_names(conn)
     return Hall(
@@ -191,6 +193,7 @@ def hall_model(conn: Connection, now: datetime) -> Hall:
             for q in conn.execute(select(queues).order_by(queues.c.prefix)).all()
         ],
         windows=window_models(conn, now),
+        event_id=event_id,
     )
 
 
@@ -247,7 +250,10 @@ def queue_figures(conn: Connection, now: datetime) -> tuple[QueuesResponse, int]
 
 
 def queue_stats(conn: Connection, now: datetime) -> QueuesResponse:
-    return queue_figures(conn, now)[0]
+    """GET /v1/queues: the figures and the newest event id they reflect."""
+    figures, event_id = queue_figures(conn, now)
+    figures.event_id = event_id
+    return figures
 
 
 def _as_datetime(value: Any) -> datetime | None:

@@ -121,6 +121,11 @@ class Hall(Wire):
     departments: list[Department]
     queues: list[QueueInfo]
     windows: list[Window]
+    event_id: int | None = Field(
+        default=None,
+        description="the newest hall event this answer reflects (read before the rest): a "
+        "client that streams events after it (Last-Event-ID) misses no change",
+    )
 
 
 class QueueStats(Wire):
@@ -135,6 +140,10 @@ class QueueStats(Wire):
 class QueuesResponse(Wire):
     as_of: datetime
     queues: list[QueueStats]
+    event_id: int | None = Field(
+        default=None,
+        description="GET /v1/queues: the newest hall event these figures reflect (see Hall)",
+    )
 
 
 # --- tickets --------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ from screens.worker_errors import SaysWorkerErrors
 
 if TYPE_CHECKING:
     from client.api import CentralClient
-    from client.models import Event
+    from client.models import Event, Hall, QueuesResponse
     from counter.core.credentials import TokenStore
     from counter.core.demo_account import DemoAccount, DemoControl
     from screens.intake import IntakeEscalation
@@ -202,6 +202,7 @@ class CounterApp(
                 session.apply_window(window)
                 if message.queues is not None:
                     session.apply_queues(message.queues)
+                    self._live_from = _read_together(message.hall, message.queues)
                 self.open_counter(queues_read=message.queues is not None)
                 return
         if session.staff is not None and session.staff.role in ("supervisor", "admin"):
@@ -241,7 +242,8 @@ class CounterApp(
             # After the counter has its figures: the catalog is not needed to call a ticket.
             self.set_timer(AFTER_START_S, self.after_first_counter)
         self.start_live()
-        self.schedule_refresh(0, *(("window",) if queues_read else ()))
+        if not queues_read:  # (the hall's window carries its held tickets too)
+            self.schedule_refresh(0)
 
     def after_first_counter(self) -> None:
         """Once per run, off the start-up path: nudge about unfinished intakes (a crash, a
@@ -289,6 +291,13 @@ class CounterApp(
         if isinstance(screen, HelpScreen):
             return
         self.push_screen(HelpScreen(screen, getattr(screen, "HELP_TOPIC", "general")))
+
+
+def _read_together(hall: Hall, queues: QueuesResponse) -> int | None:
+    """The newest event both start reads reflect (None from a central that does not say)."""
+    hall_id: int | None = getattr(hall, "event_id", None)
+    queues_id: int | None = getattr(queues, "event_id", None)
+    return None if hall_id is None or queues_id is None else min(hall_id, queues_id)
 
 
 def make_app(

@@ -55,7 +55,34 @@ def _lang_from_argv(argv: Sequence[str]) -> str | None:
     return None
 
 
-def build_parser() -> argparse.ArgumentParser:
+# The workbench's own options that take a value (see parse_args).
+_VALUE_OPTIONS = ("--url", "--lang", "--config", "--as")
+
+
+def _workbench_only(argv: Sequence[str]) -> bool:
+    """True when argv holds only the workbench's own options: no subcommand, no --help."""
+    value_next = False
+    for arg in argv:
+        if value_next:
+            value_next = False
+        elif arg in _VALUE_OPTIONS:
+            value_next = True
+        elif arg != "--version" and not arg.startswith(tuple(f"{o}=" for o in _VALUE_OPTIONS)):
+            return False  # a subcommand, --help, or anything the full parser must judge
+    return not value_next
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """`counter --url …` (the clerk's start) parses without the subcommands: building those
+    imports the display's, the kiosk printer's, the reports' and the classroom's modules."""
+    if _workbench_only(argv):
+        args = build_parser(commands=False).parse_args(argv)
+        args.command = None
+        return args
+    return build_parser().parse_args(argv)
+
+
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     parser = _Parser(prog="counter", description=t("cli.description"), epilog=t("cli.epilog"))
     parser.add_argument("--url", help=t("cli.help_url"))
     parser.add_argument("--lang", choices=i18n.LANGUAGES, help=t("cli.help_lang"))
@@ -64,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="store_true", help=t("cli.help_version"))
     parser.add_argument("--as", dest="as_staff", metavar="STAFF_NO", help=t("cli.help_as"))
+    if not commands:
+        return parser
+    return _add_commands(parser)
+
+
+def _add_commands(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command", metavar="{demo,serve,display,kiosk-print,report,calendar}"
     )
@@ -171,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     early = _lang_from_argv(argv)
     i18n.set_language(early if early in i18n.LANGUAGES else i18n.detect_language())
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     if args.version:
         from counter.version import version
 

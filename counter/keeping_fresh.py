@@ -14,7 +14,6 @@ from textual.app import App
 from textual.signal import Signal
 from textual.timer import Timer
 
-from client.live import ConnectionState, LiveEvents
 from counter.core.i18n import t
 from screens.failures import reports_failure
 from screens.messages import ActionDone, ConnectionChanged, CounterData, HallEvent
@@ -23,6 +22,7 @@ from screens.worker_errors import SaysWorkerErrors
 
 if TYPE_CHECKING:
     from client.api import CentralClient
+    from client.live import ConnectionState
     from client.models import Event, Ticket
     from counter.core.session import Session
 
@@ -42,6 +42,9 @@ class KeepsCounterFresh(SaysWorkerErrors, App[None]):
     _answered_event_id: int
     _answers: int
     _stream_state: ConnectionState
+    # The newest event the start's reads reflected (hall and queues read together): the stream
+    # opens from there, so its first connection needs no catch-up fetch (None: it does).
+    _live_from: int | None = None
 
     if TYPE_CHECKING:  # the App's own (counter.app, counter.worker_errors)
 
@@ -53,10 +56,13 @@ class KeepsCounterFresh(SaysWorkerErrors, App[None]):
 
     @work(exclusive=True, group="live", exit_on_error=False)
     async def live_events(self) -> None:
+        from client.live import LiveEvents
+
         def on_state(state: str) -> None:
             self.post_message(ConnectionChanged(state))
 
-        async for event in LiveEvents(self.client, on_state=on_state):
+        events = LiveEvents(self.client, last_event_id=self._live_from, on_state=on_state)
+        async for event in events:
             self.post_message(HallEvent(event))
 
     def on_connection_changed(self, message: ConnectionChanged) -> None:
@@ -64,7 +70,10 @@ class KeepsCounterFresh(SaysWorkerErrors, App[None]):
             self.session.connection = message.state  # type: ignore[assignment]
             self._stream_state = self.session.connection
         if message.state == "live":
-            self.schedule_refresh(0)  # catch up on whatever happened while disconnected
+            if self._live_from is not None:
+                self._live_from = None  # opened from the start's reads: nothing was missed
+            else:
+                self.schedule_refresh(0)  # catch up on whatever happened while disconnected
         self.redraw()
 
     def on_hall_event(self, message: HallEvent) -> None:

@@ -138,12 +138,18 @@ async def test_a_restart_paints_the_counter_with_its_figures_from_one_round_trip
         app.screen_change_signal.subscribe(app, shown)
         await until(pilot, lambda: bool(figures_when_shown), "the counter screen")
         assert figures_when_shown == [True]
-        # Who, the hall and the figures in one round trip; then the window's held tickets.
+        # Who, the hall and the figures in one round trip.
         assert set(transport.seen[:3]) == {"GET /v1/me", "GET /v1/hall", "GET /v1/queues"}
-        await until(pilot, lambda: "GET /v1/windows/5" in transport.seen, "the window's read")
-        # What the clerk left at the window is there again: the ticket called, the one held.
+        # What the clerk left at the window is there again: the ticket called, the one held
+        # (the hall's window lists them).
         assert app.session.current is not None and app.session.current.number == called.number
         panel = app.screen.query_one(TodayPanel)
         await until(pilot, lambda: held.number in str(panel.render()), "the held ticket listed")
         assert [ticket.number for ticket in app.session.held] == [held.number]
+        # The stream opens from the newest event those reads reflected: nothing is read again
+        # (it was: the window twice and the queues once more, right after the first paint).
+        await until(pilot, lambda: app.session.connection == "live", "the stream open")
+        await pilot.pause(SETTLE_S)  # the re-fetch debounce, had anything asked for one
+        again = [seen for seen in transport.seen if "/v1/windows/" in seen]
+        assert again == [] and transport.seen.count("GET /v1/queues") == 1, transport.seen
     await client.aclose()

@@ -238,3 +238,33 @@ def test_the_kept_counter_paints_before_pydantic_loads(tmp_path: Path) -> None:
     loaded = {name.split(".")[0] for name in answer["modules"]}
     off_the_path = {"pydantic", "pydantic_core", "annotated_types", "click", "httpx", "httpcore"}
     assert sorted(loaded & off_the_path) == []
+
+
+# `counter --url …` parses without building the subcommands, whose modules (the display, the
+# kiosk printer, the reports, the classroom) a clerk's start never needs.
+PARSE_PROBE = """
+import json, sys
+import counter.cli
+URL = "http://127.0.0.1:9"
+args = counter.cli.parse_args(["--url", URL, "--lang", "en", "--as", "1005"])
+assert (args.url, args.lang, args.as_staff, args.command) == (URL, "en", "1005", None)
+full = counter.cli.parse_args(["--url", URL]), sorted(sys.modules)
+demo = counter.cli.parse_args(["demo", "--seed", "3"])
+assert (demo.command, demo.seed) == ("demo", 3)
+print(json.dumps(full[1]))
+"""
+
+
+def test_the_clerks_start_parses_without_the_subcommands() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", PARSE_PROBE],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "LANG": "en_US.UTF-8"},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = set(json.loads(result.stdout.strip().splitlines()[-1]))
+    subcommands = {"counter.display_cli", "counter.kiosk_print", "counter.report_cli"}
+    assert sorted(loaded & (subcommands | {"counter.demo"})) == []
