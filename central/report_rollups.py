@@ -197,9 +197,13 @@ def forget(conn: Connection, days: Iterable[date]) -> None:
     and cases until rolled again)."""
     days = list(days)
     for day in days:
-        conn.execute(delete(report_daily).where(report_daily.c.day == day))
-        conn.execute(delete(report_days).where(report_days.c.day == day))
+        _drop(conn, day)
     case_rollups.forget(conn, days)
+
+
+def _drop(conn: Connection, day: date) -> None:
+    conn.execute(delete(report_daily).where(report_daily.c.day == day))
+    conn.execute(delete(report_days).where(report_days.c.day == day))
 
 
 def roll(
@@ -207,7 +211,7 @@ def roll(
 ) -> None:
     """Store one day's ticket figures and cases per item (replacing any) and mark the day
     rolled up, in the caller's write transaction."""
-    forget(conn, [day])
+    _drop(conn, day)
     rows = _rows(day, figures)
     if rows:
         conn.execute(report_daily.insert(), rows)

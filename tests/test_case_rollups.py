@@ -26,7 +26,7 @@ from central.catalog import load_catalog
 from central.context import Ctx, SystemCtx
 from central.hall_time import HALL_TZ, service_day
 from central.schema import cases, tickets
-from central.schema_rollups import DECISIONS, case_daily, report_days
+from central.schema_rollups import DECISIONS, case_daily, case_monthly, report_days
 from central.store import Store
 from client.case_models import CaseRequest
 from client.report_models import CaseReport
@@ -39,6 +39,7 @@ CATALOG = load_catalog()
 CALENDAR = WorkCalendar()
 # Items of four departments; each has a 容缺-able material and a promised time limit, so every
 # decision can be taken on it.
+Item = tuple[str, str, str]
 ITEMS = [
     item
     for item in CATALOG.items
@@ -104,13 +105,17 @@ def ticket_changes(store: Store) -> None:
         audit.record(conn, ctx, "ticket.recall", "ticket", found.id, before=None, after={})
 
 
-def recount(conn: Any) -> dict[tuple[str, str, str], list[int]]:
-    """Each item's cases per decision over every day, from the cases themselves."""
-    whole: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0] * len(DECISIONS))
-    for items in case_rollups.count(conn, *EVER).values():
+def added_up(days: dict[date, dict[Item, list[int]]]) -> dict[Item, list[int]]:
+    whole: dict[Item, list[int]] = defaultdict(lambda: [0] * len(DECISIONS))
+    for items in days.values():
         for item, counts in items.items():
             whole[item] = [a + b for a, b in zip(whole[item], counts, strict=True)]
     return dict(whole)
+
+
+def recount(conn: Any, first: date = EVER[0], last: date = EVER[1]) -> dict[Item, list[int]]:
+    """Each item's cases per decision over [first, last], from the cases themselves."""
+    return added_up(case_rollups.count(conn, first, last))
 
 
 def check(store: Store) -> None:
@@ -128,6 +133,15 @@ def check(store: Store) -> None:
                   for (_, d, c, n), counts in report_cases.items(conn, *EVER)}  # fmt: skip
         assert listed == recount(conn)
         assert listed == {k: v for k, v in recount(conn).items() if any(v)}
+        # Each month's sums are its rolled-up days added up; a month's list equals its recount.
+        for month in {day.replace(day=1) for day in rolled | set(raw)}:
+            end = case_rollups.month_end(month)
+            rows = conn.execute(select(case_monthly).where(case_monthly.c.month == month)).all()
+            sums = {(r.department_name, r.item_code, r.item_name):
+                    [r._mapping[d] for d in DECISIONS] for r in rows}  # fmt: skip
+            days = {day: items for day, items in stored.items() if month <= day <= end}
+            assert sums == added_up(days), month
+            assert case_rollups.totals(conn, month, end, rolled) == recount(conn, month, end)
 
 
 action = st.one_of(
