@@ -4,8 +4,9 @@ periodic job), counted from the cases themselves for today and any day not rolle
 
 A real hall takes ~2,900 cases a working day over ~1,180 of its items: a month report summed
 ~60,000 cases per (item, decision) from the report index; it now reads the month's sums of its
-rolled-up days (case_monthly, ~1,300 rows, rewritten from the days in the write that rolls one)
-and groups only today's cases. Any other range sums the day rows in the database.
+rolled-up days (case_monthly, ~1,300 rows, moved in the write that rolls a day up)
+and groups only today's cases. Any other range sums the day rows in the database. Rolling a
+day up again writes only the rows that moved, in both tables.
 
 A case is written once and never changed. One that lands on a day already rolled up (an intake
 begun before midnight and committed after the job counted that day) is audited like every case:
@@ -18,7 +19,17 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Date, Text, delete, func, literal, select, type_coerce
+from sqlalchemy import (
+    Connection,
+    Table,
+    Text,
+    bindparam,
+    delete,
+    func,
+    select,
+    type_coerce,
+    update,
+)
 
 from central.hall_time import day_runs
 from central.schema import cases
@@ -39,7 +50,8 @@ __all__ = [
 Item = tuple[str, str, str]  # department, item code, item name (as the case stored them)
 Counts = list[int]  # cases per decision, in DECISIONS' order
 _AT = {decision: i for i, decision in enumerate(DECISIONS)}
-_ITEM = (case_daily.c.department_name, case_daily.c.item_code, case_daily.c.item_name)
+ITEM_NAMES = ("department_name", "item_code", "item_name")
+_ITEM = tuple(case_daily.c[n] for n in ITEM_NAMES)
 
 
 def _day(value: Any, seen: dict[Any, date]) -> date:
@@ -119,37 +131,76 @@ def month_end(month: date) -> date:
     return following - timedelta(days=1)
 
 
-def _sum_months(conn: Connection, months: Iterable[date]) -> None:
-    """Rewrite each month's case_monthly rows as the sum of its case_daily rows (one
-    statement in the database: ~25,000 rows for a month of a real hall)."""
-    for month in sorted(set(months)):
-        conn.execute(delete(case_monthly).where(case_monthly.c.month == month))
-        summed = (
-            select(literal(month, Date()), *_ITEM, *(func.sum(case_daily.c[d]) for d in DECISIONS))
-            .where(case_daily.c.day >= month, case_daily.c.day <= month_end(month))
-            .group_by(*_ITEM)
-        )
-        names = ["month", "department_name", "item_code", "item_name", *DECISIONS]
-        conn.execute(case_monthly.insert().from_select(names, summed))
+def _write(
+    conn: Connection,
+    table: Table,
+    key: str,
+    value: date,
+    old: dict[Item, Counts],
+    new: dict[Item, Counts],
+) -> None:
+    """Take `table`'s rows under `key` = `value` from `old` to `new` (item → counts; an item
+    absent or all zero has no row), writing only the rows that differ: a day rolled up again
+    unchanged (the job's usual case) writes nothing, a first roll-up inserts its ~1,200."""
+    c = table.c
+    where = [c[key] == bindparam("k_key"), *(c[n] == bindparam("k_" + n) for n in ITEM_NAMES)]
+    inserts, updates, deletes = [], [], []
+    for item in old.keys() | new.keys():
+        before, after = old.get(item), new.get(item)
+        if after is not None and not any(after):
+            after = None
+        if before == after:
+            continue
+        keyed = {"k_key": value, **{"k_" + n: v for n, v in zip(ITEM_NAMES, item, strict=True)}}
+        if after is None:
+            deletes.append(keyed)
+        elif before is None:
+            inserts.append({key: value, **dict(zip(ITEM_NAMES, item, strict=True)),
+                            **dict(zip(DECISIONS, after, strict=True))})  # fmt: skip
+        else:
+            updates.append(
+                {**keyed, **{"v_" + d: n for d, n in zip(DECISIONS, after, strict=True)}}
+            )
+    if deletes:
+        conn.execute(delete(table).where(*where), deletes)
+    if updates:
+        changed = update(table).where(*where).values({d: bindparam("v_" + d) for d in DECISIONS})
+        conn.execute(changed, updates)
+    if inserts:
+        conn.execute(table.insert(), inserts)
+
+
+def _shift_month(
+    conn: Connection, day: date, old: dict[Item, Counts], new: dict[Item, Counts]
+) -> None:
+    """Move the day's month sums by what the day's rows moved (from `old` to `new`)."""
+    moved = [item for item in old.keys() | new.keys() if old.get(item) != new.get(item)]
+    if not moved:
+        return
+    month = day.replace(day=1)
+    m = case_monthly.c
+    query = select(*(m[n] for n in ITEM_NAMES), *(m[d] for d in DECISIONS)).where(m.month == month)
+    have = {(a, b, c): [int(n) for n in counts] for a, b, c, *counts in conn.execute(query).all()}
+    zero = [0] * len(DECISIONS)
+    after = {
+        item: [h - o + n for h, o, n in zip(have.get(item, zero), old.get(item, zero),
+                                             new.get(item, zero), strict=True)]
+        for item in moved
+    }  # fmt: skip
+    before = {item: have[item] for item in moved if item in have}
+    _write(conn, case_monthly, "month", month, before, after)
 
 
 def forget(conn: Connection, days: Iterable[date]) -> None:
-    """Drop the days' rows (and their months' sums then), in the caller's write transaction."""
-    days = list(days)
+    """Drop the days' rows (and take them off their months' sums), in the caller's write
+    transaction."""
     for day in days:
-        conn.execute(delete(case_daily).where(case_daily.c.day == day))
-    _sum_months(conn, (day.replace(day=1) for day in days))
+        roll(conn, day, {})
 
 
 def roll(conn: Connection, day: date, items: dict[Item, Counts]) -> None:
-    """Store one day's cases per item (replacing any) and its month's sums anew, in the
-    caller's write transaction."""
-    conn.execute(delete(case_daily).where(case_daily.c.day == day))
-    rows = [
-        {"day": day, "department_name": dept, "item_code": code, "item_name": name,
-         **dict(zip(DECISIONS, counts, strict=True))}
-        for (dept, code, name), counts in sorted(items.items())
-    ]  # fmt: skip
-    if rows:
-        conn.execute(case_daily.insert(), rows)
-    _sum_months(conn, [day.replace(day=1)])
+    """Store one day's cases per item (replacing any) and move its month's sums by the
+    difference, in the caller's write transaction."""
+    old = stored(conn, day, day).get(day, {})
+    _write(conn, case_daily, "day", day, old, items)
+    _shift_month(conn, day, old, items)
