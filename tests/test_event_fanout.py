@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -27,6 +31,7 @@ from central.settings import Settings
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
 ID = re.compile(r"^id: (\d+)$", re.MULTILINE)
+ID_LINE = re.compile(rb"^id: (\d+)$", re.MULTILINE)
 
 
 class Connection:
@@ -214,3 +219,113 @@ async def test_a_stream_that_resumes_while_a_batch_goes_out_misses_nothing(
     await _until(lambda: all(len(s.ids) >= 42 for s in late), "the late ones")
     assert len(late) > 3 and all(s.ids == everything for s in late)
     await asyncio.gather(*(s.close() for s in early + late))
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[int]:
+    """uvicorn as `counter serve` runs it (httptools, uvloop) in a thread; its port. Its
+    sockets' send buffers are small, so a client that stops reading fills one soon."""
+    import uvicorn
+
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16 * 1024)  # accepted ones inherit
+    sock.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(
+        app, log_level="critical", access_log=False, lifespan="off", http="httptools",
+        loop="uvloop", timeout_graceful_shutdown=0.2,
+    )  # fmt: skip
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        assert time.monotonic() < deadline, "the central did not start"
+        time.sleep(0.02)
+    try:
+        yield sock.getsockname()[1]
+    finally:
+        server.should_exit = server.force_exit = True
+        thread.join(10)
+
+
+class Socket:
+    """A raw HTTP/1.1 client of GET /v1/events over a real socket (the hall's terminals)."""
+
+    def __init__(self, port: int, token: str, last_id: int | None = None) -> None:
+        self.port, self.token, self.last_id = port, token, last_id
+        self.data = b""
+        self.ids: list[int] = []  # the ids of the whole lines read so far
+        self.reading = asyncio.Event()
+        self.reading.set()
+        self.task: asyncio.Task[None] | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.data.endswith(b"\r\n0\r\n\r\n")  # the chunked body's end
+
+    async def open(self, receive_buffer: int | None = None) -> Socket:
+        sock = socket.socket()
+        if receive_buffer is not None:  # set before connecting: the window stays this small
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+        sock.setblocking(False)
+        await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", self.port))
+        limit = 1 << 16 if receive_buffer is None else 1024
+        reader, writer = await asyncio.open_connection(sock=sock, limit=limit)
+        resume = f"Last-Event-ID: {self.last_id}\r\n" if self.last_id is not None else ""
+        writer.write(
+            f"GET /v1/events HTTP/1.1\r\nHost: central\r\nAuthorization: Bearer {self.token}"
+            f"\r\n{resume}\r\n".encode()
+        )
+
+        async def read() -> None:
+            try:
+                while not self.finished:
+                    await self.reading.wait()
+                    chunk = await reader.read(1 << 16)
+                    if not chunk:
+                        return
+                    parsed = self.data.rfind(b"\n") + 1
+                    self.data += chunk
+                    whole = self.data[parsed : self.data.rfind(b"\n") + 1]
+                    self.ids += [int(x) for x in ID_LINE.findall(whole)]
+            finally:
+                writer.close()
+
+        self.task = asyncio.create_task(read())
+        await _until(lambda: b"retry:" in self.data, "the stream to open")
+        return self
+
+    async def close(self) -> None:
+        assert self.task is not None
+        self.task.cancel()
+        await asyncio.wait([self.task])
+
+
+async def test_over_real_sockets_a_reader_that_stops_is_ended_and_the_rest_read_on(
+    central: tuple[Any, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """uvicorn serving the app: one terminal stops reading (its socket fills, the server's
+    send for it waits), the others get all 3,000 events in order at once; the stopped one is
+    ended past its backlog and, reading again, resumes with Last-Event-ID."""
+    app, token = central
+    monkeypatch.setattr(event_streams, "BACKLOG", 256 * 1024)  # ~1,500 events
+    with serving(app) as port:
+        readers = [await Socket(port, token).open() for _ in range(8)]
+        stopped = await Socket(port, token).open(receive_buffer=4096)
+        stopped.reading.clear()
+        for written in range(100, 3001, 100):  # the readers keep up; the stopped one cannot
+            await _write_events(app, 100)
+            await _until(lambda n=written: all(len(r.ids) == n for r in readers), "readers")
+        everything = readers[0].ids
+        assert everything == sorted(everything) and len(set(everything)) == 3000
+        assert all(r.ids == everything for r in readers)
+        assert len(stopped.ids) < 3000
+        stopped.reading.set()  # it reads again: what the socket held, then the end
+        await _until(lambda: stopped.finished, "the stopped stream's end")
+        got = stopped.ids
+        assert got == everything[: len(got)]
+        again = await Socket(port, token, last_id=got[-1] if got else None).open()
+        await _until(lambda: len(got) + len(again.ids) == 3000, "what it missed")
+        assert got + again.ids == everything
+        for stream in [*readers, stopped, again]:
+            await stream.close()
