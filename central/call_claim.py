@@ -37,6 +37,15 @@ from central.errors import Conflict
 from central.schema import tickets, window_queues
 
 CANDIDATES = 8  # call-next claims from this many candidates before reading again
+# Set in conn.info while the write runs inside a group transaction (central.group_commit).
+GROUPED = "counter_grouped"
+
+
+class ClaimLater(Exception):
+    """Inside a group: every candidate is being claimed by another process's open transaction.
+    Waiting here would hold this group's own claims (and so the other's wait) open: the group
+    commits without this write and runs it again in the next one."""
+
 
 _TICKET = select(tickets).where(tickets.c.id == bindparam("b_id"))
 # Constants written into the SQL, not bound: a partial index (… WHERE status = 'waiting') is only
@@ -217,7 +226,7 @@ def claim_next(conn: Connection, window_no: int, claim: dict[str, Any]) -> Any:
                 row = None
             if row is not None:
                 return row
-    raise _too_busy(window_no)
+    raise too_busy(window_no)
 
 
 def _pg_claim_next(conn: Connection, window_no: int, claim: dict[str, Any]) -> Any:
@@ -243,11 +252,13 @@ def _pg_claim_next(conn: Connection, window_no: int, claim: dict[str, Any]) -> A
             row = conn.execute(_PG_CLAIM_ANY, params).first()
             if row is not None:
                 return row
+        if conn.info.get(GROUPED):
+            raise ClaimLater(window_no)
         time.sleep(0.001 * min(attempt + 1, 10))  # their claims commit in a moment
-    raise _too_busy(window_no)
+    raise too_busy(window_no)
 
 
-def _too_busy(window_no: int) -> Conflict:
+def too_busy(window_no: int) -> Conflict:
     return Conflict(
         f"Window {window_no} could not claim a ticket (too busy); call again.",
         reason="window_could_not_claim_ticket",

@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -35,12 +36,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
+from central.call_claim import GROUPED, ClaimLater, too_busy
 from central.events import forget_pending, pending_count
 
 if TYPE_CHECKING:
     from central.store import Store
 
 BATCH = 128  # writes per transaction at most: a bound on how long one commit keeps the rest
+AGAIN_S = 2.0  # how long a write is put off from group to group (ClaimLater) before refused
 # The hall's queue figures, read once per answering read transaction (central.counter_answer).
 FIGURES = "counter_figures_once"
 # From this many answers in a group, every window is read at once (one read of a hundred
@@ -60,6 +63,7 @@ class Job:
     future: asyncio.Future[Outcome] = field(init=False)
     outcome: Outcome | None = None
     error: BaseException | None = None
+    later: float = 0.0  # when it was first put off to the next group (monotonic)
 
     def __post_init__(self) -> None:
         self.future = self.loop.create_future()
@@ -117,17 +121,26 @@ class GroupWriter:
             self._write(batch)
 
     def _write(self, batch: list[Job]) -> None:
+        later: list[Job] = []
         try:
             with self.store.write() as conn:
                 driver: Any = conn.connection.driver_connection
-                for job in batch:
-                    _in_savepoint(driver, conn, job)
+                conn.info[GROUPED] = True
+                try:
+                    for job in batch:
+                        if _in_savepoint(driver, conn, job):
+                            later.append(job)
+                finally:
+                    conn.info.pop(GROUPED, None)
         except BaseException as error:  # the commit or the transaction failed: all of it
             for job in batch:
                 job.error = job.error or error
                 job.outcome = None
             _settle(batch)
             return
+        if later:
+            batch = [j for j in batch if j not in later]
+            self._again(later)
         answer = [j for j in batch if j.error is None and j.finish is not None and j.outcome[1]]  # type: ignore[index]
         _settle([j for j in batch if j not in answer])
         if answer:
@@ -137,6 +150,24 @@ class GroupWriter:
                 for job in answer:
                     job.error = error
                 _settle(answer)
+
+    def _again(self, later: list[Job]) -> None:
+        """Writes put off (ClaimLater) go first into the next group, now that this one's
+        claims are committed; the other process's commit is what they wait for."""
+        now = time.monotonic()
+        for job in later:
+            job.later = job.later or now
+        refused = [j for j in later if now - j.later > AGAIN_S]
+        for job in refused:
+            job.error = too_busy(job.error.args[0] if job.error else 0)
+        _settle(refused)
+        again = [j for j in later if j not in refused]
+        for job in again:
+            job.error = None
+        with self.ready:
+            self.waiting[0:0] = again
+        if again and len(again) == len(later) and not self.waiting[len(again) :]:
+            time.sleep(0.001)  # nothing else to write: give the other process a moment
 
     # --- the answering thread ---------------------------------------------------------------
 
@@ -162,20 +193,23 @@ class GroupWriter:
         _settle(batch)
 
 
-def _in_savepoint(driver: Any, conn: Connection, job: Job) -> None:
+def _in_savepoint(driver: Any, conn: Connection, job: Job) -> bool:
     """One write in its own savepoint (straight to the driver: SQLAlchemy's own savepoint
-    costs more than the write's statements)."""
+    costs more than the write's statements). True: put off to the next group (ClaimLater)."""
     events = pending_count(conn)  # PostgreSQL stores a transaction's events at its end
     driver.execute("SAVEPOINT counter_one")
+    later = False
     try:
         job.outcome = job.keep(conn)
     except Exception as error:
+        later = isinstance(error, ClaimLater)
         job.error = error
         # A broken transaction (the disk full …) has no savepoint left: this raises, and
         # the whole batch fails with it.
         driver.execute("ROLLBACK TO SAVEPOINT counter_one")
         forget_pending(conn, events)
     driver.execute("RELEASE SAVEPOINT counter_one")
+    return later
 
 
 def _settle(jobs: list[Job]) -> None:

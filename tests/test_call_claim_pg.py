@@ -132,3 +132,36 @@ def test_while_every_waiting_ticket_is_being_claimed_the_window_never_hears_noth
     finally:
         other.close()
         db.dispose()
+
+
+async def test_in_a_group_a_window_waiting_for_claims_elsewhere_holds_no_one_up(
+    store: Any, pg_database: str
+) -> None:
+    """Inside a group transaction (central.group_commit) a call-next that finds every ticket
+    being claimed elsewhere is put off to the next group instead of waiting in this one (its
+    wait would keep the group's own claims, and so the other side's wait, open): the other
+    writes of the group commit at once, and the call gets its ticket once the claims let go."""
+    import asyncio
+
+    from central.idempotency import keep, post
+
+    with store.write() as conn:
+        issued = [engine.issue_ticket(conn, ctx(KIOSK), "A").id for _ in range(5)]
+    db, other, _locked_ids = _locked(pg_database, 5)
+    group = store.group()
+
+    def run(step: Any) -> Any:
+        work = post(ctx(clerk(1)), None, "/test", None, step)
+        return group.run(lambda conn: keep(conn, store, work.actor, None, "x", work.action), None)
+
+    try:
+        calling = asyncio.ensure_future(run(lambda conn, c: engine.call_next(conn, c, 1)))
+        await asyncio.sleep(0.1)
+        signing = run(lambda conn, c: window_steps.sign_on(conn, ctx(clerk(2)), 2))
+        assert await asyncio.wait_for(signing, 5) == (204, "")  # not held up by the wait
+        assert not calling.done()  # put off from group to group while the claims are open
+    finally:
+        other.close()
+        db.dispose()
+    status, body = await asyncio.wait_for(calling, 10)
+    assert status == 200 and json.loads(body)["id"] == issued[0]

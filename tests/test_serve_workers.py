@@ -61,11 +61,12 @@ def _socket_inodes(pid: int) -> set[str]:
 def worker_of(conn: http.client.HTTPConnection, workers: list[int]) -> int:
     """Which worker process holds the server side of this client connection."""
     assert conn.sock is not None
-    client_port = conn.sock.getsockname()[1]
+    client_port, server_port = conn.sock.getsockname()[1], conn.sock.getpeername()[1]
     inode = None
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        if int(fields[2].split(":")[1], 16) == client_port:  # remote = the client
+        fields = line.split()  # the server's side: local = the port served, remote = the client
+        local, remote = (int(f.split(":")[1], 16) for f in fields[1:3])
+        if (local, remote) == (server_port, client_port) and fields[9] != "0":
             inode = fields[9]
     assert inode is not None
     return next(pid for pid in workers if inode in _socket_inodes(pid))
