@@ -48,6 +48,7 @@ from screens.messages import (
 from screens.notices import NOTICES_CSS
 from screens.sign_on import SignOnScreen
 from screens.trainee_report import TrainingHost
+from screens.type_ahead import KeepsTypeAhead
 from screens.worker_errors import SaysWorkerErrors
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ class CounterApp(
     SaysFailures,
     TrainingHost,
     SaysWorkerErrors,
+    KeepsTypeAhead,
     App[None],
 ):
     TITLE = "Counter"

@@ -11,6 +11,7 @@ from screens.intake.base import IntakeBase
 from screens.intake.document_step import DocumentStep
 from screens.intake.messages import StepBack, StepNext
 from screens.intake.state import STEPS, Step
+from screens.type_ahead import let_keys_go
 
 
 class MovesBetweenSteps(IntakeBase):
@@ -38,6 +39,12 @@ class MovesBetweenSteps(IntakeBase):
 
     def on_step_next(self, message: StepNext) -> None:
         message.stop()
+        try:
+            self.step_next()
+        finally:
+            let_keys_go(self)  # the keys typed behind Enter, to the field now focused
+
+    def step_next(self) -> None:
         step = self.state.step
         if step == "item":
             self.choose_item()
@@ -52,6 +59,12 @@ class MovesBetweenSteps(IntakeBase):
 
     def on_step_back(self, message: StepBack) -> None:
         message.stop()
+        try:
+            self.step_back()
+        finally:
+            let_keys_go(self)
+
+    def step_back(self) -> None:
         step = self.state.step
         if self.submitting:
             return

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from screens.intake.messages import StepBack, StepNext
 from screens.keys import localized
+from screens.type_ahead import after_keys
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -31,10 +32,11 @@ class StepKeys(_Base):
         self._bindings = localized(self._bindings)
 
     def action_next(self) -> None:
-        self.post_message(StepNext())
+        # After the keys typed before Enter; the keys behind it wait for the next step's focus.
+        after_keys(self, StepNext())
 
     def action_back(self) -> None:
-        self.post_message(StepBack())
+        after_keys(self, StepBack())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("next", "back") and self.busy:
