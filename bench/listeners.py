@@ -5,10 +5,12 @@ Starts a real `counter serve` (SQLite; PostgreSQL with --postgresql or --db-url)
 then 100 windows call-next → no-show for --seconds, each pausing ~--pace s between calls (their
 keys through the light client of bench/raw_http.py, as bench/callnext.py).
 Prints call-next p50/p95/p99, whether every listener received every event of the hall in id
-order, and the server's RSS. Runs the same work with 0 listeners first, as the reference.
+order, the server's RSS, and each side's CPU while the windows worked (server, listeners, the
+windows' client). Runs the same work with 0 listeners first, as the reference. The listeners'
+processes run niced (--nice, default 10): in a hall they are a thousand other machines.
 
     .venv/bin/python bench/listeners.py [--listeners 1000] [--windows 100] [--seconds 20]
-        [--pace 1] [--postgresql | --db-url URL]
+        [--pace 1] [--nice 10] [--postgresql | --db-url URL]
 """
 
 from __future__ import annotations
@@ -117,7 +119,13 @@ def cpu_s(pid: int) -> float:
 
 
 async def work(
-    port: int, server_pid: int, listeners: int, windows: int, seconds: float, pace: float
+    port: int,
+    server_pid: int,
+    listeners: int,
+    windows: int,
+    seconds: float,
+    pace: float,
+    nice: int,
 ) -> dict[str, float]:
     url = f"http://127.0.0.1:{port}"
     kiosk = CentralClient(url, timeout=60)
@@ -140,6 +148,7 @@ async def work(
             token,
             str(listeners // PROCESSES),
             out,
+            str(nice),
         ]
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         children.append((proc, out))
@@ -228,7 +237,9 @@ def one_run(args: argparse.Namespace, listeners: int, workdir: Path) -> None:
 
             sampler = asyncio.create_task(sample())
             try:
-                return await work(port, proc.pid, listeners, args.windows, args.seconds, args.pace)
+                return await work(
+                    port, proc.pid, listeners, args.windows, args.seconds, args.pace, args.nice
+                )
             finally:
                 sampler.cancel()
 
@@ -252,7 +263,11 @@ PROCESSES = 2
 
 def main() -> None:
     if sys.argv[1:2] == ["--child"]:
-        port, token, count, out = sys.argv[2:6]
+        port, token, count, out, nice = sys.argv[2:7]
+        # The thousand terminals would run on a thousand machines; here they share the
+        # server's two cores. Niced, they take what the server leaves rather than preempt it
+        # at every write it makes to them (they read late; the kernel keeps their bytes).
+        os.nice(int(nice))
         use_uvloop()
         asyncio.run(child(int(port), token, int(count), out))
         return
@@ -261,6 +276,9 @@ def main() -> None:
     parser.add_argument("--windows", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--pace", type=float, default=1.0, help="seconds between a window's calls")
+    parser.add_argument(
+        "--nice", type=int, default=10, help="the listener processes' niceness (0: none)"
+    )
     parser.add_argument("--db-url", help="a PostgreSQL database (emptied first!)")
     parser.add_argument("--postgresql", action="store_true", help="a throwaway cluster")
     args = parser.parse_args()
@@ -275,7 +293,10 @@ def main() -> None:
         cluster.sql("CREATE DATABASE bench")
         args.db_url = cluster.url("bench")
     where = "PostgreSQL" if args.db_url else "SQLite"
-    print(f"{args.windows} windows, ~{args.pace:g} s between calls, {args.seconds:g} s, {where}")
+    print(
+        f"{args.windows} windows, ~{args.pace:g} s between calls, {args.seconds:g} s, {where}; "
+        f"listeners in {PROCESSES} processes, nice {args.nice}"
+    )
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for listeners in sorted({0, args.listeners}):
