@@ -110,17 +110,43 @@ class FittedFooter(Footer):
     def cells(self, binding: Binding) -> int:
         return key_cells(self.app, binding)
 
+    # What the keys last composed were (see recompose).
+    _composed: object = None
+
+    def _signature(self, keys: list[Shown], own: set[str]) -> object:
+        size = self.app.size
+        shown = tuple(
+            (b.action, b.key, self.app.get_key_display(b), b.description, enabled, tip)
+            for b, enabled, tip in keys
+        )
+        return size.width, size.height >= TALL, shown, frozenset(own)
+
+    async def recompose(self) -> None:
+        """Only when what the keys show changed: every change of the session refreshes the
+        bindings, and composing the keys again (their styles applied anew) was a sixth of
+        the counter screen's first paint, done four times over."""
+        if self._bindings_ready and self._composed == self._signature(*self.shown()):
+            self._lift_notices()  # a notice may have come since
+            return
+        await super().recompose()
+
+    _lines = 1
+
+    def _lift_notices(self) -> None:
+        for rack in self.screen.query("ToastRack"):
+            rack.styles.margin = (0, 0, self._lines, 0)  # notices stay above the keys
+
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
         keys, own = self.shown()
+        self._composed = self._signature(keys, own)
         width = self.app.size.width  # updated before any widget hears of a resize
         two = self.wants_second_line(keys, own, width)
         lines = laid_out(keys, own, width, self.cells, two)
-        self.styles.height = len(lines)
+        self.styles.height = self._lines = len(lines)
         self.styles.layout = "vertical" if len(lines) > 1 else "horizontal"
-        for rack in self.screen.query("ToastRack"):
-            rack.styles.margin = (0, 0, len(lines), 0)  # notices stay above the keys
+        self._lift_notices()
         if len(lines) == 1:
             yield from self._keys(lines[0])
             return
