@@ -43,7 +43,15 @@ class DirectInsert:
             else:
                 driver.executemany(sql, values)
         except conn.dialect.loaded_dbapi.Error as error:
-            raise DBAPIError.instance(sql, values, error, conn.dialect.loaded_dbapi.Error) from None
+            # As the engine would: its hide_parameters keeps ID numbers and phones out of logs.
+            raise DBAPIError.instance(
+                sql,
+                values,
+                error,
+                conn.dialect.loaded_dbapi.Error,
+                hide_parameters=conn.engine.hide_parameters,
+                dialect=conn.dialect,
+            ) from None
 
     def _compile(self, conn: Connection) -> tuple[str, list[tuple[str, Any]]]:
         compiled: Any = self.statement.compile(dialect=conn.dialect)

@@ -168,13 +168,15 @@ class EventHub:
         missed after `last_id`. Until its opening is sent (Listener.flush), what the reader
         hands it waits in the listener."""
         await self._start()
-        cursor = self.cursor
-        assert cursor is not None
+        assert self.cursor is not None
         # Past every id the hub has handed out: an id the database never had (the central came
         # back on a new or restored database) starts the stream over from now, else it would
         # wait for ids past the old ones; one another process wrote first is kept.
-        if last_id is not None and last_id > cursor and last_id > await self._newest():
+        if last_id is not None and last_id > self.cursor and last_id > await self._newest():
             last_id = None
+        # Read after that wait: the reader may have handed out a batch meanwhile, before this
+        # stream was a listener; the recent ring gives it what it has not had of that batch.
+        cursor = self.cursor
         listener = Listener(max(cursor, last_id or 0), send)
         if self.closed:
             listener.end()
