@@ -134,7 +134,8 @@ class GroupWriter:
                     conn.info.pop(GROUPED, None)
         except BaseException as error:  # the commit or the transaction failed: all of it
             for job in batch:
-                job.error = job.error or error
+                # A refusal or a put-off was decided on writes that never committed.
+                job.error = error
                 job.outcome = None
             _settle(batch)
             return
@@ -159,7 +160,8 @@ class GroupWriter:
             job.later = job.later or now
         refused = [j for j in later if now - j.later > AGAIN_S]
         for job in refused:
-            job.error = too_busy(job.error.args[0] if job.error else 0)
+            if isinstance(job.error, ClaimLater):
+                job.error = too_busy(job.error.args[0])
         _settle(refused)
         again = [j for j in later if j not in refused]
         for job in again:
@@ -202,7 +204,7 @@ def _in_savepoint(driver: Any, conn: Connection, job: Job) -> bool:
     try:
         job.outcome = job.keep(conn)
     except Exception as error:
-        later = isinstance(error, ClaimLater)
+        later = isinstance(error, ClaimLater) or _lock_conflict(error)
         job.error = error
         # A broken transaction (the disk full …) has no savepoint left: this raises, and
         # the whole batch fails with it.
@@ -210,6 +212,18 @@ def _in_savepoint(driver: Any, conn: Connection, job: Job) -> bool:
         forget_pending(conn, events)
     driver.execute("RELEASE SAVEPOINT counter_one")
     return later
+
+
+# PostgreSQL's deadlock, serialization failure and lock-not-available: a group holds the row
+# locks of its earlier writes while later ones wait, so two processes' groups can cross (queue
+# A then B against B then A). The victim's write is rolled back to its savepoint and runs again
+# in the next group, after this one's commit has let the other process go on.
+_LOCK_CONFLICTS = frozenset({"40P01", "40001", "55P03"})
+
+
+def _lock_conflict(error: Exception) -> bool:
+    orig = getattr(error, "orig", None)
+    return getattr(orig, "sqlstate", None) in _LOCK_CONFLICTS
 
 
 def _settle(jobs: list[Job]) -> None:

@@ -38,14 +38,31 @@ def rows(store: Any) -> list[int]:
         return [r[0] for r in conn.exec_driver_sql("SELECT id FROM child ORDER BY id")]
 
 
+async def _until(condition: Any, what: str) -> None:
+    for _ in range(500):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def hold_writer(store: Any) -> tuple[threading.Event, asyncio.Future[Any]]:
+    """A write that holds the writer until the returned event is set: what is queued meanwhile
+    goes into the next group together."""
+    taken, hold = threading.Event(), threading.Event()
+    held = asyncio.ensure_future(
+        store.group().run(lambda _c: (taken.set(), hold.wait(10), (200, ""))[2], None)
+    )
+    await _until(taken.is_set, "the writer to take the held write")
+    return hold, held
+
+
 async def together(store: Any, *keeps: Any) -> list[Any]:
     """Run the writes in one group: a write before them holds the writer until all are queued."""
     group = store.group()
-    hold = threading.Event()
-    held = asyncio.ensure_future(group.run(lambda _c: (hold.wait(5), (200, ""))[1], None))
-    await asyncio.sleep(0.05)  # the writer has taken it and waits in it
+    hold, held = await hold_writer(store)
     runs = [asyncio.ensure_future(group.run(k, None)) for k in keeps]
-    await asyncio.sleep(0.05)
+    await _until(lambda: len(group.waiting) == len(keeps), "the writes to queue")
     hold.set()
     await held
     return await asyncio.gather(*runs, return_exceptions=True)
@@ -100,9 +117,7 @@ async def test_a_key_repeated_inside_one_group_replays_the_first_answer(
     await kiosk.issue_ticket("A")
     await clerk.sign_on(1)
     store = central_app.state.store
-    hold = threading.Event()
-    held = asyncio.ensure_future(store.group().run(lambda _c: (hold.wait(5), (200, ""))[1], None))
-    await asyncio.sleep(0.05)
+    hold, held = await hold_writer(store)
     path = "/v1/windows/1/call-next"
     token = clerk.token or ""
     import httpx
@@ -131,11 +146,10 @@ async def test_a_big_group_answers_each_window_as_a_single_read_would(
     for no, clerk in enumerate(clerks, 1):
         await clerk.sign_on(no)
     store = central_app.state.store
-    hold = threading.Event()
-    held = asyncio.ensure_future(store.group().run(lambda _c: (hold.wait(5), (200, ""))[1], None))
-    await asyncio.sleep(0.05)
+    hold, held = await hold_writer(store)
     calls = [asyncio.ensure_future(c.call_next(no)) for no, c in enumerate(clerks, 1)]
-    await asyncio.sleep(0.2)  # all 14 queued behind the held write: one group (MANY_FROM 12)
+    # All 14 queued behind the held write: one group (MANY_FROM 12).
+    await _until(lambda: len(store.group().waiting) == 14, "the 14 calls to queue")
     hold.set()
     await held
     answers = await asyncio.gather(*calls)
@@ -147,3 +161,51 @@ async def test_a_big_group_answers_each_window_as_a_single_read_would(
         assert answer.at_window.window == await clerk.window(no)
         assert answer.at_window.window.current_ticket is not None
         assert answer.at_window.window.current_ticket.id == answer.id
+
+
+@pytest.mark.backends("postgresql")
+async def test_a_write_caught_in_a_deadlock_runs_again_in_the_next_group(central_app: Any) -> None:
+    """Another process's transaction and this group cross (row 1 then 2 against 2 then 1):
+    PostgreSQL aborts one write; it is rolled back alone and runs again once the other has
+    gone on, rather than failing the clerk's request."""
+    store = central_app.state.store
+    with store.write() as conn:
+        conn.exec_driver_sql("CREATE TABLE lockme (id INTEGER PRIMARY KEY, n INTEGER)")
+        conn.exec_driver_sql("INSERT INTO lockme VALUES (1, 0), (2, 0)")
+    other = store.engine.connect()  # the other process: holds row 2, then wants row 1
+    other.exec_driver_sql("UPDATE lockme SET n = n + 1 WHERE id = 2")
+
+    def touch(row: int) -> Any:
+        def keep(conn: Connection) -> tuple[int, str]:
+            conn.execute(text("UPDATE lockme SET n = n + 1 WHERE id = :id"), {"id": row})
+            return 200, str(row)
+
+        return keep
+
+    def waiting_for_locks() -> int:
+        with store.engine.connect() as probe:
+            sql = "SELECT count(*) FROM pg_locks WHERE NOT granted"
+            return int(probe.exec_driver_sql(sql).scalar_one())
+
+    group = store.group()
+    hold, held = await hold_writer(store)
+    runs = [asyncio.ensure_future(group.run(touch(row), None)) for row in (1, 2)]
+    await _until(lambda: len(group.waiting) == 2, "the writes to queue")
+    hold.set()
+    await held
+    await _until(lambda: waiting_for_locks() == 1, "the group to wait for row 2")
+
+    def cross() -> None:  # row 1 is the group's: a deadlock, which PostgreSQL finds in ~1 s
+        other.exec_driver_sql("UPDATE lockme SET n = n + 1 WHERE id = 1")
+        other.commit()
+
+    crossing = asyncio.ensure_future(asyncio.to_thread(cross))
+    got = await asyncio.wait_for(asyncio.gather(*runs, return_exceptions=True), 15)
+    await asyncio.wait_for(crossing, 15)
+    other.close()
+    assert got == [(200, "1"), (200, "2")]
+    with store.read() as conn:
+        assert conn.exec_driver_sql("SELECT id, n FROM lockme ORDER BY id").all() == [
+            (1, 2),
+            (2, 2),
+        ]

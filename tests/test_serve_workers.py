@@ -163,5 +163,7 @@ def test_an_event_from_one_worker_reaches_a_stream_on_the_other(
     reader.join(5)
     got = [at for at, line in heard if line.startswith("event: ticket.called")]
     assert got, [line for _at, line in heard]
-    assert got[0] - sent < 1.0  # not the 5 s re-read: the other worker's commit woke it
+    # Not the 5 s re-read: the other worker's commit woke it (its 0.2 s poll and the hub's
+    # gathering take well under 1 s on a quiet box; the bound leaves room for a loaded one).
+    assert got[0] - sent < 2.5
     listener.conn.close()
