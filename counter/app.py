@@ -60,6 +60,8 @@ if TYPE_CHECKING:
 
 # Work that waits until the counter screen is up and filled (catalog warm-up, drafts).
 AFTER_START_S = 1.5
+# The start's views become the wire models this long after the central's answer.
+SETTLE_AFTER_S = 0.5
 
 
 class CounterApp(
@@ -193,8 +195,9 @@ class CounterApp(
         self.kept_start_over()
         session.apply_hall(message.hall)
         # The start's answers were read without pydantic (client.wire_view): validated into
-        # the wire models once the screen they fill has painted.
-        self.call_after_refresh(self.settle_wire_models)
+        # the wire models once the screen they fill has painted and the event stream is
+        # asked for (an action's answer or a re-fetch settles them first if it comes sooner).
+        self.set_timer(SETTLE_AFTER_S, self.settle_wire_models)
         # A trainee's terminal in counter serve --demo; asked once the next screen has painted.
         self.call_after_refresh(self.join_classroom, message.hall)
         me = session.staff.staff_no if session.staff is not None else None

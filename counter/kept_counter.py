@@ -112,6 +112,7 @@ class KeptCounter(SaysWorkerErrors, App[None]):
         async def then() -> None:
             await mounting
             self.screen.call_after_refresh(callback, *args)
+            self.screen.refresh()  # (had the screen painted already: a next refresh, at once)
 
         self.run_worker(then(), group="kept-start", exit_on_error=False)
 
