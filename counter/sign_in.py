@@ -49,6 +49,8 @@ class KeepsToken(SaysWorkerErrors, App[None]):
 
         def kept_start_failed(self, sentence: str) -> bool: ...
 
+        def restore_failed(self, sentence: str) -> None: ...
+
     @property
     def token_key(self) -> str:
         """Tokens are kept per central API address."""
@@ -155,7 +157,7 @@ class KeepsToken(SaysWorkerErrors, App[None]):
         if self.token_store is not None:
             self.forget_token(self.token_store, self.token_key)
         if restoring:
-            self.kept_start_failed(t("error.auth_expired"))  # the kept counter: now the form
+            self.restore_failed(t("error.auth_expired"))  # the login form, saying why
             return
         if isinstance(self.screen, LoginScreen):
             return

@@ -47,6 +47,16 @@ class SaysFailures(App[None]):
         if self.session.connection == "offline":
             self.session.connection = self._stream_state
 
+    def restore_failed(self, sentence: str) -> None:
+        """A kept sign-in that does not hold: the kept counter gives way to the login form
+        saying why; a login form shown already says it (it came up without a word)."""
+        if self.kept_start_failed(sentence):
+            return
+        from screens.login import LoginScreen
+
+        if isinstance(self.screen, LoginScreen):
+            self.screen.say_why(sentence)
+
     def on_api_failed(self, message: ApiFailed) -> None:
         error = message.error
         if isinstance(error, AuthExpired):
@@ -56,9 +66,9 @@ class SaysFailures(App[None]):
             # A saved token that cannot be checked: the login form is shown already, or
             # replaces the kept counter now (counter.kept_counter), saying why.
             if isinstance(error, (Unreachable, Timeout)):
-                self.kept_start_failed(t("login.unchecked", url=clean(self.client.base_url)))
+                self.restore_failed(t("login.unchecked", url=clean(self.client.base_url)))
             else:
-                self.kept_start_failed(describe(error, self.client.base_url))
+                self.restore_failed(describe(error, self.client.base_url))
             return
         if isinstance(error, Unreachable):
             self.session.connection = "offline"

@@ -166,6 +166,12 @@ class LoginScreen(SaysWorkerErrors, Screen[None]):
         if not self.relogin:
             self.query_one("#login-note", Static).update(plain(text))
 
+    def say_why(self, text: str) -> None:
+        """Why the form is shown (a kept sign-in that does not hold), now or once composed."""
+        self.notice = text
+        if self.query("#login-error"):
+            self.show_error(text)
+
     def show_error(self, text: str, *, error: bool = True) -> None:
         widget = self.query_one("#login-error", Static)
         widget.update(plain(text))
