@@ -109,6 +109,15 @@ def t(key: str, /, **kwargs: object) -> str:
         return template
 
 
+def tn(key: str, count: int, /, **kwargs: object) -> str:
+    """A sentence about `count` things: `key_one` for exactly one where the catalogs have it
+    (English "1 item", "2 items"; Chinese says both alike), else `key`."""
+    one = f"{key}_one"
+    if count == 1 and (one in catalog(current_language()) or one in catalog(FALLBACK)):
+        key = one
+    return t(key, count=count, **kwargs)
+
+
 def has(key: str) -> bool:
     return key in catalog(current_language())
 

@@ -38,7 +38,7 @@ def open_intake(app: App[Any], done: Callable[[Case | None], None] | None = None
 def announce_drafts(app: App[Any]) -> None:
     """After sign-on: say once that unfinished intakes are kept (a thread worker reads them)."""
     from counter.core import intake_draft
-    from counter.core.i18n import t
+    from counter.core.i18n import tn
     from screens.context import host
 
     hosted = host(app)
@@ -51,7 +51,7 @@ def announce_drafts(app: App[Any]) -> None:
     def look() -> None:
         drafts = intake_draft.pending(staff_no, central)
         if drafts:
-            text = t("intake.drafts.announce", count=len(drafts))
+            text = tn("intake.drafts.announce", len(drafts))
             app.call_from_thread(app.notify, text, markup=False, timeout=10)
 
     app.run_worker(look, thread=True, group="intake-drafts-announce", exit_on_error=False)

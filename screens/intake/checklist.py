@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Static
 
 from client.case_models import MaterialState
 from client.catalog_models import CatalogItem, Material
-from counter.core.i18n import t
+from counter.core.i18n import t, tn
 from screens.intake.messages import MarkAll, MarkMaterial, NoteMaterial, ViewEarlier
 from screens.intake.state import Earlier, lacking
 from screens.intake.step_keys import StepKeys
@@ -145,11 +145,11 @@ class ChecklistStep(StepKeys, Vertical):
                 Text.assemble(
                     (t("intake.checklist.returning"), "bold"),
                     " ",
-                    t(
+                    tn(
                         "intake.checklist.earlier",
+                        len(lacking(item, earlier.states)),
                         case_no=clean(earlier.case_no),
                         date=earlier.created_at[:10],
-                        count=len(lacking(item, earlier.states)),
                     ),
                 )
             )

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from client.case_models import Decision, DueDateAnswer
 from client.catalog_models import CatalogItem, Material
-from counter.core.i18n import t
+from counter.core.i18n import t, tn
 from screens.intake.state import IntakeState, Problems, lacking
 from screens.intake.step_keys import StepKeys
 from screens.keys import bindings
@@ -121,7 +121,7 @@ class DecisionStep(StepKeys, VerticalScroll):
         if decision == "notice":
             gone: list[Material] = lacking(item, state.marks)
             lines.append(
-                self._names(t("intake.decide.will_list", count=len(gone)), [m.name for m in gone])
+                self._names(tn("intake.decide.will_list", len(gone)), [m.name for m in gone])
             )
         return Text("\n").join(lines)
 

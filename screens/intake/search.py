@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Input, Static
 
 from client.catalog_models import CatalogItem
 from client.catalog_search import CatalogIndex
-from counter.core.i18n import t
+from counter.core.i18n import t, tn
 from screens.intake.step_keys import StepKeys
 from screens.keys import bindings
 from screens.text import plain
@@ -51,7 +51,7 @@ def guide_line(item: CatalogItem) -> Text:
         " · ",
         item_time(item),
         " · ",
-        t("intake.search.materials", count=len(item.materials), required=required),
+        tn("intake.search.materials", len(item.materials), required=required),
         " · " if tolerable else "",
         t("intake.search.tolerable", count=tolerable) if tolerable else "",
         " · ",

@@ -13,7 +13,7 @@ from textual.widgets import OptionList, Select
 
 from client import errors
 from client.catalog_models import CatalogItem
-from counter.core.i18n import t
+from counter.core.i18n import t, tn
 from screens.context import host
 from screens.errors import describe
 from screens.intake import documents
@@ -48,7 +48,7 @@ class DecidesAndSubmits(IntakeBase):
         step.offer(possible, self.state.decision)
         step.set_problems({})
         open_count = len(unchecked(item, self.state.marks))
-        step.say(t("intake.decide.unchecked", count=open_count) if open_count else "")
+        step.say(tn("intake.decide.unchecked", open_count) if open_count else "")
         self.show_decision()
         self.query_one("#decision-choice", OptionList).focus()
         if item.kind == "promised" and item.promised_days and self.due is None:
