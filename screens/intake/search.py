@@ -40,13 +40,15 @@ def result_columns(codes: tuple[str, ...] = ()) -> list[Col]:
 
 
 def guide_line(item: CatalogItem) -> Text:
-    """One line about the highlighted item: department, time limit, materials, fee."""
+    """About the highlighted item, whole: name, department, time limit, materials, fee."""
     required = sum(1 for m in item.materials if m.required)
     tolerable = sum(1 for m in item.materials if m.tolerable)
     fee = plain(item.fee) if item.fee else Text(t("intake.search.free"))
     return Text.assemble(
         plain(item.code, "bold"),
         " ",
+        plain(item.name, "bold"),
+        " · ",
         plain(item.department_name),
         " · ",
         item_time(item),
