@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from pydantic_core import from_json, to_json
 from sqlalchemy import Connection
 
 from central import tickets as engine
@@ -53,11 +54,17 @@ class _Kept(TicketAnswer):
 
 
 def complete(conn: Connection, now: datetime, kept: str) -> str:
-    """The kept answer, completed with its window and the queue figures as they are now."""
-    answer = _Kept.model_validate_json(kept)
-    ticket = answer.model_dump(exclude={"answer_window", "at_window"})
-    where = at_window(conn, now, answer.answer_window)
-    return TicketAnswer(**ticket, at_window=where).model_dump_json()
+    """The kept answer, completed with its window and the queue figures as they are now.
+
+    The kept body is what `_Answered` wrote through `_Kept` (a valid ticket), so it is read as
+    plain JSON and not validated again: the ticket's fields go out as kept, and only the window
+    part is a model to serialise (a burst of calls completes a hundred answers a second)."""
+    ticket = from_json(kept)
+    no = ticket.pop("answer_window", None)
+    ticket.pop("at_window", None)
+    where = at_window(conn, now, no)
+    ticket["at_window"] = where  # a model: serialised as its own model_dump_json would
+    return to_json(ticket, by_alias=False).decode()
 
 
 class _Answered:
@@ -89,19 +96,19 @@ def answered_at(
 
 class _OnTicket(_Answered):
     """A step on one ticket, answered with the window the ticket was at before it (a transfer
-    or a no-show takes it away from that window)."""
+    or a no-show takes it away from that window). The step's own read of the ticket notes
+    that window (central.tickets.WINDOW_BEFORE): the ticket is not read a second time."""
 
     def __init__(self, ticket_id: int, step: Callable[[Connection, Ctx, int], Ticket]) -> None:
         super().__init__(lambda conn, ctx: step(conn, ctx, ticket_id), self._window)
-        self.ticket_id = ticket_id
-        self.before: int | None = None
 
     def __call__(self, conn: Connection, ctx: Ctx) -> TicketAnswer | None:
-        self.before = engine.get_ticket(conn, self.ticket_id).window_no
+        conn.info.pop(engine.WINDOW_BEFORE, None)  # a group's previous step noted its own
         return super().__call__(conn, ctx)
 
-    def _window(self, _conn: Connection, ticket: Ticket) -> int | None:
-        return self.before if self.before is not None else ticket.window_no
+    def _window(self, conn: Connection, ticket: Ticket) -> int | None:
+        before: int | None = conn.info.pop(engine.WINDOW_BEFORE, None)
+        return before if before is not None else ticket.window_no
 
 
 def ticket_step(

@@ -206,9 +206,12 @@ def _in_savepoint(driver: Any, conn: Connection, job: Job) -> bool:
     except Exception as error:
         later = isinstance(error, ClaimLater) or _lock_conflict(error)
         job.error = error
-        # A broken transaction (the disk full …) has no savepoint left: this raises, and
-        # the whole batch fails with it.
-        driver.execute("ROLLBACK TO SAVEPOINT counter_one")
+        try:
+            driver.execute("ROLLBACK TO SAVEPOINT counter_one")
+        except Exception:
+            # A broken transaction (the disk full …) has no savepoint left: the whole batch
+            # fails with the write's own error (what the hall is told), not the savepoint's.
+            raise error from None
         forget_pending(conn, events)
     driver.execute("RELEASE SAVEPOINT counter_one")
     return later

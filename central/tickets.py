@@ -121,6 +121,11 @@ def _ticket(conn: Connection, ticket_id: int) -> Any:
     return row
 
 
+# The window the ticket a step reads was at before the step: a step's answer shows that window
+# (a no-show or a transfer takes the ticket away from it), read here and not once more.
+WINDOW_BEFORE = "ticket_window_before"
+
+
 def _ticket_for(conn: Connection, ctx: Ctx, ticket_id: int) -> Any:
     """The ticket row plus `actor_window`: where the acting staff member is signed on."""
     row = None
@@ -130,6 +135,7 @@ def _ticket_for(conn: Connection, ctx: Ctx, ticket_id: int) -> Any:
         raise NotFound(
             f"There is no ticket {ticket_id}.", reason="no_ticket", params={"ticket_id": ticket_id}
         )
+    conn.info[WINDOW_BEFORE] = row.window_no  # the answer's window (central.counter_answer)
     return row
 
 

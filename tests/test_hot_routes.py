@@ -99,3 +99,51 @@ def test_every_hot_route_is_a_documented_api_route(central_app: Any) -> None:
     assert all((r.path, r.endpoint) in api for r in hot)
     paths = central_app.openapi()["paths"]
     assert all(r.path in paths for r in hot)
+
+
+async def test_a_completed_answer_is_the_kept_ticket_and_the_window_as_one_model_gives_them(
+    make_client: ClientFactory, central_app: Any
+) -> None:
+    """`complete` reads the kept body as plain JSON (not validated twice): what it sends is,
+    byte for byte, the TicketAnswer the kept ticket and the window make; a ticket at no window
+    gets at_window null; a kept ticket's text (non-ASCII, quotes) goes out unchanged."""
+    from central.counter_answer import _Kept, at_window, complete
+    from client.models import TicketAnswer
+
+    kiosk, clerk = await make_client("kiosk01"), await make_client("1001")
+    await kiosk.issue_ticket("A")
+    await clerk.sign_on(1)
+    called = await clerk.call_next(1)
+    assert called is not None
+    store = central_app.state.store
+    ticket = called.model_dump(exclude={"at_window"})
+    for window, extra in ((1, {}), (None, {"staff_no": '窗口"1"\\x'})):
+        kept = _Kept(**{**ticket, **extra}, answer_window=window).model_dump_json()
+        with store.read() as conn:
+            now = store.now()
+            sent = complete(conn, now, kept)
+            where = at_window(conn, now, window)
+        whole = TicketAnswer(**{**ticket, **extra}, at_window=where)
+        assert sent == whole.model_dump_json()
+        assert TicketAnswer.model_validate_json(sent) == whole
+        assert (whole.at_window is None) == (window is None)
+
+
+async def test_a_step_that_takes_the_ticket_away_answers_with_the_window_it_was_at(
+    make_client: ClientFactory, central_app: Any
+) -> None:
+    """No-show and transfer take the ticket from its window; their answers still show that
+    window (noted by the step's own read of the ticket, not read again), now with no ticket."""
+    kiosk, clerk = await make_client("kiosk01"), await make_client("1001")
+    first, second = await kiosk.issue_ticket("A"), await kiosk.issue_ticket("A")
+    await clerk.sign_on(1)
+    for ticket, act in ((first, clerk.no_show), (second, None)):
+        called = await clerk.call_next(1)
+        assert called is not None and called.id == ticket.id
+        done = await (act(ticket.id) if act else clerk.transfer(ticket.id, queue="B"))
+        assert done.at_window is not None and done.at_window.window.no == 1
+        assert done.at_window.window.current_ticket is None
+        assert done.at_window.window == await clerk.window(1)
+    supervisor = await make_client("2001")
+    cancelled = await supervisor.cancel(second.id)  # waiting (transferred): at no window
+    assert cancelled.status == "cancelled" and cancelled.at_window is None
