@@ -223,10 +223,22 @@ class TrainingHost(SaysWorkerErrors):
             screen.call_after_refresh(self.mark_unless_status_line, screen)
 
     def mark_unless_status_line(self, screen: Screen[Any]) -> None:
+        from textual.screen import ModalScreen
+
         from screens.widgets.status_line import StatusLine
 
-        if screen.is_attached and not screen.query(StatusLine) and not screen.query(".demo-mark"):
-            screen.mount(DemoMark())
+        def says_demo(shown: Screen[Any]) -> bool:
+            return bool(shown.query(StatusLine) or shown.query(".demo-mark"))
+
+        if not screen.is_attached or says_demo(screen):
+            return
+        stack: list[Screen[Any]] = list(getattr(self, "screen_stack", []))
+        # A dialog shows the screen under it: its status line or mark says it already (a
+        # second mark lay over the status line's own and cut "演示" to "演").
+        under = stack[stack.index(screen) - 1] if screen in stack[1:] else None
+        if isinstance(screen, ModalScreen) and under is not None and says_demo(under):
+            return
+        screen.mount(DemoMark())
 
     def action_trainee_report(self) -> None:
         if self.training is not None:
