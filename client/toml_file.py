@@ -11,12 +11,24 @@ import sys
 from pathlib import Path
 from typing import Any, Literal
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+__all__ = ["TomlFileError", "read_toml"]  # and `tomllib`, loaded when first asked for
 
-__all__ = ["TomlFileError", "read_toml", "tomllib"]
+
+def __getattr__(name: str) -> Any:
+    # The parser loads with the first file read: a terminal with no config file and its
+    # catalogs kept (counter.core.i18n) starts without it.
+    if name == "tomllib":
+        return _parser()
+    raise AttributeError(name)
+
+
+def _parser() -> Any:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    return tomllib
+
 
 Problem = Literal["missing", "directory", "unreadable", "not_utf8", "not_toml"]
 
@@ -53,6 +65,7 @@ def read_toml(path: Path) -> dict[str, Any]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise TomlFileError(path, "not_utf8", str(exc)) from None
+    tomllib = _parser()
     try:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
