@@ -25,7 +25,7 @@ from textual.timer import Timer
 
 from client.hall_time import hall_now
 from client.live import ConnectionState
-from counter.core.config import Config
+from counter.core.config import DEFAULT_KEYS, Config
 from counter.core.i18n import detect_language, set_language, t
 from counter.core.session import Session
 from counter.keeping_fresh import KeepsCounterFresh
@@ -151,7 +151,12 @@ class CounterApp(
     def on_mount(self) -> None:
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
-        self.set_keymap(dict(self.config.keys))
+        # Only the keys the config changed: Textual applies its keymap again at every binding
+        # lookup, and one naming all ~100 bindings cost ~8 ms of the first paint; the others
+        # already hold their table keys (screens.keys.bindings), clashes checked by the config.
+        self.set_keymap(
+            {id_: keys for id_, keys in self.config.keys.items() if keys != DEFAULT_KEYS.get(id_)}
+        )
         if self.login_as is not None:
             staff_no, password = self.login_as
             self.push_screen(LoginScreen(staff_no=staff_no, password=password, submit=True))
