@@ -127,6 +127,8 @@ async def test_a_scanners_burst_lands_in_the_fields_it_means(
             pilot, lambda: app.session.staff is not None, "signed in as 2001 with the password"
         )
         assert app.session.staff is not None and app.session.staff.staff_no == "2001"
+        # The supervisor's board comes up before the app is closed (not half put up).
+        await until(pilot, lambda: bool(app.screen.query("#queues")), "the hall board")
 
 
 def headings(table: FittedTable) -> dict[str, tuple[str, int]]:

@@ -92,6 +92,8 @@ class HallBoardScreen(BoardActions, BoardExtras, Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        if not self.query("#queues"):  # the app closed while the board was being put up
+            return
         hear_hall(self, self.hall_event)  # the App's live fan-out (screens/live.py)
         hear_session(self, self.session_changed)  # the connection's state, said at once
         for table_id, names in (
