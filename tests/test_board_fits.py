@@ -69,7 +69,12 @@ async def test_board_fits_80_by_24(
         footer = board.query_one(Footer)
         await until(pilot, lambda: windows.row_count == 16 and queues.row_count == 6, "rows")
         await until(pilot, lambda: windows.max_scroll_x == 0, "the windows table fits")
-        assert queues.max_scroll_x == 0 and queues.max_scroll_y == 0  # every queue in view
+        # The queues' height is `auto`: it settles a layout pass after the rows arrive.
+        await until(
+            pilot,
+            lambda: queues.max_scroll_x == 0 and queues.max_scroll_y == 0,
+            "every queue in view",
+        )
         assert footer.max_scroll_x == 0 and footer.virtual_size.width <= 80
         for tab in "26":  # the alerts and callbacks tabs' keys fit too
             await pilot.press(tab)
