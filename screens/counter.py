@@ -178,18 +178,25 @@ class CounterScreen(SaysWorkerErrors, Screen[None]):
                 return
 
     def why_not(self, action: str) -> str:
+        """One line for a key that does not apply, worded for that key: what it needs, and
+        which key gets there from where the window stands."""
         session = host(self.app).session
         current = session.current
         if session.paused:
             return t("why_not.paused", key=self.key_for("pause"))
         if current is None:
             return t("why_not.no_ticket", key=self.key_for("call_next"))
-        number = clean(current.number)
-        if current.status == "called":
-            return t("why_not.called", number=number, key=self.key_for("start"))
-        if action in ("recall", "no_show"):
-            return t("why_not.serving", number=number, key=self.key_for("finish"))
-        return t("why_not.has_ticket", number=number)
+        keys = {
+            name: self.key_for(name)
+            for name in ("start", "no_show", "finish", "hold", "transfer", action)
+        }
+        said = {"number": clean(current.number), "key": keys[action], **keys}
+        if action in ("call_next", "call_named", "pause"):  # they need the window free
+            state = "called" if current.status == "called" else "serving"
+            return t(f"why_not.{state}_busy", then=t(f"why_not.then.{action}"), **said)
+        if current.status == "called":  # finish, hold: they need it in service
+            return t(f"why_not.called_{action}", **said)
+        return t(f"why_not.serving_{action}", **said)  # recall, no-show, start
 
     # --- actions ----------------------------------------------------------------------------
 

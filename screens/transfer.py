@@ -39,10 +39,8 @@ class TransferScreen(ModalScreen[TransferTarget | None]):
         for queue in queues:
             key = f"q-{queue.prefix}"
             self.targets[key] = TransferTarget(queue=queue.prefix)
-            label = Text.assemble(
-                (t("transfer.to_queue"), "dim"),
-                " ",
-                plain(queue.prefix, "bold"),
+            label = Text.assemble(  # named as the windows below are: "Queue B", "Window 6"
+                plain(t("transfer.to_queue", prefix=queue.prefix), "bold"),
                 " ",
                 plain(queue.name),
             )
