@@ -21,7 +21,7 @@ from client.asgi import StreamingASGITransport
 from client.escalation_models import EscalationRequest
 from counter.app import CounterApp, make_app
 from counter.core.config import Config
-from counter.core.i18n import t
+from counter.core.i18n import t, tn
 from screens.escalation.detail import EscalationDetailScreen
 from screens.escalation.hooks import open_escalations
 from screens.escalation.ledger import LedgerScreen
@@ -199,7 +199,7 @@ def test_english_intake_words_are_not_shortened() -> None:
 
     set_language("en")
     try:
-        assert t("intake.search.days", days=3) == "3 working days"
+        assert tn("intake.search.days", 3) == "3 working days"
         assert t("intake.form.original_and_copy") == "original + copy"
         assert t("intake.state.was_missing") == "was missing"
     finally:

@@ -15,6 +15,10 @@ COUNTED = [
     ("intake.decide.unchecked", {}, "material"),
     ("intake.drafts.announce", {}, "unfinished intake"),
     ("intake.search.materials", {"required": 1}, "material"),
+    ("intake.search.days", {}, "working day"),
+    ("intake.decide.due", {"date": "D"}, "working day"),
+    ("intake.decide.due_unknown", {}, "working day"),
+    ("ratings.working_days", {}, "working day"),
 ]
 
 

@@ -104,7 +104,7 @@ class DecisionStep(StepKeys, VerticalScroll):
         lines: list[Text] = []
         if decision in ("accept", "tolerate"):
             if due is not None:
-                line = Text(t("intake.decide.due", date=due.due.isoformat(), days=due.working_days))
+                line = Text(tn("intake.decide.due", due.working_days, date=due.due.isoformat()))
                 if due.guessed:
                     line.append(" " + t("intake.decide.guessed"), style="bold")
                 lines.append(line)
@@ -114,7 +114,7 @@ class DecisionStep(StepKeys, VerticalScroll):
             elif item.kind == "instant":
                 lines.append(Text(t("intake.decide.instant")))
             else:
-                lines.append(Text(t("intake.decide.due_unknown", days=item.promised_days or 0)))
+                lines.append(Text(tn("intake.decide.due_unknown", item.promised_days or 0)))
         if decision == "tolerate":
             names = [m.name for m in item.materials if state.marks.get(m.name) == "tolerated"]
             lines.append(self._names(t("intake.decide.to_bring"), names))

@@ -25,12 +25,12 @@ LIMIT = 30
 def item_time(item: CatalogItem) -> str:
     if item.kind == "instant":
         return t("intake.search.instant")
-    return t("intake.search.days", days=item.promised_days or 0)
+    return tn("intake.search.days", item.promised_days or 0)
 
 
 def result_columns(codes: tuple[str, ...] = ()) -> list[Col]:
     """Code and time limit as wide as their longest text in this language; the rest to names."""
-    limits = (t("intake.search.instant"), t("intake.search.days", days=99))
+    limits = (t("intake.search.instant"), tn("intake.search.days", 99))
     return [
         Col("code", t("intake.search.col_code"), fits=codes or ("BDC-001",)),
         Col("name", t("intake.search.col_name"), share=2, least=16),

@@ -28,7 +28,7 @@ from client.errors import AuthExpired
 from client.hall_time import HALL_TZ
 from client.rating_models import Rating, Verdict
 from client.supervisor_models import Callback
-from counter.core.i18n import t
+from counter.core.i18n import t, tn
 from screens.context import host
 from screens.errors import describe
 from screens.failures import reports_failure
@@ -110,7 +110,7 @@ def detail_text(rating: BadItem) -> Text:
             row(
                 t("ratings.field.due"),
                 due,
-                f" ({t('ratings.working_days', days=review.rectify_days or 0)})",
+                f" ({tn('ratings.working_days', review.rectify_days or 0)})",
             )
         if review.rectification is not None:
             row(
