@@ -37,18 +37,18 @@ def record(
     actor = ctx.actor
     _INSERT.run(
         conn,
-        [{
-            "at": ctx.now,
-            "actor": actor.staff_no if actor else None,
-            "role": actor.role if actor else None,
-            "window_no": window_no,
-            "source": ctx.source,
-            "action": action,
-            "object_type": object_type,
-            "object_id": str(object_id),
-            "before": before,
-            "after": after,
-        }],
+        [(
+            ctx.now,
+            actor.staff_no if actor else None,
+            actor.role if actor else None,
+            window_no,
+            ctx.source,
+            action,
+            object_type,
+            str(object_id),
+            before,
+            after,
+        )],
     )  # fmt: skip
 
 

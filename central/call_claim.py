@@ -33,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql
 
+from central.direct_statement import DirectStatement
 from central.errors import Conflict
 from central.schema import tickets, window_queues
 
@@ -179,6 +180,14 @@ _PG_WIDER = _tiered_candidates_stmt(lateral=True, limit=WIDER)
 # Claim one candidate: the compare-and-set that makes two windows never share a ticket.
 _CLAIM = update(tickets).where(tickets.c.id == bindparam("b_id"), tickets.c.status == "waiting")
 _CLAIM_RETURNING = _CLAIM.returning(*tickets.c)
+# SQLite's candidates and claim straight through the driver (central.direct_statement): the
+# claim sets the columns central.tickets.called_values gives.
+CLAIMED = ("status", "window_no", "staff_no", "called_at", "recall_count")
+_DIRECT_CANDIDATES = DirectStatement(_CANDIDATES, ("b_window", "b_now"))
+_DIRECT_CLAIM = DirectStatement(
+    _CLAIM_RETURNING.values({c: bindparam(c, type_=tickets.c[c].type) for c in CLAIMED}),
+    ("b_id", *CLAIMED),
+)
 
 
 def _pg_claim_stmt(pick: Any) -> Any:
@@ -209,16 +218,19 @@ def claim_next(conn: Connection, window_no: int, claim: dict[str, Any]) -> Any:
     the claimed row, or None when nothing waits for the window."""
     if conn.dialect.name == "postgresql":
         return _pg_claim_next(conn, window_no, claim)
-    returning = conn.dialect.update_returning
     now = claim["b_now"]
     values = {k: v for k, v in claim.items() if k != "b_now"}
+    direct = conn.dialect.update_returning and values.keys() == set(CLAIMED)
+    claimed = tuple(values[c] for c in CLAIMED) if direct else ()
     for _attempt in range(10):
-        ids = list(conn.execute(_CANDIDATES, {"b_window": window_no, "b_now": now}).scalars())
+        ids = _DIRECT_CANDIDATES.scalars(conn, window_no, now)
         if not ids:
             return None
         for ticket_id in ids:
             params = {"b_id": ticket_id, **values}
-            if returning:
+            if direct:
+                row = _DIRECT_CLAIM.first(conn, ticket_id, *claimed)
+            elif conn.dialect.update_returning:
                 row = conn.execute(_CLAIM_RETURNING, params).first()
             elif conn.execute(_CLAIM, params).rowcount == 1:
                 row = conn.execute(_TICKET, {"b_id": ticket_id}).first()

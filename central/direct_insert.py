@@ -3,9 +3,11 @@ straight through SQLite's driver: the same Core INSERT, compiled once, its value
 the same column types (UTC datetimes, JSON), but none of SQLAlchemy's per-statement work
 (execution context, parameter set-up, result set-up), which cost far more than the insert.
 
-SQLite only: PostgreSQL (one round trip per statement either way) goes through SQLAlchemy.
-A driver error comes out as SQLAlchemy's own exception (IntegrityError, OperationalError …),
-so callers and the app's storage handlers see what they always saw.
+Rows come as tuples in the order of `columns`, built once by the caller; only the columns whose
+type converts at all are touched (a step's datetimes are one value, its `now`: converted once
+and remembered). SQLite only: PostgreSQL (one round trip per statement either way) goes through
+SQLAlchemy. A driver error comes out as SQLAlchemy's own exception (IntegrityError,
+OperationalError …), so callers and the app's storage handlers see what they always saw.
 """
 
 from __future__ import annotations
@@ -13,8 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, insert
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Connection, Date, DateTime, Table, bindparam, insert
+
+from central.direct_statement import driver_error
+
+Convert = Callable[[Any], Any]
+_NOTHING = object()
 
 
 class DirectInsert:
@@ -25,17 +31,22 @@ class DirectInsert:
         self.statement = insert(table).values(
             {name: bindparam(name, type_=table.c[name].type) for name in self.columns}
         )
-        self._sqlite: tuple[str, list[tuple[str, Callable[[Any], Any] | None]]] | None = None
+        self._sqlite: tuple[str, tuple[tuple[int, Convert], ...]] | None = None
 
-    def run(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+    def run(self, conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+        """Insert `rows`, each a tuple of values in the order of `columns`."""
         if conn.dialect.name != "sqlite":
-            conn.execute(self.statement, rows)
+            conn.execute(self.statement, self.as_dicts(rows))
             return
-        sql, order = self._sqlite or self._compile(conn)
-        values = [
-            tuple(row[name] if convert is None else convert(row[name]) for name, convert in order)
-            for row in rows
-        ]
+        sql, converts = self._sqlite or self._compile(conn)
+        values: list[Any] = rows
+        if converts:
+            values = []
+            for row in rows:
+                cells = list(row)
+                for i, convert in converts:
+                    cells[i] = convert(cells[i])
+                values.append(cells)
         driver: Any = conn.connection.driver_connection
         try:
             if len(values) == 1:
@@ -44,18 +55,42 @@ class DirectInsert:
                 driver.executemany(sql, values)
         except conn.dialect.loaded_dbapi.Error as error:
             # As the engine would: its hide_parameters keeps ID numbers and phones out of logs.
-            raise DBAPIError.instance(
-                sql,
-                values,
-                error,
-                conn.dialect.loaded_dbapi.Error,
-                hide_parameters=conn.engine.hide_parameters,
-                dialect=conn.dialect,
-            ) from None
+            raise driver_error(conn, sql, values, error) from None
 
-    def _compile(self, conn: Connection) -> tuple[str, list[tuple[str, Any]]]:
+    def as_dicts(self, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+        """The rows as SQLAlchemy's execute takes them."""
+        return [dict(zip(self.columns, row, strict=True)) for row in rows]
+
+    def _compile(self, conn: Connection) -> tuple[str, tuple[tuple[int, Convert], ...]]:
         compiled: Any = self.statement.compile(dialect=conn.dialect)
+        if tuple(compiled.positiontup) != self.columns:  # the VALUES follow `columns`
+            raise ValueError(f"unexpected parameter order {compiled.positiontup}")
         processors = compiled._bind_processors  # the column types' conversions, by name
-        order = [(name, processors.get(name)) for name in compiled.positiontup]
-        self._sqlite = (compiled.string, order)
+        table = self.statement.table
+        converts = []
+        for i, name in enumerate(self.columns):
+            convert = processors.get(name)
+            if convert is not None:
+                timely = table.c[name].type._type_affinity in (DateTime, Date)
+                converts.append((i, _remembered(convert) if timely else convert))
+        self._sqlite = (compiled.string, tuple(converts))
         return self._sqlite
+
+
+def _remembered(convert: Convert) -> Convert:
+    """`convert` (of dates or times: immutable values) that remembers its last value: a step
+    stamps its audit row and every event with the same `now` (one object), converted once.
+    The pair is swapped in one assignment, so a thread reading it meanwhile sees the old pair
+    or the new one, never half of each."""
+    last: tuple[Any, Any] = (_NOTHING, None)
+
+    def remembered(value: Any) -> Any:
+        nonlocal last
+        seen = last
+        if value is seen[0]:
+            return seen[1]
+        out = convert(value)
+        last = (value, out)
+        return out
+
+    return remembered

@@ -25,16 +25,18 @@ _DIRECT = DirectInsert(
 )
 
 
-def _row(ctx: Happening, type_: str, fields: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": type_,
-        "hall": ctx.hall,
-        "at": ctx.now,
-        "queue": fields.get("queue"),
-        "ticket_id": fields.get("ticket_id"),
-        "window_no": fields.get("window_no"),
-        "object_id": fields.get("object_id"),
-    }
+def _row(ctx: Happening, type_: str, fields: dict[str, Any]) -> tuple[Any, ...]:
+    """An event's row, its values in the order of _DIRECT's columns."""
+    get = fields.get
+    return (
+        type_,
+        ctx.hall,
+        ctx.now,
+        get("queue"),
+        get("ticket_id"),
+        get("window_no"),
+        get("object_id"),
+    )
 
 
 # PostgreSQL: event ids come from a sequence, so without care a transaction holding id 41 can
@@ -53,7 +55,7 @@ def _in_order(conn: Connection) -> None:
         conn.info[_LOCKED] = tx
 
 
-def _store(conn: Connection, rows: list[dict[str, Any]]) -> None:
+def _store(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
     """Insert the rows now (SQLite: one writer at a time already commits in id order), or, on
     PostgreSQL inside `Store.write`, as the transaction's last step: the lock above is then held
     only for that insert and the commit, not for the rest of the request's work — which, with
@@ -64,9 +66,9 @@ def _store(conn: Connection, rows: list[dict[str, Any]]) -> None:
     last = conn.info.get(BEFORE_COMMIT)
     if last is None:  # a write outside Store.write: take the lock and the ids now
         _in_order(conn)
-        conn.execute(_INSERT, rows)
+        conn.execute(_INSERT, _DIRECT.as_dicts(rows))
         return
-    pending: tuple[Any, list[dict[str, Any]]] | None = conn.info.get(_PENDING)
+    pending: tuple[Any, list[tuple[Any, ...]]] | None = conn.info.get(_PENDING)
     if pending is None or pending[0] is not last:
         pending = (last, [])
         conn.info[_PENDING] = pending
@@ -96,7 +98,7 @@ def store_pending(conn: Connection) -> None:
     if pending is None or pending[0] is not conn.info.get(BEFORE_COMMIT) or not pending[1]:
         return
     _in_order(conn)
-    conn.execute(_INSERT, pending[1])
+    conn.execute(_INSERT, _DIRECT.as_dicts(pending[1]))
 
 
 def emit(

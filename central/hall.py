@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, String, bindparam, func, literal_column, select
 
+from central.direct_statement import DirectStatement
 from central.errors import NotFound
 from central.hall_time import as_utc, day_bounds, service_day
 from central.schema import (
@@ -110,28 +111,29 @@ def _window_queries(one: bool) -> tuple[Any, Any, Any]:
     return wquery, tquery, qquery
 
 
-# Built once: SQLAlchemy then reuses their compiled form instead of rebuilding per request.
-_ALL_WINDOWS = _window_queries(one=False)
-_ONE_WINDOW = _window_queries(one=True)
+# Built once, and run straight through the driver (central.direct_statement): every counter
+# answer reads its window (or, in a burst, all of them) after its commit.
+_NAMES = ("b_start", "b_end", "b_only")
+_ALL_WINDOWS = tuple(DirectStatement(q, _NAMES) for q in _window_queries(one=False))
+_ONE_WINDOW = tuple(DirectStatement(q, _NAMES) for q in _window_queries(one=True))
 
 
 def window_models(conn: Connection, now: datetime, only: int | None = None) -> list[Window]:
     """Windows with their queues, who is signed on, current ticket and tickets finished today."""
     wquery, tquery, qquery = _ALL_WINDOWS if only is None else _ONE_WINDOW
     start, end = day_bounds(service_day(now))
-    params = {"b_start": start, "b_end": end, "b_only": only}
-    rows = conn.execute(wquery, params).all()
+    rows = wquery.rows(conn, start, end, only)
     if not rows:
         return []
     current: dict[int, Ticket] = {}
     held: dict[int, list[Ticket]] = defaultdict(list)
-    for r in conn.execute(tquery, params).all():
+    for r in tquery.rows(conn, start, end, only):
         if r.status == "held":
             held[r.window_no].append(ticket_model(r))
         else:
             current[r.window_no] = ticket_model(r)
     wqs: dict[int, list[WindowQueue]] = defaultdict(list)
-    for r in conn.execute(qquery, params).all():
+    for r in qquery.rows(conn, start, end, only):
         wqs[r.window_no].append(WindowQueue(prefix=r.queue_prefix, priority=r.priority))
     result = []
     for w in rows:
@@ -220,17 +222,16 @@ def _queue_figures_stmt() -> Any:
     ).order_by(queues.c.prefix)
 
 
-_QUEUE_FIGURES = _queue_figures_stmt()
+_QUEUE_FIGURES = DirectStatement(_queue_figures_stmt(), ("b_day", "b_start", "b_end"))
 
 
 def queue_figures(conn: Connection, now: datetime) -> tuple[QueuesResponse, int]:
     """The queues' figures at `now`, and the newest event id in the same snapshot."""
     day = service_day(now)
     start, end = day_bounds(day)
-    params = {"b_day": day, "b_start": start, "b_end": end}
     stats = []
     event_id = 0
-    for q in conn.execute(_QUEUE_FIGURES, params).all():
+    for q in _QUEUE_FIGURES.rows(conn, day, start, end):
         # Defensive: some drivers hand an aggregate back without the column's type.
         oldest_at = _as_datetime(q.oldest)
         event_id = q.event_id or 0

@@ -91,15 +91,7 @@ def keep(
     status, model = action(conn)
     body = model.model_dump_json() if model is not None else ""
     if key is not None:
-        row = {
-            "actor": actor.staff_no,
-            "key": key,
-            "request": request_print,
-            "status_code": status,
-            "body": body,
-            "created_at": store.now(),
-        }
-        _KEEP.run(conn, [row])
+        _KEEP.run(conn, [(actor.staff_no, key, request_print, status, body, store.now())])
     return status, body
 
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam
 
 from central import audit, rollups
 from central.context import Ctx
+from central.direct_statement import DirectStatement
 from central.errors import Conflict, Forbidden, Invalid, require_text
 from central.events import emit_many
 from central.hall import ticket_model
+from central.schema import tickets
 from central.tickets import (
     _QUEUE,
     _SET,
@@ -62,13 +64,27 @@ def _guard_ticket(conn: Connection, ctx: Ctx, action: str, row: Any) -> str:
     return to
 
 
+# The compare-and-set of each set of columns a step changes, RETURNING the row, straight
+# through the driver (central.direct_statement); built on a step's first use.
+_SETS: dict[tuple[str, ...], DirectStatement] = {}
+
+
+def _set_statement(columns: tuple[str, ...]) -> DirectStatement:
+    found = _SETS.get(columns)
+    if found is None:
+        values = {name: bindparam(name, type_=tickets.c[name].type) for name in columns}
+        found = DirectStatement(_SET_RETURNING.values(values), ("b_id", "b_status", *columns))
+        _SETS[columns] = found
+    return found
+
+
 def _set(conn: Connection, row: Any, **values: Any) -> Any:
     """Compare-and-set: change the ticket only if nobody changed its status meanwhile."""
-    params = {"b_id": row.id, "b_status": row.status, **values}
     fresh: Any = None
     if conn.dialect.update_returning:
-        fresh = conn.execute(_SET_RETURNING, params).first()
-    elif conn.execute(_SET, params).rowcount == 1:
+        statement = _set_statement(tuple(values))
+        fresh = statement.first(conn, row.id, row.status, *values.values())
+    elif conn.execute(_SET, {"b_id": row.id, "b_status": row.status, **values}).rowcount == 1:
         fresh = _ticket(conn, row.id)
     if fresh is None:
         now = _ticket(conn, row.id)

@@ -28,6 +28,7 @@ from central import audit
 from central.call_claim import claim_next
 from central.context import Ctx
 from central.day_sequence import next_in_day
+from central.direct_statement import DirectStatement
 from central.errors import Conflict, Forbidden, Invalid, NotFound, require_text
 from central.events import emit, emit_many
 from central.hall import ticket_model
@@ -105,6 +106,9 @@ _SET = update(tickets).where(
     tickets.c.id == bindparam("b_id"), tickets.c.status == bindparam("b_status")
 )
 _SET_RETURNING = _SET.returning(*tickets.c)
+# A step's reads of its ticket, straight through the driver (central.direct_statement).
+_DIRECT_TICKET = DirectStatement(_TICKET, ("b_id",))
+_DIRECT_TICKET_FOR = DirectStatement(_TICKET_FOR, ("b_id", "b_staff"))
 
 
 # --- reads --------------------------------------------------------------------------------------
@@ -113,7 +117,7 @@ _SET_RETURNING = _SET.returning(*tickets.c)
 def _ticket(conn: Connection, ticket_id: int) -> Any:
     row = None
     if 0 < ticket_id <= 2**63 - 1:
-        row = conn.execute(_TICKET, {"b_id": ticket_id}).first()
+        row = _DIRECT_TICKET.first(conn, ticket_id)
     if row is None:
         raise NotFound(
             f"There is no ticket {ticket_id}.", reason="no_ticket", params={"ticket_id": ticket_id}
@@ -130,7 +134,7 @@ def _ticket_for(conn: Connection, ctx: Ctx, ticket_id: int) -> Any:
     """The ticket row plus `actor_window`: where the acting staff member is signed on."""
     row = None
     if 0 < ticket_id <= 2**63 - 1:
-        row = conn.execute(_TICKET_FOR, {"b_id": ticket_id, "b_staff": ctx.actor.staff_no}).first()
+        row = _DIRECT_TICKET_FOR.first(conn, ticket_id, ctx.actor.staff_no)
     if row is None:
         raise NotFound(
             f"There is no ticket {ticket_id}.", reason="no_ticket", params={"ticket_id": ticket_id}

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, and_, bindparam, or_, select, update
 
 from central import audit
 from central.context import Actor, Ctx
+from central.direct_statement import DirectStatement
 from central.errors import Conflict, Forbidden, NotFound, require_text
 from central.events import emit
 from central.hall import ACTIVE
@@ -46,6 +47,9 @@ _WINDOW_STATE = (
     )
     .where(windows.c.no == bindparam("b_no"))
 )
+# The two reads every call-next and call-back make, straight through the driver.
+_DIRECT_STATE = DirectStatement(_WINDOW_STATE, ("b_no",))
+_DIRECT_LOCK_NO = DirectStatement(_LOCK_WINDOW_NO, ("b_no",))
 _WINDOW_OF = select(windows.c.no).where(windows.c.staff_no == bindparam("b_staff"))
 _STAFF_NAME = select(staff.c.name).where(staff.c.staff_no == bindparam("b_staff"))
 _SET_WINDOW = update(windows).where(windows.c.no == bindparam("b_no"))
@@ -57,6 +61,10 @@ _SIGN_ON = update(windows).where(windows.c.no == bindparam("b_no"), windows.c.st
 
 def _read_window(conn: Connection, statement: Any, no: int) -> Any:
     row = conn.execute(statement, {"b_no": no}).first() if 0 <= no <= MAX_DB_INT else None
+    return _found(row, no)
+
+
+def _found(row: Any, no: int) -> Any:
     if row is None:
         raise NotFound(
             f"There is no window {no} in this hall.",
@@ -173,10 +181,12 @@ def lock_window(conn: Connection, no: int) -> Any:
 def window_state(conn: Connection, no: int) -> Any:
     """The window row (locked as in lock_window) with its current ticket's `current_number`
     and `current_status` (None when the window has no ticket called or in service)."""
-    if 0 <= no <= MAX_DB_INT and conn.dialect.name == "postgresql":
+    if not 0 <= no <= MAX_DB_INT:
+        return _found(None, no)
+    if conn.dialect.name == "postgresql":
         # Lock first, then read: the read must see what the lock holder committed.
-        conn.execute(_LOCK_WINDOW_NO, {"b_no": no}).first()
-    return _read_window(conn, _WINDOW_STATE, no)
+        _DIRECT_LOCK_NO.first(conn, no)
+    return _found(_DIRECT_STATE.first(conn, no), no)
 
 
 def busy(window: Any, then: str = "") -> Conflict:

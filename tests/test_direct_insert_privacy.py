@@ -18,14 +18,14 @@ SECRET = "110101199003074578"
 
 def test_a_refused_direct_insert_hides_its_values(tmp_path: Path) -> None:
     store = create_app(Settings(db_path=str(tmp_path / "c.db"), kdf_fast=True)).state.store
-    row = {
-        "actor": "1001",
-        "key": "k1",
-        "request": "r",
-        "status_code": 200,
-        "body": f'{{"id_no": "{SECRET}"}}',
-        "created_at": datetime(2026, 3, 2, tzinfo=timezone.utc),
-    }
+    row = (
+        "1001",
+        "k1",
+        "r",
+        200,
+        f'{{"id_no": "{SECRET}"}}',
+        datetime(2026, 3, 2, tzinfo=timezone.utc),
+    )
     try:
         with store.write() as conn:
             _KEEP.run(conn, [row])

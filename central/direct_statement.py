@@ -1,0 +1,152 @@
+"""The counter's hot statements (the window's state, call-next's candidates and claim, a step's
+ticket read and compare-and-set, the answer's reads) sent straight through the database driver.
+
+Each is still written once as a SQLAlchemy Core statement over the tables of central.schema and
+compiled by SQLAlchemy, once per dialect; what is skipped is SQLAlchemy's work per execution
+(execution context, statement cache look-up, parameter set-up, result set-up), which in a burst
+of call-nexts cost many times what SQLite's own work did. The values are converted exactly as
+SQLAlchemy converts them: by the same column types' bind and result processors (UTC datetimes,
+dates, booleans, JSON), taken from the compiled statement. tests/test_direct_statement.py holds
+every statement's rows and stored values against the same statement run through SQLAlchemy.
+
+Parameters are given positionally, in the order the statement names them (`names`); a bound
+value the statement carries itself (a LIMIT) is kept from the compiled form. SQLite gets them
+positionally (qmark); PostgreSQL's psycopg by name. A driver error comes out as SQLAlchemy's own
+exception (IntegrityError, OperationalError …) with the engine's hide_parameters, as
+central.direct_insert does, so the storage-fault handlers see what they always saw.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError, StatementError
+
+Convert = Callable[[Any], Any]
+
+
+class _Plan:
+    """One statement compiled for one dialect: its SQL, how to lay out its parameters, and how
+    to turn its rows into values."""
+
+    __slots__ = ("by_name", "columns", "converts", "row", "slots", "sql")
+
+    def __init__(self, statement: Any, names: tuple[str, ...], conn: Connection) -> None:
+        dialect = conn.dialect
+        compiled: Any = statement.compile(dialect=dialect)
+        if compiled.literal_execute_params or compiled.post_compile_params:
+            raise ValueError("a direct statement cannot expand parameters at execution")
+        self.sql: str = compiled.string
+        processors = compiled._bind_processors
+        where = {name: i for i, name in enumerate(names)}
+        order = compiled.positiontup  # None for a named paramstyle (psycopg)
+        self.by_name = order is None
+        bound = list(compiled.binds.values()) if order is None else order
+        slots: list[tuple[str, int, Any, Convert | None]] = []
+        for bind in bound:
+            name = bind if isinstance(bind, str) else compiled.bind_names[bind]
+            param = compiled.binds[name]
+            index = where.get(name, -1)
+            if index < 0 and (param.required or param.callable is not None):
+                raise ValueError(f"the statement needs a value for {name!r}")
+            slots.append((name, index, param.value, processors.get(name)))
+        self.slots = tuple(slots)
+        columns = [entry.keyname for entry in compiled._result_columns]
+        self.row: Any = namedtuple("Row", columns, rename=True) if columns else None
+        self.columns = [entry.type for entry in compiled._result_columns]
+        self.converts: tuple[tuple[int, Convert], ...] | None = None
+
+    def params(self, values: Sequence[Any]) -> Any:
+        laid: list[Any] = []
+        for _name, index, constant, convert in self.slots:
+            value = values[index] if index >= 0 else constant
+            laid.append(value if convert is None else convert(value))
+        if self.by_name:
+            return {slot[0]: value for slot, value in zip(self.slots, laid, strict=True)}
+        return tuple(laid)
+
+    def result(self, dialect: Any, description: Any) -> tuple[tuple[int, Convert], ...]:
+        """The columns' result processors, as SQLAlchemy looks them up (by the driver's
+        description of each column), once: only the columns that convert at all."""
+        converts = []
+        for i, type_ in enumerate(self.columns):
+            convert = type_._cached_result_processor(dialect, description[i][1])
+            if convert is not None:
+                converts.append((i, convert))
+        self.converts = tuple(converts)
+        return self.converts
+
+
+class DirectStatement:
+    """`statement` run straight through the driver, its parameters given as `names` order."""
+
+    def __init__(self, statement: Any, names: Sequence[str] = ()) -> None:
+        self.statement = statement
+        self.names = tuple(names)
+        self._plans: dict[str, _Plan] = {}
+
+    def plan(self, conn: Connection) -> _Plan:
+        found = self._plans.get(conn.dialect.name)
+        if found is None:
+            found = self._plans[conn.dialect.name] = _Plan(self.statement, self.names, conn)
+        return found
+
+    def rows(self, conn: Connection, *values: Any) -> list[Any]:
+        """Every row, each a named tuple of converted values (row.status, row[0] …)."""
+        plan = self.plan(conn)
+        cursor = _execute(conn, plan, values)
+        found = cursor.fetchall()
+        if not found:
+            return []
+        converts = plan.converts
+        if converts is None:
+            converts = plan.result(conn.dialect, cursor.description)
+        make = plan.row._make
+        if not converts:
+            return [make(row) for row in found]
+        rows = []
+        for row in found:
+            cells = list(row)
+            for i, convert in converts:
+                cells[i] = convert(cells[i])
+            rows.append(make(cells))
+        return rows
+
+    def first(self, conn: Connection, *values: Any) -> Any:
+        """The first row, or None."""
+        found = self.rows(conn, *values)
+        return found[0] if found else None
+
+    def scalars(self, conn: Connection, *values: Any) -> list[Any]:
+        """The first column of every row."""
+        return [row[0] for row in self.rows(conn, *values)]
+
+    def rowcount(self, conn: Connection, *values: Any) -> int:
+        """Run a statement that returns no rows; how many rows it changed."""
+        count: int = _execute(conn, self.plan(conn), values).rowcount
+        return count
+
+
+def _execute(conn: Connection, plan: _Plan, values: Sequence[Any]) -> Any:
+    params = plan.params(values)
+    driver: Any = conn.connection.driver_connection
+    try:
+        return driver.execute(plan.sql, params)
+    except conn.dialect.loaded_dbapi.Error as error:
+        raise driver_error(conn, plan.sql, params, error) from None
+
+
+def driver_error(conn: Connection, sql: str, params: Any, error: Exception) -> StatementError:
+    """The driver's error as SQLAlchemy's exception, as the engine would wrap it: its
+    hide_parameters keeps ID numbers and phones out of the error's text and the logs."""
+    return DBAPIError.instance(
+        sql,
+        params,
+        error,
+        conn.dialect.loaded_dbapi.Error,
+        hide_parameters=conn.engine.hide_parameters,
+        dialect=conn.dialect,
+    )
