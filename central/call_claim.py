@@ -20,7 +20,6 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
-    any_,
     bindparam,
     case,
     func,
@@ -31,7 +30,6 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.dialects import postgresql
 
 from central.direct_statement import DirectStatement
 from central.errors import Conflict
@@ -90,7 +88,9 @@ def _candidates_stmt() -> Any:
     )
 
 
-def _tiered_candidates_stmt(*, lateral: bool = False, limit: int = CANDIDATES) -> Any:
+def _tiered_candidates_stmt(
+    *, lateral: bool = False, limit: int = CANDIDATES, placed: bool = False
+) -> Any:
     """The same candidates in the same order, without sorting every waiting ticket (SQLite
     holds its write lock meanwhile). Call order has four disjoint tiers, each read through a
     partial index and cut to `limit` before the small final sort by the full rank:
@@ -167,7 +167,11 @@ def _tiered_candidates_stmt(*, lateral: bool = False, limit: int = CANDIDATES) -
         )
     tiers = union_all(first(green), first(due), first(transferred), own_queues).subquery("c")
     c = tiers.c
-    return select(c.id).order_by(c.g, c.d, c.p, c.issued_at, c.id).limit(limit)
+    order = (c.g, c.d, c.p, c.issued_at, c.id)
+    if placed:  # with each candidate's place in call order, for a claim in the same statement
+        place = func.row_number().over(order_by=order).label("place")
+        return select(c.id, place).order_by(*order).limit(limit)
+    return select(c.id).order_by(*order).limit(limit)
 
 
 _CANDIDATES = _tiered_candidates_stmt()
@@ -197,18 +201,45 @@ def _pg_claim_stmt(pick: Any) -> Any:
     return update(tickets).where(*where).returning(*tickets.c)
 
 
-_B_IDS = bindparam("b_ids", type_=postgresql.ARRAY(Integer()))
-# First the bounded candidates (read like SQLite's, without sorting every waiting ticket)…
-_PG_CLAIM_BOUNDED = _pg_claim_stmt(
-    select(tickets.c.id)
-    .where(tickets.c.id == any_(_B_IDS), tickets.c.status == _WAITING)
-    .order_by(func.array_position(_B_IDS, tickets.c.id))
-    .limit(1)
-    .with_for_update(skip_locked=True)
-)
-# …and only when more than WIDER of them are being claimed at once, the full call order.
+# Only when more than WIDER candidates are being claimed at once: the full call order.
 _PG_CLAIM_ANY = _pg_claim_stmt(
     _candidates_stmt().limit(1).with_for_update(skip_locked=True, of=tickets)
+)
+FOUND = "candidates_found"  # the read-and-claim's count of candidates it read
+
+
+_SET_NAMES = tuple(f"c_{name}" for name in CLAIMED)
+
+
+def _pg_read_and_claim_stmt(limit: int) -> Any:
+    """PostgreSQL: read the first `limit` candidates and claim the first of them no other
+    window is claiming, in one statement (one round trip, not two). It always answers one row:
+    the claimed ticket's columns (NULL when none was free) and how many candidates it read, so
+    "nothing waits" (0 read) stays apart from "every candidate is being claimed elsewhere".
+    Within one statement every part sees one snapshot; the claim's `status = 'waiting'` is
+    checked again on the newest row version (READ COMMITTED), as in the two-statement form."""
+    found = _tiered_candidates_stmt(lateral=True, limit=limit, placed=True).cte("found")
+    pick = (
+        select(tickets.c.id)
+        .join(found, found.c.id == tickets.c.id)
+        .where(tickets.c.status == _WAITING)
+        .order_by(found.c.place)
+        .limit(1)
+        .with_for_update(skip_locked=True, of=tickets)
+    )
+    # The claim's columns spelled out: a SET taken from the parameters is not derived for an
+    # UPDATE nested in a CTE.
+    set_to = {name: bindparam(f"c_{name}", type_=tickets.c[name].type) for name in CLAIMED}
+    claimed = _pg_claim_stmt(pick).values(set_to).cte("claimed")
+    count = select(func.count()).select_from(found).scalar_subquery().label(FOUND)
+    one = select(literal_column("1").label("one")).subquery("one")
+    return select(*claimed.c, count).select_from(one.outerjoin(claimed, true()))
+
+
+# Straight through the driver (central.direct_statement), as SQLite's candidates and claim.
+_PG_READ_AND_CLAIM, _PG_READ_WIDER_AND_CLAIM = (
+    DirectStatement(_pg_read_and_claim_stmt(limit), ("b_window", "b_now", *_SET_NAMES))
+    for limit in (CANDIDATES, WIDER)
 )
 
 
@@ -247,18 +278,21 @@ def _pg_claim_next(conn: Connection, window_no: int, claim: dict[str, Any]) -> A
     "Nothing waits" is said only when no candidate is waiting at all: a candidate that other
     windows are claiming at this moment (locked, not yet committed) still reads as waiting, and
     means "look again". Every read is bounded: the first CANDIDATES, then the first WIDER, and
-    only past those the full call order (which sorts every waiting ticket).
+    only past those the full call order (which sorts every waiting ticket). Each bounded read
+    claims in the same statement: a call-next is one round trip when its first candidates are
+    free, as they nearly always are.
     """
     params = {"b_window": window_no, **claim}
+    values = (window_no, claim["b_now"], *(claim[name] for name in CLAIMED))
     for attempt in range(200):
-        for read, limit in ((_PG_CANDIDATES, CANDIDATES), (_PG_WIDER, WIDER)):
-            ids = list(conn.execute(read, params).scalars())
-            if not ids:
+        for read, limit in ((_PG_READ_AND_CLAIM, CANDIDATES), (_PG_READ_WIDER_AND_CLAIM, WIDER)):
+            answer = read.first(conn, *values)  # always one row
+            found = getattr(answer, FOUND)
+            if found == 0:
                 return None
-            row = conn.execute(_PG_CLAIM_BOUNDED, {**params, "b_ids": ids}).first()
-            if row is not None:
-                return row
-            if len(ids) < limit:
+            if answer.id is not None:
+                return answer
+            if found < limit:
                 break  # every waiting ticket was read, and each is being claimed elsewhere
         else:
             row = conn.execute(_PG_CLAIM_ANY, params).first()

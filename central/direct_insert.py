@@ -22,6 +22,9 @@ from central.direct_statement import driver_error
 Convert = Callable[[Any], Any]
 _NOTHING = object()
 
+# In conn.info while a PostgreSQL group writes (central.pg_group): a list the rows are held in.
+SEND_LATER = "counter_send_later"
+
 
 class DirectInsert:
     """INSERT INTO `table` (`columns`) VALUES (…), one row or many."""
@@ -36,6 +39,10 @@ class DirectInsert:
     def run(self, conn: Connection, rows: list[tuple[Any, ...]]) -> None:
         """Insert `rows`, each a tuple of values in the order of `columns`."""
         if conn.dialect.name != "sqlite":
+            held = conn.info.get(SEND_LATER)
+            if held is not None:  # PostgreSQL in a group: sent with the savepoint's round trip
+                held.append((self.statement, self.as_dicts(rows)))  # (central.pg_group)
+                return
             conn.execute(self.statement, self.as_dicts(rows))
             return
         sql, converts = self._sqlite or self._compile(conn)
