@@ -19,7 +19,6 @@ from central import (
     db_files,
     deadline_watch,
     display,
-    hot_routes,
     housekeeping,
     openapi,
     shared_sqlite,
@@ -30,6 +29,7 @@ from central.db import make_engine, write_tx
 from central.errors import install_error_handlers
 from central.gate import Gate
 from central.hall_seed import apply_hall, load_hall
+from central.hot_front import CentralApp
 from central.migrate import upgrade
 from central.notifier import Notifier
 from central.reference import load_reference
@@ -92,7 +92,7 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             store.dispose()
 
-    app = FastAPI(
+    app = CentralApp(  # the counter's action keys answered ahead of FastAPI (central.hot_front)
         title="Counter central API",
         version=API_VERSION,
         description="The reference central API of Counter (综窗工作台): queue, hall, live events.",
@@ -102,11 +102,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.store = store
     app.state.settings = settings
     app.state.reference = reference
+    app.hot_front = settings.hot_front
     install_error_handlers(app)
     app.add_middleware(Gate, store=store)  # source, body size and token before the body
     openapi.install(app)  # exact whole-number bounds in /openapi.json
     for router in ROUTERS:
         app.include_router(router)
-    hot_routes.install(app)  # the counter's action keys, ahead of the API's router walk
     display.install(app, settings)  # 叫号屏 and 语音叫号: device pages, announcements
     return app

@@ -57,7 +57,7 @@ class Gate:
         self.store = store
         settings = store.settings
         self.max_body = settings.max_body_bytes
-        self.proxies = [_network(p) for p in settings.trusted_proxies]
+        self.proxies = trusted_proxies(settings.trusted_proxies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -96,23 +96,8 @@ class Gate:
 
     # --- 1. the source ----------------------------------------------------------------------
 
-    def _trusted(self, address: Any) -> bool:
-        return address is not None and any(address in net for net in self.proxies)
-
     def _source(self, scope: Scope) -> None:
-        client = scope.get("client")
-        if not self.proxies or not client or not self._trusted(_address(str(client[0]))):
-            return
-        forwarded = _headers(scope).get("x-forwarded-for")
-        if not forwarded:
-            return
-        hops = [_address(hop) for hop in forwarded.split(",")]
-        for hop in reversed(hops):  # the nearest hop first: the proxies append
-            if hop is None:
-                return  # a garbled header: keep the proxy's own address
-            if not self._trusted(hop):
-                scope["client"] = (str(hop), 0)
-                return
+        take_source(scope, self.proxies)
 
     # --- 2. the size ------------------------------------------------------------------------
 
@@ -176,6 +161,36 @@ class Gate:
         if actor is None:
             actor = await anyio.to_thread.run_sync(authenticate, self.store, token)
         return actor, bearer
+
+
+Proxies = list[ipaddress.IPv4Network | ipaddress.IPv6Network]
+
+
+def trusted_proxies(listed: list[str]) -> Proxies:
+    """The networks of the reverse proxies the hall lists (`Settings.trusted_proxies`)."""
+    return [_network(p) for p in listed]
+
+
+def _trusted(address: Any, proxies: Proxies) -> bool:
+    return address is not None and any(address in net for net in proxies)
+
+
+def take_source(scope: Scope, proxies: Proxies) -> None:
+    """Rule 1: a trusted proxy's request names its client in X-Forwarded-For; `scope`'s client
+    becomes the nearest address there that is not one of `proxies` (central.hot_front too)."""
+    client = scope.get("client")
+    if not proxies or not client or not _trusted(_address(str(client[0])), proxies):
+        return
+    forwarded = _headers(scope).get("x-forwarded-for")
+    if not forwarded:
+        return
+    hops = [_address(hop) for hop in forwarded.split(",")]
+    for hop in reversed(hops):  # the nearest hop first: the proxies append
+        if hop is None:
+            return  # a garbled header: keep the proxy's own address
+        if not _trusted(hop, proxies):
+            scope["client"] = (str(hop), 0)
+            return
 
 
 def _headers(scope: Scope) -> dict[str, str]:

@@ -99,6 +99,14 @@ def replay(
     store: Store, actor: Actor, key: str | None, request_print: str, finish: Finish | None
 ) -> Response | None:
     """After a failed write: the first answer kept under `key`, or None (the failure stands)."""
+    kept = replayed(store, actor, key, request_print, finish)
+    return None if kept is None else _response(*kept)
+
+
+def replayed(
+    store: Store, actor: Actor, key: str | None, request_print: str, finish: Finish | None
+) -> Outcome | None:
+    """`replay`'s status and body (central.hot_front sends them itself)."""
     if key is None:
         return None
     with store.read() as conn:
@@ -113,7 +121,7 @@ def replay(
         body = stored.body
         if finish is not None and body:
             body = finish(conn, store.now(), body)
-    return _response(stored.status_code, body)
+    return stored.status_code, body
 
 
 def answer(store: Store, outcome: Outcome, finish: Finish | None) -> Response:
@@ -192,14 +200,19 @@ async def perform_on_writer(store: Store, work: Post) -> Response:
     """`perform` for an `async` route: the write runs on the store's writer, committed
     together with whatever other writes are waiting and answered so too
     (central.group_commit), so the event loop never waits and the writer only writes."""
+    return _response(*await outcome_on_writer(store, work))
+
+
+async def outcome_on_writer(store: Store, work: Post) -> Outcome:
+    """`perform_on_writer`'s status and body (central.hot_front sends them itself)."""
     actor, key, request_print, finish = work.actor, work.key, work.request_print, work.finish
     kept = functools.partial(
         keep, store=store, actor=actor, key=key, request_print=request_print, action=work.action
     )
     try:
-        return _response(*await store.group().run(kept, finish))
+        return await store.group().run(kept, finish)  # type: ignore[no-any-return]
     except Exception:
-        replayed = await anyio.to_thread.run_sync(replay, store, actor, key, request_print, finish)
-        if replayed is None:
+        again = await anyio.to_thread.run_sync(replayed, store, actor, key, request_print, finish)
+        if again is None:
             raise
-        return replayed
+        return again

@@ -143,6 +143,10 @@ class Settings(BaseSettings):
     """Addresses or networks (e.g. "10.0.0.5", "10.1.0.0/16") of the hall's reverse proxies.
     Only a request from one of them may name its client in X-Forwarded-For; from anyone else
     the header is ignored, so the audit's source cannot be forged. Empty: trust none."""
+    hot_front: bool = True
+    """The counter's action keys (call-next, the ticket steps) answered ahead of FastAPI's
+    middleware stack (central.hot_front): the same answers for less CPU. False: every request
+    through the full app (to compare the two, or to rule the front out)."""
 
     @classmethod
     def settings_customise_sources(

@@ -1,6 +1,7 @@
-"""The counter's action keys on the hot path (central.hot_routes): a plain call-next or ticket
-step is served there, with the same answer; anything unusual goes on to the FastAPI route,
-which answers exactly as before; and the hot path adds no route the API does not document."""
+"""The counter's action keys on the hot front (central.hot_front, central.hot_routes): a plain
+call-next or ticket step is served there, with the same answer; anything unusual goes on to the
+FastAPI route, which answers exactly as before; and the front adds no route the API does not
+document."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import httpx
 import pytest
 from fastapi.routing import APIRoute
 
-from central import hot_routes
+from central import hot_front, hot_routes
 from central.routes import ROUTERS
 from tests.conftest import ClientFactory
 
@@ -19,15 +20,17 @@ pytestmark = pytest.mark.backends("sqlite", "postgresql")
 
 @pytest.fixture
 def served_hot(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths the hot path served (its handler watched, not replaced)."""
+    """The paths the hot front served (its serve watched, not replaced)."""
     seen: list[str] = []
-    handle = hot_routes.HotRoute.handle
+    serve = hot_front.HotFront.serve
 
-    async def watched(self: hot_routes.HotRoute, scope: Any, receive: Any, send: Any) -> None:
+    async def watched(
+        self: hot_front.HotFront, found: Any, token: Any, scope: Any, *a: Any
+    ) -> None:
         seen.append(scope["path"])
-        await handle(self, scope, receive, send)
+        await serve(self, found, token, scope, *a)
 
-    monkeypatch.setattr(hot_routes.HotRoute, "handle", watched)
+    monkeypatch.setattr(hot_front.HotFront, "serve", watched)
     return seen
 
 
@@ -88,17 +91,16 @@ async def test_anything_unusual_goes_to_the_api_route(
 
 
 def test_every_hot_route_is_a_documented_api_route(central_app: Any) -> None:
-    hot = [r for r in central_app.router.routes if isinstance(r, hot_routes.HotRoute)]
     api = {
-        (r.path, r.endpoint)
-        for router in ROUTERS
-        for r in router.routes
+        r.path for router in ROUTERS for r in router.routes
         if isinstance(r, APIRoute) and "POST" in r.methods
-    }
-    assert len(hot) >= 9  # call-next and the eight ticket steps
-    assert all((r.path, r.endpoint) in api for r in hot)
+    }  # fmt: skip
+    assert len(hot_routes.HOT) >= 9  # call-next and the eight ticket steps
+    assert all(r.path in api for r in hot_routes.HOT)
     paths = central_app.openapi()["paths"]
-    assert all(r.path in paths for r in hot)
+    assert all(r.path in paths for r in hot_routes.HOT)
+    # The front adds no route of its own: the router holds the API's routes only.
+    assert not any(isinstance(r, hot_routes.HotRoute) for r in central_app.router.routes)
 
 
 async def test_a_completed_answer_is_the_kept_ticket_and_the_window_as_one_model_gives_them(

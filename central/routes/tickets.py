@@ -14,6 +14,7 @@ from central.counter_answer import ticket_step
 from central.deps import CurrentActor, Idempotent, StoreDep
 from central.errors import ACTION, AUTHED_404, _err
 from central.hot_routes import hot
+from central.idempotency import Step
 from client.models import IssueTicketRequest, Ticket, TicketAnswer, TransferRequest
 
 router = APIRouter(prefix="/v1", tags=["tickets"])
@@ -60,8 +61,11 @@ _DOCS = {
 
 
 def _action_route(name: str, step: Callable[[Connection, Ctx, int], Ticket]) -> None:
+    def stepping(ticket_id: int) -> Step:
+        return ticket_step(ticket_id, step)
+
     async def endpoint(act: Idempotent, ticket_id: int = TicketId) -> Response:
-        return await act.on_writer(None, ticket_step(ticket_id, step))
+        return await act.on_writer(None, stepping(ticket_id))
 
     router.add_api_route(
         f"/tickets/{{ticket_id}}/{name}",
@@ -73,7 +77,7 @@ def _action_route(name: str, step: Callable[[Connection, Ctx, int], Ticket]) -> 
         operation_id=f"ticket_{name.replace('-', '_')}",
         description=_DOCS[name],
     )
-    hot(f"/v1/tickets/{{ticket_id}}/{name}", endpoint, 1, 2**63 - 1)
+    hot(f"/v1/tickets/{{ticket_id}}/{name}", stepping, 1, 2**63 - 1)
 
 
 for _name, _step in steps.TICKET_ACTIONS.items():

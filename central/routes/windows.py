@@ -15,6 +15,7 @@ from central.deps import CurrentActor, Idempotent, IdempotentRun, StoreDep
 from central.errors import ACTION, AUTHED_404
 from central.hall import window_model
 from central.hot_routes import hot
+from central.idempotency import Step
 from client.models import PauseRequest, TicketAnswer, Window
 
 router = APIRouter(prefix="/v1", tags=["windows"])
@@ -90,9 +91,12 @@ for _name, _step in _STEPS.items():
 )
 async def call_next(act: Idempotent, no: int = WindowNo) -> Response:
     """Call the next ticket (叫号): green channel, due appointments, queue priority, arrival."""
-    # Nothing waiting: call_next gives None, answered 204.
-    step = answered_at(lambda conn, ctx: engine.call_next(conn, ctx, no), lambda _c, _t: no)
-    return await act.on_writer(None, step)
+    return await act.on_writer(None, _calling(no))
 
 
-hot("/v1/windows/{no}/call-next", call_next, 0, 2**31 - 1)  # the counter's F2, in a burst
+def _calling(no: int) -> Step:
+    """Call-next's step at window `no` (nothing waiting: None, answered 204)."""
+    return answered_at(lambda conn, ctx: engine.call_next(conn, ctx, no), lambda _c, _t: no)
+
+
+hot("/v1/windows/{no}/call-next", _calling, 0, 2**31 - 1)  # the counter's F2, in a burst
