@@ -22,8 +22,8 @@ for a hot request only, what that stack would have done for it, through the same
 
 Everything else — every GET, every request with a body, a hot path with anything unusual, a
 device page's cookie — goes to the full app exactly as before. With FastAPI's OpenTelemetry
-support switched on (a tracer, meter or logger provider configured at the first request) the
-front stands aside, so every request keeps its span.
+support switched on (a tracer, meter or logger provider configured at the first request), or
+a middleware added beside the Gate, the front stands aside: every request meets them.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from starlette.responses import PlainTextResponse
 from central import idempotency
 from central.auth import authenticate, cached_actor
 from central.context import Ctx
-from central.gate import take_source, trusted_proxies
+from central.gate import Gate, take_source, trusted_proxies
 from central.hot_routes import HOT, Found, HotTable
 from central.store import Store
 
@@ -84,8 +84,10 @@ class HotFront:
                 self.status_handlers[key] = value
             else:
                 self.handlers[key] = value
-        # FastAPI's own telemetry wraps every request when a provider is configured.
-        self.open = not app._native_telemetry.enabled()
+        # FastAPI's own telemetry wraps every request when a provider is configured, and a
+        # middleware added beside the Gate does what the front cannot know: stand aside.
+        only_gate = [m.cls for m in app.user_middleware] == [Gate]  # type: ignore[comparison-overlap]
+        self.open = only_gate and not app._native_telemetry.enabled()
 
     def take(self, scope: Scope) -> tuple[Found, str | None] | None:
         """The hot request `scope` is (an HTTP POST) and its bearer token, or None."""

@@ -149,8 +149,8 @@ async def test_every_answer_of_the_front_is_the_full_apps(
     }
     for path, (headers, status) in left.items():
         assert (await twins.both(path, headers=headers)).status_code == status
-    big = {"content": b"x" * (1024 * 1024 + 1)}
-    assert (await twins.both("/v1/windows/1/call-next", **big)).status_code == 413
+    big = b"x" * (1024 * 1024 + 1)
+    assert (await twins.both("/v1/windows/1/call-next", content=big)).status_code == 413
     device = {"X-Counter-Device": "1", "Cookie": "counter_device=nope"}
     assert (await twins.both("/v1/windows/1/call-next", None, headers=device)).status_code == 401
     assert taken == hot_paths
@@ -182,3 +182,23 @@ async def test_every_answer_of_the_front_is_the_full_apps(
     expired = await twins.both("/v1/windows/1/call-next")
     assert expired.status_code == 401 and "expired" in expired.json()["error"]["message"]
     assert len(taken) == len(hot_paths) + 6
+
+
+async def test_the_front_stands_aside_for_a_middleware_it_does_not_know(
+    central_app: Any, make_client: Any, taken: list[str]
+) -> None:
+    seen: list[str] = []
+
+    class Watch:
+        def __init__(self, app: Any) -> None:
+            self.app = app
+
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            seen.append(scope.get("path", ""))
+            await self.app(scope, receive, send)
+
+    central_app.add_middleware(Watch)
+    clerk = await make_client("1001")
+    await clerk.sign_on(1)
+    assert await clerk.call_next(1) is None  # nothing waits: 204, through the middleware
+    assert taken == [] and "/v1/windows/1/call-next" in seen
