@@ -13,6 +13,10 @@ commits them in groups as in a burst (its CPU per request is then the burst's).
 `--profile FILE` writes a cProfile of the writer thread's groups (pstats format).
 
     .venv/bin/python bench/write_cost.py [--calls 300] [--windows 1] [--db-url URL]
+        [--no-hot-front]
+
+`--no-hot-front` sends every request through the full FastAPI app (central.hot_front off):
+the difference is what the front saves a call-next and a no-show.
 """
 
 from __future__ import annotations
@@ -187,6 +191,9 @@ def main() -> None:
     parser.add_argument(
         "--default-gc", action="store_true", help="Python's default collector, not the server's"
     )
+    parser.add_argument(
+        "--no-hot-front", action="store_true", help="every request through the full FastAPI app"
+    )
     args = parser.parse_args()
     os.environ.setdefault("COUNTER_KDF_FAST", "1")
     with tempfile.TemporaryDirectory() as tmp:
@@ -194,7 +201,11 @@ def main() -> None:
         if args.db_url:
             empty_database(args.db_url)
         settings = Settings(
-            db_path=str(Path(tmp) / "central.db"), db_url=args.db_url, seed=str(seed), kdf_fast=True
+            db_path=str(Path(tmp) / "central.db"),
+            db_url=args.db_url,
+            seed=str(seed),
+            kdf_fast=True,
+            hot_front=not args.no_hot_front,
         )
         app = create_app(settings)
         if not args.default_gc:
