@@ -19,6 +19,7 @@ from central.direct_statement import DirectStatement
 from central.errors import Conflict, Forbidden, NotFound, require_text
 from central.events import emit
 from central.hall import ACTIVE
+from central.pg_pipeline import then_first
 from central.schema import staff, tickets, windows
 
 MAX_DB_INT = 2**31 - 1
@@ -184,8 +185,9 @@ def window_state(conn: Connection, no: int) -> Any:
     if not 0 <= no <= MAX_DB_INT:
         return _found(None, no)
     if conn.dialect.name == "postgresql":
-        # Lock first, then read: the read must see what the lock holder committed.
-        _DIRECT_LOCK_NO.first(conn, no)
+        # Lock first, then read: the read must see what the lock holder committed. Both in one
+        # round trip (central.pg_pipeline): the read still runs after the lock is held.
+        return _found(then_first(conn, _DIRECT_LOCK_NO, _DIRECT_STATE, no), no)
     return _found(_DIRECT_STATE.first(conn, no), no)
 
 

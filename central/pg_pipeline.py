@@ -1,0 +1,43 @@
+"""PostgreSQL: statements whose order matters but whose answers do not depend on each other,
+sent in one round trip (a psycopg pipeline: every statement, then one sync).
+
+The server still runs them one after another, each with its own snapshot (READ COMMITTED):
+a read sent after a lock sees everything the lock's holder committed, as when they are sent
+one by one. What goes is the wait between them — the round trip, and with it a hand-over of
+the interpreter lock from the writer thread to the event loop and back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection
+
+from central.direct_statement import DirectStatement, driver_error
+
+
+def then_first(
+    conn: Connection, first: DirectStatement, then: DirectStatement, *values: Any
+) -> Any:
+    """Run `first` (its rows unread: a lock), then `then`, each with `values`, in one round
+    trip; `then`'s first row (converted as DirectStatement.first does), or None."""
+    lock, read = first.plan(conn), then.plan(conn)
+    driver: Any = conn.connection.driver_connection
+    try:
+        with driver.pipeline():
+            driver.execute(lock.sql, lock.params(values))
+            cursor = driver.execute(read.sql, read.params(values))
+        found = cursor.fetchone()
+    except conn.dialect.loaded_dbapi.Error as error:
+        raise driver_error(conn, f"{lock.sql}; {read.sql}", values, error) from None
+    if found is None:
+        return None
+    converts = read.converts
+    if converts is None:
+        converts = read.result(conn.dialect, cursor.description)
+    if not converts:
+        return read.row._make(found)
+    cells = list(found)
+    for i, convert in converts:
+        cells[i] = convert(cells[i])
+    return read.row._make(cells)
