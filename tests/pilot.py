@@ -181,9 +181,16 @@ async def open_the_intake(pilot: Any, app: CounterApp) -> IntakeScreen:
 
 async def intake_for_a_served_ticket(pilot: Any, app: CounterApp, make_client: Any) -> IntakeScreen:
     """Signed on at the window, a ticket called and served, the intake open on it."""
+    return (await served_and_intake_open(pilot, app, make_client))[1]
+
+
+async def served_and_intake_open(
+    pilot: Any, app: CounterApp, make_client: Any
+) -> tuple[str, IntakeScreen]:
+    """As intake_for_a_served_ticket, with the number of the ticket served."""
     await sign_in(pilot, app)
-    await serve_a_ticket(pilot, app, make_client)
-    return await open_the_intake(pilot, app)
+    number = await serve_a_ticket(pilot, app, make_client)
+    return number, await open_the_intake(pilot, app)
 
 
 async def checklist_for_a_served_ticket(

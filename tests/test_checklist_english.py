@@ -1,6 +1,6 @@
 """The demo's checklist step in English has no Chinese of its own (issue 15): the deferral (容缺)
-column, its key, its state and the "possible: …" line are the catalog's English. What stays
-Chinese is the hall's data — the hall, window and clerk, the item and its materials, the
+column, its key, its state and the "Possible decisions: …" line are the catalog's English. What
+stays Chinese is the hall's data — the hall, window and clerk, the item and its materials, the
 citizen and what they hand over — so the screen is read with that data taken out."""
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ async def test_the_checklist_step_in_english_says_nothing_in_chinese(
             await until(pilot, lambda: "deferred" in "\n".join(screen_lines(app)), "deferred")
             await until(
                 pilot,
-                lambda: "possible: Accept, rest later / " in "\n".join(screen_lines(app)),
+                lambda: "Possible decisions: Accept, rest later / " in "\n".join(screen_lines(app)),
                 "the decisions possible",
             )
             assert chinese_of_its_own(app, screen) == []

@@ -29,7 +29,7 @@ from tests.pilot import (
     choose_item,
     fill_applicant,
     open_the_intake,
-    serve_a_ticket,
+    served_and_intake_open,
     sign_in,
     until,
 )
@@ -43,9 +43,7 @@ async def test_accept_stores_the_case_and_shows_the_receipt(
 ) -> None:
     app = build(terminal_client, clock)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, app)
-        number = await serve_a_ticket(pilot, app, make_client)
-        screen = await open_the_intake(pilot, app)
+        number, screen = await served_and_intake_open(pilot, app, make_client)
         await choose_item(pilot, screen, "bdcdj cl", "BDC-002")
         await fill_applicant(pilot, screen)
         await until(pilot, lambda: screen.state.step == "checklist", "the checklist")

@@ -44,12 +44,6 @@ ESCALATION_STEPS: tuple[KeyBinding, ...] = (
     K("escalation_scope", "o", "step('out_of_scope')", "keys.escalation_out_of_scope"),
 )
 
-# Every intake step: Enter to the next step, Esc back one.
-STEP_MOVES: tuple[KeyBinding, ...] = (
-    K("intake_next", "enter", "next", "keys.intake_next"),
-    K("intake_back", "escape", "back", "keys.intake_back"),
-)
-
 KEY_TABLE: dict[str, tuple[KeyBinding, ...]] = {
     "app": (
         K("help", "f1", "help", "keys.help"),
@@ -166,9 +160,17 @@ KEY_TABLE: dict[str, tuple[KeyBinding, ...]] = {
         K("intake_note", "n", "note", "keys.intake_note"),
         K("intake_earlier", "v", "view_earlier", "keys.intake_earlier"),
     ),
-    "intake.decision": STEP_MOVES,
+    # Enter stores the case with the highlighted decision, before the decision list sees it
+    # (its own Enter, hidden, would hide the key from the footer); on the delivery list it
+    # opens the list (screens/intake/decision.py).
+    "intake.decision": (
+        K("intake_next", "enter", "next", "keys.intake_decide", priority=True, main=True),
+        K("intake_back", "escape", "back", "keys.intake_back"),
+    ),
     "intake.document": (
-        *STEP_MOVES,
+        K("intake_next", "enter", "next", "keys.intake_done", main=True),
+        # Esc also returns to the counter (the case is stored): not "Back" to the decision.
+        K("intake_back", "escape", "back", "keys.intake_back", show=False),
         K("intake_print", "p", "print_document", "keys.intake_print"),
         K("intake_save", "s", "save_document", "keys.intake_save"),
     ),

@@ -35,6 +35,9 @@ class IntakeBase(SaysWorkerErrors, Screen[Case | None]):
     earlier_case: Case | None
     _looked_up: str | None
     submitting: bool
+    # Enter on the item came before the catalog: it takes the item once the catalog is in,
+    # and the keys typed behind it wait till then (screens/type_ahead.py).
+    choosing_when_loaded: bool = False
 
     if TYPE_CHECKING:  # each defined once, in the part named
 

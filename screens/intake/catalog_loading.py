@@ -16,6 +16,7 @@ from screens.intake.messages import CatalogFailed, CatalogReady
 from screens.intake.search import ItemSearch
 from screens.messages import ApiFailed
 from screens.text import clean, plain
+from screens.type_ahead import let_keys_go
 
 
 class LoadsCatalog(IntakeBase):
@@ -47,8 +48,15 @@ class LoadsCatalog(IntakeBase):
                 )
                 self.state.step = "item"
             self.go(self.state.step)
+        if self.choosing_when_loaded:
+            self.choosing_when_loaded = False
+            self.choose_item()
+            let_keys_go(self)  # the keys typed behind that Enter, to the step now shown
 
     def on_catalog_failed(self, message: CatalogFailed) -> None:
+        if self.choosing_when_loaded:
+            self.choosing_when_loaded = False
+            let_keys_go(self)
         text = t(
             "intake.catalog.failed", reason=describe(message.error, host(self.app).client.base_url)
         )

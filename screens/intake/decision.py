@@ -44,6 +44,13 @@ class DecisionStep(StepKeys, VerticalScroll):
         self.own_keys()
         self.possible: list[Decision] = []
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Enter decides from the list of decisions and the typed fields; on the delivery
+        # list it is the list's own: it opens it, picks in it.
+        if action == "next" and isinstance(self.screen.focused, Select):
+            return False
+        return super().check_action(action, parameters)
+
     def _row(self, field: str, widget: Widget) -> ComposeResult:
         with Horizontal(classes="field-row", id=f"row-{field}"):
             yield Label(t("intake.decide." + field), classes="field-label")

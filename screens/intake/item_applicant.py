@@ -16,6 +16,9 @@ from screens.intake.state import applicant_problems
 
 class ItemAndApplicant(IntakeBase):
     def choose_item(self) -> None:
+        if self.loaded is None:
+            self.choosing_when_loaded = True  # catalog_loading.py takes it up
+            return
         search = self.query_one(ItemSearch)
         item = search.highlighted()
         if item is None:

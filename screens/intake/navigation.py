@@ -42,7 +42,9 @@ class MovesBetweenSteps(IntakeBase):
         try:
             self.step_next()
         finally:
-            let_keys_go(self)  # the keys typed behind Enter, to the field now focused
+            # Else once the central has answered (submitting.py, catalog_loading.py).
+            if not (self.submitting or self.choosing_when_loaded):
+                let_keys_go(self)  # the keys typed behind Enter, to the field now focused
 
     def step_next(self) -> None:
         step = self.state.step

@@ -32,6 +32,7 @@ from screens.intake.state import (
 from screens.intake.step_keys import StepKeys
 from screens.messages import ApiFailed
 from screens.text import clean
+from screens.type_ahead import let_keys_go
 
 # A lost answer: the case may or may not be stored; look before sending again.
 UNCERTAIN = (errors.Unreachable, errors.Timeout, errors.ServerError)
@@ -152,6 +153,7 @@ class DecidesAndSubmits(IntakeBase):
             markup=False,
         )
         self.go("document")
+        let_keys_go(self)  # the keys typed behind the decision's Enter, to the receipt
 
     def on_submit_failed(self, message: SubmitFailed) -> None:
         self.busy(False)
@@ -170,3 +172,4 @@ class DecidesAndSubmits(IntakeBase):
         self.save_draft()
         self.refresh_bindings()
         self.redraw()
+        let_keys_go(self)  # still at the decision: the keys typed behind Enter go on here
