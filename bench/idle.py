@@ -11,18 +11,15 @@ the bytes it wrote to the terminal. Budgets (DESIGN.md §5): ≤ 1 % of one core
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from callnext import free_port, start_central  # noqa: E402
 from pty_run import PtyProgram, cpu_seconds, rss_mb  # noqa: E402
-from startup import COUNTER_MARKER, bench_env, sign_on_and_cache  # noqa: E402
+from startup import LIVE_MARKER, bench_central  # noqa: E402
 
 
 def main() -> None:
@@ -31,27 +28,17 @@ def main() -> None:
     parser.add_argument("--settle", type=float, default=5.0)
     args = parser.parse_args()
     counter = str(Path(sys.executable).with_name("counter"))
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        env = bench_env(work, url)
-        central = start_central(port, "--db", str(work / "central.db"), "--seed", "demo")
+    with bench_central() as (_work, url, env):
+        program = PtyProgram([counter, "--url", url], env=env)
         try:
-            asyncio.run(sign_on_and_cache(url, env))
-            program = PtyProgram([counter, "--url", url], env=env)
-            try:
-                program.wait_for(COUNTER_MARKER)
-                program.read_for(args.settle)  # first refreshes, live stream connected
-                cpu_before = cpu_seconds(program.proc.pid)
-                written = program.read_for(args.seconds)
-                cpu = cpu_seconds(program.proc.pid) - cpu_before
-                memory = rss_mb(program.proc.pid)
-            finally:
-                program.close()
+            program.wait_for(LIVE_MARKER)  # the counter screen, its event stream open
+            program.read_for(args.settle)  # first refreshes, live stream connected
+            cpu_before = cpu_seconds(program.proc.pid)
+            written = program.read_for(args.seconds)
+            cpu = cpu_seconds(program.proc.pid) - cpu_before
+            memory = rss_mb(program.proc.pid)
         finally:
-            central.terminate()
-            central.wait(10)
+            program.close()
     minutes = args.seconds / 60
     print(f"idle at the counter screen for {args.seconds:.0f} s (live events connected)")
     print(f"CPU: {cpu:.2f} s = {100 * cpu / args.seconds:.2f} % of one core (budget ≤ 1 %)")

@@ -143,7 +143,7 @@ def byte_compile() -> None:
 def bench_central() -> Iterator[tuple[Path, str, dict[str, str]]]:
     """A real central (`counter serve`, demo seed) in a temporary folder, clerk 1001 signed
     on at window 1 with the token cached: (the folder, the central's URL, the terminal's
-    environment). Shared with bench/startup_profile.py."""
+    environment). Shared with bench/startup_profile.py and bench/idle.py."""
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         port = free_port()

@@ -28,6 +28,7 @@ from central.context import Ctx
 from central.event_hub import hub_of
 from central.events import emit_many
 from central.settings import Settings
+from tests.waiting import until as _until
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
 ID = re.compile(r"^id: (\d+)$", re.MULTILINE)
@@ -98,14 +99,6 @@ class Connection:
         self.gone.set()
         if self.task is not None:
             await asyncio.wait_for(self.task, 5)
-
-
-async def _until(condition: Any, what: str) -> None:
-    for _ in range(750):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from central.events import emit
 from central.schema import events
 from central.settings import utc_now
 from tests.conftest import ClientFactory
+from tests.waiting import until as _until
 
 pytestmark = pytest.mark.backends("sqlite", "postgresql")
 
@@ -36,14 +37,6 @@ def scratch(app: Any) -> Any:
 def rows(store: Any) -> list[int]:
     with store.read() as conn:
         return [r[0] for r in conn.exec_driver_sql("SELECT id FROM child ORDER BY id")]
-
-
-async def _until(condition: Any, what: str) -> None:
-    for _ in range(500):
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def hold_writer(store: Any) -> tuple[threading.Event, asyncio.Future[Any]]:

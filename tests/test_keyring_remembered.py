@@ -8,14 +8,11 @@ point on the path, no PYTHON_KEYRING_BACKEND.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.probe import ROOT, probe
 
 # A working file keyring, and one that loads but fails when asked (a locked collection).
 PLUGIN = """
@@ -95,24 +92,13 @@ def _plugin_dir(tmp_path: Path) -> Path:
 
 def _start(tmp_path: Path, action: str) -> dict[str, object]:
     env = {
-        "PATH": "/usr/bin:/bin",
-        "LANG": "en_US.UTF-8",
         "PYTHONPATH": f"{ROOT}:{_plugin_dir(tmp_path)}",
         "TEST_KEYRING_FILE": str(tmp_path / "keyring.json"),
         "COUNTER_CACHE_DIR": str(tmp_path / "cache"),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),  # no keyringrc.cfg choosing for it
         "XDG_DATA_HOME": str(tmp_path / "data"),
     }
-    result = subprocess.run(
-        [sys.executable, "-c", START, action],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    answer: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    answer: dict[str, object] = probe(START, env, action)
     return answer
 
 

@@ -6,12 +6,10 @@ those belong to `counter demo` / `counter serve` and are imported inside those c
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.probe import probe
+
 HEAVY = ("fastapi", "sqlalchemy", "pypinyin", "uvicorn", "starlette", "alembic", "central")
 
 PROBE = """
@@ -34,17 +32,8 @@ print(json.dumps(sorted(sys.modules)))
 
 
 def test_the_startup_path_imports_no_server_parts(tmp_path: Path) -> None:
-    env = {"COUNTER_CONFIG": str(tmp_path / "absent.toml"), "LANG": "en_US.UTF-8"}
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**env, "PATH": "/usr/bin:/bin"},
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    loaded = set(json.loads(result.stdout.strip().splitlines()[-1]))
+    env = {"COUNTER_CONFIG": str(tmp_path / "absent.toml")}
+    loaded = set(probe(PROBE, env))
     assert "textual" in loaded and "counter.app" in loaded  # the probe really ran
     heavy = sorted(name for name in loaded if name.split(".")[0] in HEAVY)
     assert heavy == []
@@ -91,22 +80,11 @@ def test_no_pydantic_click_or_keyring_before_the_first_paint(tmp_path: Path) -> 
     first paint (no central answers; the keyring is not reached before the App runs)."""
     env = {
         "COUNTER_CONFIG": str(tmp_path / "absent.toml"),
-        "LANG": "en_US.UTF-8",
         "XDG_CONFIG_HOME": str(tmp_path),
         "XDG_DATA_HOME": str(tmp_path),
         "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-        "PATH": "/usr/bin:/bin",
     }
-    result = subprocess.run(
-        [sys.executable, "-c", FIRST_PAINT_PROBE],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    loaded = probe(FIRST_PAINT_PROBE, env)
     assert "counter.app" in loaded["before_run"] and "screens.login" in loaded["painted"]
 
     def heavy(names: list[str], tops: tuple[str, ...]) -> list[str]:
@@ -143,16 +121,7 @@ print(json.dumps({"failed": failed, "pydantic": "pydantic" in sys.modules}))
 
 
 def test_the_token_check_asks_before_loading_the_wire_models(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", TOKEN_CHECK_PROBE],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "LANG": "en_US.UTF-8"},
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    answer = probe(TOKEN_CHECK_PROBE)
     assert answer == {"failed": ["me", "hall", "queues"], "pydantic": False}
 
 
@@ -221,19 +190,8 @@ def test_the_kept_counter_paints_before_pydantic_loads(tmp_path: Path) -> None:
     env = {
         "COUNTER_CONFIG": str(tmp_path / "absent.toml"),
         "COUNTER_CACHE_DIR": str(tmp_path / "cache"),
-        "LANG": "en_US.UTF-8",
-        "PATH": "/usr/bin:/bin",
     }
-    result = subprocess.run(
-        [sys.executable, "-c", KEPT_PAINT_PROBE],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    answer = probe(KEPT_PAINT_PROBE, env)
     assert answer["kept"] is True and "screens.counter" in answer["modules"]
     loaded = {name.split(".")[0] for name in answer["modules"]}
     off_the_path = {"pydantic", "pydantic_core", "annotated_types", "click", "httpx", "httpcore"}
@@ -256,15 +214,6 @@ print(json.dumps(full[1]))
 
 
 def test_the_clerks_start_parses_without_the_subcommands() -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", PARSE_PROBE],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "LANG": "en_US.UTF-8"},
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    loaded = set(json.loads(result.stdout.strip().splitlines()[-1]))
+    loaded = set(probe(PARSE_PROBE))
     subcommands = {"counter.display_cli", "counter.kiosk_print", "counter.report_cli"}
     assert sorted(loaded & (subcommands | {"counter.demo"})) == []
