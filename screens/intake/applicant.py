@@ -18,6 +18,7 @@ from screens.intake.state import ApplicantForm, Problems
 from screens.intake.step_keys import StepKeys
 from screens.keys import bindings
 from screens.text import plain
+from screens.widgets.tick_box import TickBox
 
 # Input fields: id → (label key, max length)
 INPUTS: dict[str, tuple[str, int]] = {
@@ -100,7 +101,7 @@ class ApplicantStep(StepKeys, VerticalScroll):
             yield from self._field(field)
         yield from self._row(
             "has_agent",
-            Checkbox(t("intake.applicant.agent_acts"), id="f-has_agent", compact=True),
+            TickBox(t("intake.applicant.agent_acts"), id="f-has_agent", compact=True),
             t("intake.applicant.agent"),
         )
         for field in ("agent_name", "agent_id_kind", "agent_id_number", "agent_mobile"):

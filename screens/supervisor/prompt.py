@@ -20,6 +20,7 @@ from client.errors import CentralError
 from counter.core.i18n import t
 from screens.errors import describe
 from screens.keys import bindings, localized
+from screens.widgets.tick_box import TickBox
 from screens.worker_errors import SaysWorkerErrors
 
 Send = Callable[[dict[str, str | bool]], Awaitable[str | None]]
@@ -55,7 +56,7 @@ class PromptScreen(SaysWorkerErrors, ModalScreen[bool]):
                 with Horizontal(classes="prompt-row"):
                     yield Static(Text(f.label), classes="prompt-label")
                     if f.check:
-                        yield Checkbox(f.placeholder, value=f.value == "yes", id=f"f-{f.key}")
+                        yield TickBox(f.placeholder, value=f.value == "yes", id=f"f-{f.key}")
                     else:
                         yield Input(
                             f.value, placeholder=f.placeholder, id=f"f-{f.key}",

@@ -1,0 +1,34 @@
+"""A box shows whether it is ticked in its characters (the clerk's walk at NO_COLOR=1 and
+TERM=linux): the agent box of the intake drew "▐X▌" ticked or not, the two told apart by colour
+alone, so on a console without colour the clerk could not see whether an agent was recorded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from client.api import CentralClient
+from counter.core.i18n import t
+from tests.pilot import SIZE, build, choose_item, intake_for_a_served_ticket, until
+from tests.test_checklist_english import screen_lines
+
+
+def agent_line(app: Any) -> str:
+    label = t("intake.applicant.agent_acts")
+    return next((line for line in screen_lines(app) if label in line), "")
+
+
+async def test_the_agent_box_draws_its_mark_only_when_ticked(
+    terminal_client: CentralClient, make_client: Any, clock: Any
+) -> None:
+    app = build(terminal_client, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await intake_for_a_served_ticket(pilot, app, make_client)
+        await choose_item(pilot, screen, "BDC-002", "BDC-002")
+        await until(pilot, lambda: agent_line(app) != "", "the agent box")
+        assert "X▌" not in agent_line(app)  # "▐ ▌": nothing ticked
+        screen.query_one("#f-has_agent").focus()
+        await pilot.press("space")
+        await until(pilot, lambda: screen.state.applicant.has_agent, "the agent ticked")
+        await until(pilot, lambda: "X▌" in agent_line(app), "the mark drawn")
+        await pilot.press("space")
+        await until(pilot, lambda: "X▌" not in agent_line(app), "the mark gone")
