@@ -86,8 +86,10 @@ class HotFront:
                 self.handlers[key] = value
         # FastAPI's own telemetry wraps every request when a provider is configured, and a
         # middleware added beside the Gate does what the front cannot know: stand aside.
+        # (An older FastAPI has no telemetry of its own: nothing to stand aside for.)
         only_gate = [m.cls for m in app.user_middleware] == [Gate]  # type: ignore[comparison-overlap]
-        self.open = only_gate and not app._native_telemetry.enabled()
+        telemetry = getattr(app, "_native_telemetry", None)
+        self.open = only_gate and (telemetry is None or not telemetry.enabled())
 
     def take(self, scope: Scope) -> tuple[Found, str | None] | None:
         """The hot request `scope` is (an HTTP POST) and its bearer token, or None."""

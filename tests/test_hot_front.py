@@ -202,3 +202,13 @@ async def test_the_front_stands_aside_for_a_middleware_it_does_not_know(
     await clerk.sign_on(1)
     assert await clerk.call_next(1) is None  # nothing waits: 204, through the middleware
     assert taken == [] and "/v1/windows/1/call-next" in seen
+
+
+async def test_the_front_stands_aside_when_fastapis_telemetry_is_on(
+    central_app: Any, make_client: Any, taken: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(type(central_app._native_telemetry), "enabled", lambda _self: True)
+    clerk = await make_client("1001")
+    await clerk.sign_on(1)
+    assert await clerk.call_next(1) is None  # through the full app, with its telemetry
+    assert taken == []
