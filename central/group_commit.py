@@ -131,10 +131,10 @@ class GroupWriter:
                         from central.pg_group import write_each
 
                         later = write_each(driver, conn, batch)
+                    elif conn.dialect.name == "sqlite":
+                        later = _write_sqlite(driver, conn, batch)
                     else:
-                        for job in batch:
-                            if _in_savepoint(driver, conn, job):
-                                later.append(job)
+                        later = [job for job in batch if _in_savepoint(driver, conn, job)]
                 finally:
                     conn.info.pop(GROUPED, None)
         except BaseException as error:  # the commit or the transaction failed: all of it
@@ -198,6 +198,44 @@ class GroupWriter:
             for job in batch:
                 job.error = job.error or error
         _settle(batch)
+
+
+def _write_sqlite(driver: Any, conn: Connection, batch: list[Job]) -> list[Job]:
+    """SQLite: the writes one after another with no savepoint of their own (two statements
+    each), one savepoint around the group instead. A write that fails before changing a row
+    (a refusal: a guard, the state machine, a lost compare-and-set; SQLite's count of changed
+    rows says so) leaves nothing to undo. One that fails after changing rows (a repeated
+    Idempotency-Key met at its kept answer, anything unexpected) rolls the group back to its
+    savepoint, and the writes before it run again, each in a savepoint as on PostgreSQL: the
+    same database state, so the same outcomes. Returns the writes put off (ClaimLater)."""
+    driver.execute("SAVEPOINT counter_group")
+    done: list[Job] = []
+    later: list[Job] = []
+    for job in batch:
+        changed = driver.total_changes
+        try:
+            job.outcome = job.keep(conn)
+        except Exception as error:
+            job.error = error
+            if not driver.in_transaction:  # SQLite rolled it all back (the disk full …)
+                raise error from None
+            if driver.total_changes != changed:  # half-way: undo it alone
+                try:
+                    driver.execute("ROLLBACK TO SAVEPOINT counter_group")
+                except Exception:
+                    raise error from None  # a broken transaction (the disk full …): all of it
+                again, done = done, []
+                for earlier in again:
+                    if _in_savepoint(driver, conn, earlier):
+                        later.append(earlier)
+                    elif earlier.error is None:
+                        done.append(earlier)
+            elif isinstance(error, ClaimLater):
+                later.append(job)
+        else:
+            done.append(job)
+    driver.execute("RELEASE SAVEPOINT counter_group")
+    return later
 
 
 def _in_savepoint(driver: Any, conn: Connection, job: Job) -> bool:

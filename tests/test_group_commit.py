@@ -202,3 +202,90 @@ async def test_a_write_caught_in_a_deadlock_runs_again_in_the_next_group(central
             (1, 2),
             (2, 2),
         ]
+
+
+def counted(keep: Any, runs: list[str], name: str) -> Any:
+    def counting(conn: Connection) -> tuple[int, str]:
+        runs.append(name)
+        return keep(conn)  # type: ignore[no-any-return]
+
+    return counting
+
+
+def refused_first(conn: Connection) -> tuple[int, str]:
+    conn.execute(text("SELECT count(*) FROM child")).scalar_one()
+    raise Conflict("refused before writing", reason="test")
+
+
+async def test_a_write_refused_before_writing_leaves_nothing_and_nothing_runs_twice(
+    central_app: Any,
+) -> None:
+    """SQLite gives a write no savepoint of its own: one refused before it changed a row has
+    nothing to undo, and the writes around it run once."""
+    store = scratch(central_app)
+    runs: list[str] = []
+    keeps = [counted(k, runs, n) for k, n in ((insert(1), "1"), (refused_first, "x"))]
+    got = await together(store, *keeps, counted(insert(2), runs, "2"))
+    assert got[0] == (200, "1") and isinstance(got[1], Conflict) and got[2] == (200, "2")
+    assert runs == ["1", "x", "2"]
+    assert rows(store) == [1, 2]
+
+
+async def test_a_write_refused_half_way_leaves_nothing_and_the_others_stand(
+    central_app: Any,
+) -> None:
+    """One refused after changing rows: its rows and events go, the writes before it (run
+    again on SQLite, from the same state) and after it are committed once, each seeing the
+    ones before it."""
+    store = scratch(central_app)
+    runs: list[str] = []
+    got = await together(
+        store,
+        counted(insert(1), runs, "1"),
+        counted(insert(2), runs, "2"),
+        counted(refused, runs, "x"),
+        counted(insert(3), runs, "3"),
+        counted(refused, runs, "y"),
+    )
+    assert got[:2] == [(200, "1"), (200, "2")] and got[3] == (200, "3")
+    assert isinstance(got[2], Conflict) and isinstance(got[4], Conflict)
+    assert rows(store) == [1, 2, 3]
+    with store.read() as conn:
+        assert conn.execute(select(events.c.id).where(events.c.queue == "Z")).all() == []
+    if central_app.state.store.engine.dialect.name == "sqlite":
+        assert runs == ["1", "2", "x", "1", "2", "3", "y", "1", "2", "3"]
+    else:  # each in its savepoint
+        assert runs == ["1", "2", "x", "3", "y"]
+
+
+async def test_a_repeated_key_met_after_the_step_wrote_leaves_nothing_behind(
+    make_client: ClientFactory, central_app: Any
+) -> None:
+    """A recall retried with its first key succeeds again as a step, then meets the kept key:
+    the retry's recall count, audit row and event are all rolled back; the first answer is
+    replayed."""
+    import httpx
+
+    from central.schema import audit
+
+    kiosk, clerk = await make_client("kiosk01"), await make_client("1001")
+    issued = await kiosk.issue_ticket("A")
+    await clerk.sign_on(1)
+    called = await clerk.call_next(1)
+    assert called is not None and called.id == issued.id
+    transport = httpx.ASGITransport(app=central_app)
+    headers = {"Authorization": f"Bearer {clerk.token}", "Idempotency-Key": "recall-once"}
+    async with httpx.AsyncClient(transport=transport, base_url="http://central.test") as http:
+        path = f"/v1/tickets/{issued.id}/recall"
+        first = await http.post(path, headers=headers)
+        again = await http.post(path, headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert first.json()["recall_count"] == again.json()["recall_count"] == 1
+    assert (await clerk.ticket(issued.id)).recall_count == 1
+    with central_app.state.store.read() as conn:
+        recalls = conn.execute(select(audit.c.id).where(audit.c.action == "ticket.recall"))
+        assert len(recalls.all()) == 1
+        announced = select(events.c.id).where(
+            events.c.type == "ticket.called", events.c.object_id == "recall"
+        )
+        assert len(conn.execute(announced).all()) == 1
