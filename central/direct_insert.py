@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Date, DateTime, Table, bindparam, insert
 
-from central.direct_statement import driver_error
+from central.direct_statement import bind_convert, driver_error
 
 Convert = Callable[[Any], Any]
 _NOTHING = object()
@@ -76,7 +76,7 @@ class DirectInsert:
         table = self.statement.table
         converts = []
         for i, name in enumerate(self.columns):
-            convert = processors.get(name)
+            convert = bind_convert(table.c[name].type, conn.dialect, processors.get(name))
             if convert is not None:
                 timely = table.c[name].type._type_affinity in (DateTime, Date)
                 converts.append((i, _remembered(convert) if timely else convert))

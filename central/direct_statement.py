@@ -20,12 +20,48 @@ from __future__ import annotations
 
 from collections import namedtuple
 from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError, StatementError
 
+from central.schema_types import UTCDateTime
+
 Convert = Callable[[Any], Any]
+_UTC = timezone.utc
+_from_text = datetime.fromisoformat
+
+
+def utc_to_text(value: datetime | None) -> str | None:
+    """SQLite: UTCDateTime's bind conversion and the dialect's DATETIME text in one step (the
+    two are a chain of Python calls): UTC, no zone, always six digits of microseconds."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to the database; use aware UTC")
+    return value.astimezone(_UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def utc_from_text(value: str | None) -> datetime | None:
+    """SQLite: the DATETIME text back to an aware UTC datetime, as the two conversions do."""
+    if value is None:
+        return None
+    found = _from_text(value)
+    return found.replace(tzinfo=_UTC) if found.tzinfo is None else found.astimezone(_UTC)
+
+
+def bind_convert(type_: Any, dialect: Any, convert: Convert | None) -> Convert | None:
+    """The column type's bind conversion `convert`, or the same in one step where we have it."""
+    if convert is not None and dialect.name == "sqlite" and isinstance(type_, UTCDateTime):
+        return utc_to_text
+    return convert
+
+
+def result_convert(type_: Any, dialect: Any, convert: Convert | None) -> Convert | None:
+    if convert is not None and dialect.name == "sqlite" and isinstance(type_, UTCDateTime):
+        return utc_from_text
+    return convert
 
 
 class _Plan:
@@ -52,7 +88,8 @@ class _Plan:
             index = where.get(name, -1)
             if index < 0 and (param.required or param.callable is not None):
                 raise ValueError(f"the statement needs a value for {name!r}")
-            slots.append((name, index, param.value, processors.get(name)))
+            convert = bind_convert(param.type, dialect, processors.get(name))
+            slots.append((name, index, param.value, convert))
         self.slots = tuple(slots)
         columns = [entry.keyname for entry in compiled._result_columns]
         self.row: Any = namedtuple("Row", columns, rename=True) if columns else None
@@ -74,6 +111,7 @@ class _Plan:
         converts = []
         for i, type_ in enumerate(self.columns):
             convert = type_._cached_result_processor(dialect, description[i][1])
+            convert = result_convert(type_, dialect, convert)
             if convert is not None:
                 converts.append((i, convert))
         self.converts = tuple(converts)

@@ -6,7 +6,8 @@ each paid for its own BEGIN and COMMIT (on PostgreSQL their round trips), two th
 hand-overs (to the writer, then to the pool for its answer), a read transaction for its
 answer and the hall's queue figures in it.
 Here the one writer thread takes every write waiting (up to BATCH), runs them in arrival order
-in one transaction, each in a savepoint of its own, and commits once; then one read transaction
+in one transaction, each in a savepoint of its own (on SQLite one savepoint for the group, see
+_write_sqlite), and commits once; then one read transaction
 completes all their answers, reading the queue figures once (they are the same for every
 answer of the batch: as they stand after its commit). Each request still gets exactly what it
 got alone:

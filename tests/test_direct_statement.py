@@ -305,3 +305,51 @@ def test_a_supervisor_and_a_clerk_read_the_same_ticket_alike(store: Store) -> No
         boss_row = engine._DIRECT_TICKET_FOR.first(conn, ids[0], BOSS.staff_no)
     assert clerk_row.actor_window == 1 and boss_row.actor_window is None
     assert tuple(clerk_row)[:-1] == tuple(boss_row)[:-1]
+
+
+# --- the one-step time conversions equal the column type's own chain --------------------------
+
+aware = st.datetimes(
+    min_value=datetime(1, 1, 2),
+    max_value=datetime(9999, 12, 30),
+    timezones=st.sampled_from([timezone.utc, HALL_TZ, timezone(timedelta(hours=-9, minutes=-30))]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.one_of(st.none(), aware))
+@pytest.mark.backends("sqlite")
+def test_the_one_step_time_conversions_are_the_column_types_own(value: datetime | None) -> None:
+    from sqlalchemy.dialects import sqlite
+
+    from central.direct_statement import utc_from_text, utc_to_text
+    from central.schema_types import UTCDateTime
+
+    dialect = sqlite.dialect()  # as a compiled statement looks them up
+    bind = UTCDateTime()._cached_bind_processor(dialect)
+    result = UTCDateTime()._cached_result_processor(dialect, None)
+    assert bind is not None and result is not None
+    text_ = utc_to_text(value)
+    assert text_ == bind(value)
+    back = utc_from_text(text_)
+    assert repr(back) == repr(result(text_))
+    assert back == value
+    if text_ is not None:  # a zone written by another writer is read as the type reads it
+        zoned = text_ + "+08:00"
+        assert repr(utc_from_text(zoned)) == repr(result(zoned))
+
+
+def test_a_naive_time_is_refused_as_the_column_type_refuses_it() -> None:
+    from sqlalchemy.dialects import sqlite
+
+    from central.direct_statement import utc_to_text
+    from central.schema_types import UTCDateTime
+
+    bind = UTCDateTime()._cached_bind_processor(sqlite.dialect())
+    assert bind is not None
+    naive = datetime(2026, 3, 2, 9)
+    with pytest.raises(ValueError, match="naive datetime") as theirs:
+        bind(naive)
+    with pytest.raises(ValueError, match="naive datetime") as ours:
+        utc_to_text(naive)
+    assert str(ours.value) == str(theirs.value)
