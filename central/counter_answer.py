@@ -53,12 +53,6 @@ class _Kept(TicketAnswer):
     answer_window: int | None = None
 
 
-def kept_answer(ticket: Ticket, window: int | None) -> _Kept:
-    """The answer to keep: the ticket's fields as they are (it was validated when made, so
-    not again; its JSON is byte for byte what validating it anew gives) and the window."""
-    return _Kept.model_construct(**ticket.__dict__, answer_window=window)
-
-
 def complete(conn: Connection, now: datetime, kept: str) -> str:
     """The kept answer, completed with its window and the queue figures as they are now.
 
@@ -90,7 +84,7 @@ class _Answered:
         if ticket is None:
             return None
         window = self.where(conn, ticket) if self.where is not None else None
-        return kept_answer(ticket, window)
+        return _Kept(**ticket.model_dump(), answer_window=window)
 
 
 def answered_at(

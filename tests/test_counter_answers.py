@@ -55,29 +55,3 @@ async def test_keys_say_why_not_and_what_was_done(
             b.binding for b in app.screen.active_bindings.values() if b.binding.action == "pause"
         )
         assert binding.description == "Resume"
-
-
-def test_the_kept_answer_is_what_validating_it_anew_would_keep() -> None:
-    """central.counter_answer keeps a step's ticket without validating it a second time: the
-    kept JSON is byte for byte the same, for every kind of ticket and window."""
-    from datetime import datetime, timedelta, timezone
-
-    from central.counter_answer import _Kept, kept_answer
-    from client.models import Ticket
-
-    at = datetime(2026, 3, 2, 1, 2, 3, 456789, tzinfo=timezone.utc)
-    tickets = [
-        Ticket(id=1, number="A001", queue="A", kind="walk_in", status="called", issued_at=at,
-               called_at=at + timedelta(seconds=5), window_no=3, staff_no="1003",
-               recall_count=0),
-        Ticket(id=2, number="B017", queue="C", kind="appointment", status="waiting",
-               issued_at=at, appointment_at=at + timedelta(hours=1), target_window=6,
-               transferred_from="B", recall_count=2),
-        Ticket(id=3, number="F1000", queue="F", kind="green", status="done", issued_at=at,
-               called_at=at, started_at=at, finished_at=at + timedelta(minutes=9),
-               window_no=1, staff_no="王", recall_count=1),
-    ]  # fmt: skip
-    for ticket in tickets:
-        for window in (None, 3, 2**31 - 1):
-            anew = _Kept(**ticket.model_dump(), answer_window=window).model_dump_json()
-            assert kept_answer(ticket, window).model_dump_json() == anew
