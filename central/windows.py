@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from sqlalchemy import Connection, and_, bindparam, or_, select, update
+from sqlalchemy import Connection, String, and_, bindparam, literal_column, select, update
 
 from central import audit
 from central.context import Actor, Ctx
@@ -42,7 +42,9 @@ _WINDOW_STATE = (
             tickets,
             and_(
                 tickets.c.window_no == windows.c.no,
-                or_(*(tickets.c.status == s for s in ACTIVE)),
+                # The states written into the SQL, not bound: SQLite joins a bound OR (or
+                # equality) here five times slower (25 against 5 µs, measured).
+                tickets.c.status.in_([literal_column(f"'{s}'", String()) for s in ACTIVE]),
             ),
         )
     )
