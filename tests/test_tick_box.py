@@ -8,6 +8,7 @@ from typing import Any
 
 from client.api import CentralClient
 from counter.core.i18n import t
+from tests.hall_data import MOBILE, SENIOR_ID
 from tests.pilot import SIZE, build, choose_item, intake_for_a_served_ticket, until
 from tests.test_checklist_english import screen_lines
 
@@ -32,3 +33,25 @@ async def test_the_agent_box_draws_its_mark_only_when_ticked(
         await until(pilot, lambda: "X▌" in agent_line(app), "the mark drawn")
         await pilot.press("space")
         await until(pilot, lambda: "X▌" not in agent_line(app), "the mark gone")
+
+
+async def test_enter_on_the_agent_box_goes_on_and_space_ticks_it(
+    terminal_client: CentralClient, make_client: Any, clock: Any
+) -> None:
+    """Enter on the box ticked it and opened four agent fields where the clerk meant to go on
+    to the checklist (the footer had dropped ⏎ Next there). Enter goes on, Space ticks."""
+    app = build(terminal_client, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await intake_for_a_served_ticket(pilot, app, make_client)
+        await choose_item(pilot, screen, "BDC-002", "BDC-002")
+        await pilot.press(*"张三", "tab", "tab", *SENIOR_ID, "tab", *MOBILE, "tab")
+        box = screen.query_one("#f-has_agent")
+        await until(pilot, lambda: app.focused is box, "the agent box")
+        await pilot.press("space")
+        await until(pilot, lambda: screen.state.applicant.has_agent, "ticked by space")
+        await pilot.press("space")
+        await until(pilot, lambda: not screen.state.applicant.has_agent, "unticked by space")
+        await until(pilot, lambda: "⏎ Next" in " ".join(screen_lines(app)[-2:]), "⏎ Next shown")
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.state.step == "checklist", "the checklist")
+        assert not screen.state.applicant.has_agent

@@ -75,9 +75,10 @@ class ApplicantStep(StepKeys, VerticalScroll):
         self.shown: set[str] = set()  # fields whose problem is on screen (after blur / Enter)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Enter goes on from a typed field; on a list (Select) or the agent checkbox it is
-        # theirs: it opens the list, picks in it, ticks the box.
-        if action == "next" and not isinstance(self.screen.focused, Input):
+        # Enter goes on from a typed field and from the agent box (Space ticks it: an Enter
+        # meant to go on ticked it and opened four agent fields); on a list (Select) it is
+        # the list's own: it opens the list, picks in it.
+        if action == "next" and not isinstance(self.screen.focused, (Input, Checkbox)):
             return False
         return super().check_action(action, parameters)
 
