@@ -184,6 +184,13 @@ async def intake_for_a_served_ticket(pilot: Any, app: CounterApp, make_client: A
     return (await served_and_intake_open(pilot, app, make_client))[1]
 
 
+async def applicant_of_bdc002(pilot: Any, app: CounterApp, make_client: Any) -> IntakeScreen:
+    """The intake on a served ticket at the applicant step of BDC-002, nothing typed yet."""
+    screen = await intake_for_a_served_ticket(pilot, app, make_client)
+    await choose_item(pilot, screen, "BDC-002", "BDC-002")
+    return screen
+
+
 async def served_and_intake_open(
     pilot: Any, app: CounterApp, make_client: Any
 ) -> tuple[str, IntakeScreen]:

@@ -14,10 +14,9 @@ from tests.hall_data import SENIOR_ID as ID
 from tests.pilot import (
     SIZE,
     accept_everything,
+    applicant_of_bdc002,
     build,
     checklist_for_a_served_ticket,
-    choose_item,
-    intake_for_a_served_ticket,
     until,
 )
 
@@ -45,8 +44,7 @@ async def test_a_lowercase_x_is_shown_uppercase_and_shift_tab_keeps_the_id(
 ) -> None:
     app = build(terminal_client, clock)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await intake_for_a_served_ticket(pilot, app, make_client)
-        await choose_item(pilot, screen, "BDC-002", "BDC-002")
+        screen = await applicant_of_bdc002(pilot, app, make_client)
         typed = ID[:-1] + "x"
         await pilot.press(*"张三", "tab", "tab", *typed, "tab")
         field = screen.query_one("#f-id_number", Input)

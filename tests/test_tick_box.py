@@ -9,7 +9,7 @@ from typing import Any
 from client.api import CentralClient
 from counter.core.i18n import t
 from tests.hall_data import MOBILE, SENIOR_ID
-from tests.pilot import SIZE, build, choose_item, intake_for_a_served_ticket, until
+from tests.pilot import SIZE, applicant_of_bdc002, build, until
 from tests.test_checklist_english import screen_lines
 
 
@@ -23,8 +23,7 @@ async def test_the_agent_box_draws_its_mark_only_when_ticked(
 ) -> None:
     app = build(terminal_client, clock)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await intake_for_a_served_ticket(pilot, app, make_client)
-        await choose_item(pilot, screen, "BDC-002", "BDC-002")
+        screen = await applicant_of_bdc002(pilot, app, make_client)
         await until(pilot, lambda: agent_line(app) != "", "the agent box")
         assert "X▌" not in agent_line(app)  # "▐ ▌": nothing ticked
         screen.query_one("#f-has_agent").focus()
@@ -42,8 +41,7 @@ async def test_enter_on_the_agent_box_goes_on_and_space_ticks_it(
     to the checklist (the footer had dropped ⏎ Next there). Enter goes on, Space ticks."""
     app = build(terminal_client, clock)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await intake_for_a_served_ticket(pilot, app, make_client)
-        await choose_item(pilot, screen, "BDC-002", "BDC-002")
+        screen = await applicant_of_bdc002(pilot, app, make_client)
         await pilot.press(*"张三", "tab", "tab", *SENIOR_ID, "tab", *MOBILE, "tab")
         box = screen.query_one("#f-has_agent")
         await until(pilot, lambda: app.focused is box, "the agent box")
