@@ -33,14 +33,14 @@ class QueuePanel(SteadyStatic):
     """
 
     def on_mount(self) -> None:
-        self.border_title = t("queues.title")
+        self.show_title(t("queues.title"))
 
     def show(self, session: Session) -> None:
         title = t("queues.title")
         if session.cached_at is not None:  # kept from the last run: not current yet
             kept = session.cached_at.astimezone(HALL_TZ).strftime("%H:%M")
             title = t("queues.title_cached", time=kept)
-        self.border_title = title
+        self.show_title(title)
         key = tuple(
             (q.prefix, q.name, q.waiting, q.longest_wait_s // 60 if q.waiting else -1)
             for q in session.queues

@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 class SteadyStatic(Static):
     _shown: object = None
+    _title: str | None = None
 
     def show_content(self, content: RenderableType, key: Hashable | None = None) -> None:
         """Show `content` unless it (or its `key`, for renderables without equality) is
@@ -24,3 +25,10 @@ class SteadyStatic(Static):
             return
         self._shown = marker
         self.update(content)
+
+    def show_title(self, title: str) -> None:
+        """Set the border title unless it is already that: Textual repaints the whole widget
+        at every assignment, even of the same text (once a minute on an idle counter)."""
+        if title != self._title:
+            self._title = title
+            self.border_title = title
