@@ -200,3 +200,21 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Any]]:
     finally:
         os.kill(process.pid, signal.SIGCONT)  # test_live_heartbeat freezes it with SIGSTOP
         stop(process)
+
+
+@pytest.fixture
+def served_hot(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths the hot front served (its serve watched, not replaced)."""
+    from central import hot_front
+
+    seen: list[str] = []
+    serve = hot_front.HotFront.serve
+
+    async def watched(
+        self: hot_front.HotFront, found: Any, token: Any, scope: Any, *a: Any
+    ) -> None:
+        seen.append(scope["path"])
+        await serve(self, found, token, scope, *a)
+
+    monkeypatch.setattr(hot_front.HotFront, "serve", watched)
+    return seen

@@ -15,29 +15,12 @@ from typing import Any
 import httpx
 import pytest
 
-from central import hot_front
 from central import tickets as engine
 from central.app import create_app
 from central.settings import Settings
 from tests.conftest import FakeClock
 
 pytestmark = pytest.mark.backends("sqlite", "postgresql")
-
-
-@pytest.fixture
-def taken(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths the hot front served (its serve watched, not replaced)."""
-    seen: list[str] = []
-    serve = hot_front.HotFront.serve
-
-    async def watched(
-        self: hot_front.HotFront, found: Any, token: Any, scope: Any, *a: Any
-    ) -> None:
-        seen.append(scope["path"])
-        await serve(self, found, token, scope, *a)
-
-    monkeypatch.setattr(hot_front.HotFront, "serve", watched)
-    return seen
 
 
 class Twins:
@@ -105,14 +88,14 @@ def twins(
 
 
 async def test_every_answer_of_the_front_is_the_full_apps(
-    twins: Twins, clock: FakeClock, taken: list[str], monkeypatch: pytest.MonkeyPatch
+    twins: Twins, clock: FakeClock, served_hot: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for staff_no in ("1001", "kiosk01", "2001"):
         await twins.login(staff_no)
     for queue in ("A", "A", "A", "B"):
         assert (await twins.both("/v1/tickets", "kiosk01", json={"queue": queue})).is_success
     assert (await twins.both("/v1/windows/1/sign-on")).is_success
-    assert taken == []
+    assert served_hot == []
     # Successes, through the front.
     called = await twins.both("/v1/windows/1/call-next", headers={"X-Forwarded-For": "203.0.113.7"})
     first = called.json()["id"]
@@ -138,7 +121,7 @@ async def test_every_answer_of_the_front_is_the_full_apps(
     second = again[0].json()["id"]
     assert (await twins.both(f"/v1/tickets/{second}/no-show", headers=keyed)).status_code == 409
     assert (await twins.both(f"/v1/tickets/0{second}/no-show")).status_code == 200
-    hot_paths = list(taken)
+    hot_paths = list(served_hot)
     assert len(hot_paths) == 15 and all("/call-next" in p or "/tickets/" in p for p in hot_paths)
     # Not for the front: ids out of range, a key too long, a body, a device page's cookie.
     left = {
@@ -153,7 +136,7 @@ async def test_every_answer_of_the_front_is_the_full_apps(
     assert (await twins.both("/v1/windows/1/call-next", content=big)).status_code == 413
     device = {"X-Counter-Device": "1", "Cookie": "counter_device=nope"}
     assert (await twins.both("/v1/windows/1/call-next", None, headers=device)).status_code == 401
-    assert taken == hot_paths
+    assert served_hot == hot_paths
     # Nothing waits for window 1 (queue B is another window's): 204, no body, no type.
     third = (await twins.both("/v1/windows/1/call-next")).json()["id"]
     await twins.both(f"/v1/tickets/{third}/no-show")
@@ -181,11 +164,11 @@ async def test_every_answer_of_the_front_is_the_full_apps(
     clock.advance(days=2)
     expired = await twins.both("/v1/windows/1/call-next")
     assert expired.status_code == 401 and "expired" in expired.json()["error"]["message"]
-    assert len(taken) == len(hot_paths) + 6
+    assert len(served_hot) == len(hot_paths) + 6
 
 
 async def test_the_front_stands_aside_for_a_middleware_it_does_not_know(
-    central_app: Any, make_client: Any, taken: list[str]
+    central_app: Any, make_client: Any, served_hot: list[str]
 ) -> None:
     seen: list[str] = []
 
@@ -201,14 +184,14 @@ async def test_the_front_stands_aside_for_a_middleware_it_does_not_know(
     clerk = await make_client("1001")
     await clerk.sign_on(1)
     assert await clerk.call_next(1) is None  # nothing waits: 204, through the middleware
-    assert taken == [] and "/v1/windows/1/call-next" in seen
+    assert served_hot == [] and "/v1/windows/1/call-next" in seen
 
 
 async def test_the_front_stands_aside_when_fastapis_telemetry_is_on(
-    central_app: Any, make_client: Any, taken: list[str], monkeypatch: pytest.MonkeyPatch
+    central_app: Any, make_client: Any, served_hot: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(type(central_app._native_telemetry), "enabled", lambda _self: True)
     clerk = await make_client("1001")
     await clerk.sign_on(1)
     assert await clerk.call_next(1) is None  # through the full app, with its telemetry
-    assert taken == []
+    assert served_hot == []

@@ -11,27 +11,11 @@ import httpx
 import pytest
 from fastapi.routing import APIRoute
 
-from central import hot_front, hot_routes
+from central import hot_routes
 from central.routes import ROUTERS
 from tests.conftest import ClientFactory
 
 pytestmark = pytest.mark.backends("sqlite", "postgresql")
-
-
-@pytest.fixture
-def served_hot(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths the hot front served (its serve watched, not replaced)."""
-    seen: list[str] = []
-    serve = hot_front.HotFront.serve
-
-    async def watched(
-        self: hot_front.HotFront, found: Any, token: Any, scope: Any, *a: Any
-    ) -> None:
-        seen.append(scope["path"])
-        await serve(self, found, token, scope, *a)
-
-    monkeypatch.setattr(hot_front.HotFront, "serve", watched)
-    return seen
 
 
 async def raw(app: Any, token: str, path: str, **kw: Any) -> httpx.Response:
