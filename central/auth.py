@@ -162,6 +162,17 @@ def cached_actor(store: Store, token: str | None) -> Actor | None:
     return _remembered(store, token_hash(token), store.now())
 
 
+async def session_actor(store: Store, token: str | None) -> Actor:
+    """authenticate() from a request's event loop: memory first, the database (in a worker
+    thread) only when memory does not know the token."""
+    import anyio.to_thread
+
+    actor = cached_actor(store, token)
+    if actor is None:
+        actor = await anyio.to_thread.run_sync(authenticate, store, token)
+    return actor
+
+
 def authenticate(store: Store, token: str | None) -> Actor:
     """The staff member behind a bearer token, or 401."""
     if not token:

@@ -22,13 +22,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
-import anyio.to_thread
 from fastapi import Depends, Header, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from central import idempotency
-from central.auth import authenticate, cached_actor
+from central.auth import session_actor
 from central.context import Actor, Ctx
 from central.errors import Forbidden
 from central.reference import HallReference, get_reference
@@ -72,10 +71,7 @@ async def _actor(request: Request, store: Store, token: str | None) -> Actor:
         request.method in ("GET", "HEAD") or request.headers.get(DEVICE_WRITE) == "1"
     ):
         token = request.cookies.get(DEVICE_COOKIE) or None
-    actor = cached_actor(store, token)
-    if actor is None:
-        actor = await anyio.to_thread.run_sync(authenticate, store, token)
-    return actor
+    return await session_actor(store, token)
 
 
 async def current_actor(request: Request, store: StoreDep, token: BearerToken) -> Actor:
@@ -106,7 +102,11 @@ HallStaff = Annotated[Actor, Depends(require_roles("clerk", "supervisor", "admin
 
 
 def make_ctx(request: Request, store: Store, actor: Actor) -> Ctx:
-    source = request.client.host if request.client else None
+    return ctx_for(store, actor, request.client.host if request.client else None)
+
+
+def ctx_for(store: Store, actor: Actor, source: str | None) -> Ctx:
+    """A request's context: who, now, the hall, where from (the hot front has no Request)."""
     return Ctx(actor=actor, now=store.now(), hall=store.hall, source=source)
 
 

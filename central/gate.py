@@ -18,9 +18,7 @@ import ipaddress
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-import anyio.to_thread
-
-from central.auth import authenticate, cached_actor
+from central.auth import session_actor
 from central.deps import ACTOR_KEY, DEVICE_COOKIE
 from central.errors import ApiError, error_response
 from central.store import Store
@@ -157,10 +155,7 @@ class Gate:
         bearer = token is not None
         if token is None:
             token = _cookie(headers.get("cookie", ""), DEVICE_COOKIE)
-        actor = cached_actor(self.store, token)
-        if actor is None:
-            actor = await anyio.to_thread.run_sync(authenticate, self.store, token)
-        return actor, bearer
+        return await session_actor(self.store, token), bearer
 
 
 Proxies = list[ipaddress.IPv4Network | ipaddress.IPv6Network]

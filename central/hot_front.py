@@ -32,7 +32,6 @@ import inspect
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.security.utils import get_authorization_scheme_param
 from starlette.concurrency import run_in_threadpool
@@ -41,8 +40,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 
 from central import idempotency
-from central.auth import authenticate, cached_actor
-from central.context import Ctx
+from central.auth import session_actor
+from central.deps import ctx_for
 from central.gate import Gate, take_source, trusted_proxies
 from central.hot_routes import HOT, Found, HotTable
 from central.store import Store
@@ -115,12 +114,9 @@ class HotFront:
         store = self.store
         try:
             take_source(scope, self.proxies)
-            actor = cached_actor(store, token)
-            if actor is None:
-                actor = await anyio.to_thread.run_sync(authenticate, store, token)
+            actor = await session_actor(store, token)
             client = scope.get("client")
-            source = str(client[0]) if client is not None else None
-            ctx = Ctx(actor=actor, now=store.now(), hall=store.hall, source=source)
+            ctx = ctx_for(store, actor, str(client[0]) if client is not None else None)
             key = found.key.decode("latin-1") if found.key else None
             step = found.route.step_for(found.id)
             work = idempotency.post(ctx, key, scope["path"], None, step)
