@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -294,3 +296,14 @@ async def open_verify_dialog(pilot: Any, app: CounterApp, row: int = 0) -> int:
     await pilot.press("v")
     await until(pilot, lambda: isinstance(app.screen, RatingDetailScreen), "verify dialog")
     return target
+
+
+_LINE = re.compile(r'<text[^>]*\by="([0-9.]+)"[^>]*>([^<]*)</text>')
+
+
+def screen_lines(app: Any) -> list[str]:
+    """The screen as text, line by line (from the App's own SVG screenshot)."""
+    rows: dict[float, str] = {}
+    for y, text in _LINE.findall(app.export_screenshot()):
+        rows[float(y)] = rows.get(float(y), "") + html.unescape(text).replace("\xa0", " ")
+    return [rows[y] for y in sorted(rows)]

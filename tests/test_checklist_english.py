@@ -5,7 +5,6 @@ citizen and what they hand over — so the screen is read with that data taken o
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 
 from screens.intake import IntakeScreen
-from tests.pilot import until
+from tests.pilot import screen_lines, until
 from tests.training_pilot import (
     applicant_filled,
     call_and_open,
@@ -27,15 +26,6 @@ pytest.importorskip("central.app")
 QINGHE = ("SCJG-001", "示范市青禾科技有限公司", "91110105MA01ABCD13", "13822223333")
 CONTACT = "李明"
 CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff01-\uff5e]+")
-LINE = re.compile(r'<text[^>]*\by="([0-9.]+)"[^>]*>([^<]*)</text>')
-
-
-def screen_lines(app: Any) -> list[str]:
-    """The screen as text, line by line (from the App's own SVG screenshot)."""
-    rows: dict[float, str] = {}
-    for y, text in LINE.findall(app.export_screenshot()):
-        rows[float(y)] = rows.get(float(y), "") + html.unescape(text).replace("\xa0", " ")
-    return [rows[y] for y in sorted(rows)]
 
 
 def the_halls_data(app: Any, screen: IntakeScreen) -> list[str]:

@@ -10,8 +10,14 @@ import pytest
 
 from client.api import CentralClient
 from counter.core.i18n import t
-from tests.pilot import SIZE, accept_everything, build, checklist_for_a_served_ticket, until
-from tests.test_checklist_english import screen_lines
+from tests.pilot import (
+    SIZE,
+    accept_everything,
+    build,
+    checklist_for_a_served_ticket,
+    screen_lines,
+    until,
+)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

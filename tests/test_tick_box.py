@@ -9,8 +9,7 @@ from typing import Any
 from client.api import CentralClient
 from counter.core.i18n import t
 from tests.hall_data import MOBILE, SENIOR_ID
-from tests.pilot import SIZE, applicant_of_bdc002, build, until
-from tests.test_checklist_english import screen_lines
+from tests.pilot import SIZE, applicant_of_bdc002, build, screen_lines, until
 
 
 def agent_line(app: Any) -> str:
