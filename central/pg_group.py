@@ -23,10 +23,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError
 
 from central.call_claim import ClaimLater
 from central.direct_insert import SEND_LATER
+from central.direct_statement import driver_error
 from central.events import forget_pending, pending_count
 
 if TYPE_CHECKING:
@@ -92,13 +92,11 @@ def _send(driver: Any, conn: Connection, held: Held, *, then_next: bool) -> None
     except conn.dialect.loaded_dbapi.Error as error:
         # As the engine would raise it (IntegrityError …), without the values in its text:
         # the kept answer holds ID numbers and phones.
-        raise DBAPIError.instance(
+        raise driver_error(
+            conn,
             "; ".join(sql for sql, _ in sent),
             [p for _, params in sent for p in params],
             error,
-            conn.dialect.loaded_dbapi.Error,
-            hide_parameters=conn.engine.hide_parameters,
-            dialect=conn.dialect,
         ) from None
 
 
