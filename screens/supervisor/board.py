@@ -37,6 +37,7 @@ from screens.supervisor.messages import BoardLoaded, JumpTo
 from screens.supervisor.table_sync import sync
 from screens.text import plain
 from screens.widgets.status_line import MIN_REDRAW_S, StatusLine
+from screens.widgets.steady import keep_title
 
 REPAINT_S = 0.5  # at most two re-fetches and repaints a second during a burst
 # The windows table's frame: its border (2) and a vertical scrollbar (2) take this many cells.
@@ -231,11 +232,7 @@ class HallBoardScreen(BoardActions, BoardExtras, Screen[None]):
             needle = self.filters.get(table_id, "")
             sync(table, rows, needle, searched.get(table_id))
             subtitle = f"/{needle}" if needle else ""
-            # Setting a border title repaints the whole table, even to the same text.
-            if table.border_title != title:
-                table.border_title = title
-            if (table.border_subtitle or "") != subtitle:
-                table.border_subtitle = subtitle
+            keep_title(table, title, subtitle)
 
     # --- tabs and filter --------------------------------------------------------------------
 

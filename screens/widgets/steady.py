@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 from rich.console import RenderableType
+from textual.widget import Widget
 from textual.widgets import Static
 
 
 class SteadyStatic(Static):
     _shown: object = None
-    _title: str | None = None
 
     def show_content(self, content: RenderableType, key: Hashable | None = None) -> None:
         """Show `content` unless it (or its `key`, for renderables without equality) is
@@ -27,8 +27,14 @@ class SteadyStatic(Static):
         self.update(content)
 
     def show_title(self, title: str) -> None:
-        """Set the border title unless it is already that: Textual repaints the whole widget
-        at every assignment, even of the same text (once a minute on an idle counter)."""
-        if title != self._title:
-            self._title = title
-            self.border_title = title
+        keep_title(self, title)
+
+
+def keep_title(widget: Widget, title: str, subtitle: str | None = None) -> None:
+    """Set a widget's border title (and subtitle) unless it is already that: Textual repaints
+    the whole widget at every assignment, even of the same text (on an idle screen's minute
+    tick, a panel or a table sent again for nothing)."""
+    if widget.border_title != title:
+        widget.border_title = title
+    if subtitle is not None and (widget.border_subtitle or "") != subtitle:
+        widget.border_subtitle = subtitle
