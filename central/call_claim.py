@@ -211,18 +211,19 @@ FOUND = "candidates_found"  # the read-and-claim's count of candidates it read
 _SET_NAMES = tuple(f"c_{name}" for name in CLAIMED)
 
 
-def _pg_read_and_claim_stmt(limit: int) -> Any:
+def _pg_read_and_claim_stmt(limit: int, guard: Any = None) -> Any:
     """PostgreSQL: read the first `limit` candidates and claim the first of them no other
     window is claiming, in one statement (one round trip, not two). It always answers one row:
     the claimed ticket's columns (NULL when none was free) and how many candidates it read, so
     "nothing waits" (0 read) stays apart from "every candidate is being claimed elsewhere".
     Within one statement every part sees one snapshot; the claim's `status = 'waiting'` is
-    checked again on the newest row version (READ COMMITTED), as in the two-statement form."""
+    checked again on the newest row version (READ COMMITTED), as in the two-statement form.
+    `guard`, a condition, claims only while it holds (central.pg_call_ahead: the window's)."""
     found = _tiered_candidates_stmt(lateral=True, limit=limit, placed=True).cte("found")
     pick = (
         select(tickets.c.id)
         .join(found, found.c.id == tickets.c.id)
-        .where(tickets.c.status == _WAITING)
+        .where(tickets.c.status == _WAITING, *(() if guard is None else (guard,)))
         .order_by(found.c.place)
         .limit(1)
         .with_for_update(skip_locked=True, of=tickets)
