@@ -74,10 +74,14 @@ class _Answered:
     finish = staticmethod(complete)
 
     def __init__(
-        self, step: Step, where: Callable[[Connection, Ticket], int | None] | None = None
+        self,
+        step: Step,
+        where: Callable[[Connection, Ticket], int | None] | None = None,
+        ahead: Callable[[Ctx], Any] | None = None,
     ) -> None:
         self.step = step
         self.where = where
+        self.ahead = ahead  # what a writer may read ahead for it (central.pg_call_ahead)
 
     def __call__(self, conn: Connection, ctx: Ctx) -> TicketAnswer | None:
         ticket = self.step(conn, ctx)
@@ -88,10 +92,13 @@ class _Answered:
 
 
 def answered_at(
-    step: Step, window_no: Callable[[Connection, Ticket], int | None]
+    step: Step,
+    window_no: Callable[[Connection, Ticket], int | None],
+    ahead: Callable[[Ctx], Any] | None = None,
 ) -> Callable[[Connection, Ctx], TicketAnswer | None]:
-    """`step`, answered with the window `window_no` names (given the ticket after the step)."""
-    return _Answered(step, window_no)
+    """`step`, answered with the window `window_no` names (given the ticket after the step);
+    `ahead`, given the request, says what the writer may read ahead for it."""
+    return _Answered(step, window_no, ahead)
 
 
 class _OnTicket(_Answered):

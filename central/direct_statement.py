@@ -158,6 +158,23 @@ class DirectStatement:
         found = self.rows(conn, *values)
         return found[0] if found else None
 
+    def fetched(self, conn: Connection, cursor: Any) -> Any:
+        """The first row of `cursor`, on which this statement ran (sent in a pipeline:
+        central.pg_pipeline), converted as `first` converts it; or None."""
+        found = cursor.fetchone()
+        if found is None:
+            return None
+        plan = self.plan(conn)
+        converts = plan.converts
+        if converts is None:
+            converts = plan.result(conn.dialect, cursor.description)
+        if not converts:
+            return plan.row._make(found)
+        cells = list(found)
+        for i, convert in converts:
+            cells[i] = convert(cells[i])
+        return plan.row._make(cells)
+
     def scalars(self, conn: Connection, *values: Any) -> list[Any]:
         """The first column of every row."""
         return [row[0] for row in self.rows(conn, *values)]

@@ -65,6 +65,7 @@ class Job:
     outcome: Outcome | None = None
     error: BaseException | None = None
     later: float = 0.0  # when it was first put off to the next group (monotonic)
+    ahead: Any = None  # a call-next's CallAhead: PostgreSQL reads it ahead (central.pg_group)
 
     def __post_init__(self) -> None:
         self.future = self.loop.create_future()
@@ -92,10 +93,10 @@ class GroupWriter:
         self.thread = threading.Thread(target=self._write_all, name="counter-writer", daemon=True)
         self.thread.start()
 
-    async def run(self, keep: Keep, finish: Finish | None) -> Outcome:
+    async def run(self, keep: Keep, finish: Finish | None, ahead: Any = None) -> Outcome:
         """`keep(conn)` in the next group transaction; the outcome with its body completed by
         `finish` after the commit. Raises what `keep` raised (rolled back alone)."""
-        job = Job(keep, finish, asyncio.get_running_loop())
+        job = Job(keep, finish, asyncio.get_running_loop(), ahead=ahead)
         with self.ready:
             if self.closed:
                 raise RuntimeError("the central is shutting down")

@@ -21,7 +21,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import anyio.to_thread
 from fastapi import Response
@@ -166,6 +166,7 @@ class Post:
     request_print: str
     action: Action
     finish: Finish | None
+    ahead: Any = None  # what the writer may read ahead for it (central.pg_call_ahead)
 
 
 def post(
@@ -188,7 +189,15 @@ def post(
         return (status, model) if model is not None else (204, None)
 
     request_print = fingerprint("POST", path, body)
-    return Post(ctx.actor, key, request_print, action, getattr(step, "finish", None))
+    ahead = getattr(step, "ahead", None)
+    return Post(
+        ctx.actor,
+        key,
+        request_print,
+        action,
+        getattr(step, "finish", None),
+        None if ahead is None else ahead(ctx),
+    )
 
 
 def perform(store: Store, work: Post) -> Response:
@@ -210,7 +219,7 @@ async def outcome_on_writer(store: Store, work: Post) -> Outcome:
         keep, store=store, actor=actor, key=key, request_print=request_print, action=work.action
     )
     try:
-        return await store.group().run(kept, finish)  # type: ignore[no-any-return]
+        return await store.group().run(kept, finish, work.ahead)  # type: ignore[no-any-return]
     except Exception:
         again = await anyio.to_thread.run_sync(replayed, store, actor, key, request_print, finish)
         if again is None:

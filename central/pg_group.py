@@ -23,11 +23,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 
 from central.call_claim import ClaimLater
 from central.direct_insert import SEND_LATER
 from central.direct_statement import driver_error
 from central.events import forget_pending, pending_count
+from central.pg_call_ahead import AHEAD, SAVEPOINT, read_ahead
 
 if TYPE_CHECKING:
     from central.group_commit import Job
@@ -40,44 +42,125 @@ Held = list[tuple[Any, list[dict[str, Any]]]]  # (Core INSERT, its rows)
 
 
 def write_each(driver: Any, conn: Connection, batch: list[Job]) -> list[Job]:
-    """Run every job of `batch` in its own savepoint; the jobs to put off to the next group."""
-    from central.group_commit import _lock_conflict
-
+    """Run every job of `batch` in arrival order, each keeping or losing its own work alone;
+    the jobs to put off to the next group. A run of clerks' call-nexts goes ahead together
+    (central.pg_call_ahead); the other writes each in their own savepoint."""
     later: list[Job] = []
     held: Held = []
     conn.info[SEND_LATER] = held
     try:
-        driver.execute(_OPEN)
-        for n, job in enumerate(batch):
-            events = pending_count(conn)  # PostgreSQL stores a transaction's events at its end
-            try:
-                job.outcome = job.keep(conn)
-                _send(driver, conn, held, then_next=n + 1 < len(batch))
-            except Exception as error:
-                held.clear()
-                job.error = error
-                if isinstance(error, ClaimLater) or _lock_conflict(error):
-                    later.append(job)
-                try:
-                    driver.execute(_UNDO)
-                except Exception:
-                    # A broken transaction has no savepoint left: the whole group fails with
-                    # the write's own error (what the hall is told), not the savepoint's.
-                    raise error from None
-                forget_pending(conn, events)
+        start = 0
+        while start < len(batch):
+            ahead = batch[start].ahead is not None
+            end = start + 1
+            while end < len(batch) and (batch[end].ahead is not None) == ahead:
+                end += 1
+            run, last = batch[start:end], end == len(batch)
+            if not (ahead and _call_ahead(driver, conn, held, run, later)):
+                later += _one_by_one(driver, conn, held, run, last=last)
+            start = end
     finally:
         conn.info.pop(SEND_LATER, None)
     return later
 
 
-def _send(driver: Any, conn: Connection, held: Held, *, then_next: bool) -> None:
-    """The write's held rows and, when another write follows, the move to its savepoint: one
-    round trip. A failure is the write's own (nothing after the failed statement ran)."""
+def _one_by_one(
+    driver: Any, conn: Connection, held: Held, run: list[Job], *, last: bool
+) -> list[Job]:
+    """Each job of `run` in its own savepoint; the last one's is left to the COMMIT when
+    nothing follows `run` in the group."""
+    from central.group_commit import _lock_conflict
+
+    later: list[Job] = []
+    driver.execute(_OPEN)
+    for n, job in enumerate(run):
+        events = pending_count(conn)  # PostgreSQL stores a transaction's events at its end
+        after = (_RELEASE, _OPEN) if n + 1 < len(run) else () if last else (_RELEASE,)
+        try:
+            job.outcome = job.keep(conn)
+            _send(driver, conn, held, after)
+        except Exception as error:
+            held.clear()
+            job.error = error
+            if isinstance(error, ClaimLater) or _lock_conflict(error):
+                later.append(job)
+            try:
+                driver.execute(_UNDO)
+            except Exception:
+                # A broken transaction has no savepoint left: the whole group fails with
+                # the write's own error (what the hall is told), not the savepoint's.
+                raise error from None
+            forget_pending(conn, events)
+            if n + 1 == len(run) and not last:
+                driver.execute(_RELEASE)
+    return later
+
+
+def _call_ahead(
+    driver: Any, conn: Connection, held: Held, run: list[Job], later: list[Job]
+) -> bool:
+    """`run`, clerks' call-nexts only, read ahead in one round trip, their steps run on what
+    was read, and their held rows sent in one more. False, with nothing of `run` left in the
+    transaction, when a step failed after its claim or a statement failed: `run` is then to
+    go one by one (where every write keeps or loses its own work alone, as always)."""
+    from central.group_commit import _lock_conflict
+
+    events = pending_count(conn)
+    try:
+        reads = read_ahead(conn, [job.ahead for job in run])
+    except Exception:
+        return _undo(driver, conn, held, events, run, later)
+    put_off: list[Job] = []
+    for job, ahead in zip(run, reads, strict=True):
+        mine, rows = pending_count(conn), len(held)
+        conn.info[AHEAD] = ahead
+        try:
+            job.outcome = job.keep(conn)
+        except Exception as error:
+            if ahead.claimed() or isinstance(error, DBAPIError):
+                return _undo(driver, conn, held, events, run, later)
+            job.error = error  # refused on what was read: it changed nothing
+            del held[rows:]
+            forget_pending(conn, mine)
+            if isinstance(error, ClaimLater) or _lock_conflict(error):
+                put_off.append(job)
+        finally:
+            conn.info.pop(AHEAD, None)
+    try:
+        _send(driver, conn, held, (f"RELEASE SAVEPOINT {SAVEPOINT}",), together=True)
+    except Exception:
+        return _undo(driver, conn, held, events, run, later)
+    later += put_off
+    return True
+
+
+def _undo(
+    driver: Any, conn: Connection, held: Held, events: int, run: list[Job], later: list[Job]
+) -> bool:
+    """Take the whole of `run` back to its savepoint, to go again one by one."""
+    held.clear()
+    driver.execute(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}; RELEASE SAVEPOINT {SAVEPOINT}")
+    forget_pending(conn, events)
+    for job in run:
+        job.outcome, job.error = None, None
+    return False
+
+
+def _send(
+    driver: Any, conn: Connection, held: Held, after: tuple[str, ...], *, together: bool = False
+) -> None:
+    """The held rows and the statements `after` (the move to the next savepoint …): one
+    round trip. A failure is the write's own (nothing after the failed statement ran).
+    `together`: the rows of one INSERT sent as one batch, whichever write held them."""
     if not held:
-        if then_next:
-            driver.execute(_NEXT)
+        if after:
+            driver.execute("; ".join(after))
         return
-    sent = [_compiled(conn, statement, rows) for statement, rows in held]
+    sent = (
+        [_compiled(conn, statement, rows) for statement, rows in _merged(held) if rows]
+        if together
+        else [_compiled(conn, statement, rows) for statement, rows in held]
+    )
     held.clear()
     try:
         with driver.pipeline():
@@ -86,9 +169,8 @@ def _send(driver: Any, conn: Connection, held: Held, *, then_next: bool) -> None
                     driver.execute(sql, params[0])
                 else:
                     driver.cursor().executemany(sql, params)
-            if then_next:
-                driver.execute(_RELEASE)
-                driver.execute(_OPEN)
+            for statement in after:
+                driver.execute(statement)
     except conn.dialect.loaded_dbapi.Error as error:
         # As the engine would raise it (IntegrityError …), without the values in its text:
         # the kept answer holds ID numbers and phones.
@@ -98,6 +180,14 @@ def _send(driver: Any, conn: Connection, held: Held, *, then_next: bool) -> None
             [p for _, params in sent for p in params],
             error,
         ) from None
+
+
+def _merged(held: Held) -> Held:
+    """The held rows by INSERT, in the order each INSERT was first held."""
+    by: dict[int, tuple[Any, list[dict[str, Any]]]] = {}
+    for statement, rows in held:
+        by.setdefault(id(statement), (statement, []))[1].extend(rows)
+    return list(by.values())
 
 
 _COMPILED: dict[int, tuple[Any, str, dict[str, Any]]] = {}

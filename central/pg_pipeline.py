@@ -27,17 +27,6 @@ def then_first(
         with driver.pipeline():
             driver.execute(lock.sql, lock.params(values))
             cursor = driver.execute(read.sql, read.params(values))
-        found = cursor.fetchone()
+        return then.fetched(conn, cursor)
     except conn.dialect.loaded_dbapi.Error as error:
         raise driver_error(conn, f"{lock.sql}; {read.sql}", values, error) from None
-    if found is None:
-        return None
-    converts = read.converts
-    if converts is None:
-        converts = read.result(conn.dialect, cursor.description)
-    if not converts:
-        return read.row._make(found)
-    cells = list(found)
-    for i, convert in converts:
-        cells[i] = convert(cells[i])
-    return read.row._make(cells)

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 
 from central import audit
-from central.call_claim import claim_next
+from central import pg_call_ahead as ahead
 from central.context import Ctx
 from central.day_sequence import next_in_day
 from central.direct_statement import DirectStatement
@@ -34,7 +34,7 @@ from central.events import emit, emit_many
 from central.hall import ticket_model
 from central.hall_time import as_utc, service_day
 from central.schema import queues, ticket_sequences, tickets, windows
-from central.windows import guard_window, require_open_window, window_state
+from central.windows import guard_window, require_open_window
 from client.models import Ticket
 from client.transitions import Transition, either
 
@@ -248,12 +248,13 @@ def called_values(window_no: int, staff_no: str | None, now: datetime) -> dict[s
 
 
 def call_next(conn: Connection, ctx: Ctx, window_no: int) -> Ticket | None:
-    """Call the next ticket for a window, or None when nothing waits for it."""
-    window = window_state(conn, window_no)
+    """Call the next ticket for a window, or None when nothing waits for it. In a PostgreSQL
+    group the window and the claim may have been read ahead (central.pg_call_ahead)."""
+    window = ahead.window_state(conn, window_no)
     guard_window(conn, ctx, window, "call tickets")
     require_open_window(window, "call")
     claim = {**called_values(window_no, window.staff_no, ctx.now), "b_now": ctx.now}
-    row = claim_next(conn, window_no, claim)
+    row = ahead.claim(conn, window_no, claim)
     return None if row is None else _after_call(conn, ctx, row, window_no)
 
 

@@ -51,8 +51,8 @@ _WINDOW_STATE = (
     .where(windows.c.no == bindparam("b_no"))
 )
 # The two reads every call-next and call-back make, straight through the driver.
-_DIRECT_STATE = DirectStatement(_WINDOW_STATE, ("b_no",))
-_DIRECT_LOCK_NO = DirectStatement(_LOCK_WINDOW_NO, ("b_no",))
+DIRECT_STATE = DirectStatement(_WINDOW_STATE, ("b_no",))
+DIRECT_LOCK_NO = DirectStatement(_LOCK_WINDOW_NO, ("b_no",))
 _WINDOW_OF = select(windows.c.no).where(windows.c.staff_no == bindparam("b_staff"))
 _STAFF_NAME = select(staff.c.name).where(staff.c.staff_no == bindparam("b_staff"))
 _SET_WINDOW = update(windows).where(windows.c.no == bindparam("b_no"))
@@ -64,10 +64,10 @@ _SIGN_ON = update(windows).where(windows.c.no == bindparam("b_no"), windows.c.st
 
 def _read_window(conn: Connection, statement: Any, no: int) -> Any:
     row = conn.execute(statement, {"b_no": no}).first() if 0 <= no <= MAX_DB_INT else None
-    return _found(row, no)
+    return found_window(row, no)
 
 
-def _found(row: Any, no: int) -> Any:
+def found_window(row: Any, no: int) -> Any:
     if row is None:
         raise NotFound(
             f"There is no window {no} in this hall.",
@@ -185,12 +185,12 @@ def window_state(conn: Connection, no: int) -> Any:
     """The window row (locked as in lock_window) with its current ticket's `current_number`
     and `current_status` (None when the window has no ticket called or in service)."""
     if not 0 <= no <= MAX_DB_INT:
-        return _found(None, no)
+        return found_window(None, no)
     if conn.dialect.name == "postgresql":
         # Lock first, then read: the read must see what the lock holder committed. Both in one
         # round trip (central.pg_pipeline): the read still runs after the lock is held.
-        return _found(then_first(conn, _DIRECT_LOCK_NO, _DIRECT_STATE, no), no)
-    return _found(_DIRECT_STATE.first(conn, no), no)
+        return found_window(then_first(conn, DIRECT_LOCK_NO, DIRECT_STATE, no), no)
+    return found_window(DIRECT_STATE.first(conn, no), no)
 
 
 def busy(window: Any, then: str = "") -> Conflict:

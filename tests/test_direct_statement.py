@@ -89,8 +89,8 @@ def test_every_hot_read_gives_what_sqlalchemy_gives(store: Store) -> None:
     start, end = day_bounds(service_day(now))
     with store.write() as conn:
         for no in (1, 2, 3, 4, 5, 99):
-            same_rows(conn, window_steps._DIRECT_STATE, no)
-            same_rows(conn, window_steps._DIRECT_LOCK_NO, no)
+            same_rows(conn, window_steps.DIRECT_STATE, no)
+            same_rows(conn, window_steps.DIRECT_LOCK_NO, no)
             for read in hall._ONE_WINDOW:
                 same_rows(conn, read, start, end, no)
             same_rows(conn, call_claim._DIRECT_CANDIDATES, no, now)

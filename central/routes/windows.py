@@ -16,6 +16,7 @@ from central.errors import ACTION, AUTHED_404
 from central.hall import window_model
 from central.hot_routes import hot
 from central.idempotency import Step
+from central.pg_call_ahead import call_ahead
 from client.models import PauseRequest, TicketAnswer, Window
 
 router = APIRouter(prefix="/v1", tags=["windows"])
@@ -96,7 +97,11 @@ async def call_next(act: Idempotent, no: int = WindowNo) -> Response:
 
 def _calling(no: int) -> Step:
     """Call-next's step at window `no` (nothing waiting: None, answered 204)."""
-    return answered_at(lambda conn, ctx: engine.call_next(conn, ctx, no), lambda _c, _t: no)
+    return answered_at(
+        lambda conn, ctx: engine.call_next(conn, ctx, no),
+        lambda _c, _t: no,
+        lambda ctx: call_ahead(ctx.actor, no, ctx.now),
+    )
 
 
 hot("/v1/windows/{no}/call-next", _calling, 0, 2**31 - 1)  # the counter's F2, in a burst
