@@ -23,11 +23,12 @@ any window: theirs runs as before).
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, String, bindparam, exists, literal_column, select
+from sqlalchemy import Connection, String, bindparam, exists, literal_column, select, true
 
 from central import windows as window_steps
 from central.call_claim import _SET_NAMES, CANDIDATES, FOUND, _pg_read_and_claim_stmt, claim_next
@@ -91,42 +92,58 @@ _WINDOW_OPEN = exists(
         ),
     )
 )
-_GUARDED_CLAIM = DirectStatement(
-    _pg_read_and_claim_stmt(CANDIDATES, guard=_WINDOW_OPEN),
+_claim = _pg_read_and_claim_stmt(CANDIDATES, guard=_WINDOW_OPEN)
+_CLAIM_WIDTH = len(_claim.selected_columns)
+# The window's state read in the same statement (after the lock: a statement of its own, sent
+# before it, whose holder's commits this one's snapshot then sees), its columns named w_….
+_state = window_steps.state_of(bindparam("b_window")).subquery("w")
+_READ_AND_CLAIM = DirectStatement(
+    _claim.add_columns(*(c.label(f"w_{c.key}") for c in _state.c)).outerjoin(_state, true()),
     ("b_window", "b_now", *_SET_NAMES, "b_staff"),
 )
+_ROWS: dict[str, tuple[Any, Any]] = {}  # per dialect: the claim's and the state's row types
+
+
+def _row_types(conn: Connection) -> tuple[Any, Any]:
+    found = _ROWS.get(conn.dialect.name)
+    if found is None:
+        fields = _READ_AND_CLAIM.plan(conn).row._fields[:_CLAIM_WIDTH]
+        state_row = window_steps.DIRECT_STATE.plan(conn).row
+        found = _ROWS[conn.dialect.name] = (namedtuple("Row", fields), state_row)
+    return found
 
 
 def read_ahead(conn: Connection, calls: list[CallAhead]) -> list[Ahead]:
-    """Lock, read and claim for every call of `calls`, in order, in one round trip, after
-    opening SAVEPOINT (the run's undo point). Raises the first failing statement's error (the
-    transaction then needs a rollback to the savepoint)."""
-    state_read = window_steps.DIRECT_STATE
-    lock, state, claim = (
-        s.plan(conn) for s in (window_steps.DIRECT_LOCK_NO, state_read, _GUARDED_CLAIM)
-    )
+    """Lock, then read and claim, for every call of `calls`, in order, in one round trip,
+    after opening SAVEPOINT (the run's undo point). Raises the first failing statement's error
+    (the transaction then needs a rollback to the savepoint)."""
+    lock, read = window_steps.DIRECT_LOCK_NO.plan(conn), _READ_AND_CLAIM.plan(conn)
     driver: Any = conn.connection.driver_connection
     cursors = []
     try:
         with driver.pipeline():
             driver.execute(f"SAVEPOINT {SAVEPOINT}")
             for call in calls:
-                no = call.window_no
+                no, now, staff_no = call.window_no, call.now, call.staff_no
                 driver.execute(lock.sql, lock.params((no,)))
-                read = driver.execute(state.sql, state.params((no,)))
                 # The claim's columns as central.tickets.called_values gives them.
-                values = (no, call.now, "called", no, call.staff_no, call.now, 0, call.staff_no)
-                cursors.append((read, driver.execute(claim.sql, claim.params(values))))
-        return [
-            Ahead(
-                call.window_no,
-                state_read.fetched(conn, read),
-                _GUARDED_CLAIM.fetched(conn, claimed),
+                values = (no, now, "called", no, staff_no, now, 0, staff_no)
+                cursors.append(driver.execute(read.sql, read.params(values)))
+        claim_row, state_row = _row_types(conn)
+        aheads = []
+        for call, cursor in zip(calls, cursors, strict=True):
+            row = _READ_AND_CLAIM.fetched(conn, cursor)
+            state = row[_CLAIM_WIDTH:]
+            aheads.append(
+                Ahead(
+                    call.window_no,
+                    None if state[0] is None else state_row._make(state),
+                    claim_row._make(row[:_CLAIM_WIDTH]),
+                )
             )
-            for call, (read, claimed) in zip(calls, cursors, strict=True)
-        ]
+        return aheads
     except conn.dialect.loaded_dbapi.Error as error:
-        raise driver_error(conn, claim.sql, [], error) from None
+        raise driver_error(conn, read.sql, [], error) from None
 
 
 def window_state(conn: Connection, no: int) -> Any:

@@ -30,26 +30,33 @@ MAX_DB_INT = 2**31 - 1
 _WINDOW = select(windows).where(windows.c.no == bindparam("b_no"))
 _LOCK_WINDOW = _WINDOW.with_for_update()
 _LOCK_WINDOW_NO = select(windows.c.no).where(windows.c.no == bindparam("b_no")).with_for_update()
-# The window with its current ticket (number and status; NULL when none).
-_WINDOW_STATE = (
-    select(
-        windows,
-        tickets.c.number.label("current_number"),
-        tickets.c.status.label("current_status"),
-    )
-    .select_from(
-        windows.outerjoin(
-            tickets,
-            and_(
-                tickets.c.window_no == windows.c.no,
-                # The states written into the SQL, not bound: SQLite joins a bound OR (or
-                # equality) here five times slower (25 against 5 µs, measured).
-                tickets.c.status.in_([literal_column(f"'{s}'", String()) for s in ACTIVE]),
-            ),
+
+
+def state_of(no: Any) -> Any:
+    """The window numbered `no` (a bound parameter) with its current ticket's number and
+    status (NULL when none)."""
+    return (
+        select(
+            windows,
+            tickets.c.number.label("current_number"),
+            tickets.c.status.label("current_status"),
         )
+        .select_from(
+            windows.outerjoin(
+                tickets,
+                and_(
+                    tickets.c.window_no == windows.c.no,
+                    # The states written into the SQL, not bound: SQLite joins a bound OR (or
+                    # equality) here five times slower (25 against 5 µs, measured).
+                    tickets.c.status.in_([literal_column(f"'{s}'", String()) for s in ACTIVE]),
+                ),
+            )
+        )
+        .where(windows.c.no == no)
     )
-    .where(windows.c.no == bindparam("b_no"))
-)
+
+
+_WINDOW_STATE = state_of(bindparam("b_no"))
 # The two reads every call-next and call-back make, straight through the driver.
 DIRECT_STATE = DirectStatement(_WINDOW_STATE, ("b_no",))
 DIRECT_LOCK_NO = DirectStatement(_LOCK_WINDOW_NO, ("b_no",))

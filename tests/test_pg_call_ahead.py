@@ -84,22 +84,36 @@ def test_only_a_clerks_call_next_goes_ahead(store: Any) -> None:
         assert post(ctx(actor), "s", "/v1/windows/1/call-next", None, _calling(1)).ahead is None
 
 
+def free_windows(store: Any) -> None:
+    """Every called ticket marked no-show: the windows are free to call again."""
+    with store.write() as conn:
+        found = select(tickets.c.id, tickets.c.window_no).where(tickets.c.status == "called")
+        for ticket_id, no in conn.execute(found).all():
+            ticket_steps.no_show(conn, ctx(clerk(no)), ticket_id)
+
+
 @pytest.mark.backends("postgresql")
 async def test_a_group_of_call_nexts_costs_no_more_round_trips_than_one(store: Any) -> None:
-    issue(store, 8)
+    """Groups of one call and of three, twice over: the first time round, the session
+    prepares its statements (a round trip each, once); the second time, three calls cost what
+    one does — BEGIN, the reads and claims, the held rows, the events, COMMIT."""
+    issue(store, 16)
     counts = []
-    for windows, tag in (((1,), "one"), ((2, 3, 4), "three")):
-        trips = Trips(store)
-        try:
-            trips.on = True
-            got = await together(store, *(Call(store, no, f"{tag}{no}") for no in windows))
-            trips.on = False
-            assert [status for status, _ in got] == [200] * len(windows), got
-            counts.append(trips.count())
-        finally:
-            trips.close()
-    assert counts[0] == counts[1], counts  # BEGIN, the reads, the held rows, events, COMMIT
-    assert [no for no, _ in called_at(store)] == [1, 2, 3, 4]
+    for round_ in range(2):
+        for windows in ((1,), (2, 3, 4)):
+            trips = Trips(store)
+            try:
+                trips.on = True
+                calls = (Call(store, no, f"{round_}-{no}") for no in windows)
+                got = await together(store, *calls)
+                trips.on = False
+                assert [status for status, _ in got] == [200] * len(windows), got
+                counts.append(trips.count())
+            finally:
+                trips.close()
+        assert [no for no, _ in called_at(store)] == [1, 2, 3, 4]
+        free_windows(store)
+    assert counts[2] == counts[3], counts
 
 
 @pytest.mark.backends("postgresql")
