@@ -30,6 +30,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from central.direct_statement import DirectStatement
 from central.errors import Conflict
@@ -218,21 +219,37 @@ def _pg_read_and_claim_stmt(limit: int, guard: Any = None) -> Any:
     "nothing waits" (0 read) stays apart from "every candidate is being claimed elsewhere".
     Within one statement every part sees one snapshot; the claim's `status = 'waiting'` is
     checked again on the newest row version (READ COMMITTED), as in the two-statement form.
-    `guard`, a condition, claims only while it holds (central.pg_call_ahead: the window's)."""
-    found = _tiered_candidates_stmt(lateral=True, limit=limit, placed=True).cte("found")
-    pick = (
+    `guard`, a condition, claims only while it holds (central.pg_call_ahead: the window's).
+
+    The candidates are read once, into an array in call order; its length is the count."""
+    ids_type = ARRAY(tickets.c.id.type)
+    in_order = _tiered_candidates_stmt(lateral=True, limit=limit).scalar_subquery()
+    found = select(func.array(in_order, type_=ids_type).label("ids")).cte("found")
+    # One candidate at a time, in the array's order (unnest reads it out in order), each
+    # looked up by id and locked unless another window holds it: the first free one is the
+    # pick and no other is locked. A join of the candidates with tickets, sorted after, was
+    # planned as a scan of every waiting ticket (more so on a fresh hall's statistics).
+    each = func.unnest(found.c.ids).table_valued("id").render_derived(name="each")
+    free = (
         select(tickets.c.id)
-        .join(found, found.c.id == tickets.c.id)
-        .where(tickets.c.status == _WAITING, *(() if guard is None else (guard,)))
-        .order_by(found.c.place)
-        .limit(1)
+        .where(tickets.c.id == each.c.id, tickets.c.status == _WAITING)
         .with_for_update(skip_locked=True, of=tickets)
+        .correlate(each)
+        .lateral("free")
+    )
+    pick = (
+        select(free.c.id)
+        .select_from(found)
+        .join(each, true())
+        .join(free, true())
+        .where(*(() if guard is None else (guard,)))
+        .limit(1)
     )
     # The claim's columns spelled out: a SET taken from the parameters is not derived for an
     # UPDATE nested in a CTE.
     set_to = {name: bindparam(f"c_{name}", type_=tickets.c[name].type) for name in CLAIMED}
     claimed = _pg_claim_stmt(pick).values(set_to).cte("claimed")
-    count = select(func.count()).select_from(found).scalar_subquery().label(FOUND)
+    count = select(func.cardinality(found.c.ids)).scalar_subquery().label(FOUND)
     one = select(literal_column("1").label("one")).subquery("one")
     return select(*claimed.c, count).select_from(one.outerjoin(claimed, true()))
 

@@ -78,6 +78,64 @@ def test_the_candidate_reads_do_not_grow_with_the_queue(store: Any) -> None:
     assert max(pages[6000]) < 200, pages
 
 
+def _claim_pages(conn: Connection, limit: int, plan: str) -> int:
+    """Shared buffers window 1's read-and-claim touches (claiming; rolled back after), planned
+    for these values ("custom") or for any ("generic", as a prepared statement is after its
+    first runs)."""
+    import re
+
+    from psycopg.sql import Literal
+
+    at = T0 + timedelta(hours=2)
+    claim = {"c_status": "called", "c_window_no": 1, "c_staff_no": "c001", "c_called_at": at}
+    values = {"b_window": 1, "b_now": at, "c_recall_count": 0, **claim}
+    compiled = call_claim._pg_read_and_claim_stmt(limit).compile(dialect=conn.dialect)
+    params = {**compiled.params, **values}
+    names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", compiled.string)))
+    prepared = re.sub(r"%\((\w+)\)s", lambda m: f"${names.index(m[1]) + 1}", compiled.string)
+    conn.exec_driver_sql(f"SET plan_cache_mode = force_{plan}_plan")
+    conn.exec_driver_sql(f"PREPARE claim AS {prepared}")
+    driver = conn.connection.driver_connection
+    args = ", ".join(Literal(params[name]).as_string(driver) for name in names)
+    sql = f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE claim({args})"
+    try:
+        found = conn.exec_driver_sql(sql).scalar_one()
+    finally:
+        conn.rollback()  # the claim and the plan mode
+        conn.exec_driver_sql("DEALLOCATE claim")
+        conn.commit()
+    top = (found if isinstance(found, list) else json.loads(found))[0]["Plan"]
+    return int(top["Shared Hit Blocks"]) + int(top["Shared Read Blocks"])
+
+
+@pytest.mark.parametrize("plan", ["custom", "generic"])
+@pytest.mark.parametrize("analyzed", [True, False])
+def test_the_read_and_claim_finds_its_pick_by_ticket_whatever_the_statistics(
+    store: Any, analyzed: bool, plan: str
+) -> None:
+    """The read-and-claim takes its pick from the candidates it read, each looked up by id:
+    at 6,000 waiting it touches about the pages it touches at 300, whether or not the table's
+    statistics know how many wait (a fresh hall's burst runs before any ANALYZE), planned for
+    its values or for any. A join of the candidates with tickets was planned as a scan of every
+    waiting ticket."""
+    pages: dict[int, list[int]] = {}
+    for total in (300, 6000):
+        with store.write() as conn:
+            conn.execute(text("TRUNCATE tickets RESTART IDENTITY CASCADE"))
+            conn.execute(text("ANALYZE tickets"))  # statistics of an empty table
+            _add_waiting(conn, "A", total // 2, 1)
+            _add_waiting(conn, "B", total // 2, 1)
+        if analyzed:
+            with store.write() as conn:
+                conn.execute(text("ANALYZE tickets"))
+        with store.read() as conn:
+            limits = (call_claim.CANDIDATES, call_claim.WIDER)
+            pages[total] = [_claim_pages(conn, limit, plan) for limit in limits]
+    for small, large in zip(pages[300], pages[6000], strict=True):
+        assert large <= small + 20, pages
+    assert max(pages[6000]) < 200, pages
+
+
 def _locked(url: str, count: int) -> Any:
     """Another window's claims in flight: the first `count` waiting tickets in arrival order,
     locked FOR UPDATE by a transaction that stays open until the connection is closed."""
@@ -165,3 +223,27 @@ async def test_in_a_group_a_window_waiting_for_claims_elsewhere_holds_no_one_up(
         db.dispose()
     status, body = await asyncio.wait_for(calling, 10)
     assert status == 200 and json.loads(body)["id"] == issued[0]
+
+
+def test_the_read_and_claim_claims_only_while_its_guard_holds(store: Any) -> None:
+    """A guard that does not hold (window 1 is staffed by clerk 1, not clerk 2) claims nothing
+    yet still says how many candidates it read; one that holds claims the first in call order."""
+    from sqlalchemy import exists
+
+    from central.direct_statement import DirectStatement
+    from central.schema import windows
+
+    def guarded(staff_no: str) -> Any:
+        staffed = exists().where(windows.c.no == 1, windows.c.staff_no == staff_no)
+        stmt = call_claim._pg_read_and_claim_stmt(call_claim.CANDIDATES, guard=staffed)
+        return DirectStatement(stmt, ("b_window", "b_now", *call_claim._SET_NAMES))
+
+    with store.write() as conn:
+        issued = [engine.issue_ticket(conn, ctx(KIOSK), "A").id for _ in range(3)]
+    at = T0 + timedelta(minutes=1)
+    claim = ("called", 1, "1001", at, 0)  # as call_claim.CLAIMED names them
+    with store.write() as conn:
+        refused = guarded("1002").first(conn, 1, at, *claim)
+        assert refused.id is None and getattr(refused, call_claim.FOUND) == 3
+        taken = guarded("1001").first(conn, 1, at, *claim)
+        assert taken.id == issued[0] and taken.status == "called"
