@@ -22,28 +22,40 @@ from sqlalchemy import Connection
 from central import tickets as engine
 from central.context import Ctx
 from central.group_commit import FIGURES, MANY
-from central.hall import queue_figures, window_model, window_models
-from client.models import AtWindow, Ticket, TicketAnswer
+from central.hall import figures_and_windows, no_window, window_model
+from client.models import AtWindow, Ticket, TicketAnswer, Window
 
 Step = Callable[[Connection, Ctx], Ticket | None]
 
 
 def at_window(conn: Connection, now: datetime, no: int | None) -> AtWindow | None:
+    """The window `no` and the queue figures, read in that snapshot order: the figures first
+    (on PostgreSQL the figures and the window in one round trip, central.hall)."""
     if no is None:
         return None
     once: dict[Any, Any] | None = conn.info.get(FIGURES)  # a group's answers share reads
     if once is None:
-        queues, event_id = queue_figures(conn, now)
-        return AtWindow(window=window_model(conn, no, now), queues=queues, event_id=event_id)
-    if now not in once:
-        once[now] = queue_figures(conn, now)
-    queues, event_id = once[now]
+        (queues, event_id), found = figures_and_windows(conn, now, no)
+        return AtWindow(window=_one(found, no), queues=queues, event_id=event_id)
     window = None
-    if once.get(MANY):  # many windows to answer: every window in one read, not three each
-        if ("windows", now) not in once:
-            once["windows", now] = {w.no: w for w in window_models(conn, now)}
+    if now not in once:  # the group's first answer: the figures with its window(s)
+        many = bool(once.get(MANY))  # many windows to answer: every window in one read
+        once[now], found = figures_and_windows(conn, now, None if many else no)
+        if many:
+            once["windows", now] = {w.no: w for w in found}
+        else:
+            window = _one(found, no)
+    queues, event_id = once[now]
+    if window is None and ("windows", now) in once:
         window = once["windows", now].get(no)
     return AtWindow(window=window or window_model(conn, no, now), queues=queues, event_id=event_id)
+
+
+def _one(found: list[Window], no: int) -> Window:
+    """The window read (as window_model: NotFound when there is none)."""
+    if not found:
+        raise no_window(no)
+    return found[0]
 
 
 class _Kept(TicketAnswer):

@@ -117,6 +117,27 @@ class _Plan:
         self.converts = tuple(converts)
         return self.converts
 
+    def rows_of(self, conn: Connection, cursor: Any) -> list[Any]:
+        """The executed `cursor`'s rows, each a named tuple of converted values."""
+        found = cursor.fetchall()
+        return self.made(conn, cursor, found) if found else []
+
+    def made(self, conn: Connection, cursor: Any, found: list[Any]) -> list[Any]:
+        """`found` (rows fetched from `cursor`) as named tuples of converted values."""
+        converts = self.converts
+        if converts is None:
+            converts = self.result(conn.dialect, cursor.description)
+        make = self.row._make
+        if not converts:
+            return [make(row) for row in found]
+        rows = []
+        for row in found:
+            cells = list(row)
+            for i, convert in converts:
+                cells[i] = convert(cells[i])
+            rows.append(make(cells))
+        return rows
+
 
 class DirectStatement:
     """`statement` run straight through the driver, its parameters given as `names` order."""
@@ -135,23 +156,7 @@ class DirectStatement:
     def rows(self, conn: Connection, *values: Any) -> list[Any]:
         """Every row, each a named tuple of converted values (row.status, row[0] …)."""
         plan = self.plan(conn)
-        cursor = _execute(conn, plan, values)
-        found = cursor.fetchall()
-        if not found:
-            return []
-        converts = plan.converts
-        if converts is None:
-            converts = plan.result(conn.dialect, cursor.description)
-        make = plan.row._make
-        if not converts:
-            return [make(row) for row in found]
-        rows = []
-        for row in found:
-            cells = list(row)
-            for i, convert in converts:
-                cells[i] = convert(cells[i])
-            rows.append(make(cells))
-        return rows
+        return plan.rows_of(conn, _execute(conn, plan, values))
 
     def first(self, conn: Connection, *values: Any) -> Any:
         """The first row, or None."""
@@ -164,16 +169,7 @@ class DirectStatement:
         found = cursor.fetchone()
         if found is None:
             return None
-        plan = self.plan(conn)
-        converts = plan.converts
-        if converts is None:
-            converts = plan.result(conn.dialect, cursor.description)
-        if not converts:
-            return plan.row._make(found)
-        cells = list(found)
-        for i, convert in converts:
-            cells[i] = convert(cells[i])
-        return plan.row._make(cells)
+        return self.plan(conn).made(conn, cursor, [found])[0]
 
     def scalars(self, conn: Connection, *values: Any) -> list[Any]:
         """The first column of every row."""

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, text
+from sqlalchemy import Connection, bindparam, func, select
 
 from central.context import Happening
 from central.direct_insert import DirectInsert
+from central.direct_statement import driver_error
 from central.schema import events
 from central.store import BEFORE_COMMIT, EVENTS_WRITTEN
 from client.models import Event
@@ -18,11 +19,9 @@ from client.models import Event
 PAGE = 500
 
 
-_INSERT = insert(events)
-# The same, on SQLite straight through the driver (central.direct_insert).
-_DIRECT = DirectInsert(
-    events, ("type", "hall", "at", "queue", "ticket_id", "window_no", "object_id")
-)
+_COLUMNS = ("type", "hall", "at", "queue", "ticket_id", "window_no", "object_id")
+# SQLite: the INSERT straight through the driver (central.direct_insert); PostgreSQL: _InOrder.
+_DIRECT = DirectInsert(events, _COLUMNS)
 
 
 def _row(ctx: Happening, type_: str, fields: dict[str, Any]) -> tuple[Any, ...]:
@@ -43,16 +42,59 @@ def _row(ctx: Happening, type_: str, fields: dict[str, Any]) -> tuple[Any, ...]:
 # commit after the one holding 42, and a reader already past 42 would never see 41. Every
 # transaction that writes events first takes this lock (held to its commit): events become
 # visible in id order. It also queues NOTIFY for the readers of every server process.
-_EVENTS_LOCK = text("SELECT pg_advisory_xact_lock(7031066), pg_notify('counter_events', '')")
-_LOCKED = "counter_events_locked"
+_LOCK_KEY = 7031066
+_NOTHING = object()
 _PENDING = "counter_events_pending"
 
 
-def _in_order(conn: Connection) -> None:
-    tx = conn.get_transaction()
-    if conn.info.get(_LOCKED) is not tx:
-        conn.execute(_EVENTS_LOCK)
-        conn.info[_LOCKED] = tx
+class _InOrder:
+    """PostgreSQL: the order lock, the NOTIFY and every row of a transaction's events in one
+    statement, one round trip, straight through the driver. It was the lock, then an
+    executemany of one INSERT per event (a group of a hundred call-nexts: some 250 statements,
+    each parsed, bound and executed on its own). The rows go as one array per column and come
+    out of unnest in their order (WITH ORDINALITY … ORDER BY): the sequence numbers them in
+    that order. Each row joins the lock's one row, so none takes its id before the lock is
+    held, whichever side the planner reads first. Values are converted by the columns' own
+    types (UTC datetimes), as SQLAlchemy converts them."""
+
+    def __init__(self) -> None:
+        self._sql: str | None = None
+        self._converts: tuple[Any, ...] = ()
+
+    def _compile(self, conn: Connection) -> str:
+        dialect = conn.dialect
+        names = ", ".join(_COLUMNS)
+        arrays = ", ".join(f"%s::{events.c[n].type.compile(dialect=dialect)}[]" for n in _COLUMNS)
+        self._sql = (
+            "WITH locked AS (SELECT pg_advisory_xact_lock(%s), pg_notify('counter_events', '')) "
+            f"INSERT INTO events ({names}) SELECT {', '.join('e.' + n for n in _COLUMNS)} "
+            f"FROM locked, unnest({arrays}) WITH ORDINALITY AS e({names}, n) ORDER BY e.n"
+        )
+        processors = _DIRECT.statement.compile(dialect=dialect)._bind_processors
+        self._converts = tuple(processors.get(n) for n in _COLUMNS)
+        return self._sql
+
+    def run(self, conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+        sql = self._sql or self._compile(conn)
+        params: list[Any] = [_LOCK_KEY]
+        for convert, column in zip(self._converts, zip(*rows, strict=True), strict=True):
+            if convert is None:
+                params.append(list(column))
+                continue
+            values, last, done = [], _NOTHING, None
+            for value in column:  # a step's rows share its `now`: converted once
+                if value is not last:
+                    last, done = value, convert(value)
+                values.append(done)
+            params.append(values)
+        driver: Any = conn.connection.driver_connection
+        try:
+            driver.execute(sql, params)
+        except conn.dialect.loaded_dbapi.Error as error:
+            raise driver_error(conn, sql, params, error) from None
+
+
+_IN_ORDER = _InOrder()
 
 
 def _store(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
@@ -65,8 +107,7 @@ def _store(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
         return
     last = conn.info.get(BEFORE_COMMIT)
     if last is None:  # a write outside Store.write: take the lock and the ids now
-        _in_order(conn)
-        conn.execute(_INSERT, _DIRECT.as_dicts(rows))
+        _IN_ORDER.run(conn, rows)
         return
     pending: tuple[Any, list[tuple[Any, ...]]] | None = conn.info.get(_PENDING)
     if pending is None or pending[0] is not last:
@@ -97,8 +138,7 @@ def store_pending(conn: Connection) -> None:
     pending = conn.info.pop(_PENDING, None)
     if pending is None or pending[0] is not conn.info.get(BEFORE_COMMIT) or not pending[1]:
         return
-    _in_order(conn)
-    conn.execute(_INSERT, _DIRECT.as_dicts(pending[1]))
+    _IN_ORDER.run(conn, pending[1])
 
 
 def emit(

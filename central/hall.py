@@ -13,6 +13,7 @@ from sqlalchemy import Connection, String, bindparam, func, literal_column, sele
 from central.direct_statement import DirectStatement
 from central.errors import NotFound
 from central.hall_time import as_utc, day_bounds, service_day
+from central.pg_pipeline import rows_of_each
 from central.schema import (
     departments,
     events,
@@ -118,22 +119,31 @@ _ALL_WINDOWS = tuple(DirectStatement(q, _NAMES) for q in _window_queries(one=Fal
 _ONE_WINDOW = tuple(DirectStatement(q, _NAMES) for q in _window_queries(one=True))
 
 
-def window_models(conn: Connection, now: datetime, only: int | None = None) -> list[Window]:
-    """Windows with their queues, who is signed on, current ticket and tickets finished today."""
-    wquery, tquery, qquery = _ALL_WINDOWS if only is None else _ONE_WINDOW
+def _window_reads(now: datetime, only: int | None) -> list[tuple[DirectStatement, Any]]:
+    """window_models' three reads with their values (for central.pg_pipeline.rows_of_each)."""
     start, end = day_bounds(service_day(now))
-    rows = wquery.rows(conn, start, end, only)
+    values = (start, end, only)
+    return [(read, values) for read in (_ALL_WINDOWS if only is None else _ONE_WINDOW)]
+
+
+def window_models(conn: Connection, now: datetime, only: int | None = None) -> list[Window]:
+    """Windows with their queues, who is signed on, current ticket and tickets finished today
+    (PostgreSQL: the three reads in one round trip)."""
+    return _windows(*rows_of_each(conn, _window_reads(now, only)))
+
+
+def _windows(rows: list[Any], ticket_rows: list[Any], queue_rows: list[Any]) -> list[Window]:
     if not rows:
         return []
     current: dict[int, Ticket] = {}
     held: dict[int, list[Ticket]] = defaultdict(list)
-    for r in tquery.rows(conn, start, end, only):
+    for r in ticket_rows:
         if r.status == "held":
             held[r.window_no].append(ticket_model(r))
         else:
             current[r.window_no] = ticket_model(r)
     wqs: dict[int, list[WindowQueue]] = defaultdict(list)
-    for r in qquery.rows(conn, start, end, only):
+    for r in queue_rows:
         wqs[r.window_no].append(WindowQueue(prefix=r.queue_prefix, priority=r.priority))
     result = []
     for w in rows:
@@ -168,12 +178,16 @@ def window_models(conn: Connection, now: datetime, only: int | None = None) -> l
 def window_model(conn: Connection, no: int, now: datetime) -> Window:
     found = window_models(conn, now, only=no)
     if not found:
-        raise NotFound(
-            f"There is no window {no} in this hall.",
-            reason="no_window_hall",
-            params={"window_no": no},
-        )
+        raise no_window(no)
     return found[0]
+
+
+def no_window(no: int) -> NotFound:
+    return NotFound(
+        f"There is no window {no} in this hall.",
+        reason="no_window_hall",
+        params={"window_no": no},
+    )
 
 
 def hall_model(conn: Connection, now: datetime) -> Hall:
@@ -225,13 +239,33 @@ def _queue_figures_stmt() -> Any:
 _QUEUE_FIGURES = DirectStatement(_queue_figures_stmt(), ("b_day", "b_start", "b_end"))
 
 
-def queue_figures(conn: Connection, now: datetime) -> tuple[QueuesResponse, int]:
-    """The queues' figures at `now`, and the newest event id in the same snapshot."""
+Figures = tuple[QueuesResponse, int]  # the queues' figures and the newest event id they reflect
+
+
+def _figures_read(now: datetime) -> tuple[DirectStatement, Any]:
     day = service_day(now)
-    start, end = day_bounds(day)
+    return _QUEUE_FIGURES, (day, *day_bounds(day))
+
+
+def queue_figures(conn: Connection, now: datetime) -> Figures:
+    """The queues' figures at `now`, and the newest event id in the same snapshot."""
+    read, values = _figures_read(now)
+    return _figures(conn, now, read.rows(conn, *values))
+
+
+def figures_and_windows(
+    conn: Connection, now: datetime, only: int | None = None
+) -> tuple[Figures, list[Window]]:
+    """queue_figures, then window_models (every window, or window `only`), read in that
+    order; on PostgreSQL the four reads in one round trip (a counter answer's reads)."""
+    figures, *windows = rows_of_each(conn, [_figures_read(now), *_window_reads(now, only)])
+    return _figures(conn, now, figures), _windows(*windows)
+
+
+def _figures(conn: Connection, now: datetime, rows: list[Any]) -> Figures:
     stats = []
     event_id = 0
-    for q in _QUEUE_FIGURES.rows(conn, day, start, end):
+    for q in rows:
         # Defensive: some drivers hand an aggregate back without the column's type.
         oldest_at = _as_datetime(q.oldest)
         event_id = q.event_id or 0

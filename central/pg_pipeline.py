@@ -9,6 +9,7 @@ the interpreter lock from the writer thread to the event loop and back.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -30,3 +31,23 @@ def then_first(
         return then.fetched(conn, cursor)
     except conn.dialect.loaded_dbapi.Error as error:
         raise driver_error(conn, f"{lock.sql}; {read.sql}", values, error) from None
+
+
+def rows_of_each(
+    conn: Connection, reads: Sequence[tuple[DirectStatement, Sequence[Any]]]
+) -> list[list[Any]]:
+    """Every row of each read (a statement and its values, as DirectStatement.rows takes
+    them), the reads run in this order; on PostgreSQL all of them in one round trip."""
+    if conn.dialect.name != "postgresql":
+        return [statement.rows(conn, *values) for statement, values in reads]
+    plans = [(statement.plan(conn), values) for statement, values in reads]
+    driver: Any = conn.connection.driver_connection
+    try:
+        with driver.pipeline():
+            cursors = [driver.execute(plan.sql, plan.params(values)) for plan, values in plans]
+        return [
+            plan.rows_of(conn, cursor) for (plan, _), cursor in zip(plans, cursors, strict=True)
+        ]
+    except conn.dialect.loaded_dbapi.Error as error:
+        sql = "; ".join(plan.sql for plan, _ in plans)
+        raise driver_error(conn, sql, [v for _, v in plans], error) from None
