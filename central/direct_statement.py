@@ -18,6 +18,7 @@ central.direct_insert does, so the storage-fault handlers see what they always s
 
 from __future__ import annotations
 
+import copy
 from collections import namedtuple
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
@@ -68,11 +69,22 @@ class _Plan:
     """One statement compiled for one dialect: its SQL, how to lay out its parameters, and how
     to turn its rows into values."""
 
-    __slots__ = ("by_name", "columns", "converts", "row", "slots", "sql")
+    __slots__ = ("by_name", "columns", "converts", "raw", "row", "slots", "sql")
 
     def __init__(self, statement: Any, names: tuple[str, ...], conn: Connection) -> None:
         dialect = conn.dialect
-        compiled: Any = statement.compile(dialect=dialect)
+        self.raw: Any = None
+        compiler = dialect
+        if dialect.name == "postgresql":
+            # PostgreSQL's own $1 placeholders, sent as they are (psycopg's raw cursor): the
+            # driver otherwise rewrites %(name)s placeholders at every execution, and caches
+            # the rewrite only for statements under 4 kB (the call-next claim is over 5).
+            from psycopg import RawCursor
+
+            compiler = copy.copy(dialect)
+            compiler.paramstyle, compiler.positional = "numeric_dollar", True
+            self.raw = RawCursor
+        compiled: Any = statement.compile(dialect=compiler)
         if compiled.literal_execute_params or compiled.post_compile_params:
             raise ValueError("a direct statement cannot expand parameters at execution")
         self.sql: str = compiled.string
@@ -95,6 +107,13 @@ class _Plan:
         self.row: Any = namedtuple("Row", columns, rename=True) if columns else None
         self.columns = [entry.type for entry in compiled._result_columns]
         self.converts: tuple[tuple[int, Convert], ...] | None = None
+
+    def send(self, driver: Any, values: Sequence[Any]) -> Any:
+        """Execute with `values` (in a pipeline: sent, its rows read after the sync); the
+        driver's cursor. Driver errors come out as they are."""
+        if self.raw is not None:
+            return self.raw(driver).execute(self.sql, self.params(values))
+        return driver.execute(self.sql, self.params(values))
 
     def params(self, values: Sequence[Any]) -> Any:
         laid: list[Any] = []
@@ -182,12 +201,11 @@ class DirectStatement:
 
 
 def _execute(conn: Connection, plan: _Plan, values: Sequence[Any]) -> Any:
-    params = plan.params(values)
     driver: Any = conn.connection.driver_connection
     try:
-        return driver.execute(plan.sql, params)
+        return plan.send(driver, values)
     except conn.dialect.loaded_dbapi.Error as error:
-        raise driver_error(conn, plan.sql, params, error) from None
+        raise driver_error(conn, plan.sql, values, error) from None
 
 
 def driver_error(conn: Connection, sql: str, params: Any, error: Exception) -> StatementError:

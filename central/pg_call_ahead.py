@@ -125,10 +125,10 @@ def read_ahead(conn: Connection, calls: list[CallAhead]) -> list[Ahead]:
             driver.execute(f"SAVEPOINT {SAVEPOINT}")
             for call in calls:
                 no, now, staff_no = call.window_no, call.now, call.staff_no
-                driver.execute(lock.sql, lock.params((no,)))
+                lock.send(driver, (no,))
                 # The claim's columns as central.tickets.called_values gives them.
                 values = (no, now, "called", no, staff_no, now, 0, staff_no)
-                cursors.append(driver.execute(read.sql, read.params(values)))
+                cursors.append(read.send(driver, values))
         claim_row, state_row = _row_types(conn)
         aheads = []
         for call, cursor in zip(calls, cursors, strict=True):

@@ -26,8 +26,8 @@ def then_first(
     driver: Any = conn.connection.driver_connection
     try:
         with driver.pipeline():
-            driver.execute(lock.sql, lock.params(values))
-            cursor = driver.execute(read.sql, read.params(values))
+            lock.send(driver, values)
+            cursor = read.send(driver, values)
         return then.fetched(conn, cursor)
     except conn.dialect.loaded_dbapi.Error as error:
         raise driver_error(conn, f"{lock.sql}; {read.sql}", values, error) from None
