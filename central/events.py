@@ -74,7 +74,9 @@ class _InOrder:
         self._converts = tuple(processors.get(n) for n in _COLUMNS)
         return self._sql
 
-    def run(self, conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+    def run(self, conn: Connection, rows: list[tuple[Any, ...]], *, commit: bool = False) -> None:
+        """Store `rows`; with `commit`, the transaction's COMMIT follows in the same round
+        trip (its last step: the order lock is then held for no round trip at all)."""
         sql = self._sql or self._compile(conn)
         params: list[Any] = [_LOCK_KEY]
         for convert, column in zip(self._converts, zip(*rows, strict=True), strict=True):
@@ -89,8 +91,16 @@ class _InOrder:
             params.append(values)
         driver: Any = conn.connection.driver_connection
         try:
-            driver.execute(sql, params)
+            if not commit:
+                driver.execute(sql, params)
+                return
+            with driver.pipeline():
+                driver.execute(sql, params)
+                driver.execute("COMMIT")  # the driver's own commit then finds nothing to do
         except conn.dialect.loaded_dbapi.Error as error:
+            # A failed INSERT: PostgreSQL skips the COMMIT, the transaction stays open, failed,
+            # and Store.write rolls it back; a failed COMMIT leaves nothing open: either way
+            # no event and no write of the transaction is stored.
             raise driver_error(conn, sql, params, error) from None
 
 
@@ -113,7 +123,7 @@ def _store(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
     if pending is None or pending[0] is not last:
         pending = (last, [])
         conn.info[_PENDING] = pending
-        last.append(store_pending)
+        last.append(_store_at_commit)
     pending[1].extend(rows)
 
 
@@ -133,12 +143,27 @@ def forget_pending(conn: Connection, keep: int) -> None:
         del pending[1][keep:]
 
 
+def _taken(conn: Connection) -> list[tuple[Any, ...]]:
+    pending = conn.info.pop(_PENDING, None)
+    if pending is None or pending[0] is not conn.info.get(BEFORE_COMMIT):
+        return []
+    return pending[1]  # type: ignore[no-any-return]
+
+
 def store_pending(conn: Connection) -> None:
     """Store this transaction's deferred events now (they take their ids and the order lock)."""
-    pending = conn.info.pop(_PENDING, None)
-    if pending is None or pending[0] is not conn.info.get(BEFORE_COMMIT) or not pending[1]:
-        return
-    _IN_ORDER.run(conn, pending[1])
+    rows = _taken(conn)
+    if rows:
+        _IN_ORDER.run(conn, rows)
+
+
+def _store_at_commit(conn: Connection) -> None:
+    """Store.write's step before its commit: the deferred events and, when no other step
+    follows (Store.write has taken each step off its list), the COMMIT in the same round
+    trip."""
+    rows = _taken(conn)
+    if rows:
+        _IN_ORDER.run(conn, rows, commit=not conn.info.get(BEFORE_COMMIT))
 
 
 def emit(

@@ -25,6 +25,7 @@ from central.events import emit, emit_many, store_pending
 from central.group_commit import FIGURES, MANY
 from central.hall import queue_figures, window_models
 from central.schema import events
+from central.store import BEFORE_COMMIT
 from client.models import AtWindow
 from tests.test_queue_engine import KIOSK, T0, clerk, ctx, demo_store
 
@@ -111,6 +112,45 @@ def test_a_groups_events_are_one_statement_in_one_round_trip_in_their_order(stor
         (t, f.get("queue"), f.get("ticket_id"), f["window_no"], f.get("object_id"), "demo", now)
         for t, f in wanted
     ]
+
+
+def test_the_events_go_with_the_commit_in_one_round_trip(store: Any) -> None:
+    """A write that only emits: BEGIN, then the events and the COMMIT together (three round
+    trips before: BEGIN, the events, the COMMIT); the events are stored and streams woken."""
+    happening = SystemCtx(now=T0, hall="demo")
+    fd, name = tempfile.mkstemp(prefix="counter-trace-")
+    version = store.notifier.version
+    with store.write() as conn:
+        pgconn = conn.connection.driver_connection.pgconn
+        pgconn.trace(fd)
+        emit_many(conn, happening, [("window.changed", {"window_no": n}) for n in (1, 2, 3)])
+    pgconn.untrace()
+    os.close(fd)
+    sent = Sent(Path(name))
+    os.unlink(name)
+    assert (sent.trips, sent.statements) == (2, 3)
+    assert store.notifier.version == version + 1  # this process's streams woken
+    with store.read() as conn:
+        rows = conn.execute(select(events.c.window_no).order_by(events.c.id)).scalars().all()
+    assert rows[-3:] == [1, 2, 3]
+
+
+def test_a_step_after_the_events_runs_before_the_commit_and_can_undo_them(store: Any) -> None:
+    """The COMMIT goes with the events only when they are the last step: a step after them
+    still runs in the transaction, and its failure leaves no event stored."""
+    happening = SystemCtx(now=T0, hall="demo")
+    with store.read() as conn:
+        before = conn.execute(select(events.c.id).order_by(events.c.id.desc())).scalar()
+
+    def fails(conn: Any) -> None:
+        raise RuntimeError("a later step failed")
+
+    with pytest.raises(RuntimeError, match="a later step failed"), store.write() as conn:
+        emit(conn, happening, "queue.changed", queue="A")
+        conn.info[BEFORE_COMMIT].append(fails)
+    with store.read() as conn:
+        after = conn.execute(select(events.c.id).order_by(events.c.id.desc())).scalar()
+    assert after == before
 
 
 def test_a_write_outside_a_group_stores_its_events_at_once_in_order(store: Any) -> None:
