@@ -44,7 +44,7 @@ def rows_of_each(
     driver: Any = conn.connection.driver_connection
     try:
         with driver.pipeline():
-            cursors = [driver.execute(plan.sql, plan.params(values)) for plan, values in plans]
+            cursors = [plan.send(driver, values) for plan, values in plans]
         return [
             plan.rows_of(conn, cursor) for (plan, _), cursor in zip(plans, cursors, strict=True)
         ]
