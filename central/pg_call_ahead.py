@@ -163,9 +163,11 @@ def claim(conn: Connection, window_no: int, values: dict[str, Any]) -> Any:
     if ahead is None or ahead.window_no != window_no or ahead.claim is _USED:
         return claim_next(conn, window_no, values)
     answer, ahead.claim = ahead.claim, _USED
-    ahead.wrote = True
     if getattr(answer, FOUND) == 0:
         return None
     if answer.id is not None:
+        ahead.wrote = True
         return answer
-    return claim_next(conn, window_no, values)
+    row = claim_next(conn, window_no, values)  # put off (ClaimLater), it claimed nothing
+    ahead.wrote = row is not None
+    return row

@@ -179,3 +179,35 @@ async def test_a_run_whose_kept_answer_fails_goes_one_by_one_losing_only_that_ca
         keys = conn.execute(select(idempotency_keys.c.key).order_by(idempotency_keys.c.key))
         assert keys.scalars().all() == ["k1", "k2", "k3"]
     assert audited_calls(store) == 3  # k1's first call, k2, k3
+
+
+@pytest.mark.backends("postgresql")
+async def test_calls_whose_tickets_another_process_is_claiming_are_put_off_not_undone(
+    store: Any, pg_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every waiting ticket is locked by another session (another instance's claims, not yet
+    committed): the read-ahead calls claim nothing, are put off to the next group without
+    taking the run back, and get their tickets once that session is done."""
+    import threading
+
+    from sqlalchemy import create_engine, text
+
+    from central import pg_group
+
+    issue(store, 3)
+    undone: list[int] = []
+    real_undo = pg_group._undo
+    monkeypatch.setattr(
+        pg_group,
+        "_undo",
+        lambda *a: undone.append(1) or real_undo(*a),  # type: ignore[func-returns-value]
+    )
+    other = create_engine(pg_database)
+    with other.connect() as holder:
+        holder.execute(text("SELECT id FROM tickets WHERE status = 'waiting' FOR UPDATE"))
+        threading.Timer(0.3, holder.commit).start()
+        got = await together(store, Call(store, 1, "a"), Call(store, 2, "b"))
+    other.dispose()
+    assert [outcome[0] for outcome in got] == [200, 200], got
+    assert [no for no, _ in called_at(store)] == [1, 2]
+    assert undone == []
