@@ -153,6 +153,50 @@ def test_a_step_after_the_events_runs_before_the_commit_and_can_undo_them(store:
     assert after == before
 
 
+def test_no_event_takes_its_id_before_the_order_lock_is_held(store: Any, pg_database: str) -> None:
+    """While another transaction holds the order lock, a write's events statement waits for
+    it without having drawn a single id from the sequence (ids drawn before the lock could
+    commit after a later id: a stream past that id would lose them)."""
+    import threading
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    happening = SystemCtx(now=T0, hall="demo")
+    other = create_engine(pg_database)
+    sequence = text("SELECT last_value FROM pg_sequences WHERE sequencename = 'events_id_seq'")
+    waiting = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+    done: list[BaseException | None] = []
+
+    def write() -> None:
+        try:
+            with store.write() as conn:
+                emit_many(conn, happening, [("window.changed", {"window_no": n}) for n in (4, 5)])
+            done.append(None)
+        except BaseException as error:
+            done.append(error)
+
+    with other.connect() as holder, other.connect() as look:
+        look.execution_options(isolation_level="AUTOCOMMIT")
+        holder.execute(text("SELECT pg_advisory_xact_lock(7031066)"))
+        drawn = look.execute(sequence).scalar()
+        writer = threading.Thread(target=write)
+        writer.start()
+        deadline = time.monotonic() + 10
+        while look.execute(waiting).scalar_one() == 0:
+            assert time.monotonic() < deadline, "the events never waited for the lock"
+            time.sleep(0.01)
+        assert look.execute(sequence).scalar() == drawn  # no id drawn while it waits
+        holder.commit()
+        writer.join(10)
+    other.dispose()
+    assert done == [None]
+    with store.read() as conn:
+        rows = conn.execute(select(events.c.id, events.c.window_no).order_by(events.c.id)).all()
+    assert [w for _, w in rows[-2:]] == [4, 5]
+    assert rows[-2][0] == (drawn or 0) + 1
+
+
 def test_a_write_outside_a_group_stores_its_events_at_once_in_order(store: Any) -> None:
     """A transaction not opened by Store.write takes the lock and the ids at each emit."""
     happening = SystemCtx(now=T0, hall="demo")
