@@ -227,8 +227,11 @@ def _pg_read_and_claim_stmt(limit: int, guard: Any = None) -> Any:
     found = select(func.array(in_order, type_=ids_type).label("ids")).cte("found")
     # One candidate at a time, in the array's order (unnest reads it out in order), each
     # looked up by id and locked unless another window holds it: the first free one is the
-    # pick and no other is locked. A join of the candidates with tickets, sorted after, was
-    # planned as a scan of every waiting ticket (more so on a fresh hall's statistics).
+    # pick and no other is locked. No ORDER BY is needed, nor allowed (a sort would lock every
+    # candidate first): each part is LATERAL to the one before, so the only plan is a nested
+    # loop in the array's order, and LIMIT 1 stops it at the first free one. A join of the
+    # candidates with tickets, sorted after, was planned as a scan of every waiting ticket
+    # (more so on a fresh hall's statistics).
     each = func.unnest(found.c.ids).table_valued("id").render_derived(name="each")
     free = (
         select(tickets.c.id)

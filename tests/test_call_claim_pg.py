@@ -247,3 +247,30 @@ def test_the_read_and_claim_claims_only_while_its_guard_holds(store: Any) -> Non
         assert refused.id is None and getattr(refused, call_claim.FOUND) == 3
         taken = guarded("1001").first(conn, 1, at, *claim)
         assert taken.id == issued[0] and taken.status == "called"
+
+
+def test_the_read_and_claim_locks_only_the_ticket_it_claims(store: Any, pg_database: str) -> None:
+    """While one window's claim is open (not yet committed), every other candidate it read
+    stays free for the other windows: only its pick was locked, not the candidates before it
+    was found (a sort over the candidates before the lock would lock them all)."""
+    from central.direct_statement import DirectStatement
+
+    claim_stmt = DirectStatement(
+        call_claim._pg_read_and_claim_stmt(call_claim.CANDIDATES),
+        ("b_window", "b_now", *call_claim._SET_NAMES),
+    )
+    with store.write() as conn:
+        issued = [engine.issue_ticket(conn, ctx(KIOSK), "A").id for _ in range(5)]
+    at = T0 + timedelta(minutes=1)
+    db = create_engine(pg_database)
+    try:
+        with db.connect() as claiming, db.connect() as other:
+            taken = claim_stmt.first(claiming, 1, at, "called", 1, "1001", at, 0)
+            assert taken.id == issued[0] and getattr(taken, call_claim.FOUND) == 5
+            free = select(tickets.c.id).where(tickets.c.id.in_(issued[1:]))
+            rows = other.execute(free.with_for_update(nowait=True)).scalars().all()
+            assert sorted(rows) == issued[1:]  # none of them locked by the open claim
+            other.rollback()
+            claiming.rollback()
+    finally:
+        db.dispose()
