@@ -115,6 +115,14 @@ class _Plan:
             return self.raw(driver).execute(self.sql, self.params(values))
         return driver.execute(self.sql, self.params(values))
 
+    def send_many(self, driver: Any, each: Sequence[Sequence[Any]], *, returning: bool) -> Any:
+        """Execute once with each of `each`, on one cursor (its conversions looked up once,
+        not for every execution); the cursor, each execution's rows a result set of it
+        (`returning`: cursor.nextset() moves to the next)."""
+        cursor = self.raw(driver) if self.raw is not None else driver.cursor()
+        cursor.executemany(self.sql, [self.params(v) for v in each], returning=returning)
+        return cursor
+
     def params(self, values: Sequence[Any]) -> Any:
         laid: list[Any] = []
         for _name, index, constant, convert in self.slots:

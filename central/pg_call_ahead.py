@@ -114,25 +114,26 @@ def _row_types(conn: Connection) -> tuple[Any, Any]:
 
 
 def read_ahead(conn: Connection, calls: list[CallAhead]) -> list[Ahead]:
-    """Lock, then read and claim, for every call of `calls`, in order, in one round trip,
-    after opening SAVEPOINT (the run's undo point). Raises the first failing statement's error
-    (the transaction then needs a rollback to the savepoint)."""
+    """After opening SAVEPOINT (the run's undo point), lock every window of `calls`, then read
+    and claim for each call in order: all in one round trip, each statement run once per call
+    on one cursor. Raises the first failing statement's error (the transaction then needs a
+    rollback to the savepoint)."""
     lock, read = window_steps.DIRECT_LOCK_NO.plan(conn), _READ_AND_CLAIM.plan(conn)
     driver: Any = conn.connection.driver_connection
-    cursors = []
+    # The claim's columns as central.tickets.called_values gives them.
+    each = [
+        (c.window_no, c.now, "called", c.window_no, c.staff_no, c.now, 0, c.staff_no) for c in calls
+    ]
     try:
         with driver.pipeline():
             driver.execute(f"SAVEPOINT {SAVEPOINT}")
-            for call in calls:
-                no, now, staff_no = call.window_no, call.now, call.staff_no
-                lock.send(driver, (no,))
-                # The claim's columns as central.tickets.called_values gives them.
-                values = (no, now, "called", no, staff_no, now, 0, staff_no)
-                cursors.append(read.send(driver, values))
+            lock.send_many(driver, [(c.window_no,) for c in calls], returning=False)
+            cursor = read.send_many(driver, each, returning=True)
         claim_row, state_row = _row_types(conn)
         aheads = []
-        for call, cursor in zip(calls, cursors, strict=True):
+        for call in calls:
             row = _READ_AND_CLAIM.fetched(conn, cursor)
+            cursor.nextset()
             state = row[_CLAIM_WIDTH:]
             aheads.append(
                 Ahead(
