@@ -28,7 +28,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, String, bindparam, exists, literal_column, select, true
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    Integer,
+    String,
+    any_,
+    bindparam,
+    exists,
+    literal_column,
+    select,
+    true,
+)
 
 from central import windows as window_steps
 from central.call_claim import _SET_NAMES, CANDIDATES, FOUND, _pg_read_and_claim_stmt, claim_next
@@ -101,6 +112,14 @@ _READ_AND_CLAIM = DirectStatement(
     _claim.add_columns(*(c.label(f"w_{c.key}") for c in _state.c)).outerjoin(_state, true()),
     ("b_window", "b_now", *_SET_NAMES, "b_staff"),
 )
+# Every window of a run locked in one statement, in window order.
+_LOCK_WINDOWS = DirectStatement(
+    select(windows.c.no)
+    .where(windows.c.no == any_(bindparam("b_nos", type_=ARRAY(Integer))))
+    .order_by(windows.c.no)
+    .with_for_update(),
+    ("b_nos",),
+)
 _ROWS: dict[str, tuple[Any, Any]] = {}  # per dialect: the claim's and the state's row types
 
 
@@ -114,11 +133,11 @@ def _row_types(conn: Connection) -> tuple[Any, Any]:
 
 
 def read_ahead(conn: Connection, calls: list[CallAhead]) -> list[Ahead]:
-    """After opening SAVEPOINT (the run's undo point), lock every window of `calls`, then read
-    and claim for each call in order: all in one round trip, each statement run once per call
-    on one cursor. Raises the first failing statement's error (the transaction then needs a
-    rollback to the savepoint)."""
-    lock, read = window_steps.DIRECT_LOCK_NO.plan(conn), _READ_AND_CLAIM.plan(conn)
+    """After opening SAVEPOINT (the run's undo point), lock every window of `calls` (one
+    statement), then read and claim for each call in order (one statement each, all run on
+    one cursor): all in one round trip. Raises the first failing statement's error (the
+    transaction then needs a rollback to the savepoint)."""
+    lock, read = _LOCK_WINDOWS.plan(conn), _READ_AND_CLAIM.plan(conn)
     driver: Any = conn.connection.driver_connection
     # The claim's columns as central.tickets.called_values gives them.
     each = [
@@ -127,7 +146,7 @@ def read_ahead(conn: Connection, calls: list[CallAhead]) -> list[Ahead]:
     try:
         with driver.pipeline():
             driver.execute(f"SAVEPOINT {SAVEPOINT}")
-            lock.send_many(driver, [(c.window_no,) for c in calls], returning=False)
+            lock.send(driver, ([c.window_no for c in calls],))
             cursor = read.send_many(driver, each, returning=True)
         claim_row, state_row = _row_types(conn)
         aheads = []
