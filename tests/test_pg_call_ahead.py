@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from central import ticket_steps
 from central import tickets as engine
 from central import windows as window_steps
-from central.errors import Conflict, Forbidden
+from central.errors import Conflict, Forbidden, NotFound
 from central.idempotency import keep, post
 from central.routes.windows import _calling
 from central.schema import audit, idempotency_keys, tickets
@@ -129,14 +129,21 @@ async def test_a_windows_second_call_in_the_group_is_refused_as_one_by_one(store
 
 
 @pytest.mark.backends("postgresql")
-async def test_a_paused_or_someone_elses_window_claims_nothing(store: Any) -> None:
+async def test_a_paused_someone_elses_or_no_window_claims_nothing(store: Any) -> None:
     issue(store, 4)
     with store.write() as conn:
         window_steps.pause(conn, ctx(clerk(2)), 2, "break")
-    got = await together(store, Call(store, 1, "a"), Call(store, 2, "b"), Call(store, 3, "c", by=4))
+    got = await together(
+        store,
+        Call(store, 1, "a"),
+        Call(store, 2, "b"),
+        Call(store, 3, "c", by=4),
+        Call(store, 999, "d", by=1),
+    )
     assert got[0][0] == 200
     assert isinstance(got[1], Conflict) and got[1].reason == "window_paused_with_reason"
     assert isinstance(got[2], Forbidden) and got[2].reason == "window_held_by_other"
+    assert isinstance(got[3], NotFound) and got[3].reason == "no_window_hall"
     assert [no for no, _ in called_at(store)] == [1]
     assert audited_calls(store) == 1
     with store.read() as conn:  # a refused call keeps no answer under its key
