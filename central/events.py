@@ -60,19 +60,27 @@ class _InOrder:
     def __init__(self) -> None:
         self._sql: str | None = None
         self._converts: tuple[Any, ...] = ()
+        self._cursor: Any = None
 
     def _compile(self, conn: Connection) -> str:
         dialect = conn.dialect
         names = ", ".join(_COLUMNS)
-        arrays = ", ".join(f"%s::{events.c[n].type.compile(dialect=dialect)}[]" for n in _COLUMNS)
-        self._sql = (
-            "WITH locked AS (SELECT pg_advisory_xact_lock(%s), pg_notify('counter_events', '')) "
+        arrays = ", ".join(
+            f"${i}::{events.c[n].type.compile(dialect=dialect)}[]"
+            for i, n in enumerate(_COLUMNS, 2)
+        )
+        sql = (
+            "WITH locked AS (SELECT pg_advisory_xact_lock($1), pg_notify('counter_events', '')) "
             f"INSERT INTO events ({names}) SELECT {', '.join('e.' + n for n in _COLUMNS)} "
             f"FROM locked, unnest({arrays}) WITH ORDINALITY AS e({names}, n) ORDER BY e.n"
         )
+        from psycopg import RawCursor  # PostgreSQL only: the driver is there
+
         processors = _DIRECT.statement.compile(dialect=dialect)._bind_processors
         self._converts = tuple(processors.get(n) for n in _COLUMNS)
-        return self._sql
+        self._cursor = RawCursor
+        self._sql = sql  # last: another writer thread may use it at once
+        return sql
 
     def run(self, conn: Connection, rows: list[tuple[Any, ...]], *, commit: bool = False) -> None:
         """Store `rows`; with `commit`, the transaction's COMMIT follows in the same round
@@ -90,13 +98,15 @@ class _InOrder:
                 values.append(done)
             params.append(values)
         driver: Any = conn.connection.driver_connection
+        # PostgreSQL's own $n placeholders on psycopg's raw cursor: not rewritten at each run.
+        cursor = self._cursor(driver)
         try:
             if not commit:
-                driver.execute(sql, params)
+                cursor.execute(sql, params)
                 return
             with driver.pipeline():
-                driver.execute(sql, params)
-                driver.execute("COMMIT")  # the driver's own commit then finds nothing to do
+                cursor.execute(sql, params)
+                cursor.execute("COMMIT")  # the driver's own commit then finds nothing to do
         except conn.dialect.loaded_dbapi.Error as error:
             # A failed INSERT: PostgreSQL skips the COMMIT, the transaction stays open, failed,
             # and Store.write rolls it back; a failed COMMIT leaves nothing open: either way
