@@ -23,6 +23,7 @@ from central import tickets as engine
 from central.context import Ctx
 from central.group_commit import FIGURES, MANY
 from central.hall import figures_and_windows, no_window, window_model
+from central.pg_step_ahead import step_ahead
 from client.models import AtWindow, Ticket, TicketAnswer, Window
 
 Step = Callable[[Connection, Ctx], Ticket | None]
@@ -119,7 +120,11 @@ class _OnTicket(_Answered):
     that window (central.tickets.WINDOW_BEFORE): the ticket is not read a second time."""
 
     def __init__(self, ticket_id: int, step: Callable[[Connection, Ctx, int], Ticket]) -> None:
-        super().__init__(lambda conn, ctx: step(conn, ctx, ticket_id), self._window)
+        super().__init__(
+            lambda conn, ctx: step(conn, ctx, ticket_id),
+            self._window,
+            lambda ctx: step_ahead(ctx.actor, ticket_id),
+        )
 
     def __call__(self, conn: Connection, ctx: Ctx) -> TicketAnswer | None:
         conn.info.pop(engine.WINDOW_BEFORE, None)  # a group's previous step noted its own

@@ -24,9 +24,10 @@ any window: theirs runs as before).
 from __future__ import annotations
 
 from collections import namedtuple
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     ARRAY,
@@ -62,6 +63,16 @@ class CallAhead:
     staff_no: str  # the clerk calling, who must be signed on at the window
     now: datetime
 
+    KEY: ClassVar[str] = AHEAD
+
+    def joins(self, run: Sequence[Any]) -> bool:
+        """Any call may go in a run of calls (a window's second call sees its first)."""
+        return True
+
+    @staticmethod
+    def read(conn: Connection, calls: list[CallAhead]) -> list[Ahead]:
+        return read_ahead(conn, calls)
+
 
 def call_ahead(actor: Actor, window_no: int, now: datetime) -> CallAhead | None:
     """A clerk's call-next goes ahead; anyone else's runs as any other write."""
@@ -79,7 +90,7 @@ class Ahead:
         self.window_no, self.state, self.claim = window_no, state, claim
         self.wrote = False  # its claim was taken (a failure after it may leave a ticket called)
 
-    def claimed(self) -> bool:
+    def changed(self, conn: Connection) -> bool:
         """Whether this call-next may have changed a row: its claim was taken, or claimed a
         ticket (say the window changed in another process between the read and the claim,
         and the step refused on what it read)."""

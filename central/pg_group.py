@@ -29,7 +29,8 @@ from central.call_claim import ClaimLater
 from central.direct_insert import SEND_LATER
 from central.direct_statement import driver_error
 from central.events import forget_pending, pending_count
-from central.pg_call_ahead import AHEAD, SAVEPOINT, read_ahead
+from central.pg_call_ahead import SAVEPOINT
+from central.pg_step_ahead import CHANGED
 
 if TYPE_CHECKING:
     from central.group_commit import Job
@@ -43,25 +44,32 @@ Held = list[tuple[Any, list[dict[str, Any]]]]  # (Core INSERT, its rows)
 
 def write_each(driver: Any, conn: Connection, batch: list[Job]) -> list[Job]:
     """Run every job of `batch` in arrival order, each keeping or losing its own work alone;
-    the jobs to put off to the next group. A run of clerks' call-nexts goes ahead together
-    (central.pg_call_ahead); the other writes each in their own savepoint."""
+    the jobs to put off to the next group. A run of clerks' call-nexts, or of ticket steps,
+    goes ahead together (central.pg_call_ahead, central.pg_step_ahead); the other writes each
+    in their own savepoint."""
     later: list[Job] = []
     held: Held = []
     conn.info[SEND_LATER] = held
     try:
         start = 0
         while start < len(batch):
-            ahead = batch[start].ahead is not None
-            end = start + 1
-            while end < len(batch) and (batch[end].ahead is not None) == ahead:
+            end, kind = start + 1, type(batch[start].ahead)
+            while end < len(batch) and _joins(batch[end].ahead, kind, batch[start:end]):
                 end += 1
             run, last = batch[start:end], end == len(batch)
-            if not (ahead and _call_ahead(driver, conn, held, run, later)):
+            if batch[start].ahead is None or not _ahead(driver, conn, held, run, later):
                 later += _one_by_one(driver, conn, held, run, last=last)
             start = end
     finally:
         conn.info.pop(SEND_LATER, None)
     return later
+
+
+def _joins(ahead: Any, kind: Any, run: list[Job]) -> bool:
+    """Whether a job read ahead as `ahead` goes on in `run` (jobs of `kind`)."""
+    if type(ahead) is not kind:
+        return False
+    return ahead is None or bool(ahead.joins([job.ahead for job in run]))
 
 
 def _one_by_one(
@@ -96,28 +104,28 @@ def _one_by_one(
     return later
 
 
-def _call_ahead(
-    driver: Any, conn: Connection, held: Held, run: list[Job], later: list[Job]
-) -> bool:
-    """`run`, clerks' call-nexts only, read ahead in one round trip, their steps run on what
-    was read, and their held rows sent in one more. False, with nothing of `run` left in the
-    transaction, when a step failed after its claim or a statement failed: `run` is then to
-    go one by one (where every write keeps or loses its own work alone, as always)."""
+def _ahead(driver: Any, conn: Connection, held: Held, run: list[Job], later: list[Job]) -> bool:
+    """`run`, jobs read ahead alike (call-nexts or ticket steps), read in one round trip,
+    their steps run on what was read, and their held rows sent in one more. False, with
+    nothing of `run` left in the transaction, when a step failed after it changed a row or a
+    statement failed: `run` is then to go one by one (where every write keeps or loses its
+    own work alone, as always)."""
     from central.group_commit import _lock_conflict
 
-    events = pending_count(conn)
+    events, key = pending_count(conn), run[0].ahead.KEY
     try:
-        reads = read_ahead(conn, [job.ahead for job in run])
+        reads = run[0].ahead.read(conn, [job.ahead for job in run])
     except Exception:
         return _undo(driver, conn, held, events, run, later)
     put_off: list[Job] = []
     for job, ahead in zip(run, reads, strict=True):
         mine, rows = pending_count(conn), len(held)
-        conn.info[AHEAD] = ahead
+        conn.info[key] = ahead
+        conn.info.pop(CHANGED, None)
         try:
             job.outcome = job.keep(conn)
         except Exception as error:
-            if ahead.claimed() or isinstance(error, DBAPIError):
+            if ahead.changed(conn) or isinstance(error, DBAPIError):
                 return _undo(driver, conn, held, events, run, later)
             job.error = error  # refused on what was read: it changed nothing
             del held[rows:]
@@ -125,7 +133,8 @@ def _call_ahead(
             if isinstance(error, ClaimLater) or _lock_conflict(error):
                 put_off.append(job)
         finally:
-            conn.info.pop(AHEAD, None)
+            conn.info.pop(key, None)
+            conn.info.pop(CHANGED, None)
     try:
         _send(driver, conn, held, (f"RELEASE SAVEPOINT {SAVEPOINT}",), together=True)
     except Exception:

@@ -16,6 +16,7 @@ from central.direct_statement import DirectStatement
 from central.errors import Conflict, Forbidden, Invalid, require_text
 from central.events import emit_many
 from central.hall import ticket_model
+from central.pg_step_ahead import CHANGED
 from central.schema import tickets
 from central.tickets import (
     _QUEUE,
@@ -86,7 +87,9 @@ def _set(conn: Connection, row: Any, **values: Any) -> Any:
         fresh = statement.first(conn, row.id, row.status, *values.values())
     elif conn.execute(_SET, {"b_id": row.id, "b_status": row.status, **values}).rowcount == 1:
         fresh = _ticket(conn, row.id)
-    if fresh is None:
+    if fresh is not None:
+        conn.info[CHANGED] = True  # a failure from here on leaves a change to undo
+    else:
         now = _ticket(conn, row.id)
         raise Conflict(
             f"Ticket {row.number} changed meanwhile (it is now {now.status}); refresh and retry.",

@@ -33,6 +33,7 @@ from central.errors import Conflict, Forbidden, Invalid, NotFound, require_text
 from central.events import emit, emit_many
 from central.hall import ticket_model
 from central.hall_time import as_utc, service_day
+from central.pg_step_ahead import MISSING, ticket_read_ahead
 from central.schema import queues, ticket_sequences, tickets, windows
 from central.windows import guard_window, require_open_window
 from client.models import Ticket
@@ -131,10 +132,13 @@ WINDOW_BEFORE = "ticket_window_before"
 
 
 def _ticket_for(conn: Connection, ctx: Ctx, ticket_id: int) -> Any:
-    """The ticket row plus `actor_window`: where the acting staff member is signed on."""
-    row = None
-    if 0 < ticket_id <= 2**63 - 1:
-        row = _DIRECT_TICKET_FOR.first(conn, ticket_id, ctx.actor.staff_no)
+    """The ticket row plus `actor_window`: where the acting staff member is signed on (in a
+    PostgreSQL group, maybe read ahead: central.pg_step_ahead)."""
+    row = ticket_read_ahead(conn, ticket_id, ctx.actor.staff_no)
+    if row is MISSING:
+        row = None
+        if 0 < ticket_id <= 2**63 - 1:
+            row = _DIRECT_TICKET_FOR.first(conn, ticket_id, ctx.actor.staff_no)
     if row is None:
         raise NotFound(
             f"There is no ticket {ticket_id}.", reason="no_ticket", params={"ticket_id": ticket_id}
