@@ -30,7 +30,7 @@ from central.direct_insert import SEND_LATER
 from central.direct_statement import driver_error
 from central.events import forget_pending, pending_count
 from central.pg_call_ahead import SAVEPOINT
-from central.pg_step_ahead import CHANGED
+from central.pg_step_ahead import CHANGED, HOLD_CHANGES, TICKET_AHEAD
 
 if TYPE_CHECKING:
     from central.group_commit import Job
@@ -118,23 +118,28 @@ def _ahead(driver: Any, conn: Connection, held: Held, run: list[Job], later: lis
     except Exception:
         return _undo(driver, conn, held, events, run, later)
     put_off: list[Job] = []
-    for job, ahead in zip(run, reads, strict=True):
-        mine, rows = pending_count(conn), len(held)
-        conn.info[key] = ahead
-        conn.info.pop(CHANGED, None)
-        try:
-            job.outcome = job.keep(conn)
-        except Exception as error:
-            if ahead.changed(conn) or isinstance(error, DBAPIError):
-                return _undo(driver, conn, held, events, run, later)
-            job.error = error  # refused on what was read: it changed nothing
-            del held[rows:]
-            forget_pending(conn, mine)
-            if isinstance(error, ClaimLater) or _lock_conflict(error):
-                put_off.append(job)
-        finally:
-            conn.info.pop(key, None)
+    if key == TICKET_AHEAD:  # the steps' compare-and-sets go with the run's rows
+        conn.info[HOLD_CHANGES] = held
+    try:
+        for job, ahead in zip(run, reads, strict=True):
+            mine, rows = pending_count(conn), len(held)
+            conn.info[key] = ahead
             conn.info.pop(CHANGED, None)
+            try:
+                job.outcome = job.keep(conn)
+            except Exception as error:
+                if ahead.changed(conn) or isinstance(error, DBAPIError):
+                    return _undo(driver, conn, held, events, run, later)
+                job.error = error  # refused on what was read: it changed nothing
+                del held[rows:]
+                forget_pending(conn, mine)
+                if isinstance(error, ClaimLater) or _lock_conflict(error):
+                    put_off.append(job)
+            finally:
+                conn.info.pop(key, None)
+                conn.info.pop(CHANGED, None)
+    finally:
+        conn.info.pop(HOLD_CHANGES, None)
     try:
         _send(driver, conn, held, (f"RELEASE SAVEPOINT {SAVEPOINT}",), together=True)
     except Exception:
@@ -165,11 +170,8 @@ def _send(
         if after:
             driver.execute("; ".join(after))
         return
-    sent = (
-        [_compiled(conn, statement, rows) for statement, rows in _merged(held) if rows]
-        if together
-        else [_compiled(conn, statement, rows) for statement, rows in held]
-    )
+    entries = _merged(held) if together else held
+    sent = [_compiled(conn, statement, rows) for statement, rows in entries]
     held.clear()
     try:
         with driver.pipeline():

@@ -6,13 +6,16 @@ it and the state machine, then changes it by compare-and-set on the status it re
 each step in a group cost three round trips on the writer's connection: the read, the
 compare-and-set, and its audit row and kept answer with the move to the next savepoint. Here
 a run of steps reads every ticket in one pipeline; each step then runs as always
-(central.ticket_steps) on the row read for it, its compare-and-set its one round trip; the
-run's audit rows and kept answers go together at its end (central.pg_group).
+(central.ticket_steps) on the row read for it; the run's compare-and-sets, audit rows and kept
+answers go together at its end (central.pg_group).
 
 The reads are taken before any step of the run changes anything, so a run holds each ticket
-once: a second step on the same ticket starts a run of its own, after the first. A step that
-fails before its compare-and-set changed a row (a refusal, a ticket changed meanwhile) changed
-nothing; one that fails after it takes the run back, to go one by one (central.pg_group).
+once: a second step on the same ticket starts a run of its own, after the first. Each step's
+compare-and-set is held, as its audit row and kept answer are, and the step goes on with the
+row as the compare-and-set will leave it: the whole run is then two round trips. A step refused
+before its compare-and-set changed nothing; one that fails after it, or a compare-and-set that
+finds its ticket changed since it was read (another instance's step), takes the run back, to go
+one by one (central.pg_group), where every step keeps or loses its own work alone.
 """
 
 from __future__ import annotations
@@ -31,6 +34,11 @@ from central.pg_call_ahead import SAVEPOINT
 # compare-and-set once it changed its ticket (central.ticket_steps).
 TICKET_AHEAD = "counter_ticket_ahead"
 CHANGED = "counter_ticket_changed"
+# In conn.info during a run of steps read ahead: the list the steps' compare-and-sets are
+# held in, sent with the run's audit rows and kept answers (central.pg_group). Each must
+# change its one row (the ticket still in the status the step read), or it fails and the run
+# goes again one by one, where the step that lost is refused as always.
+HOLD_CHANGES = "counter_hold_changes"
 MISSING = object()
 
 

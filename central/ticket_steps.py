@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, bindparam
+from sqlalchemy import Connection, bindparam, func, literal_column, select
 
 from central import audit, rollups
 from central.context import Ctx
@@ -16,7 +16,7 @@ from central.direct_statement import DirectStatement
 from central.errors import Conflict, Forbidden, Invalid, require_text
 from central.events import emit_many
 from central.hall import ticket_model
-from central.pg_step_ahead import CHANGED
+from central.pg_step_ahead import CHANGED, HOLD_CHANGES
 from central.schema import tickets
 from central.tickets import (
     _QUEUE,
@@ -79,17 +79,37 @@ def _set_statement(columns: tuple[str, ...]) -> DirectStatement:
     return found
 
 
+# The same, held in a PostgreSQL run of steps (central.pg_step_ahead): it fails (a division by
+# zero) when it changed no row, so that the run's statements after it are not run and the run
+# goes again one by one.
+_HELD_SETS: dict[tuple[str, ...], Any] = {}
+
+
+def _held_set(columns: tuple[str, ...]) -> Any:
+    found = _HELD_SETS.get(columns)
+    if found is None:
+        values = {name: bindparam(name, type_=tickets.c[name].type) for name in columns}
+        changed = _SET.values(values).returning(tickets.c.id).cte("changed")
+        count = select(func.count()).select_from(changed).scalar_subquery()
+        found = _HELD_SETS[columns] = select(literal_column("1") / count)
+    return found
+
+
 def _set(conn: Connection, row: Any, **values: Any) -> Any:
     """Compare-and-set: change the ticket only if nobody changed its status meanwhile."""
+    held = conn.info.get(HOLD_CHANGES)
+    if held is not None:  # sent with the run's rows, each checked to change its ticket
+        params = {"b_id": row.id, "b_status": row.status, **values}
+        held.append((_held_set(tuple(values)), [params]))
+        conn.info[CHANGED] = True  # a failure from here on takes the run back
+        return row._replace(**values)
     fresh: Any = None
     if conn.dialect.update_returning:
         statement = _set_statement(tuple(values))
         fresh = statement.first(conn, row.id, row.status, *values.values())
     elif conn.execute(_SET, {"b_id": row.id, "b_status": row.status, **values}).rowcount == 1:
         fresh = _ticket(conn, row.id)
-    if fresh is not None:
-        conn.info[CHANGED] = True  # a failure from here on leaves a change to undo
-    else:
+    if fresh is None:
         now = _ticket(conn, row.id)
         raise Conflict(
             f"Ticket {row.number} changed meanwhile (it is now {now.status}); refresh and retry.",
