@@ -24,17 +24,14 @@ from central.routes.windows import _calling
 from central.schema import audit, idempotency_keys, tickets
 from tests.test_group_commit import _until, hold_writer
 from tests.test_pg_group_trips import Trips
-from tests.test_queue_engine import BOSS, KIOSK, clerk, ctx, demo_store
+from tests.test_queue_engine import BOSS, KIOSK, clerk, ctx, signed_on_store
 
 WINDOWS = (1, 2, 3, 4)
 
 
 @pytest.fixture
 def store(tmp_path: Path, pg_database: str) -> Iterator[Any]:
-    with demo_store(tmp_path, url=pg_database) as made:
-        with made.write() as conn:
-            for no in WINDOWS:
-                window_steps.sign_on(conn, ctx(clerk(no)), no)
+    with signed_on_store(tmp_path, pg_database, WINDOWS) as made:
         yield made
 
 

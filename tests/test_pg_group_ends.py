@@ -18,7 +18,6 @@ import pytest
 from sqlalchemy import select
 
 from central import tickets as engine
-from central import windows as window_steps
 from central.context import SystemCtx
 from central.counter_answer import _Kept, complete
 from central.events import emit, emit_many, store_pending
@@ -27,7 +26,7 @@ from central.hall import queue_figures, window_models
 from central.schema import events
 from central.store import BEFORE_COMMIT
 from client.models import AtWindow
-from tests.test_queue_engine import KIOSK, T0, clerk, ctx, demo_store
+from tests.test_queue_engine import T0, clerk, ctx, signed_on_store
 
 pytestmark = pytest.mark.backends("postgresql")
 
@@ -63,12 +62,8 @@ def traced(conn: Any) -> Iterator[list[Sent]]:
 
 @pytest.fixture
 def store(tmp_path: Path, pg_database: str) -> Iterator[Any]:
-    with demo_store(tmp_path, url=pg_database) as made:
+    with signed_on_store(tmp_path, pg_database, WINDOWS, tickets=40) as made:
         with made.write() as conn:
-            for no in WINDOWS:
-                window_steps.sign_on(conn, ctx(clerk(no)), no)
-            for _ in range(40):
-                engine.issue_ticket(conn, ctx(KIOSK), "A")
             for no in WINDOWS[:6]:
                 engine.call_next(conn, ctx(clerk(no)), no)
         yield made

@@ -22,19 +22,14 @@ from central import windows as window_steps
 from central.idempotency import keep, post
 from central.schema import audit, idempotency_keys, tickets
 from tests.test_group_commit import together
-from tests.test_queue_engine import KIOSK, clerk, ctx, demo_store
+from tests.test_queue_engine import clerk, ctx, signed_on_store
 
 WINDOWS = (1, 2, 3, 4)
 
 
 @pytest.fixture
 def store(tmp_path: Path, pg_database: str) -> Iterator[Any]:
-    with demo_store(tmp_path, url=pg_database) as made:
-        with made.write() as conn:
-            for no in WINDOWS:
-                window_steps.sign_on(conn, ctx(clerk(no)), no)
-            for _ in range(12):
-                engine.issue_ticket(conn, ctx(KIOSK), "A")
+    with signed_on_store(tmp_path, pg_database, WINDOWS, tickets=12) as made:
         yield made
 
 

@@ -15,24 +15,20 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from central import ticket_steps as steps
-from central import windows as window_steps
 from central.counter_answer import ticket_step
 from central.errors import Forbidden, NotFound
 from central.idempotency import keep, post
 from central.schema import audit, tickets
 from tests.test_pg_call_ahead import Call, issue, together
 from tests.test_pg_group_trips import Trips
-from tests.test_queue_engine import clerk, ctx, demo_store
+from tests.test_queue_engine import clerk, ctx, signed_on_store
 
 WINDOWS = (1, 2, 3, 4)
 
 
 @pytest.fixture
 def store(tmp_path: Path, pg_database: str) -> Iterator[Any]:
-    with demo_store(tmp_path, url=pg_database) as made:
-        with made.write() as conn:
-            for no in WINDOWS:
-                window_steps.sign_on(conn, ctx(clerk(no)), no)
+    with signed_on_store(tmp_path, pg_database, WINDOWS) as made:
         yield made
 
 

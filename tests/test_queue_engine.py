@@ -65,6 +65,21 @@ def demo_store(path: Path, *, migrate: bool = False, url: str | None = None) -> 
         store.dispose()
 
 
+@contextmanager
+def signed_on_store(
+    path: Path, url: str | None, windows: tuple[int, ...], *, tickets: int = 0
+) -> Iterator[Store]:
+    """demo_store with a clerk signed on at each of `windows` and `tickets` walk-ins waiting
+    in queue A."""
+    with demo_store(path, url=url) as made:
+        with made.write() as conn:
+            for no in windows:
+                window_steps.sign_on(conn, ctx(clerk(no)), no)
+            for _ in range(tickets):
+                engine.issue_ticket(conn, ctx(KIOSK), "A")
+        yield made
+
+
 def ctx(actor: Actor, now: datetime = T0) -> Ctx:
     return Ctx(actor=actor, now=now, hall="demo", source="test")
 
