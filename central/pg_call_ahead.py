@@ -43,7 +43,14 @@ from sqlalchemy import (
 )
 
 from central import windows as window_steps
-from central.call_claim import _SET_NAMES, CANDIDATES, FOUND, _pg_read_and_claim_stmt, claim_next
+from central.call_claim import (
+    _SET_NAMES,
+    CANDIDATES,
+    CLAIMED,
+    FOUND,
+    _pg_read_and_claim_stmt,
+    claim_next,
+)
 from central.context import Actor
 from central.direct_statement import DirectStatement, driver_error
 from central.hall import ACTIVE
@@ -64,6 +71,7 @@ class CallAhead:
     now: datetime
 
     KEY: ClassVar[str] = AHEAD
+    HOLDS_CHANGES: ClassVar[bool] = False  # its claim is made in the read itself
 
     def joins(self, run: Sequence[Any]) -> bool:
         """Any call may go in a run of calls (a window's second call sees its first)."""
@@ -148,12 +156,14 @@ def read_ahead(conn: Connection, calls: list[CallAhead]) -> list[Ahead]:
     statement), then read and claim for each call in order (one statement each, all run on
     one cursor): all in one round trip. Raises the first failing statement's error (the
     transaction then needs a rollback to the savepoint)."""
+    from central.tickets import called_values  # (it calls through this module)
+
     lock, read = _LOCK_WINDOWS.plan(conn), _READ_AND_CLAIM.plan(conn)
     driver: Any = conn.connection.driver_connection
-    # The claim's columns as central.tickets.called_values gives them.
-    each = [
-        (c.window_no, c.now, "called", c.window_no, c.staff_no, c.now, 0, c.staff_no) for c in calls
-    ]
+    each = []
+    for c in calls:
+        claimed = called_values(c.window_no, c.staff_no, c.now)
+        each.append((c.window_no, c.now, *(claimed[name] for name in CLAIMED), c.staff_no))
     try:
         with driver.pipeline():
             driver.execute(f"SAVEPOINT {SAVEPOINT}")

@@ -30,14 +30,13 @@ from central.direct_insert import SEND_LATER
 from central.direct_statement import driver_error
 from central.events import forget_pending, pending_count
 from central.pg_call_ahead import SAVEPOINT
-from central.pg_step_ahead import CHANGED, HOLD_CHANGES, TICKET_AHEAD
+from central.pg_step_ahead import CHANGED, HOLD_CHANGES
 
 if TYPE_CHECKING:
     from central.group_commit import Job
 
 _OPEN = "SAVEPOINT counter_one"
 _RELEASE = "RELEASE SAVEPOINT counter_one"
-_NEXT = f"{_RELEASE}; {_OPEN}"  # two statements, one simple query: one round trip
 _UNDO = "ROLLBACK TO SAVEPOINT counter_one"
 Held = list[tuple[Any, list[dict[str, Any]]]]  # (Core INSERT, its rows)
 
@@ -118,7 +117,7 @@ def _ahead(driver: Any, conn: Connection, held: Held, run: list[Job], later: lis
     except Exception:
         return _undo(driver, conn, held, events, run, later)
     put_off: list[Job] = []
-    if key == TICKET_AHEAD:  # the steps' compare-and-sets go with the run's rows
+    if run[0].ahead.HOLDS_CHANGES:  # its steps' compare-and-sets go with the run's rows
         conn.info[HOLD_CHANGES] = held
     try:
         for job, ahead in zip(run, reads, strict=True):
@@ -194,7 +193,8 @@ def _send(
 
 
 def _merged(held: Held) -> Held:
-    """The held rows by INSERT, in the order each INSERT was first held."""
+    """The held rows by statement (an INSERT, a held compare-and-set), in the order each
+    statement was first held."""
     by: dict[int, tuple[Any, list[dict[str, Any]]]] = {}
     for statement, rows in held:
         by.setdefault(id(statement), (statement, []))[1].extend(rows)

@@ -50,6 +50,7 @@ class StepAhead:
     staff_no: str
 
     KEY: ClassVar[str] = TICKET_AHEAD
+    HOLDS_CHANGES: ClassVar[bool] = True  # its compare-and-sets wait for the run's end
 
     def joins(self, run: Sequence[Any]) -> bool:
         """Whether this step may go in `run` (the steps before it): not on a ticket it has."""
